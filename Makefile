@@ -1,0 +1,46 @@
+# The hall portal's commands. `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BENCH_SCALE ?= small
+
+.PHONY: run test lint bench messages check-deploy clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Stamps: reinstall only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+## run: migrate, load demo data and serve at http://127.0.0.1:8000 with a Celery worker and beat
+run: $(VENV)/.installed-run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runhall 127.0.0.1:8000
+
+## test: the whole suite (unit, integration, browser) on the configured database
+test: $(VENV)/.installed-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check apps hall tests benchmarks
+
+## bench: benchmarks on the configured database; BENCH_SCALE=small|full
+bench: $(VENV)/.installed-test
+	BENCH_SCALE=$(BENCH_SCALE) $(PY) -m benchmarks
+
+## messages: refresh the Chinese catalogue after changing UI strings (needs GNU gettext)
+messages: $(VENV)/.installed-run
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages -l zh_Hans --ignore '.venv/*'
+
+clean:
+	rm -rf var staticfiles

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Department, ServiceCentre, StaffMembership, User, Window
+
+
+class StaffMembershipInline(admin.TabularInline):
+    model = StaffMembership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["centre", "department", "window"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Hall"), {"fields": ("full_name", "phone")}),
+    )
+    list_display = ["username", "full_name", "is_staff", "is_active", "last_login"]
+    search_fields = ["username", "full_name"]
+    inlines = [StaffMembershipInline]
+
+
+@admin.register(ServiceCentre)
+class ServiceCentreAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "region_code", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "region_code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "nature", "centre"]
+    list_filter = ["centre", "nature"]
+    search_fields = ["name", "credit_code"]
+
+
+@admin.register(Window)
+class WindowAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "centre", "is_active"]
+    list_filter = ["centre", "kind", "is_active"]
+    search_fields = ["number", "centre__name"]

@@ -1,0 +1,26 @@
+from rest_framework import serializers
+
+from apps.accounts.models import StaffMembership, User
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    centre = serializers.StringRelatedField()
+    department = serializers.StringRelatedField()
+    window = serializers.CharField(source="window.number", default=None)
+
+    class Meta:
+        model = StaffMembership
+        fields = ["role", "centre", "department", "window"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    memberships = MembershipSerializer(many=True, read_only=True)
+    phone = serializers.CharField(source="masked_phone")
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "phone", "roles", "memberships"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(name.removeprefix("role:") for name in user.groups.values_list("name", flat=True))

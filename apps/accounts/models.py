@@ -1,0 +1,165 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.identifiers import mask_phone, validate_uscc
+from apps.accounts.roles import Role
+
+
+class User(AbstractUser):
+    """A person who logs in: staff of a centre or a citizen / company representative.
+
+    Chinese names are not split into given and family names: ``full_name`` is the name as written.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^1\d{10}$", _("A mainland mobile number has 11 digits and starts with 1."))],
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class CentreLevel(models.TextChoices):
+    """行使层级 / administrative level, GB/T 39046-2020 code list A.2."""
+
+    NATIONAL = "1", _("National")  # 国家级
+    PROVINCIAL = "2", _("Provincial")  # 省级
+    CITY = "3", _("City")  # 市级
+    COUNTY = "4", _("County")  # 县级
+    TOWN = "5", _("Town / street")  # 镇(乡、街道)级
+    VILLAGE = "6", _("Village / community")  # 村(社区)级
+
+
+class ServiceCentre(models.Model):
+    """政务服务中心: a service hall."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    level = models.CharField(_("level"), max_length=1, choices=CentreLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent centre"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    region_code = models.CharField(
+        _("region code"),
+        max_length=6,
+        validators=[RegexValidator(r"^\d{6}$", _("A region code (GB/T 2260) has 6 digits."))],
+        help_text=_("Administrative division code, GB/T 2260."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("service centre")
+        verbose_name_plural = _("service centres")
+        ordering = ["level", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DepartmentNature(models.TextChoices):
+    """实施主体性质, GB/T 39046-2020 code list A.3."""
+
+    STATUTORY = "1", _("Statutory authority")  # 法定机关
+    AUTHORISED = "2", _("Authorised organisation")  # 授权组织
+    ENTRUSTED = "3", _("Entrusted organisation")  # 受委托组织
+    OTHER = "9", _("Other")  # 其他
+
+
+class Department(models.Model):
+    """An implementing body (实施主体) whose items are filed at a centre."""
+
+    name = models.CharField(_("name"), max_length=100)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    nature = models.CharField(
+        _("nature"), max_length=1, choices=DepartmentNature.choices, default=DepartmentNature.STATUTORY
+    )
+    centre = models.ForeignKey(
+        ServiceCentre, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="departments"
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["centre", "name"]
+        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="department_unique_name_in_centre")]
+
+    def __str__(self):
+        return self.name
+
+
+class WindowKind(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", _("Comprehensive intake")  # 综合窗口
+    ISSUING = "issuing", _("Certificate issuing")  # 出证窗口
+
+
+class Window(models.Model):
+    centre = models.ForeignKey(
+        ServiceCentre, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="windows"
+    )
+    number = models.CharField(_("window number"), max_length=10)
+    kind = models.CharField(_("kind"), max_length=20, choices=WindowKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        ordering = ["centre", "number"]
+        constraints = [models.UniqueConstraint(fields=["centre", "number"], name="window_unique_number_in_centre")]
+
+    def __str__(self):
+        return f"{self.centre} {self.number}"
+
+
+class StaffMembership(models.Model):
+    """Where a staff member works in a role: a centre, and a department for back-office roles."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=[c for c in Role.choices if c[0] != Role.CITIZEN])
+    centre = models.ForeignKey(ServiceCentre, verbose_name=_("service centre"), on_delete=models.PROTECT)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    window = models.ForeignKey(
+        Window, verbose_name=_("usual window"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "centre", "department"], name="membership_unique_in_department"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "centre"],
+                condition=models.Q(department__isnull=True),
+                name="membership_unique_in_centre",
+            ),
+        ]
+        permissions = [
+            ("use_intake_desk", _("Can use the comprehensive intake desk")),
+            ("use_backoffice_desk", _("Can use the back-office approval desk")),
+            ("use_issuing_desk", _("Can use the certificate issuing desk")),
+            ("use_supervision_desk", _("Can use the supervision desk")),
+            ("use_catalogue_desk", _("Can maintain the service-item catalogue")),
+            ("use_citizen_portal", _("Can use the citizen portal")),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.department or self.centre}"

@@ -1,0 +1,65 @@
+"""Roles of the hall, as Django groups with permissions.
+
+A role says what a person may do; a ``StaffMembership`` says where (centre, department, window).
+The groups are created by the data migration ``0002_role_groups``; ``ROLE_PERMISSIONS`` here is the
+single source that migration and later ones read, and a test checks the database agrees with it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Window clerk")  # 综合窗口人员
+    APPROVER = "approver", _("Approver")  # 审批人员
+    ISSUER = "issuer", _("Issuer")  # 出证人员
+    SUPERVISOR = "supervisor", _("Supervisor")  # 督办人员
+    CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue admin")  # 事项管理员
+    CITIZEN = "citizen", _("Citizen")  # 办事群众 / 企业
+
+
+# Permission codenames are "app_label.codename". Desk permissions live on StaffMembership's Meta.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CLERK: ["accounts.use_intake_desk"],
+    Role.APPROVER: ["accounts.use_backoffice_desk"],
+    Role.ISSUER: ["accounts.use_issuing_desk"],
+    Role.SUPERVISOR: ["accounts.use_supervision_desk", "ops.view_jobrun"],
+    Role.CATALOGUE_ADMIN: ["accounts.use_catalogue_desk", "ops.view_jobrun"],
+    Role.CITIZEN: ["accounts.use_citizen_portal"],
+}
+
+# Roles that are staff of a centre (have a StaffMembership); citizens are not.
+STAFF_ROLES = frozenset(r for r in Role if r != Role.CITIZEN)
+
+
+def group_name(role: str) -> str:
+    """The auth group of a role is named by its code, so that renaming a label never orphans it."""
+    return f"role:{role}"
+
+
+def sync_role_groups(apps, using: str = "default") -> None:
+    """Create each role's group and give it exactly the permissions ``ROLE_PERMISSIONS`` names.
+
+    Called by data migrations (with historical ``apps``) and after every ``migrate`` (so that a
+    permission added by a later app's migration reaches its role). Permissions that do not exist yet
+    (their app is not migrated yet) are picked up by the next call.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        if not hasattr(app_config, "models_module"):
+            # A migration's app-config stub: create_permissions skips apps without this attribute.
+            app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0, using=using)
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=group_name(role))
+        wanted = []
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".", 1)
+            wanted.extend(
+                Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,51 @@
+"""Account use cases: giving and taking roles."""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Department, ServiceCentre, StaffMembership, User, Window
+from apps.accounts.roles import STAFF_ROLES, Role, group_name
+
+
+@transaction.atomic
+def assign_role(
+    *,
+    user: User,
+    role: str,
+    centre: ServiceCentre | None = None,
+    department: Department | None = None,
+    window: Window | None = None,
+) -> StaffMembership | None:
+    """Give ``user`` a role: the role's group, and for staff a membership saying where they work.
+
+    Back-office approvers need a department (they only ever see its cases); the department and the
+    window must belong to the centre.
+    """
+    role = Role(role)
+    if role in STAFF_ROLES:
+        if centre is None:
+            raise ValidationError({"centre": _("A staff role needs a service centre.")})
+        if role == Role.APPROVER and department is None:
+            raise ValidationError({"department": _("An approver needs a department.")})
+        if department is not None and department.centre_id != centre.pk:
+            raise ValidationError({"department": _("The department does not belong to this service centre.")})
+        if window is not None and window.centre_id != centre.pk:
+            raise ValidationError({"window": _("The window does not belong to this service centre.")})
+    user.groups.add(Group.objects.get(name=group_name(role)))
+    if role not in STAFF_ROLES:
+        return None
+    membership, _created = StaffMembership.objects.update_or_create(
+        user=user, role=role, centre=centre, department=department, defaults={"window": window}
+    )
+    return membership
+
+
+@transaction.atomic
+def revoke_role(*, membership: StaffMembership) -> None:
+    """Remove one membership; the role's group goes when the user has no other membership in it."""
+    user, role = membership.user, membership.role
+    membership.delete()
+    if not StaffMembership.objects.filter(user=user, role=role).exists():
+        user.groups.remove(Group.objects.get(name=group_name(role)))

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from apps.demo.seeding.organisation import seed_organisation
+
+
+class Command(BaseCommand):
+    help = "Load the demo hall (idempotent). Development only: refused when HALL_ENV=production."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with HALL_ENV=production: demo users are for development.")
+        with transaction.atomic():
+            users = seed_organisation()
+        self.stdout.write(self.style.SUCCESS("Demo hall ready. Accounts (password for all: "
+                                             f"{settings.HALL_DEMO_PASSWORD}):"))
+        for demo in users:
+            self.stdout.write(f"  {demo.username:<10} {demo.role.label}")
+        self.stdout.write("  admin      superuser (Django admin)")

@@ -1,0 +1,48 @@
+"""The desks of the hall and the navigation each user sees.
+
+One table says which permission opens which desk; the navigation, the landing page after login and
+the desk views all read it, so a role never sees a link it cannot follow.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Desk:
+    key: str
+    title: Promise
+    url_name: str
+    permission: str
+    description: Promise
+
+
+# In landing order: a user with several roles lands on the first desk they may use.
+DESKS = (
+    Desk("intake", _("Intake desk"), "desks:intake", "accounts.use_intake_desk",
+         _("Accept filings for any item or bundle at a comprehensive window.")),
+    Desk("backoffice", _("Approval desk"), "desks:backoffice", "accounts.use_backoffice_desk",
+         _("Review and decide the cases of your department.")),
+    Desk("issuing", _("Certificate desk"), "desks:issuing", "accounts.use_issuing_desk",
+         _("Number, seal, print and hand over certificates.")),
+    Desk("supervision", _("Supervision desk"), "desks:supervision", "accounts.use_supervision_desk",
+         _("Watch deadlines, escalations and service ratings.")),
+    Desk("catalogue", _("Catalogue desk"), "desks:catalogue", "accounts.use_catalogue_desk",
+         _("Maintain service items, materials, bundles and the calendar.")),
+    Desk("portal", _("My filings"), "desks:portal", "accounts.use_citizen_portal",
+         _("File online, follow your filings and answer correction requests.")),
+)
+DESKS_BY_KEY = {desk.key: desk for desk in DESKS}
+
+
+def desks_for(user) -> list[Desk]:
+    if not user.is_authenticated:
+        return []
+    return [desk for desk in DESKS if user.has_perm(desk.permission)]
+
+
+def navigation(request):
+    """Context processor: the desks the current user may open (permissions are cached per request)."""
+    return {"nav_desks": desks_for(request.user)}

@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from apps.accounts.selectors import memberships_of
+from apps.desks.navigation import DESKS_BY_KEY, desks_for
+
+
+@login_required
+def home(request):
+    """Land each user on their own desk."""
+    desks = desks_for(request.user)
+    if desks:
+        return redirect(desks[0].url_name)
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "desks/no_role.html")
+
+
+def desk_view(key: str):
+    desk = DESKS_BY_KEY[key]
+
+    @login_required
+    def view(request):
+        if not request.user.has_perm(desk.permission):
+            raise PermissionDenied
+        context = {"desk": desk, "memberships": memberships_of(request.user)}
+        return render(request, f"desks/{key}.html", context)
+
+    view.__name__ = f"{key}_desk"
+    return view

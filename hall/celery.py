@@ -1,0 +1,22 @@
+"""The Celery application. Configuration comes from Django settings (CELERY_* names).
+
+The beat schedule is defined here, in code, so that the embedded mode (filesystem broker, no Redis)
+and production run the same periodic jobs.
+"""
+
+import os
+
+from celery import Celery
+
+from hall.environment import env_int
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hall.settings")
+
+app = Celery("hall")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Proves the scheduler is alive; recorded in ops.JobRun and shown on the jobs page.
+    "heartbeat": {"task": "apps.ops.tasks.heartbeat", "schedule": float(env_int("HALL_HEARTBEAT_SECONDS", 60))},
+}

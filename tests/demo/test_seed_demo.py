@@ -1,0 +1,41 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.accounts.identifiers import validate_uscc
+from apps.accounts.models import Department, ServiceCentre, StaffMembership, User, Window
+from apps.accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return tuple(m.objects.count() for m in (ServiceCentre, Department, Window, User, StaffMembership))
+
+
+def test_seed_demo_is_idempotent_and_gives_one_user_per_role(settings):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = _counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _counts() == first
+    for role in Role:
+        assert User.objects.filter(groups__name=f"role:{role}").count() == 1, role
+    clerk = User.objects.get(username="clerk")
+    assert clerk.check_password(settings.HALL_DEMO_PASSWORD)
+
+
+def test_demo_organisation_has_a_city_and_a_county_with_valid_department_codes():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    county = ServiceCentre.objects.get(level="4")
+    assert county.parent.level == "3"
+    assert Department.objects.filter(centre=county.parent).count() == 5
+    for department in Department.objects.all():
+        validate_uscc(department.credit_code)
+    assert Window.objects.filter(kind="issuing").exists()
+    assert Window.objects.filter(kind="comprehensive").exists()
+
+
+def test_seed_demo_refuses_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
