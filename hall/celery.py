@@ -18,5 +18,8 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     # Proves the scheduler is alive; recorded in ops.JobRun and shown on the jobs page.
-    "heartbeat": {"task": "apps.ops.tasks.heartbeat", "schedule": float(env_int("HALL_HEARTBEAT_SECONDS", 60))},
+    "heartbeat": {
+        "task": "apps.ops.tasks.heartbeat",
+        "schedule": float(env_int("HALL_HEARTBEAT_SECONDS", 60)),
+    },
 }

@@ -12,7 +12,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 # Only ever used outside production; the guard below rejects it by name.
-DEVELOPMENT_SECRET_KEY = "django-insecure-hall-portal-development-only-key-do-not-use-in-production"
+DEVELOPMENT_SECRET_KEY = "django-insecure-hall-portal-development-only-key-do-not-use-in-production"  # noqa: S105
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}

@@ -267,5 +267,6 @@ LOGGING = {
 
 # --- Hall-specific ----------------------------------------------------------------------------------
 HALL_NAME = env_str("HALL_NAME", "政务服务中心")
-HALL_DEMO_PASSWORD = "Hall#2026demo"  # development only: seed_demo refuses to run in production
+# Development only: seed_demo refuses to run in production.
+HALL_DEMO_PASSWORD = "Hall#2026demo"  # noqa: S105
 HALL_JOB_HISTORY_DAYS = env_int("HALL_JOB_HISTORY_DAYS", 90)

@@ -16,9 +16,15 @@ CHROMIUM = os.environ.get("HALL_CHROMIUM", "/usr/bin/chromium")
 
 def _missing(capability: str) -> str | None:
     if capability == "chromium":
-        return None if os.access(CHROMIUM, os.X_OK) else f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+        return (
+            None
+            if os.access(CHROMIUM, os.X_OK)
+            else f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+        )
     if capability == "postgresql":
-        return None if connection.vendor == "postgresql" else "needs PostgreSQL (set DATABASE_URL) for row locks"
+        return (
+            None if connection.vendor == "postgresql" else "needs PostgreSQL (set DATABASE_URL) for row locks"
+        )
     if capability == "redis":
         return None if settings.REDIS_URL else "needs Redis (set REDIS_URL) for a real Celery worker"
     if capability in {"pdftotext", "zbarimg", "xgettext", "msgfmt"}:

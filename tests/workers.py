@@ -40,9 +40,26 @@ def celery_worker(*, extra_env: dict | None = None):
         **(extra_env or {}),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hall", "worker", "--pool=solo", "--loglevel=INFO",
-         "-Q", queue, f"--hostname={queue}@%h", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hall",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            f"--hostname={queue}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False

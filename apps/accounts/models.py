@@ -18,7 +18,9 @@ class User(AbstractUser):
         _("mobile phone"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^1\d{10}$", _("A mainland mobile number has 11 digits and starts with 1."))],
+        validators=[
+            RegexValidator(r"^1\d{10}$", _("A mainland mobile number has 11 digits and starts with 1."))
+        ],
     )
 
     class Meta:
@@ -50,7 +52,11 @@ class ServiceCentre(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     level = models.CharField(_("level"), max_length=1, choices=CentreLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent centre"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     region_code = models.CharField(
@@ -97,7 +103,9 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["centre", "name"]
-        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="department_unique_name_in_centre")]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="department_unique_name_in_centre")
+        ]
 
     def __str__(self):
         return self.name
@@ -120,7 +128,9 @@ class Window(models.Model):
         verbose_name = _("window")
         verbose_name_plural = _("windows")
         ordering = ["centre", "number"]
-        constraints = [models.UniqueConstraint(fields=["centre", "number"], name="window_unique_number_in_centre")]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "number"], name="window_unique_number_in_centre")
+        ]
 
     def __str__(self):
         return f"{self.centre} {self.number}"
@@ -129,8 +139,12 @@ class Window(models.Model):
 class StaffMembership(models.Model):
     """Where a staff member works in a role: a centre, and a department for back-office roles."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=20, choices=[c for c in Role.choices if c[0] != Role.CITIZEN])
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=[c for c in Role.choices if c[0] != Role.CITIZEN]
+    )
     centre = models.ForeignKey(ServiceCentre, verbose_name=_("service centre"), on_delete=models.PROTECT)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT

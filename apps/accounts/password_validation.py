@@ -29,10 +29,15 @@ class CharacterClassesValidator:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self):
-        return ngettext(
-            "Your password must mix at least %(n)d kind of character "
-            "(lower case, upper case, digits, symbols).",
-            "Your password must mix at least %(n)d kinds of character "
-            "(lower case, upper case, digits, symbols).",
-            self.min_classes,
-        ) % {"n": self.min_classes} if self.min_classes else _("No character-class rule.")
+        return (
+            ngettext(
+                "Your password must mix at least %(n)d kind of character "
+                "(lower case, upper case, digits, symbols).",
+                "Your password must mix at least %(n)d kinds of character "
+                "(lower case, upper case, digits, symbols).",
+                self.min_classes,
+            )
+            % {"n": self.min_classes}
+            if self.min_classes
+            else _("No character-class rule.")
+        )

@@ -12,7 +12,8 @@ urlpatterns = [
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_changed")
+            template_name="accounts/password_change.html",
+            success_url=reverse_lazy("accounts:password_changed"),
         ),
         name="password_change",
     ),

@@ -21,18 +21,48 @@ class Desk:
 
 # In landing order: a user with several roles lands on the first desk they may use.
 DESKS = (
-    Desk("intake", _("Intake desk"), "desks:intake", "accounts.use_intake_desk",
-         _("Accept filings for any item or bundle at a comprehensive window.")),
-    Desk("backoffice", _("Approval desk"), "desks:backoffice", "accounts.use_backoffice_desk",
-         _("Review and decide the cases of your department.")),
-    Desk("issuing", _("Certificate desk"), "desks:issuing", "accounts.use_issuing_desk",
-         _("Number, seal, print and hand over certificates.")),
-    Desk("supervision", _("Supervision desk"), "desks:supervision", "accounts.use_supervision_desk",
-         _("Watch deadlines, escalations and service ratings.")),
-    Desk("catalogue", _("Catalogue desk"), "desks:catalogue", "accounts.use_catalogue_desk",
-         _("Maintain service items, materials, bundles and the calendar.")),
-    Desk("portal", _("My filings"), "desks:portal", "accounts.use_citizen_portal",
-         _("File online, follow your filings and answer correction requests.")),
+    Desk(
+        "intake",
+        _("Intake desk"),
+        "desks:intake",
+        "accounts.use_intake_desk",
+        _("Accept filings for any item or bundle at a comprehensive window."),
+    ),
+    Desk(
+        "backoffice",
+        _("Approval desk"),
+        "desks:backoffice",
+        "accounts.use_backoffice_desk",
+        _("Review and decide the cases of your department."),
+    ),
+    Desk(
+        "issuing",
+        _("Certificate desk"),
+        "desks:issuing",
+        "accounts.use_issuing_desk",
+        _("Number, seal, print and hand over certificates."),
+    ),
+    Desk(
+        "supervision",
+        _("Supervision desk"),
+        "desks:supervision",
+        "accounts.use_supervision_desk",
+        _("Watch deadlines, escalations and service ratings."),
+    ),
+    Desk(
+        "catalogue",
+        _("Catalogue desk"),
+        "desks:catalogue",
+        "accounts.use_catalogue_desk",
+        _("Maintain service items, materials, bundles and the calendar."),
+    ),
+    Desk(
+        "portal",
+        _("My filings"),
+        "desks:portal",
+        "accounts.use_citizen_portal",
+        _("File online, follow your filings and answer correction requests."),
+    ),
 )
 DESKS_BY_KEY = {desk.key: desk for desk in DESKS}
 

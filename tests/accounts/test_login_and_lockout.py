@@ -87,7 +87,11 @@ def test_password_change_enforces_the_complexity_rule(client):
     client.force_login(user)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "onlylowercaseletters", "new_password2": "onlylowercaseletters"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "onlylowercaseletters",
+            "new_password2": "onlylowercaseletters",
+        },
     )
     assert response.status_code == 200
     assert "至少" in response.content.decode()

@@ -41,7 +41,9 @@ def test_an_approver_needs_a_department_of_the_same_centre():
         assign_role(user=user, role=Role.APPROVER, centre=ServiceCentreFactory())
     assert "department" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        assign_role(user=user, role=Role.APPROVER, centre=ServiceCentreFactory(), department=DepartmentFactory())
+        assign_role(
+            user=user, role=Role.APPROVER, centre=ServiceCentreFactory(), department=DepartmentFactory()
+        )
     assert "department" in exc.value.message_dict
     assert not user.groups.exists()
 

@@ -1,7 +1,15 @@
 import factory
 
 from apps.accounts.identifiers import uscc_check_char
-from apps.accounts.models import CentreLevel, Department, ServiceCentre, StaffMembership, User, Window, WindowKind
+from apps.accounts.models import (
+    CentreLevel,
+    Department,
+    ServiceCentre,
+    StaffMembership,
+    User,
+    Window,
+    WindowKind,
+)
 from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
 

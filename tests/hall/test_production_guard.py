@@ -13,10 +13,17 @@ STRONG = "p9Vq3mZx7Lr2Tk8Wn4Hs6Jd1Fb5Gc0Ye-Ua_Qo3Ri7Ev2Np9Mt4Lk8Xw"
 
 
 def run_django(args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -45,7 +52,10 @@ def test_a_strong_configuration_passes():
 
 def test_production_mode_refuses_to_start_with_a_weak_secret_in_one_line(tmp_path):
     result = run_django(
-        ["check"], HALL_ENV="production", SECRET_KEY="changeme", ALLOWED_HOSTS="hall.example.gov.cn",
+        ["check"],
+        HALL_ENV="production",
+        SECRET_KEY="changeme",
+        ALLOWED_HOSTS="hall.example.gov.cn",
         HALL_VAR_DIR=str(tmp_path),
     )
     assert result.returncode != 0
@@ -55,7 +65,9 @@ def test_production_mode_refuses_to_start_with_a_weak_secret_in_one_line(tmp_pat
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
     result = run_django(
         ["check", "--deploy", "--fail-level", "WARNING"],
-        HALL_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="hall.example.gov.cn",
+        HALL_ENV="production",
+        SECRET_KEY=STRONG,
+        ALLOWED_HOSTS="hall.example.gov.cn",
         HALL_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -52,15 +52,28 @@ def _heartbeat_pids(db):
 def test_runhall_serves_pages_and_beat_drives_the_worker_without_redis(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "HALL_ENV", "DEBUG"}}
     env.update(HALL_VAR_DIR=str(tmp_path), HALL_HEARTBEAT_SECONDS="1")
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=180)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     port = _free_port()
-    hall = subprocess.Popen([sys.executable, "manage.py", "runhall", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    hall = subprocess.Popen(
+        [sys.executable, "manage.py", "runhall", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         page = _wait_for(lambda: _http_ok(f"http://127.0.0.1:{port}/accounts/login/"), 90, "the login page")
         assert "登录" in page
-        pids = _wait_for(lambda: _heartbeat_pids(tmp_path / "hall.sqlite3"), 90, "a heartbeat run by the worker")
+        pids = _wait_for(
+            lambda: _heartbeat_pids(tmp_path / "hall.sqlite3"), 90, "a heartbeat run by the worker"
+        )
         children = {p.pid for p in psutil.Process(hall.pid).children()}
         assert set(pids) <= children, "the heartbeat ran in a worker started by runhall"
     finally:

@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def test_heartbeat_records_its_run_and_prunes_old_history(settings):
     old = JobRun.objects.create(
-        name="heartbeat", started_at=timezone.now() - timedelta(days=settings.HALL_JOB_HISTORY_DAYS + 1),
-        finished_at=timezone.now(), duration_ms=1, outcome=JobRun.Outcome.SUCCEEDED,
+        name="heartbeat",
+        started_at=timezone.now() - timedelta(days=settings.HALL_JOB_HISTORY_DAYS + 1),
+        finished_at=timezone.now(),
+        duration_ms=1,
+        outcome=JobRun.Outcome.SUCCEEDED,
     )
     heartbeat.delay()
     assert not JobRun.objects.filter(pk=old.pk).exists()
@@ -34,14 +37,22 @@ def test_a_failing_job_is_recorded_as_failed_and_the_error_still_raised():
     assert run.changes == {"before": 1}
 
 
-def test_jobs_page_shows_the_latest_run_of_each_job_in_constant_queries(client, django_assert_max_num_queries):
+def test_jobs_page_shows_the_latest_run_of_each_job_in_constant_queries(
+    client, django_assert_max_num_queries
+):
     client.force_login(make_staff(Role.SUPERVISOR))
     base = timezone.now()
 
     def add_runs(name, n):
         JobRun.objects.bulk_create(
-            JobRun(name=name, started_at=base - timedelta(minutes=i), finished_at=base, duration_ms=i,
-                   outcome=JobRun.Outcome.SUCCEEDED, changes={"i": i})
+            JobRun(
+                name=name,
+                started_at=base - timedelta(minutes=i),
+                finished_at=base,
+                duration_ms=i,
+                outcome=JobRun.Outcome.SUCCEEDED,
+                changes={"i": i},
+            )
             for i in range(n)
         )
 

@@ -13,10 +13,18 @@ from apps.accounts.models import CentreLevel, Department, ServiceCentre, User, W
 from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
 
-CITY = {"name": "示范市政务服务中心", "level": CentreLevel.CITY, "region_code": "350100",
-        "address": "示范市行政服务大道 1 号"}
-COUNTY = {"name": "示范市东城区政务服务中心", "level": CentreLevel.COUNTY, "region_code": "350104",
-          "address": "东城区民生路 8 号"}
+CITY = {
+    "name": "示范市政务服务中心",
+    "level": CentreLevel.CITY,
+    "region_code": "350100",
+    "address": "示范市行政服务大道 1 号",
+}
+COUNTY = {
+    "name": "示范市东城区政务服务中心",
+    "level": CentreLevel.COUNTY,
+    "region_code": "350104",
+    "address": "东城区民生路 8 号",
+}
 
 CITY_DEPARTMENTS = [
     ("11350100003001017A", "示范市市场监督管理局"),
@@ -27,9 +35,14 @@ CITY_DEPARTMENTS = [
 ]
 COUNTY_DEPARTMENTS = [("11350104004001019G", "示范市东城区市场监督管理局")]
 
-CITY_WINDOWS = [("A01", WindowKind.COMPREHENSIVE), ("A02", WindowKind.COMPREHENSIVE),
-                ("A03", WindowKind.COMPREHENSIVE), ("A04", WindowKind.COMPREHENSIVE),
-                ("C01", WindowKind.ISSUING), ("C02", WindowKind.ISSUING)]
+CITY_WINDOWS = [
+    ("A01", WindowKind.COMPREHENSIVE),
+    ("A02", WindowKind.COMPREHENSIVE),
+    ("A03", WindowKind.COMPREHENSIVE),
+    ("A04", WindowKind.COMPREHENSIVE),
+    ("C01", WindowKind.ISSUING),
+    ("C02", WindowKind.ISSUING),
+]
 COUNTY_WINDOWS = [("A01", WindowKind.COMPREHENSIVE), ("C01", WindowKind.ISSUING)]
 
 
@@ -54,15 +67,19 @@ DEMO_USERS = [
 
 
 def _centre(values: dict, parent=None) -> ServiceCentre:
-    centre, _ = ServiceCentre.objects.update_or_create(name=values["name"], defaults={**values, "parent": parent})
+    centre, _ = ServiceCentre.objects.update_or_create(
+        name=values["name"], defaults={**values, "parent": parent}
+    )
     return centre
 
 
 def seed_organisation() -> list[DemoUser]:
     city = _centre(CITY)
     county = _centre(COUNTY, parent=city)
-    for centre, departments, windows in ((city, CITY_DEPARTMENTS, CITY_WINDOWS),
-                                         (county, COUNTY_DEPARTMENTS, COUNTY_WINDOWS)):
+    for centre, departments, windows in (
+        (city, CITY_DEPARTMENTS, CITY_WINDOWS),
+        (county, COUNTY_DEPARTMENTS, COUNTY_WINDOWS),
+    ):
         for code, name in departments:
             Department.objects.update_or_create(credit_code=code, defaults={"name": name, "centre": centre})
         for number, kind in windows:

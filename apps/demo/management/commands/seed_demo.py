@@ -10,11 +10,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("seed_demo refuses to run with HALL_ENV=production: demo users are for development.")
+            raise CommandError(
+                "seed_demo refuses to run with HALL_ENV=production: demo users are for development."
+            )
         with transaction.atomic():
             users = seed_organisation()
-        self.stdout.write(self.style.SUCCESS("Demo hall ready. Accounts (password for all: "
-                                             f"{settings.HALL_DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo hall ready. Accounts (password for all: {settings.HALL_DEMO_PASSWORD}):"
+            )
+        )
         for demo in users:
             self.stdout.write(f"  {demo.username:<10} {demo.role.label}")
         self.stdout.write("  admin      superuser (Django admin)")

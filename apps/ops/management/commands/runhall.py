@@ -20,12 +20,32 @@ class Command(BaseCommand):
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", addrport, "--noreload"],
-            "worker": [python, "-m", "celery", "-A", "hall", "worker", "--pool=solo", "--loglevel=INFO",
-                       "--hostname=embedded@%h", "--without-mingle", "--without-gossip"],
-            "beat": [python, "-m", "celery", "-A", "hall", "beat", "--loglevel=INFO",
-                     f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "hall",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--hostname=embedded@%h",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            "beat": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "hall",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+            ],
         }
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
+        # Fixed argument lists built above, never user input.
+        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(
             f"Hall portal at http://{addrport}/ (web pid {processes['web'].pid}, worker pid "
             f"{processes['worker'].pid}, beat pid {processes['beat'].pid}); Ctrl-C stops all three."

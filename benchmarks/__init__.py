@@ -1,0 +1,1 @@
+"""The project's benchmarks: `make bench` (python -m benchmarks). See benchmarks/README.md."""

@@ -1,0 +1,43 @@
+"""`make bench`: run every benchmark on the configured database (PostgreSQL for the figures that
+issues set targets for), at BENCH_SCALE=small|full."""
+
+import os
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hall.settings")
+django.setup()
+
+from benchmarks import embedded_memory  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    benchmark_database,
+    describe_database,
+    print_table,
+    write_results,
+)
+
+# Benchmarks that need the database run inside one throw-away test database; the others outside it.
+DATABASE_BENCHMARKS: list = []
+PROCESS_BENCHMARKS = [embedded_memory]
+
+
+def main() -> int:
+    scale = os.environ.get("BENCH_SCALE", "small")
+    if scale not in {"small", "full"}:
+        print(f"BENCH_SCALE={scale!r}: use small or full", file=sys.stderr)
+        return 2
+    metrics: dict[str, float] = {}
+    with benchmark_database() as connection:
+        database = describe_database(connection)
+        for module in DATABASE_BENCHMARKS:
+            metrics.update(module.run(scale))
+    for module in PROCESS_BENCHMARKS:
+        metrics.update(module.run(scale))
+    write_results(metrics, scale=scale, database=database)
+    print_table(metrics, scale=scale, database=database)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Running benchmarks on a throw-away test database and writing their figures.
+
+Each benchmark module has ``run(scale: str) -> dict[str, float]``. Figures are written, with the
+machine, database and scale they were taken on, to benchmarks/results/latest.json and printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_calls(fn: Callable[[], object], n: int) -> dict[str, float]:
+    """Median and p95 in milliseconds of ``n`` calls (after one warm-up call)."""
+    fn()
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return {"median_ms": statistics.median(samples), "p95_ms": percentile(samples, 95)}
+
+
+@contextmanager
+def benchmark_database():
+    """A fresh test database (test_<name>), migrated, dropped afterwards: never the real one."""
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield connection
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def describe_machine() -> dict:
+    import psutil
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+    }
+
+
+def describe_database(connection) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"postgresql {cursor.fetchone()[0]}"
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return f"sqlite {cursor.fetchone()[0]}"
+    return connection.vendor
+
+
+def write_results(metrics: dict[str, float], *, scale: str, database: str) -> dict:
+    document = {
+        **{k: round(v, 3) if isinstance(v, float) else v for k, v in sorted(metrics.items())},
+        "machine": describe_machine(),
+        "database": database,
+        "scale": scale,
+        "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return document
+
+
+def print_table(metrics: dict[str, float], *, scale: str, database: str) -> None:
+    width = max(len(k) for k in metrics) if metrics else 10
+    print(f"\nbenchmarks · scale={scale} · database={database}")
+    print(f"{'metric':<{width}}  value")
+    print(f"{'-' * width}  {'-' * 12}")
+    for key, value in sorted(metrics.items()):
+        shown = f"{value:,.3f}" if isinstance(value, float) else f"{value:,}"
+        print(f"{key:<{width}}  {shown}")
+    print(f"\nwritten to {RESULTS}")
