@@ -53,8 +53,13 @@ INSTALLED_APPS = [
     "axes",
     # Domain apps, in dependency order (an app imports only apps above it; see docs/architecture.md).
     "apps.accounts",
+    "apps.uploads",
+    "apps.audit",
     "apps.ops",
+    "apps.licences",
+    "apps.catalogue",
     # Role-facing HTML and seeding, on top of the domain apps.
+    "apps.guides",
     "apps.desks",
     "apps.demo",
 ]
@@ -213,6 +218,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "hall.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hall portal API",
@@ -270,3 +276,7 @@ HALL_NAME = env_str("HALL_NAME", "政务服务中心")
 # Development only: seed_demo refuses to run in production.
 HALL_DEMO_PASSWORD = "Hall#2026demo"  # noqa: S105
 HALL_JOB_HISTORY_DAYS = env_int("HALL_JOB_HISTORY_DAYS", 90)
+HALL_UPLOAD_MAX_MB = env_int("HALL_UPLOAD_MAX_MB", 20)
+# Django refuses request bodies above this before any view runs: uploads plus a margin for fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

@@ -6,11 +6,13 @@ from apps.ops.views import healthz
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.catalogue.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("apps.desks.urls")),
     path("accounts/", include("apps.accounts.urls")),
+    path("guide/", include("apps.guides.urls")),
     path("ops/", include("apps.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -24,9 +24,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.APPROVER: ["accounts.use_backoffice_desk"],
     Role.ISSUER: ["accounts.use_issuing_desk"],
     Role.SUPERVISOR: ["accounts.use_supervision_desk", "ops.view_jobrun"],
-    Role.CATALOGUE_ADMIN: ["accounts.use_catalogue_desk", "ops.view_jobrun"],
+    Role.CATALOGUE_ADMIN: [
+        "accounts.use_catalogue_desk",
+        "ops.view_jobrun",
+        *(
+            f"catalogue.{verb}_{model}"
+            for model in ("serviceitem", "itemmaterial", "feeitem", "processstep", "faqentry", "material",
+                          "approvalcategory", "bundle", "bundleitem")
+            for verb in ("view", "add", "change", "delete")
+            if not (model == "serviceitem" and verb == "delete")  # versions are records: retire, never delete
+        ),
+        "catalogue.view_itemlineage",
+        "catalogue.publish_serviceitem",
+        "catalogue.import_catalogue",
+        "licences.view_licencetype",
+        "licences.add_licencetype",
+        "licences.change_licencetype",
+    ],
     Role.CITIZEN: ["accounts.use_citizen_portal"],
 }
+
+# Roles that work in the Django admin (their users get is_staff).
+ADMIN_SITE_ROLES = frozenset({Role.CATALOGUE_ADMIN})
 
 # Roles that are staff of a centre (have a StaffMembership); citizens are not.
 STAFF_ROLES = frozenset(r for r in Role if r != Role.CITIZEN)

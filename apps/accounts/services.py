@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, ServiceCentre, StaffMembership, User, Window
-from apps.accounts.roles import STAFF_ROLES, Role, group_name
+from apps.accounts.roles import ADMIN_SITE_ROLES, STAFF_ROLES, Role, group_name
 
 
 @transaction.atomic
@@ -34,6 +34,9 @@ def assign_role(
         if window is not None and window.centre_id != centre.pk:
             raise ValidationError({"window": _("The window does not belong to this service centre.")})
     user.groups.add(Group.objects.get(name=group_name(role)))
+    if role in ADMIN_SITE_ROLES and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     if role not in STAFF_ROLES:
         return None
     membership, _created = StaffMembership.objects.update_or_create(
@@ -49,3 +52,7 @@ def revoke_role(*, membership: StaffMembership) -> None:
     membership.delete()
     if not StaffMembership.objects.filter(user=user, role=role).exists():
         user.groups.remove(Group.objects.get(name=group_name(role)))
+        still_admin = StaffMembership.objects.filter(user=user, role__in=ADMIN_SITE_ROLES).exists()
+        if role in ADMIN_SITE_ROLES and not still_admin and not user.is_superuser:
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])

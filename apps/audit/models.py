@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionLog(models.Model):
+    """Append-only record of every state transition (全程留痕): who did what to which object.
+
+    Written by the services in the same transaction as the transition, so a transition and its record
+    commit or roll back together. Nothing updates or deletes these rows (the admin is read-only).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("action"), max_length=60)
+    from_state = models.CharField(_("from"), max_length=40)
+    to_state = models.CharField(_("to"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_subject")]
+
+    def __str__(self):
+        return f"{self.transition}: {self.from_state} → {self.to_state}"

@@ -1,0 +1,28 @@
+from django.contrib.contenttypes.models import ContentType
+
+from apps.audit.models import TransitionLog
+
+
+def record_transition(
+    subject,
+    *,
+    transition: str,
+    from_state: str,
+    to_state: str,
+    actor=None,
+    comment: str = "",
+    client_ip: str | None = None,
+    **context,
+) -> TransitionLog:
+    """Append one entry; call inside the transaction that performs the transition."""
+    return TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+        object_id=str(subject.pk),
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        comment=comment,
+        client_ip=client_ip or None,
+        context=context,
+    )

@@ -1,0 +1,403 @@
+"""Catalogue use cases: creating items, versioning and publishing them, bundles.
+
+Every state change goes through here: the row is locked, the transition checked and applied by
+``apps.audit.transitions.apply_transition`` (which logs it), all in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.services import record_transition
+from apps.audit.transitions import Conflict, apply_transition
+from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
+from apps.catalogue.models import (
+    Bundle,
+    BundleItem,
+    BundleState,
+    FaqEntry,
+    FeeItem,
+    ItemLineage,
+    ItemMaterial,
+    ProcessStep,
+    ServiceItem,
+)
+from apps.catalogue.naming import pinyin_initials
+
+# Fields that are bookkeeping of a version, not elements of the item.
+VERSION_FIELDS = {
+    "id",
+    "lineage",
+    "version",
+    "state",
+    "created_at",
+    "created_by",
+    "published_at",
+    "published_by",
+    "change_note",
+    "name_initials",
+}
+# Elements an implementation may set for itself; every other element is standard (多级十同).
+LOCAL_FIELDS = {
+    "department",
+    "implementation_code",
+    "location",
+    "hours",
+    "consultation_phone",
+    "supervision_phone",
+}
+CHILD_MODELS = {"materials": ItemMaterial, "fees": FeeItem, "steps": ProcessStep, "faqs": FaqEntry}
+
+
+def element_fields() -> list[str]:
+    return [f.name for f in ServiceItem._meta.concrete_fields if f.name not in VERSION_FIELDS]
+
+
+def standard_fields() -> list[str]:
+    return [name for name in element_fields() if name not in LOCAL_FIELDS]
+
+
+@dataclass
+class ItemChildren:
+    """An item's lists: dicts of field values (``material`` as a Material or its id)."""
+
+    materials: list[dict] = field(default_factory=list)
+    fees: list[dict] = field(default_factory=list)
+    steps: list[dict] = field(default_factory=list)
+    faqs: list[dict] = field(default_factory=list)
+
+
+def _write_children(item: ServiceItem, children: ItemChildren) -> None:
+    for name, model in CHILD_MODELS.items():
+        model.objects.filter(item=item).delete()
+        rows = []
+        for order, values in enumerate(getattr(children, name)):
+            values = {"order": order, **values}
+            if name == "materials" and "material" in values and not hasattr(values["material"], "pk"):
+                values["material_id"] = values.pop("material")
+            rows.append(model(item=item, **values))
+        model.objects.bulk_create(rows)
+
+
+def _copy_children(source: ServiceItem, target: ServiceItem) -> None:
+    for name, model in CHILD_MODELS.items():
+        rows = []
+        for row in getattr(source, name).all():
+            row.pk, row.item = None, target
+            rows.append(row)
+        model.objects.bulk_create(rows)
+
+
+def _validated(item: ServiceItem) -> ServiceItem:
+    item.name_initials = pinyin_initials(item.name)
+    item.full_clean(exclude=["lineage", "version", "state"])
+    return item
+
+
+# --- items -------------------------------------------------------------------------------------------
+
+
+def lineage_for(item: ServiceItem, *, kind: str, centre=None, base: ItemLineage | None = None) -> ItemLineage:
+    """An unsaved lineage for a new item's first version; its code is the item's identifying code."""
+    kind = ItemKind(kind)
+    if kind == ItemKind.IMPLEMENTATION:
+        if item.department_id and not item.implementation_code:
+            item.implementation_code = f"{item.department.credit_code}{item.level}{item.basic_code}"
+        if centre is None and item.department_id:
+            centre = item.department.centre
+        return ItemLineage(kind=kind, code=item.implementation_code, centre=centre, base=base)
+    return ItemLineage(kind=kind, code=item.basic_code)
+
+
+def check_code_free(lineage: ItemLineage) -> None:
+    if ItemLineage.objects.filter(kind=lineage.kind, code=lineage.code).exists():
+        code_field = "implementation_code" if lineage.kind == ItemKind.IMPLEMENTATION else "basic_code"
+        raise ValidationError(
+            {
+                code_field: _("Another item already has the code %(code)s: codes are unique.")
+                % {"code": lineage.code}
+            }
+        )
+
+
+@transaction.atomic
+def save_new_item(item: ServiceItem, *, actor=None) -> ServiceItem:
+    """Save the first version of a new item together with its lineage (set by ``lineage_for``)."""
+    lineage = item.lineage
+    check_code_free(lineage)
+    _validated(item)
+    lineage.save()
+    item.lineage, item.version, item.created_by = lineage, 1, actor
+    item.save()
+    return item
+
+
+@transaction.atomic
+def save_draft(item: ServiceItem, *, actor=None) -> ServiceItem:
+    """Save edits to a draft version (the admin's change form); other versions are read-only."""
+    current = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    if current.state != ItemState.DRAFT:
+        raise Conflict(
+            _("Only a draft can be edited; this version is %(state)s.")
+            % {"state": current.get_state_display()}
+        )
+    _validated(item).save()
+    return item
+
+
+def create_item(
+    *,
+    kind: str,
+    values: dict,
+    children: ItemChildren | None = None,
+    actor=None,
+    centre=None,
+    base: ItemLineage | None = None,
+) -> ServiceItem:
+    """A new item: its lineage and a first draft version with its lists."""
+    with transaction.atomic():
+        item = ServiceItem(**values)
+        item.lineage = lineage_for(item, kind=kind, centre=centre, base=base)
+        save_new_item(item, actor=actor)
+        _write_children(item, children or ItemChildren())
+    return item
+
+
+@transaction.atomic
+def implement_base_item(
+    *, base: ItemLineage, department, local: dict | None = None, actor=None
+) -> ServiceItem:
+    """A centre's implementation of a base item: the base's published elements, plus local ones
+    (which default to the base's own: its phones and hours, until the centre sets its own)."""
+    source = published_version(base)
+    values = {name: getattr(source, name) for name in element_fields() if name != "implementation_code"}
+    values.update(local or {})
+    values["department"] = department
+    item = ServiceItem(**values)
+    item.lineage = lineage_for(item, kind=ItemKind.IMPLEMENTATION, centre=department.centre, base=base)
+    save_new_item(item, actor=actor)
+    _copy_children(source, item)
+    return item
+
+
+def published_version(lineage: ItemLineage) -> ServiceItem:
+    try:
+        return lineage.versions.get(state=ItemState.PUBLISHED)
+    except ServiceItem.DoesNotExist:
+        raise ValidationError(_("%(code)s has no published version.") % {"code": lineage.code}) from None
+
+
+@transaction.atomic
+def update_draft(
+    *, item_id: int, values: dict, children: ItemChildren | None = None, actor=None
+) -> ServiceItem:
+    item = ServiceItem.objects.select_for_update().get(pk=item_id)
+    if item.state != ItemState.DRAFT:
+        raise Conflict(
+            _("Only a draft can be edited; this version is %(state)s.") % {"state": item.get_state_display()}
+        )
+    for name, value in values.items():
+        setattr(item, name, value)
+    _validated(item).save()
+    if children is not None:
+        _write_children(item, children)
+    return item
+
+
+@transaction.atomic
+def start_new_version(
+    *, lineage_id: int, actor=None, change_note: str = "", sync_from_base: bool = False
+) -> ServiceItem:
+    """Editing a published item: a new draft copying the newest version (and its lists).
+
+    With ``sync_from_base`` an implementation's standard elements and lists are taken from its base
+    item's published version instead, keeping the local elements: the remedy for a 多级十同 finding.
+    """
+    lineage = ItemLineage.objects.select_for_update().get(pk=lineage_id)
+    if lineage.versions.filter(state__in=OPEN_STATES).exists():
+        raise Conflict(_("This item already has a draft or a version in review."))
+    latest = lineage.versions.order_by("-version").first()
+    source = latest
+    draft = ServiceItem(
+        lineage=lineage,
+        version=lineage.versions.aggregate(v=Max("version"))["v"] + 1,
+        created_by=actor,
+        change_note=change_note,
+        **{name: getattr(latest, name) for name in element_fields()},
+    )
+    if sync_from_base:
+        if lineage.base is None:
+            raise ValidationError(_("This item has no base item to take its elements from."))
+        source = published_version(lineage.base)
+        for name in standard_fields():
+            setattr(draft, name, getattr(source, name))
+    _validated(draft).save()
+    _copy_children(source, draft)
+    return draft
+
+
+def _locked_item(item_id: int) -> ServiceItem:
+    return ServiceItem.objects.select_for_update().select_related("lineage").get(pk=item_id)
+
+
+@transaction.atomic
+def submit_for_review(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> ServiceItem:
+    item = _locked_item(item_id)
+    apply_transition(item, "submit_for_review", actor=actor, comment=comment, client_ip=client_ip)
+    _validated(item).save()
+    return item
+
+
+@transaction.atomic
+def return_to_draft(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> ServiceItem:
+    item = _locked_item(item_id)
+    apply_transition(item, "return_to_draft", actor=actor, comment=comment, client_ip=client_ip)
+    item.save()
+    return item
+
+
+def check_publishable(item: ServiceItem) -> None:
+    """Rules that concern the whole item with its lists, checked at publishing."""
+    _validated(item)
+    if item.is_charged and not item.fees.exists():
+        raise ValidationError(
+            {"is_charged": _("A charged item needs at least one fee item with its standard and basis.")}
+        )
+    if not item.steps.exists():
+        raise ValidationError({"steps": _("An item needs at least one process step.")})
+
+
+@transaction.atomic
+def publish(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> ServiceItem:
+    """Publish a version in review; the version published before it becomes superseded."""
+    item = _locked_item(item_id)
+    ItemLineage.objects.select_for_update().get(pk=item.lineage_id)
+    check_publishable(item)
+    current = item.lineage.versions.select_for_update().filter(state=ItemState.PUBLISHED).first()
+    if current is not None:
+        apply_transition(
+            current,
+            "supersede",
+            actor=actor,
+            comment=comment,
+            client_ip=client_ip,
+            superseded_by=item.version,
+        )
+        current.save()
+    apply_transition(item, "publish", actor=actor, comment=comment, client_ip=client_ip)
+    item.published_at, item.published_by = timezone.now(), actor
+    item.save()
+    return item
+
+
+@transaction.atomic
+def retire(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> ServiceItem:
+    item = _locked_item(item_id)
+    in_bundles = list(
+        Bundle.objects.filter(state=BundleState.PUBLISHED, entries__lineage_id=item.lineage_id).values_list(
+            "name", flat=True
+        )
+    )
+    if in_bundles:
+        raise ValidationError(
+            _("The item is part of the published bundle(s) %(bundles)s: take it out of them first.")
+            % {"bundles": "、".join(in_bundles)}
+        )
+    apply_transition(item, "retire", actor=actor, comment=comment, client_ip=client_ip)
+    item.save()
+    return item
+
+
+# --- bundles -------------------------------------------------------------------------------------------
+
+
+def check_bundle(bundle: Bundle, lineages: list[ItemLineage]) -> None:
+    """A bundle offers published implementations of its own centre, at least two, within their limits."""
+    errors = []
+    if len(lineages) < 2:
+        errors.append(_("A bundle combines at least two items."))
+    published = {
+        item.lineage_id: item
+        for item in ServiceItem.objects.filter(lineage__in=lineages, state=ItemState.PUBLISHED)
+    }
+    for lineage in lineages:
+        if lineage.pk not in published:
+            errors.append(
+                _("Item %(code)s is retired or not published, so it cannot be part of a bundle.")
+                % {"code": lineage.code}
+            )
+        elif lineage.centre_id != bundle.centre_id:
+            errors.append(
+                _("Item %(code)s is not an item of this bundle's service centre.") % {"code": lineage.code}
+            )
+    if errors:
+        raise ValidationError({"items": errors})
+    tightest = min(item.legal_limit_days for item in published.values())
+    if bundle.promised_limit_days > tightest:
+        raise ValidationError(
+            {
+                "promised_limit_days": _(
+                    "The bundle's promised limit (%(promised)s working days) may not exceed the shortest legal "
+                    "limit of its items (%(legal)s)."
+                )
+                % {"promised": bundle.promised_limit_days, "legal": tightest}
+            }
+        )
+
+
+@transaction.atomic
+def save_bundle(*, values: dict, lineage_ids: list[int], bundle_id: int | None = None) -> Bundle:
+    """Create or edit a bundle and its items; a published bundle is re-checked on every edit."""
+    bundle = Bundle.objects.select_for_update().get(pk=bundle_id) if bundle_id else Bundle()
+    for name, value in values.items():
+        setattr(bundle, name, value)
+    bundle.name_initials = pinyin_initials(bundle.name)
+    bundle.full_clean()
+    lineages = list(ItemLineage.objects.filter(pk__in=lineage_ids))
+    lineages.sort(key=lambda lineage: lineage_ids.index(lineage.pk))
+    if bundle.state == BundleState.PUBLISHED:
+        check_bundle(bundle, lineages)
+    bundle.save()
+    BundleItem.objects.filter(bundle=bundle).delete()
+    BundleItem.objects.bulk_create(
+        BundleItem(bundle=bundle, lineage=lineage, order=order) for order, lineage in enumerate(lineages)
+    )
+    return bundle
+
+
+def _set_bundle_state(bundle: Bundle, state: str, *, actor, comment: str, client_ip) -> Bundle:
+    record_transition(
+        bundle,
+        transition=state,
+        from_state=bundle.state,
+        to_state=state,
+        actor=actor,
+        comment=comment,
+        client_ip=client_ip,
+    )
+    bundle.state = state
+    bundle.save(update_fields=["state", "updated_at"])
+    return bundle
+
+
+@transaction.atomic
+def publish_bundle(*, bundle_id: int, actor=None, comment: str = "", client_ip=None) -> Bundle:
+    bundle = Bundle.objects.select_for_update().get(pk=bundle_id)
+    if bundle.state == BundleState.PUBLISHED:
+        raise Conflict(_("The bundle is already published."))
+    check_bundle(bundle, [entry.lineage for entry in bundle.entries.select_related("lineage")])
+    return _set_bundle_state(bundle, BundleState.PUBLISHED, actor=actor, comment=comment, client_ip=client_ip)
+
+
+@transaction.atomic
+def retire_bundle(*, bundle_id: int, actor=None, comment: str = "", client_ip=None) -> Bundle:
+    bundle = Bundle.objects.select_for_update().get(pk=bundle_id)
+    if bundle.state == BundleState.RETIRED:
+        raise Conflict(_("The bundle is already retired."))
+    return _set_bundle_state(bundle, BundleState.RETIRED, actor=actor, comment=comment, client_ip=client_ip)

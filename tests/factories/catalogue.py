@@ -1,0 +1,134 @@
+import factory
+
+from apps.catalogue.codes import (
+    Channel,
+    HandlingType,
+    ItemKind,
+    ItemType,
+    MaterialForm,
+    MaterialSource,
+    MaterialType,
+    Necessity,
+    ServiceObject,
+    Visits,
+)
+from apps.catalogue.models import (
+    ApprovalCategory,
+    Bundle,
+    FeeItem,
+    ItemLineage,
+    ItemMaterial,
+    Material,
+    ProcessStep,
+    ServiceItem,
+)
+from apps.catalogue.services import ItemChildren, create_item, publish, submit_for_review
+from apps.licences.models import LicenceType
+from tests.factories.accounts import DepartmentFactory, ServiceCentreFactory
+
+
+class LicenceTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LicenceType
+
+    code = factory.Sequence(lambda n: f"11100000000013338W{n:03d}")
+    name = factory.Sequence(lambda n: f"测试许可证{n}")
+
+
+class ApprovalCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApprovalCategory
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"cat{n}")
+    name = factory.Sequence(lambda n: f"分类{n}")
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Material
+
+    code = factory.Sequence(lambda n: f"M{n:04d}")
+    name = factory.Sequence(lambda n: f"材料{n}")
+    material_type = MaterialType.CERTIFICATE
+    source = MaterialSource.APPLICANT
+
+
+class ItemLineageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemLineage
+
+    kind = ItemKind.BASE
+    code = factory.Sequence(lambda n: f"{n:012d}")
+
+
+def item_values(n: int, **overrides) -> dict:
+    values = {
+        "name": f"测试事项{n}",
+        "basic_code": f"{n:012d}",
+        "item_type": ItemType.LICENSING,
+        "level": "3",
+        "approval_category": overrides.pop("approval_category", None) or ApprovalCategoryFactory(),
+        "legal_basis": "《中华人民共和国行政许可法》第十二条",
+        "conditions": "申请人具备相应条件。",
+        "legal_limit_days": 20,
+        "promised_limit_days": 10,
+        "handling_type": HandlingType.PROMISED,
+        "serves": [ServiceObject.PERSON, ServiceObject.ENTERPRISE],
+        "channels": [Channel.WINDOW, Channel.ONLINE],
+        "visits_required": Visits.ONE,
+        "result_name": "测试许可证",
+        "consultation_phone": "0591-12345678",
+        "supervision_phone": "0591-12345679",
+    }
+    values.update(overrides)
+    return values
+
+
+_counter = iter(range(100000, 999999))
+
+
+def default_children(materials=None) -> ItemChildren:
+    materials = materials if materials is not None else [MaterialFactory()]
+    return ItemChildren(
+        materials=[
+            {"material": m, "original_count": 1, "copy_count": 1, "necessity": Necessity.REQUIRED,
+             "form": MaterialForm.PAPER}
+            for m in materials
+        ],
+        steps=[{"name": "受理"}, {"name": "审查"}, {"name": "决定"}],
+    )
+
+
+def make_item(*, kind=ItemKind.IMPLEMENTATION, department=None, children=None, publish_it=True, base=None,
+              actor=None, **overrides) -> ServiceItem:
+    """A service item through the real services, published unless ``publish_it=False``."""
+    n = next(_counter)
+    values = item_values(n, **overrides)
+    centre = None
+    if kind == ItemKind.IMPLEMENTATION:
+        department = department or DepartmentFactory()
+        values["department"] = department
+        centre = department.centre
+    item = create_item(kind=kind, values=values, children=children or default_children(), centre=centre,
+                       base=base, actor=actor)
+    if publish_it:
+        submit_for_review(item_id=item.pk, actor=actor)
+        item = publish(item_id=item.pk, actor=actor)
+    return item
+
+
+class BundleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bundle
+
+    code = factory.Sequence(lambda n: f"B{n:03d}")
+    name = factory.Sequence(lambda n: f"一件事{n}")
+    centre = factory.SubFactory(ServiceCentreFactory)
+    promised_limit_days = 5
+
+
+__all__ = [
+    "ApprovalCategoryFactory", "BundleFactory", "FeeItem", "ItemLineageFactory", "ItemMaterial",
+    "LicenceTypeFactory", "MaterialFactory", "ProcessStep", "default_children", "item_values", "make_item",
+]
