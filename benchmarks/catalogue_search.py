@@ -17,8 +17,34 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks.harness import time_calls
 
 SIZES = {"small": 2_000, "full": 10_000}
-WORDS = ["食品", "经营", "许可", "卫生", "医疗", "机构", "执业", "登记", "备案", "学校", "建筑", "施工", "消防",
-         "排水", "广告", "户外", "药品", "零售", "出版", "印刷", "道路", "运输", "人力", "资源", "社保", "养老"]
+WORDS = [
+    "食品",
+    "经营",
+    "许可",
+    "卫生",
+    "医疗",
+    "机构",
+    "执业",
+    "登记",
+    "备案",
+    "学校",
+    "建筑",
+    "施工",
+    "消防",
+    "排水",
+    "广告",
+    "户外",
+    "药品",
+    "零售",
+    "出版",
+    "印刷",
+    "道路",
+    "运输",
+    "人力",
+    "资源",
+    "社保",
+    "养老",
+]
 
 
 def generate(n: int) -> None:
@@ -29,11 +55,15 @@ def generate(n: int) -> None:
     from apps.catalogue.naming import pinyin_initials
 
     rng = random.Random(42)
-    centre = ServiceCentre.objects.create(name="基准市政务服务中心", level=CentreLevel.CITY, region_code="350100")
+    centre = ServiceCentre.objects.create(
+        name="基准市政务服务中心", level=CentreLevel.CITY, region_code="350100"
+    )
     departments = []
     for d in range(40):
         first17 = f"11350100{d:09d}"
-        departments.append(Department(name=f"基准局{d}", credit_code=first17 + uscc_check_char(first17), centre=centre))
+        departments.append(
+            Department(name=f"基准局{d}", credit_code=first17 + uscc_check_char(first17), centre=centre)
+        )
     departments = Department.objects.bulk_create(departments)
     categories = ApprovalCategory.objects.bulk_create(
         ApprovalCategory(code=f"bench{c}", name=f"基准分类{c}", order=c) for c in range(5)
@@ -53,20 +83,42 @@ def generate(n: int) -> None:
     lineages = ItemLineage.objects.bulk_create(lineages, batch_size=2000)
     rows = [
         ServiceItem(
-            lineage=lineage, version=1, state=ItemState.PUBLISHED, name=spec["name"],
-            name_initials=pinyin_initials(spec["name"]), basic_code=spec["basic"],
-            implementation_code=spec["code"], item_type="01", level="3", department=spec["department"],
-            approval_category=categories[k % 5], legal_basis="依据", conditions="条件", legal_limit_days=20,
-            promised_limit_days=10, handling_type="2", serves=["1", "2"], channels=["1", "2"] if k % 3 else ["2"],
-            visits_required=k % 2, result_name="结果", consultation_phone="0591-1", supervision_phone="0591-2",
+            lineage=lineage,
+            version=1,
+            state=ItemState.PUBLISHED,
+            name=spec["name"],
+            name_initials=pinyin_initials(spec["name"]),
+            basic_code=spec["basic"],
+            implementation_code=spec["code"],
+            item_type="01",
+            level="3",
+            department=spec["department"],
+            approval_category=categories[k % 5],
+            legal_basis="依据",
+            conditions="条件",
+            legal_limit_days=20,
+            promised_limit_days=10,
+            handling_type="2",
+            serves=["1", "2"],
+            channels=["1", "2"] if k % 3 else ["2"],
+            visits_required=k % 2,
+            result_name="结果",
+            consultation_phone="0591-1",
+            supervision_phone="0591-2",
         )
         for k, (lineage, spec) in enumerate(zip(lineages, items, strict=True))
     ]
     rows = ServiceItem.objects.bulk_create(rows, batch_size=2000)
     ItemMaterial.objects.bulk_create(
         (
-            ItemMaterial(item=item, material=materials[(k * 7 + j) % 200], order=j, original_count=1,
-                         necessity="required", form="paper")
+            ItemMaterial(
+                item=item,
+                material=materials[(k * 7 + j) % 200],
+                order=j,
+                original_count=1,
+                necessity="required",
+                form="paper",
+            )
             for k, item in enumerate(rows)
             for j in range(5)
         ),
@@ -100,8 +152,11 @@ def run(scale: str) -> dict[str, float]:
     figures = time_calls(one, 200 if scale == "small" else 400)
     with CaptureQueriesContext(connection) as captured:
         client.get("/guide/", {"q": "许可", "channel": "1"})
-    item_ids = list(__import__("apps.catalogue.models", fromlist=["ServiceItem"]).ServiceItem.objects.values_list(
-        "lineage__code", flat=True)[:50])
+    item_ids = list(
+        __import__("apps.catalogue.models", fromlist=["ServiceItem"]).ServiceItem.objects.values_list(
+            "lineage__code", flat=True
+        )[:50]
+    )
     guide = time_calls(lambda: client.get(f"/guide/items/{rng.choice(item_ids)}/"), 100)
     return {
         "catalogue_items": n,

@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "state" with its own choices: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStateEnum": "apps.catalogue.codes.ItemState",
+        "BundleStateEnum": "apps.catalogue.models.bundles.BundleState",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------------

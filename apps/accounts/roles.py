@@ -29,8 +29,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ops.view_jobrun",
         *(
             f"catalogue.{verb}_{model}"
-            for model in ("serviceitem", "itemmaterial", "feeitem", "processstep", "faqentry", "material",
-                          "approvalcategory", "bundle", "bundleitem")
+            for model in (
+                "serviceitem",
+                "itemmaterial",
+                "feeitem",
+                "processstep",
+                "faqentry",
+                "material",
+                "approvalcategory",
+                "bundle",
+                "bundleitem",
+            )
             for verb in ("view", "add", "change", "delete")
             if not (model == "serviceitem" and verb == "delete")  # versions are records: retire, never delete
         ),

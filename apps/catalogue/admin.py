@@ -83,8 +83,19 @@ class DraftOnlyInline(admin.TabularInline):
 class ItemMaterialInline(DraftOnlyInline):
     model = ItemMaterial
     autocomplete_fields = ["material"]
-    fields = ["order", "material", "original_count", "copy_count", "necessity", "form",
-              "e_certificate_accepted", "acceptance_standard", "blank_form", "sample", "note"]
+    fields = [
+        "order",
+        "material",
+        "original_count",
+        "copy_count",
+        "necessity",
+        "form",
+        "e_certificate_accepted",
+        "acceptance_standard",
+        "blank_form",
+        "sample",
+        "note",
+    ]
 
 
 class FeeItemInline(DraftOnlyInline):
@@ -115,7 +126,7 @@ class NewItemForm(forms.ModelForm):
 
     class Meta:
         model = ServiceItem
-        exclude = ["lineage", "version"]
+        exclude = ["lineage", "version"]  # noqa: DJ006 (the admin's fieldsets choose what is shown)
 
     def _post_clean(self):
         # The lineage is built from the cleaned values before the model's own validation runs, so
@@ -152,7 +163,15 @@ class ServiceItemAdmin(admin.ModelAdmin):
     search_fields = ["name", "basic_code", "implementation_code", "name_initials"]
     list_select_related = ["approval_category", "department", "lineage"]
     autocomplete_fields = ["department", "result_licence_type"]
-    readonly_fields = ["state", "version", "lineage", "created_at", "created_by", "published_at", "published_by"]
+    readonly_fields = [
+        "state",
+        "version",
+        "lineage",
+        "created_at",
+        "created_by",
+        "published_at",
+        "published_by",
+    ]
     inlines = [ItemMaterialInline, FeeItemInline, ProcessStepInline, FaqEntryInline]
     actions = ["publish_selected", "retire_selected"]
     change_form_template = "admin/catalogue/serviceitem/change_form.html"
@@ -188,7 +207,11 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/transition/<str:action>/", wrap(self.transition_view), name="catalogue_item_transition"),
+            path(
+                "<int:pk>/transition/<str:action>/",
+                wrap(self.transition_view),
+                name="catalogue_item_transition",
+            ),
             path("<int:pk>/new-version/", wrap(self.new_version_view), name="catalogue_item_new_version"),
             path("history/<int:lineage_id>/", wrap(self.history_view), name="catalogue_item_history"),
             path("diff/<int:left>/<int:right>/", wrap(self.diff_view), name="catalogue_item_diff"),
@@ -218,7 +241,8 @@ class ServiceItemAdmin(admin.ModelAdmin):
             context.update(
                 item_actions=self.available_actions(request, obj),
                 can_start_version=not has_open and request.user.has_perm("catalogue.change_serviceitem"),
-                can_sync_from_base=not has_open and lineage.base_id is not None
+                can_sync_from_base=not has_open
+                and lineage.base_id is not None
                 and request.user.has_perm("catalogue.change_serviceitem"),
                 new_version_url=reverse("admin:catalogue_item_new_version", args=[obj.pk]),
                 history_url=reverse("admin:catalogue_item_history", args=[lineage.pk]),
@@ -232,12 +256,18 @@ class ServiceItemAdmin(admin.ModelAdmin):
             raise PermissionDenied
         item = get_object_or_404(ServiceItem, pk=pk)
         try:
-            getattr(services, action)(item_id=item.pk, actor=request.user, client_ip=_client_ip(request),
-                                      comment=request.POST.get("comment", ""))
+            getattr(services, action)(
+                item_id=item.pk,
+                actor=request.user,
+                client_ip=_client_ip(request),
+                comment=request.POST.get("comment", ""),
+            )
         except (Conflict, ValidationError) as error:
             self.message_user(request, _error_text(error), messages.ERROR)
         else:
-            self.message_user(request, _("%(item)s: %(action)s done.") % {"item": item, "action": ACTIONS[action][0]})
+            self.message_user(
+                request, _("%(item)s: %(action)s done.") % {"item": item, "action": ACTIONS[action][0]}
+            )
         return redirect("admin:catalogue_serviceitem_change", item.pk)
 
     def new_version_view(self, request, pk):
@@ -266,7 +296,9 @@ class ServiceItemAdmin(admin.ModelAdmin):
         for item in queryset:
             try:
                 if action == "publish" and item.state == ItemState.DRAFT:
-                    services.submit_for_review(item_id=item.pk, actor=request.user, client_ip=_client_ip(request))
+                    services.submit_for_review(
+                        item_id=item.pk, actor=request.user, client_ip=_client_ip(request)
+                    )
                 getattr(services, action)(item_id=item.pk, actor=request.user, client_ip=_client_ip(request))
                 done += 1
             except (Conflict, ValidationError) as error:
@@ -313,8 +345,9 @@ class ServiceItemAdmin(admin.ModelAdmin):
         if len(items) != 2:
             raise PermissionDenied
         a, b = items[left], items[right]
-        context = self._context(request, _("Differences between version %(a)s and %(b)s") % {
-            "a": a.version, "b": b.version})
+        context = self._context(
+            request, _("Differences between version %(a)s and %(b)s") % {"a": a.version, "b": b.version}
+        )
         context.update(left=a, right=b, differences=comparison.compare(a, b, services.element_fields()))
         return TemplateResponse(request, "admin/catalogue/serviceitem/diff.html", context)
 
@@ -353,7 +386,8 @@ class ServiceItemAdmin(admin.ModelAdmin):
         filename = "catalogue.zip" if fmt == "csv" else "catalogue.xlsx"
         response = HttpResponse(
             content,
-            content_type="application/zip" if fmt == "csv"
+            content_type="application/zip"
+            if fmt == "csv"
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -420,7 +454,9 @@ class BundleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         for bundle in queryset:
             try:
-                getattr(services, action)(bundle_id=bundle.pk, actor=request.user, client_ip=_client_ip(request))
+                getattr(services, action)(
+                    bundle_id=bundle.pk, actor=request.user, client_ip=_client_ip(request)
+                )
             except (Conflict, ValidationError) as error:
                 self.message_user(request, f"{bundle}: {_error_text(error)}", messages.ERROR)
             else:

@@ -53,6 +53,10 @@ class CodeSetField(models.CharField):
         if not self.blank and not value:
             raise ValidationError(self.error_messages["blank"], code="blank")
 
+    def run_validators(self, value):
+        # The length limit concerns the stored text ("1,2,4"), not the number of codes.
+        super().run_validators(",".join(self._split(value)))
+
     def value_to_string(self, obj):
         return ",".join(self._split(self.value_from_object(obj)))
 

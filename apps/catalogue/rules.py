@@ -4,10 +4,19 @@ Called from ``ServiceItem.clean()`` (admin forms, ``full_clean``) and by the imp
 is written once. Each message names the field and the rule, translated.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalogue.codes import HandlingType, ItemKind
+
+
+def _related(obj, name: str):
+    """A foreign-key object, saved or not yet saved (the importer and the admin judge new lineages)."""
+    if getattr(obj, f"{name}_id") is not None:
+        return getattr(obj, name)
+    return obj._state.fields_cache.get(name)
 
 
 def check_item(item) -> None:
@@ -35,8 +44,8 @@ def check_item(item) -> None:
             _("An item decided on the spot (即办件) has a promised limit of 0 working days."),
             "immediate_limit",
         )
-    # A lineage being created alongside its first version is not saved yet: use the instance.
-    lineage = item._state.fields_cache.get("lineage") if not item.lineage_id else item.lineage
+    lineage = _related(item, "lineage")
+    base = _related(lineage, "base") if lineage is not None else None
     if lineage is not None and lineage.kind == ItemKind.BASE:
         if item.department_id:
             add("department", _("A base catalogue item has no implementing department."), "base_department")
@@ -55,21 +64,28 @@ def check_item(item) -> None:
                 _("The implementing department must belong to the implementation's service centre."),
                 "department_centre",
             )
-        if lineage.base_id and item.basic_code and item.basic_code != lineage.base.code:
+        if base is not None and item.basic_code and item.basic_code != base.code:
             add(
                 "basic_code",
                 _("An implementation keeps the basic code of its base item (%(code)s)."),
                 "basic_code_base",
-                code=lineage.base.code,
+                code=base.code,
             )
+        for phone in ("consultation_phone", "supervision_phone"):
+            if not getattr(item, phone):
+                add(
+                    phone,
+                    _("An implementation gives its consultation and supervision phones."),
+                    "phone_required",
+                )
         if item.department_id and item.level and item.basic_code:
             expected = f"{item.department.credit_code}{item.level}{item.basic_code}"
             if item.implementation_code != expected:
                 add(
                     "implementation_code",
                     _(
-                        "The implementation code must be the department's credit code, the level digit and the "
-                        "basic code: %(expected)s."
+                        "The implementation code must be the department's credit code, the level digit "
+                        "and the basic code: %(expected)s."
                     ),
                     "implementation_code_mismatch",
                     expected=expected,
@@ -82,3 +98,95 @@ def check_item(item) -> None:
             )
     if errors:
         raise ValidationError(errors)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A broken rule: the field (or list) it concerns, a stable rule code, the message, and for a
+    bundle the index of the member it is about."""
+
+    field: str
+    rule: str
+    message: str
+    member: int | None = None
+
+
+def raise_problems(problems: list[Problem]) -> None:
+    if problems:
+        errors: dict[str, list] = {}
+        for problem in problems:
+            errors.setdefault(problem.field, []).append(ValidationError(problem.message, code=problem.rule))
+        raise ValidationError(errors)
+
+
+def list_problems(*, is_charged: bool, step_count: int, fee_count: int) -> list[Problem]:
+    """What publishing needs of an item's lists."""
+    problems = []
+    if is_charged and not fee_count:
+        problems.append(
+            Problem(
+                "is_charged",
+                "no_fees",
+                _("A charged item needs at least one fee item with its standard and basis."),
+            )
+        )
+    if not step_count:
+        problems.append(Problem("steps", "no_steps", _("An item needs at least one process step.")))
+    return problems
+
+
+@dataclass(frozen=True)
+class BundleMember:
+    """What the bundle rules need to know of one of its items."""
+
+    code: str
+    centre_id: int | None
+    legal_limit_days: int | None  # None: the item has no published version
+
+
+def bundle_problems(
+    *, centre_id: int, promised_limit_days: int, members: list[BundleMember]
+) -> list[Problem]:
+    """A published bundle offers published implementations of its own centre, at least two, and promises
+    no more than the longest legal limit among them. (Each case of a bundle filing keeps the shorter of
+    the bundle's limit and its own item's legal limit, so no case is ever promised beyond the law.)"""
+    problems = []
+    if len(members) < 2:
+        problems.append(Problem("items", "too_few_items", _("A bundle combines at least two items.")))
+    limits = []
+    for index, member in enumerate(members):
+        if member.legal_limit_days is None:
+            problems.append(
+                Problem(
+                    "items",
+                    "item_not_published",
+                    _("Item %(code)s is retired or not published, so it cannot be part of a bundle.")
+                    % {"code": member.code},
+                    index,
+                )
+            )
+        elif member.centre_id != centre_id:
+            problems.append(
+                Problem(
+                    "items",
+                    "item_of_other_centre",
+                    _("Item %(code)s is not an item of this bundle's service centre.")
+                    % {"code": member.code},
+                    index,
+                )
+            )
+        else:
+            limits.append(member.legal_limit_days)
+    if limits and promised_limit_days is not None and promised_limit_days > max(limits):
+        problems.append(
+            Problem(
+                "promised_limit_days",
+                "promised_above_items",
+                _(
+                    "The bundle's promised limit (%(promised)s working days) may not exceed the longest "
+                    "legal limit of its items (%(legal)s)."
+                )
+                % {"promised": promised_limit_days, "legal": max(limits)},
+            )
+        )
+    return problems

@@ -20,6 +20,19 @@ def published_items() -> QuerySet[ServiceItem]:
     )
 
 
+def offered_items() -> QuerySet[ServiceItem]:
+    """What halls offer the public: published implementations (base items are the standard they follow)."""
+    return published_items().filter(lineage__kind=ItemKind.IMPLEMENTATION)
+
+
+def centres_offering() -> QuerySet:
+    from apps.accounts.models import ServiceCentre
+
+    return ServiceCentre.objects.filter(
+        pk__in=ItemLineage.objects.filter(kind=ItemKind.IMPLEMENTATION).values("centre_id")
+    ).order_by("level", "name")
+
+
 def search_items(
     queryset: QuerySet[ServiceItem],
     *,
@@ -35,10 +48,15 @@ def search_items(
     """Search by name, code, department name or pinyin initials; filter by the guide's facets."""
     q = q.strip()
     if q:
-        queryset = queryset.filter(_text_condition(q, name="name", initials="name_initials") | Q(
-            department_id__in=Department.objects.filter(_text_condition(q, name="name")).values("pk")
-        ) | (Q(basic_code__startswith=q.upper()) | Q(implementation_code__startswith=q.upper())
-             if q.isalnum() and q.isascii() else Q(pk__in=[])))
+        queryset = queryset.filter(
+            _text_condition(q, name="name", initials="name_initials")
+            | Q(department_id__in=Department.objects.filter(_text_condition(q, name="name")).values("pk"))
+            | (
+                Q(basic_code__startswith=q.upper()) | Q(implementation_code__startswith=q.upper())
+                if q.isalnum() and q.isascii()
+                else Q(pk__in=[])
+            )
+        )
     if category:
         queryset = queryset.filter(approval_category__code=category)
     if item_type:
@@ -101,6 +119,9 @@ class ChecklistEntry:
     acceptance_standards: list[str] = field(default_factory=list)
     items: list[ServiceItem] = field(default_factory=list)
     requirements: list[ItemMaterial] = field(default_factory=list)
+    # An item of the same bundle whose result is this material (e.g. the 营业执照 of 企业设立登记):
+    # the applicant does not bring it, the bundle produces it first.
+    produced_by: ServiceItem | None = None
 
     @property
     def replaceable_by(self):
@@ -120,7 +141,8 @@ def _stricter_form(a: str, b: str) -> str:
 def merged_checklist(items: list[ServiceItem]) -> list[ChecklistEntry]:
     """Each material once, however many items ask for it: the most originals and copies any item asks
     for, the strictest necessity (必要 > 容缺后补 > 非必要), paper and electronic if the items differ, an
-    e-certificate accepted only if every item accepts it. Order: first appearance.
+    e-certificate accepted only if every item accepts it. Order: first appearance. A material that
+    another item of the same list produces as its result is marked ``produced_by`` that item.
 
     ``items`` must have their materials prefetched (``item_with_lists``).
     """
@@ -156,6 +178,11 @@ def merged_checklist(items: list[ServiceItem]) -> list[ChecklistEntry]:
                 entry.acceptance_standards.append(requirement.acceptance_standard)
             entry.items.append(item)
             entry.requirements.append(requirement)
+    producers = {item.result_licence_type_id: item for item in items if item.result_licence_type_id}
+    for entry in merged.values():
+        producer = producers.get(entry.material.licence_type_id)
+        if producer is not None and producer not in entry.items:
+            entry.produced_by = producer
     return list(merged.values())
 
 
@@ -223,3 +250,20 @@ def search_bundles(queryset: QuerySet[Bundle], *, q: str = "") -> QuerySet[Bundl
 def bundles_offering(item: ServiceItem) -> list[Bundle]:
     """Published bundles that include this item (shown on its guide)."""
     return list(published_bundles().filter(entries__lineage_id=item.lineage_id).order_by("code"))
+
+
+def state_counts() -> dict[str, int]:
+    """How many versions are in each state (one GROUP BY query)."""
+    from django.db.models import Count
+
+    rows = ServiceItem.objects.order_by().values("state").annotate(n=Count("pk"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def awaiting_review(limit: int = 20) -> list[ServiceItem]:
+    """Versions submitted for review, oldest first: the publishing queue of the catalogue desk."""
+    return list(
+        ServiceItem.objects.filter(state=ItemState.IN_REVIEW)
+        .select_related("department", "lineage", "created_by")
+        .order_by("created_at")[:limit]
+    )

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record_transition
 from apps.audit.transitions import Conflict, apply_transition
+from apps.catalogue import rules
 from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
 from apps.catalogue.models import (
     Bundle,
@@ -44,8 +45,11 @@ VERSION_FIELDS = {
     "name_initials",
 }
 # Elements an implementation may set for itself; every other element is standard (多级十同).
+# The exercise level is the implementing body's (a county implements a city-level base item at level 4),
+# which is also why the implementation code carries it.
 LOCAL_FIELDS = {
     "department",
+    "level",
     "implementation_code",
     "location",
     "hours",
@@ -132,7 +136,12 @@ def save_new_item(item: ServiceItem, *, actor=None) -> ServiceItem:
     lineage = item.lineage
     check_code_free(lineage)
     _validated(item)
-    lineage.save()
+    try:
+        with transaction.atomic():  # a savepoint: two admins creating the same code at once
+            lineage.save()
+    except IntegrityError:
+        check_code_free(lineage)  # the other one won: say so as for any taken code
+        raise
     item.lineage, item.version, item.created_by = lineage, 1, actor
     item.save()
     return item
@@ -173,12 +182,15 @@ def create_item(
 def implement_base_item(
     *, base: ItemLineage, department, local: dict | None = None, actor=None
 ) -> ServiceItem:
-    """A centre's implementation of a base item: the base's published elements, plus local ones
-    (which default to the base's own: its phones and hours, until the centre sets its own)."""
+    """A centre's implementation of a base item: the base's published standard elements, and local
+    ones (``local`` may set only those: location, hours, phones; the level defaults to the centre's)."""
+    local = dict(local or {})
+    not_local = set(local) - LOCAL_FIELDS
+    if not_local:
+        raise ValueError(f"implement_base_item sets only local elements, not {sorted(not_local)}")
     source = published_version(base)
-    values = {name: getattr(source, name) for name in element_fields() if name != "implementation_code"}
-    values.update(local or {})
-    values["department"] = department
+    values = {name: getattr(source, name) for name in standard_fields()}
+    values.update({"level": department.centre.level, **local, "department": department})
     item = ServiceItem(**values)
     item.lineage = lineage_for(item, kind=ItemKind.IMPLEMENTATION, centre=department.centre, base=base)
     save_new_item(item, actor=actor)
@@ -265,12 +277,11 @@ def return_to_draft(*, item_id: int, actor=None, comment: str = "", client_ip=No
 def check_publishable(item: ServiceItem) -> None:
     """Rules that concern the whole item with its lists, checked at publishing."""
     _validated(item)
-    if item.is_charged and not item.fees.exists():
-        raise ValidationError(
-            {"is_charged": _("A charged item needs at least one fee item with its standard and basis.")}
+    rules.raise_problems(
+        rules.list_problems(
+            is_charged=item.is_charged, step_count=item.steps.count(), fee_count=item.fees.count()
         )
-    if not item.steps.exists():
-        raise ValidationError({"steps": _("An item needs at least one process step.")})
+    )
 
 
 @transaction.atomic
@@ -318,43 +329,25 @@ def retire(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> Se
 
 
 def check_bundle(bundle: Bundle, lineages: list[ItemLineage]) -> None:
-    """A bundle offers published implementations of its own centre, at least two, within their limits."""
-    errors = []
-    if len(lineages) < 2:
-        errors.append(_("A bundle combines at least two items."))
+    """The bundle rules (``rules.bundle_problems``) on the catalogue as it is."""
     published = {
-        item.lineage_id: item
+        item.lineage_id: item.legal_limit_days
         for item in ServiceItem.objects.filter(lineage__in=lineages, state=ItemState.PUBLISHED)
     }
-    for lineage in lineages:
-        if lineage.pk not in published:
-            errors.append(
-                _("Item %(code)s is retired or not published, so it cannot be part of a bundle.")
-                % {"code": lineage.code}
-            )
-        elif lineage.centre_id != bundle.centre_id:
-            errors.append(
-                _("Item %(code)s is not an item of this bundle's service centre.") % {"code": lineage.code}
-            )
-    if errors:
-        raise ValidationError({"items": errors})
-    tightest = min(item.legal_limit_days for item in published.values())
-    if bundle.promised_limit_days > tightest:
-        raise ValidationError(
-            {
-                "promised_limit_days": _(
-                    "The bundle's promised limit (%(promised)s working days) may not exceed the shortest legal "
-                    "limit of its items (%(legal)s)."
-                )
-                % {"promised": bundle.promised_limit_days, "legal": tightest}
-            }
+    members = [rules.BundleMember(lin.code, lin.centre_id, published.get(lin.pk)) for lin in lineages]
+    rules.raise_problems(
+        rules.bundle_problems(
+            centre_id=bundle.centre_id, promised_limit_days=bundle.promised_limit_days, members=members
         )
+    )
 
 
 @transaction.atomic
 def save_bundle(*, values: dict, lineage_ids: list[int], bundle_id: int | None = None) -> Bundle:
     """Create or edit a bundle and its items; a published bundle is re-checked on every edit."""
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id) if bundle_id else Bundle()
+    if "state" in values and values["state"] != bundle.state:
+        raise ValidationError({"state": _("A bundle's state changes only by publishing or retiring it.")})
     for name, value in values.items():
         setattr(bundle, name, value)
     bundle.name_initials = pinyin_initials(bundle.name)

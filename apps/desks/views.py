@@ -17,6 +17,16 @@ def home(request):
     return render(request, "desks/no_role.html")
 
 
+def _catalogue_context() -> dict:
+    from apps.catalogue import selectors
+
+    return {"state_counts": selectors.state_counts(), "awaiting_review": selectors.awaiting_review()}
+
+
+# What each desk shows beyond its shell; desks that later issues fill in add their entry here.
+DESK_CONTEXT = {"catalogue": _catalogue_context}
+
+
 def desk_view(key: str):
     desk = DESKS_BY_KEY[key]
 
@@ -24,7 +34,7 @@ def desk_view(key: str):
     def view(request):
         if not request.user.has_perm(desk.permission):
             raise PermissionDenied
-        context = {"desk": desk, "memberships": memberships_of(request.user)}
+        context = {"desk": desk, "memberships": memberships_of(request.user), **DESK_CONTEXT.get(key, dict)()}
         return render(request, f"desks/{key}.html", context)
 
     view.__name__ = f"{key}_desk"

@@ -18,9 +18,11 @@ PAGE_SIZE = 20
 @require_GET
 def catalogue(request):
     categories = list(ApprovalCategory.objects.all())
-    form = GuideSearchForm(request.GET or None, categories=categories)
+    form = GuideSearchForm(
+        request.GET or None, categories=categories, centres=list(selectors.centres_offering())
+    )
     filters = form.filters()
-    items = selectors.search_items(selectors.published_items(), **filters)
+    items = selectors.search_items(selectors.offered_items(), **filters)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     bundles = []
     if not any(k for k in filters if k != "q") and filters.get("q", "") != "":
@@ -36,7 +38,7 @@ def catalogue(request):
 
 @require_GET
 def item_guide(request, code):
-    item = get_object_or_404(selectors.item_with_lists(selectors.published_items()), lineage__code=code)
+    item = get_object_or_404(selectors.item_with_lists(selectors.offered_items()), lineage__code=code)
     return render(request, "guides/item.html", {"item": item, "bundles": selectors.bundles_offering(item)})
 
 
@@ -66,4 +68,6 @@ def result_sample(request, code):
 def _serve(field_file):
     if not field_file:
         raise Http404
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        field_file.open("rb"), as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1]
+    )

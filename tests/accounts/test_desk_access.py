@@ -66,3 +66,17 @@ def test_the_language_switch_serves_english(client):
 def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(client):
     page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in page
+
+
+def test_the_catalogue_desk_shows_versions_waiting_for_review(client, django_assert_max_num_queries):
+    from apps.catalogue import services
+    from tests.factories.catalogue import make_item
+
+    item = make_item(publish_it=False, name="待审核的事项")
+    services.submit_for_review(item_id=item.pk)
+    make_item(name="已发布的事项")
+    client.force_login(make_staff(Role.CATALOGUE_ADMIN))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("desks:catalogue")).content.decode()
+    assert "待审核的事项" in page
+    assert "已发布的事项" not in page

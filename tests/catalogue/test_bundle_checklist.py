@@ -12,8 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def requirement(material, originals, copies, necessity, form=MaterialForm.PAPER, e_cert=True):
-    return {"material": material, "original_count": originals, "copy_count": copies, "necessity": necessity,
-            "form": form, "e_certificate_accepted": e_cert}
+    return {
+        "material": material,
+        "original_count": originals,
+        "copy_count": copies,
+        "necessity": necessity,
+        "form": form,
+        "e_certificate_accepted": e_cert,
+    }
 
 
 @pytest.fixture
@@ -28,21 +34,47 @@ def three_items_sharing_materials():
     )
     steps = [{"name": "受理"}]
     items = [
-        make_item(department=DepartmentFactory(centre=centre), legal_limit_days=20, children=ItemChildren(
-            materials=[requirement(id_card, 1, 1, Necessity.REQUIRED),
-                       requirement(business_licence, 0, 1, Necessity.OPTIONAL),
-                       requirement(lease, 1, 0, Necessity.DEFERRABLE)], steps=steps)),
-        make_item(department=DepartmentFactory(centre=centre), legal_limit_days=15, children=ItemChildren(
-            materials=[requirement(business_licence, 1, 2, Necessity.REQUIRED, MaterialForm.ELECTRONIC),
-                       requirement(lease, 0, 1, Necessity.REQUIRED)], steps=steps)),
-        make_item(department=DepartmentFactory(centre=centre), legal_limit_days=30, children=ItemChildren(
-            materials=[requirement(id_card, 0, 2, Necessity.OPTIONAL, e_cert=False),
-                       requirement(health, 1, 0, Necessity.DEFERRABLE)], steps=steps)),
+        make_item(
+            department=DepartmentFactory(centre=centre),
+            legal_limit_days=20,
+            children=ItemChildren(
+                materials=[
+                    requirement(id_card, 1, 1, Necessity.REQUIRED),
+                    requirement(business_licence, 0, 1, Necessity.OPTIONAL),
+                    requirement(lease, 1, 0, Necessity.DEFERRABLE),
+                ],
+                steps=steps,
+            ),
+        ),
+        make_item(
+            department=DepartmentFactory(centre=centre),
+            legal_limit_days=15,
+            children=ItemChildren(
+                materials=[
+                    requirement(business_licence, 1, 2, Necessity.REQUIRED, MaterialForm.ELECTRONIC),
+                    requirement(lease, 0, 1, Necessity.REQUIRED),
+                ],
+                steps=steps,
+            ),
+        ),
+        make_item(
+            department=DepartmentFactory(centre=centre),
+            legal_limit_days=30,
+            children=ItemChildren(
+                materials=[
+                    requirement(id_card, 0, 2, Necessity.OPTIONAL, e_cert=False),
+                    requirement(health, 1, 0, Necessity.DEFERRABLE),
+                ],
+                steps=steps,
+            ),
+        ),
     ]
     return centre, items, (id_card, business_licence, lease, health)
 
 
-def test_the_merged_checklist_asks_for_each_material_once_with_the_strictest_terms(three_items_sharing_materials):
+def test_the_merged_checklist_asks_for_each_material_once_with_the_strictest_terms(
+    three_items_sharing_materials,
+):
     centre, items, (id_card, business_licence, lease, health) = three_items_sharing_materials
     bundle = BundleFactory(centre=centre, promised_limit_days=10)
     services.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
@@ -60,15 +92,34 @@ def test_the_merged_checklist_asks_for_each_material_once_with_the_strictest_ter
     assert len(by_material[business_licence].items) == 2
 
 
-def test_a_bundle_may_not_promise_more_than_its_tightest_legal_limit(three_items_sharing_materials):
+def test_a_bundle_may_not_promise_more_than_its_longest_legal_limit(three_items_sharing_materials):
     centre, items, _materials = three_items_sharing_materials
-    bundle = BundleFactory(centre=centre, promised_limit_days=16)
+    bundle = BundleFactory(centre=centre, promised_limit_days=31)
     services.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
     with pytest.raises(ValidationError) as exc:
         services.publish_bundle(bundle_id=bundle.pk)
-    assert "15" in " ".join(exc.value.message_dict["promised_limit_days"])
+    assert "30" in " ".join(exc.value.message_dict["promised_limit_days"])
     bundle.refresh_from_db()
     assert bundle.state == BundleState.DRAFT
+    services.save_bundle(
+        values={"promised_limit_days": 30}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk
+    )
+    assert services.publish_bundle(bundle_id=bundle.pk).state == BundleState.PUBLISHED
+
+
+def test_a_material_another_item_of_the_bundle_produces_is_marked_as_produced(three_items_sharing_materials):
+    centre, items, (_id_card, business_licence, _lease, _health) = three_items_sharing_materials
+    registration = make_item(
+        department=DepartmentFactory(centre=centre),
+        name="企业设立登记",
+        result_licence_type=business_licence.licence_type,
+    )
+    lists = selectors.item_with_lists(
+        type(registration).objects.filter(pk__in=[registration.pk] + [i.pk for i in items])
+    )
+    entries = {e.material: e for e in selectors.merged_checklist(list(lists))}
+    assert entries[business_licence].produced_by == registration
+    assert all(e.produced_by is None for m, e in entries.items() if m != business_licence)
 
 
 def test_a_bundle_with_a_retired_item_is_refused(three_items_sharing_materials):

@@ -73,7 +73,11 @@ def test_the_consistency_report_page_lists_findings(client, catalogue_admin):
     from apps.catalogue import services
 
     base = make_item(kind=ItemKind.BASE)
-    impl = services.implement_base_item(base=base.lineage, department=DepartmentFactory())
+    impl = services.implement_base_item(
+        base=base.lineage,
+        department=DepartmentFactory(),
+        local={"consultation_phone": "0591-1", "supervision_phone": "12345"},
+    )
     services.update_draft(item_id=impl.pk, values={"conditions": "不同的条件"})
     services.submit_for_review(item_id=impl.pk)
     services.publish(item_id=impl.pk)
@@ -87,11 +91,25 @@ def test_adding_an_item_in_the_admin_creates_its_lineage(client, catalogue_admin
 
     department, category = DepartmentFactory(), ApprovalCategoryFactory()
     form = {
-        "kind": "implementation", "name": "后台新增事项", "basic_code": "000765432109", "item_type": "01",
-        "level": "3", "department": department.pk, "approval_category": category.pk, "legal_basis": "依据",
-        "conditions": "条件", "legal_limit_days": 20, "promised_limit_days": 10, "handling_type": "2",
-        "serves": ["2"], "channels": ["1"], "visits_required": 1, "result_name": "结果",
-        "consultation_phone": "0591-1234567", "supervision_phone": "0591-7654321", "max_extension_days": 0,
+        "kind": "implementation",
+        "name": "后台新增事项",
+        "basic_code": "000765432109",
+        "item_type": "01",
+        "level": "3",
+        "department": department.pk,
+        "approval_category": category.pk,
+        "legal_basis": "依据",
+        "conditions": "条件",
+        "legal_limit_days": 20,
+        "promised_limit_days": 10,
+        "handling_type": "2",
+        "serves": ["2"],
+        "channels": ["1"],
+        "visits_required": 1,
+        "result_name": "结果",
+        "consultation_phone": "0591-1234567",
+        "supervision_phone": "0591-7654321",
+        "max_extension_days": 0,
     }
     for prefix in ("materials", "fees", "steps", "faqs"):
         form.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})

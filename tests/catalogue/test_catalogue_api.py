@@ -37,8 +37,15 @@ def payload(dept, category, material, **overrides):
         "result_name": "许可证",
         "consultation_phone": "0591-11111111",
         "supervision_phone": "0591-22222222",
-        "materials": [{"material": material.code, "original_count": 1, "copy_count": 1, "necessity": "required",
-                       "form": "paper"}],
+        "materials": [
+            {
+                "material": material.code,
+                "original_count": 1,
+                "copy_count": 1,
+                "necessity": "required",
+                "form": "paper",
+            }
+        ],
         "steps": [{"name": "受理"}, {"name": "决定"}],
     }
     body.update(overrides)
@@ -71,8 +78,11 @@ def test_writing_needs_the_catalogue_admin_role(client):
 
 def test_an_admin_creates_reviews_and_publishes_through_the_api(admin_client):
     department, category, material = DepartmentFactory(), ApprovalCategoryFactory(), MaterialFactory()
-    response = admin_client.post(reverse("catalogue-item-list"), payload(department, category, material),
-                                 content_type="application/json")
+    response = admin_client.post(
+        reverse("catalogue-item-list"),
+        payload(department, category, material),
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.json()
     item = response.json()
     assert item["state"] == "draft"
@@ -111,21 +121,33 @@ def test_an_unknown_department_or_category_is_refused_by_name(admin_client):
 
 def test_a_new_version_through_the_api_keeps_the_published_one(admin_client):
     item = make_item()
-    response = admin_client.post(reverse("catalogue-item-new-version", args=[item.pk]), {"change_note": "修订"},
-                                 content_type="application/json")
+    response = admin_client.post(
+        reverse("catalogue-item-new-version", args=[item.pk]),
+        {"change_note": "修订"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     draft_id = response.json()["id"]
-    patched = admin_client.patch(reverse("catalogue-item-detail", args=[draft_id]), {"promised_limit_days": 3},
-                                 content_type="application/json")
+    patched = admin_client.patch(
+        reverse("catalogue-item-detail", args=[draft_id]),
+        {"promised_limit_days": 3},
+        content_type="application/json",
+    )
     assert patched.json()["promised_limit_days"] == 3
     assert ServiceItem.objects.get(pk=item.pk).state == ItemState.PUBLISHED
-    refused = admin_client.patch(reverse("catalogue-item-detail", args=[item.pk]), {"promised_limit_days": 3},
-                                 content_type="application/json")
+    refused = admin_client.patch(
+        reverse("catalogue-item-detail", args=[item.pk]),
+        {"promised_limit_days": 3},
+        content_type="application/json",
+    )
     assert refused.status_code == 409
 
 
 def test_the_schema_documents_the_catalogue(client):
     schema = client.get(reverse("api-schema")).content.decode()
-    for path in ("/api/v1/catalogue/items/", "/api/v1/catalogue/bundles/{code}/checklist/",
-                 "/api/v1/catalogue/items/{id}/publish/"):
+    for path in (
+        "/api/v1/catalogue/items/",
+        "/api/v1/catalogue/bundles/{code}/checklist/",
+        "/api/v1/catalogue/items/{id}/publish/",
+    ):
         assert path in schema

@@ -33,7 +33,9 @@ def test_a_basic_code_may_end_in_y_for_a_main_item():
 def test_the_promised_limit_may_not_exceed_the_legal_limit_in_chinese():
     with translation.override("zh-hans"):
         message = refused(
-            "promised_limit_days", kind=ItemKind.BASE, values=item_values(2, legal_limit_days=10, promised_limit_days=15)
+            "promised_limit_days",
+            kind=ItemKind.BASE,
+            values=item_values(2, legal_limit_days=10, promised_limit_days=15),
         )
     assert "承诺办结时限" in message and "法定办结时限" in message
     assert not ServiceItem.objects.exists()
@@ -43,7 +45,9 @@ def test_the_promised_limit_may_not_exceed_the_legal_limit_in_chinese():
 def test_the_promised_limit_rule_in_english():
     with translation.override("en"):
         message = refused(
-            "promised_limit_days", kind=ItemKind.BASE, values=item_values(2, legal_limit_days=10, promised_limit_days=15)
+            "promised_limit_days",
+            kind=ItemKind.BASE,
+            values=item_values(2, legal_limit_days=10, promised_limit_days=15),
         )
     assert "may not exceed the legal limit" in message
 
@@ -68,8 +72,9 @@ def test_the_implementation_code_is_derived_and_checked():
     message = refused(
         "implementation_code",
         kind=ItemKind.IMPLEMENTATION,
-        values=item_values(5, department=department, level="3",
-                           implementation_code=f"{department.credit_code}4{5:012d}"),
+        values=item_values(
+            5, department=department, level="3", implementation_code=f"{department.credit_code}4{5:012d}"
+        ),
     )
     assert department.credit_code in message
 

@@ -22,6 +22,7 @@ from apps.catalogue.models import (
     ProcessStep,
     ServiceItem,
 )
+from apps.catalogue.naming import pinyin_initials
 from apps.catalogue.services import ItemChildren, create_item, publish, submit_for_review
 from apps.licences.models import LicenceType
 from tests.factories.accounts import DepartmentFactory, ServiceCentreFactory
@@ -92,16 +93,29 @@ def default_children(materials=None) -> ItemChildren:
     materials = materials if materials is not None else [MaterialFactory()]
     return ItemChildren(
         materials=[
-            {"material": m, "original_count": 1, "copy_count": 1, "necessity": Necessity.REQUIRED,
-             "form": MaterialForm.PAPER}
+            {
+                "material": m,
+                "original_count": 1,
+                "copy_count": 1,
+                "necessity": Necessity.REQUIRED,
+                "form": MaterialForm.PAPER,
+            }
             for m in materials
         ],
         steps=[{"name": "受理"}, {"name": "审查"}, {"name": "决定"}],
     )
 
 
-def make_item(*, kind=ItemKind.IMPLEMENTATION, department=None, children=None, publish_it=True, base=None,
-              actor=None, **overrides) -> ServiceItem:
+def make_item(
+    *,
+    kind=ItemKind.IMPLEMENTATION,
+    department=None,
+    children=None,
+    publish_it=True,
+    base=None,
+    actor=None,
+    **overrides,
+) -> ServiceItem:
     """A service item through the real services, published unless ``publish_it=False``."""
     n = next(_counter)
     values = item_values(n, **overrides)
@@ -110,8 +124,14 @@ def make_item(*, kind=ItemKind.IMPLEMENTATION, department=None, children=None, p
         department = department or DepartmentFactory()
         values["department"] = department
         centre = department.centre
-    item = create_item(kind=kind, values=values, children=children or default_children(), centre=centre,
-                       base=base, actor=actor)
+    item = create_item(
+        kind=kind,
+        values=values,
+        children=children or default_children(),
+        centre=centre,
+        base=base,
+        actor=actor,
+    )
     if publish_it:
         submit_for_review(item_id=item.pk, actor=actor)
         item = publish(item_id=item.pk, actor=actor)
@@ -124,11 +144,21 @@ class BundleFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"B{n:03d}")
     name = factory.Sequence(lambda n: f"一件事{n}")
+    name_initials = factory.LazyAttribute(lambda bundle: pinyin_initials(bundle.name))
     centre = factory.SubFactory(ServiceCentreFactory)
     promised_limit_days = 5
 
 
 __all__ = [
-    "ApprovalCategoryFactory", "BundleFactory", "FeeItem", "ItemLineageFactory", "ItemMaterial",
-    "LicenceTypeFactory", "MaterialFactory", "ProcessStep", "default_children", "item_values", "make_item",
+    "ApprovalCategoryFactory",
+    "BundleFactory",
+    "FeeItem",
+    "ItemLineageFactory",
+    "ItemMaterial",
+    "LicenceTypeFactory",
+    "MaterialFactory",
+    "ProcessStep",
+    "default_children",
+    "item_values",
+    "make_item",
 ]

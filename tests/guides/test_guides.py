@@ -46,9 +46,15 @@ def test_search_by_code_prefix(client):
 
 def test_filters_by_category_channel_and_visits(client):
     market = ApprovalCategoryFactory(code="market", name="市场准入")
-    make_item(name="零跑动事项", approval_category=market, visits_required=Visits.NONE,
-              channels=[Channel.ONLINE, Channel.MOBILE])
-    make_item(name="要跑一次的事项", approval_category=market, visits_required=Visits.ONE, channels=[Channel.WINDOW])
+    make_item(
+        name="零跑动事项",
+        approval_category=market,
+        visits_required=Visits.NONE,
+        channels=[Channel.ONLINE, Channel.MOBILE],
+    )
+    make_item(
+        name="要跑一次的事项", approval_category=market, visits_required=Visits.ONE, channels=[Channel.WINDOW]
+    )
     make_item(name="别的分类", visits_required=Visits.NONE, channels=[Channel.ONLINE])
     url = reverse("guides:catalogue")
     page = client.get(url, {"category": "market", "visits": "0"}).content.decode()
@@ -83,12 +89,21 @@ def test_an_htmx_search_returns_only_the_results_fragment(client):
 def test_the_item_guide_shows_every_element_and_the_checklist_in_constant_queries(
     client, django_assert_max_num_queries
 ):
-    item = make_item(name="公共场所卫生许可", children=default_children([MaterialFactory(name="卫生检测报告")]))
+    item = make_item(
+        name="公共场所卫生许可", children=default_children([MaterialFactory(name="卫生检测报告")])
+    )
     url = reverse("guides:item", args=[item.lineage.code])
     with django_assert_max_num_queries(10):
         page = client.get(url).content.decode()
-    for text in ("公共场所卫生许可", item.implementation_code, "卫生检测报告", item.legal_basis, item.conditions,
-                 "受理", "0591-12345679"):
+    for text in (
+        "公共场所卫生许可",
+        item.implementation_code,
+        "卫生检测报告",
+        item.legal_basis,
+        item.conditions,
+        "受理",
+        "0591-12345679",
+    ):
         assert text in page
 
 
@@ -102,8 +117,11 @@ def test_the_bundle_guide_shows_the_merged_checklist(client):
     centre = ServiceCentreFactory()
     shared = MaterialFactory(name="营业执照")
     items = [
-        make_item(name=f"事项{i}", department=DepartmentFactory(centre=centre),
-                  children=default_children([shared, MaterialFactory(name=f"专属材料{i}")]))
+        make_item(
+            name=f"事项{i}",
+            department=DepartmentFactory(centre=centre),
+            children=default_children([shared, MaterialFactory(name=f"专属材料{i}")]),
+        )
         for i in range(3)
     ]
     bundle = BundleFactory(centre=centre, name="我要开饭店")
@@ -119,8 +137,16 @@ def test_the_bundle_guide_shows_the_merged_checklist(client):
 def test_blank_forms_of_published_items_download_and_drafts_do_not(client):
     material = MaterialFactory()
     children = ItemChildren(
-        materials=[{"material": material, "original_count": 1, "copy_count": 0, "necessity": "required",
-                    "form": "paper", "blank_form": SimpleUploadedFile("申请表.pdf", PDF)}],
+        materials=[
+            {
+                "material": material,
+                "original_count": 1,
+                "copy_count": 0,
+                "necessity": "required",
+                "form": "paper",
+                "blank_form": SimpleUploadedFile("申请表.pdf", PDF),
+            }
+        ],
         steps=[{"name": "受理"}],
     )
     item = make_item(children=children)
@@ -130,4 +156,23 @@ def test_blank_forms_of_published_items_download_and_drafts_do_not(client):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     draft = services.start_new_version(lineage_id=item.lineage_id)
     draft_requirement = draft.materials.get()
-    assert client.get(reverse("guides:material_file", args=[draft_requirement.pk, "blank_form"])).status_code == 404
+    assert (
+        client.get(reverse("guides:material_file", args=[draft_requirement.pk, "blank_form"])).status_code
+        == 404
+    )
+
+
+def test_the_public_catalogue_shows_what_halls_offer_not_base_items(client):
+    from apps.catalogue.codes import ItemKind
+
+    base = make_item(kind=ItemKind.BASE, name="基本目录中的事项")
+    implementation = make_item(name="中心实施的事项")
+    page = client.get(reverse("guides:catalogue")).content.decode()
+    assert "中心实施的事项" in page and "基本目录中的事项" not in page
+    assert client.get(reverse("guides:item", args=[base.lineage.code])).status_code == 404
+    centre = implementation.lineage.centre
+    page = client.get(reverse("guides:catalogue"), {"centre": centre.pk}).content.decode()
+    assert "中心实施的事项" in page
+    elsewhere = make_item(name="别处的事项")
+    page = client.get(reverse("guides:catalogue"), {"centre": elsewhere.lineage.centre_id}).content.decode()
+    assert "中心实施的事项" not in page and "别处的事项" in page

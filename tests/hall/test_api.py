@@ -32,3 +32,19 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
 
 def test_healthz_reports_ok(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_openapi_schema_validates_without_warnings():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -1,7 +1,7 @@
 import django_filters
 
 from apps.catalogue import selectors
-from apps.catalogue.codes import Channel, ExerciseLevel, ItemState, ItemType
+from apps.catalogue.codes import Channel, ExerciseLevel, ItemKind, ItemState, ItemType
 from apps.catalogue.models import ServiceItem
 
 
@@ -17,6 +17,7 @@ class ServiceItemFilter(django_filters.FilterSet):
     department = django_filters.CharFilter(field_name="department__credit_code")
     centre = django_filters.NumberFilter(field_name="lineage__centre_id")
     state = django_filters.ChoiceFilter(choices=ItemState.choices)
+    kind = django_filters.ChoiceFilter(field_name="lineage__kind", choices=ItemKind.choices)
 
     class Meta:
         model = ServiceItem

@@ -34,7 +34,16 @@ class MaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Material
-        fields = ["id", "code", "name", "material_type", "source", "issuing_body", "description", "licence_type"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "material_type",
+            "source",
+            "issuing_body",
+            "description",
+            "licence_type",
+        ]
 
 
 class ItemMaterialSerializer(serializers.ModelSerializer):
@@ -44,8 +53,18 @@ class ItemMaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ItemMaterial
-        fields = ["material", "material_name", "original_count", "copy_count", "necessity", "form",
-                  "acceptance_standard", "e_certificate_accepted", "replaceable_by", "note"]
+        fields = [
+            "material",
+            "material_name",
+            "original_count",
+            "copy_count",
+            "necessity",
+            "form",
+            "acceptance_standard",
+            "e_certificate_accepted",
+            "replaceable_by",
+            "note",
+        ]
 
 
 class FeeItemSerializer(serializers.ModelSerializer):
@@ -77,9 +96,27 @@ class ItemListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceItem
-        fields = ["id", "code", "kind", "name", "version", "state", "basic_code", "implementation_code",
-                  "item_type", "level", "department", "approval_category", "handling_type", "legal_limit_days",
-                  "promised_limit_days", "visits_required", "serves", "channels", "guide_url"]
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "name",
+            "version",
+            "state",
+            "basic_code",
+            "implementation_code",
+            "item_type",
+            "level",
+            "department",
+            "approval_category",
+            "handling_type",
+            "legal_limit_days",
+            "promised_limit_days",
+            "visits_required",
+            "serves",
+            "channels",
+            "guide_url",
+        ]
 
     def get_guide_url(self, item) -> str:
         return reverse("guides:item", args=[item.lineage.code])
@@ -95,11 +132,28 @@ class ItemDetailSerializer(ItemListSerializer):
 
     class Meta(ItemListSerializer.Meta):
         fields = ItemListSerializer.Meta.fields + [
-            "legal_basis", "conditions", "limit_note", "special_procedures", "max_extension_days",
-            "requires_second_signoff", "is_charged", "online_supported", "appointment_supported",
-            "postal_delivery_supported", "result_name", "result_licence_type", "location", "hours",
-            "consultation_phone", "supervision_phone", "change_note", "published_at",
-            "materials", "fees", "steps", "faqs",
+            "legal_basis",
+            "conditions",
+            "limit_note",
+            "special_procedures",
+            "max_extension_days",
+            "requires_second_signoff",
+            "is_charged",
+            "online_supported",
+            "appointment_supported",
+            "postal_delivery_supported",
+            "result_name",
+            "result_licence_type",
+            "location",
+            "hours",
+            "consultation_phone",
+            "supervision_phone",
+            "change_note",
+            "published_at",
+            "materials",
+            "fees",
+            "steps",
+            "faqs",
         ]
 
 
@@ -108,13 +162,18 @@ class ItemWriteSerializer(serializers.ModelSerializer):
 
     kind = serializers.ChoiceField(choices=ItemKind.choices, write_only=True, required=False)
     base = serializers.SlugRelatedField(
-        slug_field="code", queryset=ItemLineage.objects.filter(kind=ItemKind.BASE), required=False,
-        allow_null=True, write_only=True,
+        slug_field="code",
+        queryset=ItemLineage.objects.filter(kind=ItemKind.BASE),
+        required=False,
+        allow_null=True,
+        write_only=True,
     )
     department = serializers.SlugRelatedField(
         slug_field="credit_code", queryset=Department.objects.all(), required=False, allow_null=True
     )
-    approval_category = serializers.SlugRelatedField(slug_field="code", queryset=ApprovalCategory.objects.all())
+    approval_category = serializers.SlugRelatedField(
+        slug_field="code", queryset=ApprovalCategory.objects.all()
+    )
     result_licence_type = serializers.SlugRelatedField(
         slug_field="code", queryset=LicenceType.objects.all(), required=False, allow_null=True
     )
@@ -128,13 +187,24 @@ class ItemWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceItem
-        exclude = ["lineage", "version", "state", "name_initials", "created_by", "published_at", "published_by",
-                   "created_at", "result_sample"]
+        exclude = [
+            "lineage",
+            "version",
+            "state",
+            "name_initials",
+            "created_by",
+            "published_at",
+            "published_by",
+            "created_at",
+            "result_sample",
+        ]
 
     def validate(self, attrs):
         # Model rules run in the services (full_clean); here only the create-time shape.
         if self.instance is None and not attrs.get("kind"):
-            raise serializers.ValidationError({"kind": serializers.ErrorDetail("This field is required.", "required")})
+            raise serializers.ValidationError(
+                {"kind": serializers.ErrorDetail("This field is required.", "required")}
+            )
         return attrs
 
 
@@ -147,7 +217,17 @@ class BundleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Bundle
-        fields = ["id", "code", "name", "centre", "description", "promised_limit_days", "state", "items", "guide_url"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "centre",
+            "description",
+            "promised_limit_days",
+            "state",
+            "items",
+            "guide_url",
+        ]
         read_only_fields = ["state"]
 
     def get_guide_url(self, bundle) -> str:
@@ -168,6 +248,7 @@ class ChecklistEntrySerializer(serializers.Serializer):
     e_certificate_accepted = serializers.BooleanField()
     replaceable_by = serializers.CharField(source="replaceable_by.code", default=None)
     items = serializers.SerializerMethodField()
+    produced_by = serializers.CharField(source="produced_by.code", default=None)
 
     def get_items(self, entry) -> list[str]:
         return [item.code for item in entry.items]

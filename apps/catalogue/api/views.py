@@ -59,14 +59,17 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = ServiceItem.objects.select_related("department", "approval_category", "lineage",
-                                                      "result_licence_type")
+        queryset = ServiceItem.objects.select_related(
+            "department", "approval_category", "lineage", "result_licence_type"
+        )
         if not _sees_drafts(self.request):
             queryset = queryset.filter(state=ItemState.PUBLISHED)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("materials", ItemMaterial.objects.select_related("material__licence_type")),
-                "fees", "steps", "faqs",
+                "fees",
+                "steps",
+                "faqs",
             )
         return queryset.order_by("basic_code", "implementation_code", "-version")
 
@@ -108,8 +111,12 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         item = self.get_object()
         body = TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        item = getattr(services, name)(item_id=item.pk, actor=request.user, comment=body.validated_data["comment"],
-                                       client_ip=request.META.get("REMOTE_ADDR"))
+        item = getattr(services, name)(
+            item_id=item.pk,
+            actor=request.user,
+            comment=body.validated_data["comment"],
+            client_ip=request.META.get("REMOTE_ADDR"),
+        )
         return Response(ItemDetailSerializer(self._fresh(item)).data)
 
     @extend_schema(request=TransitionSerializer, responses=ItemDetailSerializer)
@@ -138,7 +145,9 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         item = self.get_object()
         body = NewVersionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        draft = services.start_new_version(lineage_id=item.lineage_id, actor=request.user, **body.validated_data)
+        draft = services.start_new_version(
+            lineage_id=item.lineage_id, actor=request.user, **body.validated_data
+        )
         return Response(ItemDetailSerializer(self._fresh(draft)).data, status=status.HTTP_201_CREATED)
 
 
@@ -162,9 +171,14 @@ class BundleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lineages = data.pop("lineages", None)
-        lineage_ids = [lineage.pk for lineage in lineages] if lineages is not None else (
-            list(bundle.entries.values_list("lineage_id", flat=True)) if bundle else [])
-        saved = services.save_bundle(values=data, lineage_ids=lineage_ids, bundle_id=bundle.pk if bundle else None)
+        lineage_ids = (
+            [lineage.pk for lineage in lineages]
+            if lineages is not None
+            else (list(bundle.entries.values_list("lineage_id", flat=True)) if bundle else [])
+        )
+        saved = services.save_bundle(
+            values=data, lineage_ids=lineage_ids, bundle_id=bundle.pk if bundle else None
+        )
         return BundleSerializer(Bundle.objects.prefetch_related("lineages").get(pk=saved.pk)).data
 
     def create(self, request, *args, **kwargs):
@@ -185,12 +199,16 @@ class BundleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     @action(detail=True, methods=["post"])
     def publish(self, request, code=None):
         bundle = get_object_or_404(Bundle, code=code)
-        services.publish_bundle(bundle_id=bundle.pk, actor=request.user, client_ip=request.META.get("REMOTE_ADDR"))
+        services.publish_bundle(
+            bundle_id=bundle.pk, actor=request.user, client_ip=request.META.get("REMOTE_ADDR")
+        )
         return Response(BundleSerializer(Bundle.objects.prefetch_related("lineages").get(pk=bundle.pk)).data)
 
     @extend_schema(request=TransitionSerializer, responses=BundleSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request, code=None):
         bundle = get_object_or_404(Bundle, code=code)
-        services.retire_bundle(bundle_id=bundle.pk, actor=request.user, client_ip=request.META.get("REMOTE_ADDR"))
+        services.retire_bundle(
+            bundle_id=bundle.pk, actor=request.user, client_ip=request.META.get("REMOTE_ADDR")
+        )
         return Response(BundleSerializer(Bundle.objects.prefetch_related("lineages").get(pk=bundle.pk)).data)

@@ -50,3 +50,6 @@ class BundleItem(models.Model):
         verbose_name_plural = _("bundle items")
         ordering = ["order", "pk"]
         constraints = [models.UniqueConstraint(fields=["bundle", "lineage"], name="bundle_item_once")]
+
+    def __str__(self):
+        return f"{self.bundle} · {self.lineage}"

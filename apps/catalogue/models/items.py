@@ -4,7 +4,7 @@
 implementation (实施清单) of one. ``ServiceItem`` is one *version* of it with every standard element
 of GB/T 39046; versions move draft → in review → published → superseded / retired, and filings
 pin the version they were filed under. Editing a published item means creating a new draft version
-(see ``apps.catalogue.services.versions``).
+(see ``apps.catalogue.services.start_new_version``).
 """
 
 import uuid
@@ -171,9 +171,11 @@ class ServiceItem(FSMModelMixin, models.Model):
     location = models.CharField(_("location"), max_length=200, blank=True)
     hours = models.CharField(_("office hours"), max_length=200, blank=True)
     consultation_phone = models.CharField(
-        _("consultation phone"), max_length=30, validators=[phone_validator]
+        _("consultation phone"), max_length=30, blank=True, validators=[phone_validator]
     )
-    supervision_phone = models.CharField(_("supervision phone"), max_length=30, validators=[phone_validator])
+    supervision_phone = models.CharField(
+        _("supervision phone"), max_length=30, blank=True, validators=[phone_validator]
+    )
 
     # --- bookkeeping ---
     change_note = models.CharField(_("change note"), max_length=500, blank=True)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from apps.demo.seeding.catalogue import seed_catalogue
 from apps.demo.seeding.organisation import seed_organisation
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             users = seed_organisation()
+            catalogue = seed_catalogue()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo hall ready. Accounts (password for all: {settings.HALL_DEMO_PASSWORD}):"
@@ -23,3 +25,11 @@ class Command(BaseCommand):
         for demo in users:
             self.stdout.write(f"  {demo.username:<10} {demo.role.label}")
         self.stdout.write("  admin      superuser (Django admin)")
+        new = catalogue["created"]
+        self.stdout.write(
+            f"Demo catalogue: {catalogue['base_items']} items in {catalogue['categories']} categories, "
+            f"{catalogue['implementations']} implementations, {catalogue['materials']} materials, "
+            f"{catalogue['licence_types']} certificate types, {catalogue['bundles']} bundles "
+            f"(new this run: {new['base_items']} items, {new['implementations']} implementations, "
+            f"{new['bundles']} bundles)."
+        )

@@ -1,0 +1,85 @@
+"""Importing the catalogue from a workbook: all of it or nothing.
+
+The workbook's layout is in ``tables`` (what ``export_catalogue`` writes imports back unchanged).
+Every row of every sheet is checked first (``validation``); any problem refuses the whole file with
+``ImportFailed``, whose report lists each problem by sheet, row (as Excel numbers it), column and
+reason. Otherwise everything is written in one transaction (``writing``):
+
+- materials, by code: new ones created, changed ones updated;
+- items, by basic code (base items) or implementation code (implementations): a new item gets
+  version 1; an existing one whose published version (or, with none, newest version) already has the
+  row's elements and lists is left alone, so importing the same file twice changes nothing; an item
+  with an open draft has that draft overwritten (a version in review is refused); otherwise the item
+  gets a new version. New versions are drafts, or, with ``publish=True``, published (the version
+  published before is superseded, and the transition log records what the services would);
+- an item's lists (materials, fees, steps, FAQ) are the file's: rows left out are removed from the
+  new version;
+- bundles, by code, with their items replaced by the file's; a published bundle is checked as
+  ``services.check_bundle`` does, against the catalogue as it will be after the import.
+
+Files (result samples, blank forms, filled-in samples) are not in the workbook; a new version keeps
+the files of the version it replaces.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+
+from apps.catalogue import services
+from apps.catalogue.models import BundleState
+from apps.catalogue.transfer.plan import Plan
+from apps.catalogue.transfer.readers import Source, UnreadableWorkbook, read_workbook
+from apps.catalogue.transfer.report import ImportFailed, ImportReport, RowError, SheetCounts
+from apps.catalogue.transfer.tables import BUNDLES
+from apps.catalogue.transfer.validation import Validator
+from apps.catalogue.transfer.writing import PlanWriter
+
+__all__ = ["ImportFailed", "ImportReport", "RowError", "SheetCounts", "format_for", "import_catalogue"]
+
+EXTENSIONS = {".xlsx": "xlsx", ".zip": "csv", ".csv": "csv"}
+
+
+def format_for(path: str | Path) -> str | None:
+    """The format a file name implies: .xlsx, or .zip (of CSV files); None if neither."""
+    return EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def import_catalogue(file: Source, *, fmt: str = "xlsx", publish: bool = False, actor=None) -> ImportReport:
+    """Import a workbook (a path, bytes or a binary file) as ``fmt`` ("xlsx" or "csv", a .zip of CSV
+    files). Returns what was created, updated and left unchanged per sheet; raises ``ImportFailed``,
+    having written nothing, if any row is wrong."""
+    report = ImportReport()
+    try:
+        sheets = read_workbook(file, fmt)
+    except UnreadableWorkbook as exc:
+        report.add_error("", 0, "", "unreadable", exc.message)
+        raise ImportFailed(report) from exc
+    plan = Validator(sheets, publish=publish, report=report).run()
+    if report.errors:
+        raise ImportFailed(report)
+    with transaction.atomic():
+        writer = PlanWriter(plan, publish=publish, actor=actor, report=report)
+        writer.run()
+        _recheck_bundles(plan, writer.lineages, report)
+        if report.errors:
+            raise ImportFailed(report)  # leaving the atomic block by an exception rolls it all back
+    return report
+
+
+def _recheck_bundles(plan: Plan, lineages: dict, report: ImportReport) -> None:
+    """``services.check_bundle`` on the written catalogue: the validator judged published bundles on
+    the catalogue as it would be; this makes sure, with the services' own rule."""
+    for bundle_plan in plan.bundles:
+        if bundle_plan.bundle.state != BundleState.PUBLISHED:
+            continue
+        entries = [lineages[code] for _row, _order, code in bundle_plan.entries]
+        try:
+            services.check_bundle(bundle_plan.bundle, entries)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                column = name if BUNDLES.column(name) and name != NON_FIELD_ERRORS else ""
+                for message in messages:
+                    report.add_error(BUNDLES.key, bundle_plan.row, column, "bundle_check", message)
