@@ -20,6 +20,26 @@ def published_items() -> QuerySet[ServiceItem]:
     )
 
 
+# What a list row shows: fetching only these keeps the long texts (legal basis, conditions) out of lists.
+LIST_ROW_FIELDS = (
+    "name",
+    "basic_code",
+    "implementation_code",
+    "version",
+    "state",
+    "handling_type",
+    "promised_limit_days",
+    "legal_limit_days",
+    "visits_required",
+    "item_type",
+    "level",
+    "department__name",
+    "approval_category__name",
+    "approval_category__code",
+    "lineage__code",
+)
+
+
 def offered_items() -> QuerySet[ServiceItem]:
     """What halls offer the public: published implementations (base items are the standard they follow)."""
     return published_items().filter(lineage__kind=ItemKind.IMPLEMENTATION)

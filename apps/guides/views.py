@@ -22,7 +22,7 @@ def catalogue(request):
         request.GET or None, categories=categories, centres=list(selectors.centres_offering())
     )
     filters = form.filters()
-    items = selectors.search_items(selectors.offered_items(), **filters)
+    items = selectors.search_items(selectors.offered_items(), **filters).only(*selectors.LIST_ROW_FIELDS)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     bundles = []
     if not any(k for k in filters if k != "q") and filters.get("q", "") != "":

@@ -122,3 +122,27 @@ def test_adding_an_item_in_the_admin_creates_its_lineage(client, catalogue_admin
     response = client.post(reverse("admin:catalogue_serviceitem_add"), form)
     assert response.status_code == 200
     assert ServiceItem.objects.filter(name="重复编码").count() == 0
+
+
+def test_importing_through_the_admin_reports_rows_or_counts(client, catalogue_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.catalogue.transfer.exporter import export_catalogue
+
+    make_item(name="导出再导入的事项")
+    workbook = export_catalogue(fmt="xlsx")
+    upload = SimpleUploadedFile("catalogue.xlsx", workbook)
+    page = client.post(reverse("admin:catalogue_import"), {"file": upload}).content.decode()
+    assert "导入完成" in page
+    assert "items：新增0，更新0，未变1" in page
+    garbage = SimpleUploadedFile("catalogue.xlsx", b"PK\x03\x04 not really a workbook")
+    page = client.post(reverse("admin:catalogue_import"), {"file": garbage}).content.decode()
+    assert "未导入任何数据" in page
+    assert 'class="import-errors"' in page
+
+
+def test_export_downloads_a_workbook(client, catalogue_admin):
+    make_item()
+    response = client.get(reverse("admin:catalogue_export"), {"format": "xlsx"})
+    assert response["Content-Disposition"] == 'attachment; filename="catalogue.xlsx"'
+    assert response.content.startswith(b"PK")
