@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.uploads",
     "apps.audit",
     "apps.ops",
+    "apps.worktime",
     "apps.licences",
     "apps.catalogue",
     # Role-facing HTML and seeding, on top of the domain apps.
@@ -285,3 +286,8 @@ HALL_UPLOAD_MAX_MB = env_int("HALL_UPLOAD_MAX_MB", 20)
 # Django refuses request bodies above this before any view runs: uploads plus a margin for fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# How often each process checks whether the working-day calendar changed (seconds).
+HALL_CALENDAR_CHECK_SECONDS = env_int("HALL_CALENDAR_CHECK_SECONDS", 30)
+# Default warning thresholds (working days before the due date) for centres without a policy.
+HALL_WARNING_YELLOW_DAYS = env_int("HALL_WARNING_YELLOW_DAYS", 2)
+HALL_WARNING_RED_DAYS = env_int("HALL_WARNING_RED_DAYS", 0)

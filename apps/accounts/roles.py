@@ -23,7 +23,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: ["accounts.use_intake_desk"],
     Role.APPROVER: ["accounts.use_backoffice_desk"],
     Role.ISSUER: ["accounts.use_issuing_desk"],
-    Role.SUPERVISOR: ["accounts.use_supervision_desk", "ops.view_jobrun"],
+    Role.SUPERVISOR: ["accounts.use_supervision_desk", "ops.view_jobrun", "worktime.view_calendaryear"],
     Role.CATALOGUE_ADMIN: [
         "accounts.use_catalogue_desk",
         "ops.view_jobrun",
@@ -49,6 +49,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "licences.view_licencetype",
         "licences.add_licencetype",
         "licences.change_licencetype",
+        # The working-day calendar: entering years, local closures, warning policies.
+        "worktime.view_calendaryear",
+        "worktime.add_calendaryear",
+        "worktime.view_calendarday",
+        "worktime.add_calendarday",
+        "worktime.delete_calendarday",
+        "worktime.view_warningpolicy",
+        "worktime.add_warningpolicy",
+        "worktime.change_warningpolicy",
     ],
     Role.CITIZEN: ["accounts.use_citizen_portal"],
 }

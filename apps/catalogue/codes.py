@@ -6,6 +6,8 @@ Codes are stored as the standard's own codes so that exports and data exchange u
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.worktime.codes import SpecialProcedure as _SpecialProcedure
+
 
 class ItemType(models.TextChoices):
     """事项类型, code list A.1."""
@@ -70,19 +72,8 @@ class Visits(models.IntegerChoices):
     MORE = 2, _("More than one visit")
 
 
-class SpecialProcedure(models.TextChoices):
-    """特别程序 that stop the clock (行政许可法 §45; 公示 and 踏勘 are local practice)."""
-
-    HEARING = "hearing", _("Hearing")  # 听证
-    TENDER = "tender", _("Tender")  # 招标
-    AUCTION = "auction", _("Auction")  # 拍卖
-    INSPECTION = "inspection", _("Inspection")  # 检验
-    TESTING = "testing", _("Testing")  # 检测
-    QUARANTINE = "quarantine", _("Quarantine")  # 检疫
-    APPRAISAL = "appraisal", _("Appraisal")  # 鉴定
-    EXPERT_REVIEW = "expert_review", _("Expert review")  # 专家评审
-    PUBLIC_NOTICE = "public_notice", _("Public notice")  # 公示
-    SITE_SURVEY = "site_survey", _("Site survey")  # 踏勘
+# The procedures that stop the clock are the working-day clock's vocabulary; items name which apply.
+SpecialProcedure = _SpecialProcedure
 
 
 class Necessity(models.TextChoices):
