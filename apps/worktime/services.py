@@ -273,7 +273,8 @@ def _write_dates(rows, date_from, date_to, centre_id) -> int:
         f"UPDATE {table} AS c SET due_on = v.due_on, yellow_on = v.yellow_on, red_on = v.red_on, "  # noqa: S608
         # VALUES columns are column1..column7 on both PostgreSQL and SQLite (which has no column aliases).
         "provisional = v.provisional FROM (SELECT column1 AS centre_id, column2 AS started_on, "
-        "column3 AS total, column4 AS due_on, column5 AS yellow_on, column6 AS red_on, column7 AS provisional "
+        "column3 AS total, column4 AS due_on, column5 AS yellow_on, column6 AS red_on, "
+        "column7 AS provisional "
         f"FROM (VALUES {values}) AS vals) AS v "
         f"WHERE {' AND '.join(conditions)}"
     )
