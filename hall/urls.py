@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.ops.views import healthz
+
+admin.site.site_header = _("Government Service Hall administration")
+admin.site.site_title = _("Government Service Hall")
+admin.site.index_title = _("Administration")
 
 api_v1 = [
     path("", include("apps.accounts.api.urls")),

@@ -164,6 +164,13 @@ def snapshot() -> Snapshot:
         return _snapshot
 
 
+def refresh() -> Snapshot:
+    """The calendar, with the version checked now (for writes that store a date)."""
+    global _checked_at
+    _checked_at = 0.0
+    return snapshot()
+
+
 def invalidate() -> None:
     """Forget the cached calendar (the changing process calls this; others notice the version)."""
     global _snapshot, _checked_at

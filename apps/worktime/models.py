@@ -163,6 +163,12 @@ class Clock(models.Model):
             models.Index(
                 fields=["due_on"], condition=models.Q(stopped_on__isnull=True), name="clock_open_due"
             ),
+            # The recompute's UPDATE joins on (centre, start): SQLite needs it, or it scans per row.
+            models.Index(
+                fields=["centre", "started_on"],
+                condition=models.Q(stopped_on__isnull=True),
+                name="clock_open_start",
+            ),
             models.Index(
                 fields=["provisional"],
                 condition=models.Q(stopped_on__isnull=True, provisional=True),

@@ -57,6 +57,9 @@ def compute_dates(
 
 
 def _apply_dates(clock: Clock) -> Clock:
+    # A clock write re-reads the calendar version (one tiny query) rather than trusting this
+    # process's cache for up to HALL_CALENDAR_CHECK_SECONDS: a date stored now must be right.
+    calendar.refresh()
     dates = compute_dates(clock.centre_id, clock.started_on, clock.counted_days, thresholds(clock.centre_id))
     clock.due_on, clock.yellow_on, clock.red_on, clock.provisional = (
         dates.due_on,
@@ -217,7 +220,9 @@ def recompute_clocks(
         window &= Q(started_on__lte=date_to)
     if date_from is not None:
         window &= Q(due_on__gte=date_from)
-    affected = open_clocks.filter(window | Q(provisional=True))
+    # No window (a warning-policy change): every open clock of the scope. Note that Q() | Q(x) is
+    # just Q(x), so the empty window must not be OR-ed with the provisional ones.
+    affected = open_clocks.filter(window | Q(provisional=True)) if window else open_clocks
     combos = (
         affected.annotate(total=F("limit_days") + F("extension_days") + F("suspended_days"))
         .values_list("centre_id", "started_on", "total")
@@ -306,8 +311,13 @@ def _changed(first: dt.date, last: dt.date, centre_id=None) -> None:
     calendar.invalidate()
     from apps.worktime.tasks import recompute_after_calendar_change
 
+    # Run after the other processes' caches have noticed the change (plus a margin): a clock they
+    # write meanwhile re-reads the version itself (_apply_dates), and the job then settles the rest.
     transaction.on_commit(
-        lambda: recompute_after_calendar_change.delay(first.isoformat(), last.isoformat(), centre_id)
+        lambda: recompute_after_calendar_change.apply_async(
+            (first.isoformat(), last.isoformat(), centre_id),
+            countdown=settings.HALL_CALENDAR_CHECK_SECONDS + 5,
+        )
     )
 
 

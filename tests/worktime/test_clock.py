@@ -124,3 +124,26 @@ def test_a_special_procedure_names_which(centre):
             clock_id=clock.pk, kind=SuspensionKind.SPECIAL_PROCEDURE, started_on=D(2026, 3, 9), reason="x"
         )
     assert "procedure" in exc.value.message_dict
+
+
+def test_changing_the_warning_policy_recomputes_the_centres_open_clocks(
+    centre, django_capture_on_commit_callbacks
+):
+    clock = services.start_clock(centre=centre, started_on=D(2026, 9, 24), limit_days=5)
+    other = services.start_clock(centre=ServiceCentreFactory(), started_on=D(2026, 9, 24), limit_days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_warning_policy(centre=centre, yellow_working_days=3, red_working_days=1)
+    clock.refresh_from_db()
+    other.refresh_from_db()
+    assert (clock.yellow_on, clock.red_on) == (D(2026, 9, 29), D(2026, 10, 8))
+    assert (other.yellow_on, other.red_on) == (D(2026, 9, 30), D(2026, 10, 9))
+
+
+def test_a_clock_write_sees_a_calendar_change_made_by_another_process(centre):
+    from apps.worktime.models import CalendarDay, CalendarVersion
+
+    services.start_clock(centre=centre, started_on=D(2026, 7, 1), limit_days=1)  # warms the cache
+    CalendarDay.objects.create(date=D(2026, 7, 2), kind="holiday", name="测试", source="local")
+    CalendarVersion.objects.filter(pk=1).update(value=4242)
+    clock = services.start_clock(centre=centre, started_on=D(2026, 7, 1), limit_days=1)
+    assert clock.due_on == D(2026, 7, 3)
