@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.uploads",
     "apps.audit",
+    "apps.sequences",
     "apps.ops",
     "apps.worktime",
     "apps.licences",

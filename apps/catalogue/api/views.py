@@ -99,7 +99,8 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         serializer = ItemWriteSerializer(item, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.pop("kind", None), data.pop("base", None)
+        for create_only in ("kind", "base"):  # a lineage's kind and base are fixed at creation
+            data.pop(create_only, None)
         children = self._lists(data)
         item = services.update_draft(item_id=item.pk, values=data, children=children, actor=request.user)
         return Response(ItemDetailSerializer(self._fresh(item)).data)
