@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "apps.worktime",
     "apps.licences",
     "apps.catalogue",
+    "apps.cases",
     # Role-facing HTML and seeding, on top of the domain apps.
     "apps.guides",
     "apps.desks",

@@ -1,0 +1,82 @@
+"""Who files: the applicant (a natural person or an organisation) and an agent acting for them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext as _
+
+from apps.accounts.identifiers import (
+    normalise_resident_id,
+    normalise_uscc,
+    validate_resident_id,
+    validate_uscc,
+)
+from apps.cases.codes import ApplicantKind
+
+_phone = RegexValidator(r"^[0-9\-+() ]{7,20}$")
+
+
+@dataclass
+class ApplicantData:
+    kind: str
+    name: str
+    id_number: str
+    phone: str = ""
+    legal_representative: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    agent_name: str = ""
+    agent_id_number: str = ""
+    agent_phone: str = ""
+
+    def cleaned(self) -> ApplicantData:
+        """The data normalised and checked; ValidationError names each wrong field and its rule."""
+        data = ApplicantData(**{k: (v or "").strip() for k, v in asdict(self).items()})
+        errors: dict[str, list] = {}
+
+        def check(field, validator):
+            try:
+                validator(getattr(data, field))
+            except ValidationError as error:
+                errors.setdefault(field, []).extend(error.messages)
+
+        if data.kind not in ApplicantKind.values:
+            errors["kind"] = [_("Choose a natural person or an organisation.")]
+        if not data.name:
+            errors["name"] = [_("Give the applicant's name.")]
+        if data.kind == ApplicantKind.PERSON:
+            data.id_number = normalise_resident_id(data.id_number)
+            check("id_number", validate_resident_id)
+        elif data.kind == ApplicantKind.ORGANISATION:
+            data.id_number = normalise_uscc(data.id_number)
+            check("id_number", validate_uscc)
+            if not data.legal_representative:
+                errors["legal_representative"] = [_("An organisation gives its legal representative.")]
+        for field in ("phone", "contact_phone", "agent_phone"):
+            if getattr(data, field) and not _phone.regex.match(getattr(data, field)):
+                errors[field] = [_("A phone number has 7 to 20 digits (with - + ( ) allowed).")]
+        if data.agent_name or data.agent_id_number:
+            if not data.agent_name:
+                errors["agent_name"] = [_("Give the agent's name.")]
+            data.agent_id_number = normalise_resident_id(data.agent_id_number)
+            check("agent_id_number", validate_resident_id)
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+    def model_fields(self) -> dict:
+        return {
+            "applicant_kind": self.kind,
+            "applicant_name": self.name,
+            "applicant_id_number": self.id_number,
+            "applicant_phone": self.phone,
+            "legal_representative": self.legal_representative,
+            "contact_name": self.contact_name,
+            "contact_phone": self.contact_phone,
+            "agent_name": self.agent_name,
+            "agent_id_number": self.agent_id_number,
+            "agent_phone": self.agent_phone,
+        }

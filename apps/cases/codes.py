@@ -1,0 +1,64 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("At a window")  # 窗口收件
+    ONLINE = "online", _("Online")  # 网上申报
+    ASSISTED = "assisted", _("Assisted filing by staff")  # 帮办代办
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Natural person")  # 自然人
+    ORGANISATION = "organisation", _("Organisation")  # 法人和其他组织
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted online")  # 网上已提交，待窗口预审
+    ACCEPTED = "accepted", _("Accepted")  # 受理
+    ACCEPTED_WITH_DEFICIENCY = "accepted_with_deficiency", _("Accepted with a deficiency")  # 容缺受理
+    RETURNED = "returned_for_completion", _("Returned for completion")  # 一次性告知
+    REJECTED = "rejected", _("Refused")  # 不予受理
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # 撤回
+    READY_FOR_ISSUE = "ready_for_issue", _("Ready for issue")
+    ISSUED = "issued", _("Issued")
+    DELIVERED = "delivered", _("Delivered")
+    CLOSED = "closed", _("Closed")  # 办结
+    TERMINATED = "terminated", _("Terminated")  # 终止
+
+
+# A filing at the front desk is still being decided in these states.
+UNDECIDED = (ApplicationState.DRAFT, ApplicationState.SUBMITTED)
+
+
+class CaseState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    IN_REVIEW = "in_review", _("In review")
+    SUSPENDED = "suspended", _("Suspended")
+    AWAITING_DECISION = "awaiting_decision", _("Awaiting sign-off")
+    APPROVED = "approved", _("Approved")  # 准予许可
+    DENIED = "denied", _("Denied")  # 不予许可
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class MaterialStatus(models.TextChoices):
+    """What the window recorded for one material of the checklist."""
+
+    PENDING = "pending", _("Not checked yet")
+    ORIGINAL = "original", _("Original received")  # 收原件
+    COPY = "copy", _("Copy received")  # 收复印件
+    ELECTRONIC = "electronic", _("Electronic file received")  # 收电子件
+    E_CERTIFICATE = "e_certificate", _("Replaced by an e-certificate")  # 免证可办
+    DEFICIENT = "deficient", _("Deficient, to follow (容缺)")  # 容缺后补
+    MISSING = "missing", _("Missing")  # 缺
+
+
+# Statuses that count as the material having been handed in.
+SATISFIED = (
+    MaterialStatus.ORIGINAL,
+    MaterialStatus.COPY,
+    MaterialStatus.ELECTRONIC,
+    MaterialStatus.E_CERTIFICATE,
+)

@@ -1,0 +1,266 @@
+"""Filings (申请) at the front desk and the cases (办件) they become in the back offices.
+
+An ``Application`` is one filing with one receipt and one material set, for one item or a bundle
+(一件事); it pins the catalogue versions it was filed under (``ApplicationItem``), so that a later
+edit of an item never changes what the applicant was promised. Once accepted, each item becomes a
+``Case`` in its department's back office with its own working-day clock.
+
+Both state fields are protected django-fsm fields: the graphs live here, the use cases in
+``apps.cases.services``, and every transition is written to the audit log there.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from apps.accounts.identifiers import mask_identifier, mask_phone
+from apps.cases.codes import (
+    ApplicantKind,
+    ApplicationState,
+    CaseState,
+    Channel,
+    MaterialStatus,
+)
+
+S = ApplicationState
+OPEN_CASE = [CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Application(FSMModelMixin, models.Model):
+    number = models.CharField(_("filing number"), max_length=60, unique=True)
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
+    centre = models.ForeignKey(
+        "accounts.ServiceCentre", verbose_name=_("service centre"), on_delete=models.PROTECT
+    )
+    window = models.ForeignKey(
+        "accounts.Window", verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    bundle = models.ForeignKey(
+        "catalogue.Bundle", verbose_name=_("bundle (一件事)"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    state = FSMField(_("state"), default=S.DRAFT, choices=ApplicationState.choices, protected=True)
+
+    # --- the applicant as stated on this filing (a record: later filings may differ) ---
+    applicant_kind = models.CharField(_("applicant type"), max_length=20, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_id_number = models.CharField(
+        _("identity number"), max_length=18, help_text=_("Resident ID number, or unified social credit code.")
+    )
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # An agent filing on the applicant's behalf (代理人), recorded with their own identity.
+    agent_name = models.CharField(_("agent"), max_length=100, blank=True)
+    agent_id_number = models.CharField(_("agent's resident ID number"), max_length=18, blank=True)
+    agent_phone = models.CharField(_("agent's phone"), max_length=20, blank=True)
+
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filings",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    # --- the window's decision ---
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    commitment_date = models.DateField(
+        _("deficiency to be cleared by"),
+        null=True,
+        blank=True,
+        help_text=_("容缺受理: the date the applicant commits to hand in what is missing."),
+    )
+    deficiency_cleared_at = models.DateTimeField(_("deficiency cleared at"), null=True, blank=True)
+    decision_reasons = models.TextField(_("reasons"), blank=True)
+    # 一次性告知: everything missing or wrong, all at once: [{"material": id or null, "reason": text}].
+    completion_list = models.JSONField(_("what to complete"), default=list, blank=True)
+    decision_legal_basis = models.TextField(_("legal basis of the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["centre", "window", "created_at"], name="filing_window_day"),
+            models.Index(fields=["applicant_id_number", "created_at"], name="filing_applicant"),
+            models.Index(fields=["citizen", "created_at"], name="filing_citizen"),
+            models.Index(fields=["state", "centre"], name="filing_state_centre"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_identifier(self.applicant_id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.applicant_phone)
+
+    @property
+    def has_open_deficiency(self) -> bool:
+        return self.state == S.ACCEPTED_WITH_DEFICIENCY and self.deficiency_cleared_at is None
+
+    # --- the front-desk graph (DESIGN.md): online filings are submitted, then decided at a window ---
+    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED)
+    def submit(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.SUBMITTED], target=S.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.SUBMITTED], target=S.ACCEPTED_WITH_DEFICIENCY)
+    def accept_with_deficiency(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.SUBMITTED], target=S.RETURNED)
+    def return_for_completion(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.SUBMITTED], target=S.REJECTED)
+    def refuse(self):
+        pass
+
+    @transition(
+        field=state, source=[S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY], target=S.WITHDRAWN
+    )
+    def withdraw(self):
+        pass
+
+
+class ApplicationItem(models.Model):
+    """An item of a filing, pinned to the catalogue version it was filed under."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(
+        "catalogue.ServiceItem", verbose_name=_("item version"), on_delete=models.PROTECT
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("filed item")
+        verbose_name_plural = _("filed items")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "item"], name="filing_item_once")]
+
+    def __str__(self):
+        return str(self.item)
+
+
+class ChecklistEntry(models.Model):
+    """One material of the filing's checklist (each material once for a bundle), with the terms asked
+    for when it was filed and what the window recorded."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checklist")
+    material = models.ForeignKey("catalogue.Material", verbose_name=_("material"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(default=0)
+    original_count = models.PositiveSmallIntegerField(_("originals"))
+    copy_count = models.PositiveSmallIntegerField(_("copies"))
+    necessity = models.CharField(_("necessity"), max_length=20)
+    replaceable_by = models.ForeignKey(
+        "licences.LicenceType",
+        verbose_name=_("replaceable by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MaterialStatus.choices, default=MaterialStatus.PENDING
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    produced_by = models.ForeignKey(
+        "catalogue.ServiceItem",
+        verbose_name=_("produced within this filing by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "An item of the same bundle whose result is this material: the applicant does not bring it."
+        ),
+    )
+    certificate_reference = models.CharField(
+        _("e-certificate used"),
+        max_length=120,
+        blank=True,
+        help_text=_("The electronic certificate that stands in for the material (免证可办)."),
+    )
+
+    class Meta:
+        verbose_name = _("checklist entry")
+        verbose_name_plural = _("checklist")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "material"], name="checklist_material_once")
+        ]
+
+    def __str__(self):
+        return f"{self.material} · {self.get_status_display()}"
+
+
+class Case(FSMModelMixin, models.Model):
+    """One item of an accepted filing, in its department's back office, with its clock."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="cases")
+    item = models.ForeignKey(
+        "catalogue.ServiceItem", verbose_name=_("item version"), on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT
+    )
+    approval_category = models.ForeignKey(
+        "catalogue.ApprovalCategory", verbose_name=_("approval category"), on_delete=models.PROTECT
+    )
+    clock = models.OneToOneField("worktime.Clock", on_delete=models.PROTECT, related_name="case")
+    state = FSMField(_("state"), default=CaseState.QUEUED, choices=CaseState.choices, protected=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["application", "item"], name="case_one_per_item")]
+        indexes = [models.Index(fields=["department", "state"], name="case_department_state")]
+
+    def __str__(self):
+        return f"{self.application.number} · {self.item.name}"
+
+    # --- the back-office graph; review and decisions come with the approvers' desk ---
+    @transition(field=state, source=OPEN_CASE, target=CaseState.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+    @transition(field=state, source=OPEN_CASE, target=CaseState.TERMINATED)
+    def terminate(self):
+        pass

@@ -1,0 +1,339 @@
+"""Front-desk use cases: opening a filing, recording its materials, and the window's decisions.
+
+Each decision runs in one transaction with the filing locked (``select_for_update``): of two clerks
+deciding at once, the second finds it decided and gets a ``Conflict``; no duplicate cases or numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.transitions import Conflict, apply_transition
+from apps.cases.applicants import ApplicantData
+from apps.cases.codes import SATISFIED, UNDECIDED, Channel, MaterialStatus
+from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry
+from apps.catalogue import selectors as catalogue
+from apps.catalogue.codes import ItemState, Necessity
+from apps.catalogue.models import Bundle, BundleState, ServiceItem
+from apps.sequences.services import next_value
+from apps.worktime import calendar
+from apps.worktime.services import start_clock, stop_clock
+
+
+def _filing_number(centre, first_item: ServiceItem, day: dt.date) -> str:
+    """Implementation code + yyyyMMdd + 4-digit serial, gap-free per centre and day (GLOSSARY.md)."""
+    serial = next_value(f"filing:{centre.pk}:{day:%Y%m%d}")
+    return f"{first_item.implementation_code}{day:%Y%m%d}{serial:04d}"
+
+
+def _items_for(centre, item_ids: list[int] | None, bundle: Bundle | None) -> list[ServiceItem]:
+    if bool(item_ids) == bool(bundle):
+        raise ValidationError({"items": _("File one item or one bundle (一件事).")})
+    if bundle is not None:
+        bundle = Bundle.objects.get(pk=bundle.pk)  # as it is now, not as the caller last saw it
+        if bundle.state != BundleState.PUBLISHED or bundle.centre_id != centre.pk:
+            raise ValidationError({"bundle": _("This bundle is not offered at this service centre.")})
+        return catalogue.bundle_items(bundle)
+    items = list(catalogue.item_with_lists(ServiceItem.objects.filter(pk__in=item_ids)))
+    for item in items:
+        if item.state != ItemState.PUBLISHED or item.lineage.centre_id != centre.pk:
+            raise ValidationError(
+                {"items": _("%(item)s is not an item this service centre offers.") % {"item": item.name}}
+            )
+    if len(items) != len(set(item_ids)):
+        raise ValidationError({"items": _("An item of this filing does not exist.")})
+    return items
+
+
+@transaction.atomic
+def open_filing(
+    *,
+    centre,
+    channel: str,
+    applicant: ApplicantData,
+    item_ids: list[int] | None = None,
+    bundle: Bundle | None = None,
+    actor=None,
+    window=None,
+    citizen=None,
+) -> Application:
+    """A new filing (draft) for one item or a bundle, with the catalogue versions pinned and the
+    checklist built from them (a bundle's merged checklist: each material once)."""
+    data = applicant.cleaned()
+    items = _items_for(centre, item_ids, bundle)
+    if window is not None and window.centre_id != centre.pk:
+        raise ValidationError({"window": _("The window does not belong to this service centre.")})
+    application = Application.objects.create(
+        number=_filing_number(centre, items[0], timezone.localdate()),
+        centre=centre,
+        window=window,
+        channel=Channel(channel),
+        bundle=bundle,
+        citizen=citizen,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **data.model_fields(),
+    )
+    ApplicationItem.objects.bulk_create(
+        ApplicationItem(application=application, item=item, order=n) for n, item in enumerate(items)
+    )
+    ChecklistEntry.objects.bulk_create(
+        ChecklistEntry(
+            application=application,
+            material=entry.material,
+            order=n,
+            original_count=entry.original_count,
+            copy_count=entry.copy_count,
+            necessity=entry.necessity,
+            replaceable_by=entry.replaceable_by,
+            produced_by=entry.produced_by,  # the bundle produces it: the applicant does not bring it
+        )
+        for n, entry in enumerate(catalogue.merged_checklist(items))
+    )
+    return application
+
+
+def _locked(application_id: int) -> Application:
+    return Application.objects.select_for_update().get(pk=application_id)
+
+
+def _require_undecided(application: Application) -> None:
+    if application.state not in UNDECIDED:
+        raise Conflict(
+            _("This filing has been decided already: it is %(state)s.")
+            % {"state": application.get_state_display()}
+        )
+
+
+@transaction.atomic
+def record_material(
+    *, application_id: int, material_id: int, status: str, note: str = "", certificate_reference: str = ""
+) -> ChecklistEntry:
+    """What the window found for one material of the checklist."""
+    application = _locked(application_id)
+    _require_undecided(application)
+    entry = application.checklist.select_related("material", "replaceable_by").get(material_id=material_id)
+    status = MaterialStatus(status)
+    if status == MaterialStatus.E_CERTIFICATE:
+        if entry.replaceable_by is None:
+            raise ValidationError(
+                {
+                    "status": _("No electronic certificate can replace %(material)s.")
+                    % {"material": entry.material.name}
+                }
+            )
+        if not certificate_reference:
+            raise ValidationError({"certificate_reference": _("Name the electronic certificate used.")})
+    entry.status, entry.note, entry.certificate_reference = status, note, certificate_reference
+    entry.save(update_fields=["status", "note", "certificate_reference"])
+    return entry
+
+
+def _outstanding(application: Application) -> list[ChecklistEntry]:
+    """Materials not handed in that the filing needs (required or 容缺后补), not produced by the filing."""
+    return [
+        entry
+        for entry in application.checklist.select_related("material")
+        if entry.necessity != Necessity.OPTIONAL
+        and entry.status not in SATISFIED
+        and entry.produced_by_id is None
+    ]
+
+
+def _case_limit(application: Application, item: ServiceItem) -> int:
+    """The item's promised limit; for a bundle, the bundle's, but never beyond the item's legal limit."""
+    if application.bundle_id:
+        return min(application.bundle.promised_limit_days, item.legal_limit_days)
+    return item.promised_limit_days
+
+
+def _open_cases(application: Application, accepted_on: dt.date) -> list[Case]:
+    cases = []
+    for filed in application.items.select_related("item__department", "item__approval_category"):
+        item = filed.item
+        clock = start_clock(
+            centre=application.centre, started_on=accepted_on, limit_days=_case_limit(application, item)
+        )
+        cases.append(
+            Case(
+                application=application,
+                item=item,
+                department=item.department,
+                approval_category=item.approval_category,
+                clock=clock,
+            )
+        )
+    return Case.objects.bulk_create(cases)
+
+
+def _decide(
+    application: Application, transition: str, *, actor, window, client_ip, comment: str = ""
+) -> None:
+    apply_transition(
+        application,
+        transition,
+        actor=actor,
+        comment=comment,
+        client_ip=client_ip,
+        window=getattr(window, "number", None),
+    )
+    application.decided_at = timezone.now()
+    application.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def accept(*, application_id: int, actor=None, window=None, client_ip=None) -> Application:
+    """受理: every needed material is in; one case per item, each with its clock started today."""
+    application = _locked(application_id)
+    _require_undecided(application)
+    missing = _outstanding(application)
+    if missing:
+        raise ValidationError(
+            {
+                "checklist": [
+                    _("%(material)s has not been handed in.") % {"material": entry.material.name}
+                    for entry in missing
+                ]
+            }
+        )
+    _decide(application, "accept", actor=actor, window=window, client_ip=client_ip)
+    application.accepted_on = timezone.localdate()
+    application.save()
+    _open_cases(application, application.accepted_on)
+    return application
+
+
+@transaction.atomic
+def accept_with_deficiency(
+    *, application_id: int, commitment_date: dt.date | None, actor=None, window=None, client_ip=None
+) -> Application:
+    """容缺受理: only when everything outstanding may follow later (容缺后补) for every item asking
+    for it, by a committed date no later than the promised completion date."""
+    application = _locked(application_id)
+    _require_undecided(application)
+    outstanding = _outstanding(application)
+    if not outstanding:
+        raise ValidationError(_("Nothing is missing: accept the filing instead."))
+    not_deferrable = [e for e in outstanding if e.necessity != Necessity.DEFERRABLE]
+    if not_deferrable:
+        raise ValidationError(
+            {
+                "checklist": [
+                    _("%(material)s may not follow later (it is not 容缺后补 for every item asking for it).")
+                    % {"material": entry.material.name}
+                    for entry in not_deferrable
+                ]
+            }
+        )
+    today = timezone.localdate()
+    latest = min(
+        calendar.add_working_days(today, _case_limit(application, filed.item), application.centre_id)
+        for filed in application.items.select_related("item")
+    )
+    if commitment_date is None:
+        raise ValidationError({"commitment_date": _("The applicant's commitment date is required.")})
+    if not today <= commitment_date <= latest:
+        raise ValidationError(
+            {
+                "commitment_date": _(
+                    "The commitment date must fall between today and the promised completion date (%(date)s)."
+                )
+                % {"date": latest}
+            }
+        )
+    _decide(application, "accept_with_deficiency", actor=actor, window=window, client_ip=client_ip)
+    application.accepted_on = today
+    application.commitment_date = commitment_date
+    application.save()
+    ChecklistEntry.objects.filter(pk__in=[e.pk for e in outstanding]).update(status=MaterialStatus.DEFICIENT)
+    _open_cases(application, today)
+    return application
+
+
+@transaction.atomic
+def return_for_completion(
+    *, application_id: int, corrections: list[dict], actor=None, window=None, client_ip=None
+) -> Application:
+    """一次性告知: everything missing or wrong, with the reason, all at once."""
+    application = _locked(application_id)
+    _require_undecided(application)
+    outstanding = {entry.material_id: entry for entry in _outstanding(application)}
+    listed = {c.get("material") for c in corrections if c.get("material")}
+    unlisted = [entry.material.name for mid, entry in outstanding.items() if mid not in listed]
+    if unlisted:
+        raise ValidationError(
+            {
+                "corrections": [
+                    _("%(material)s is missing and must be on the list too: it is told once, all at once.")
+                    % {"material": name}
+                    for name in unlisted
+                ]
+            }
+        )
+    if not corrections or any(not (c.get("reason") or "").strip() for c in corrections):
+        raise ValidationError({"corrections": _("Give the reason for every material on the list.")})
+    _decide(application, "return_for_completion", actor=actor, window=window, client_ip=client_ip)
+    application.completion_list = [
+        {"material": c.get("material"), "reason": c["reason"].strip()} for c in corrections
+    ]
+    application.save()
+    return application
+
+
+@transaction.atomic
+def refuse(
+    *, application_id: int, reasons: str, legal_basis: str, actor=None, window=None, client_ip=None
+) -> Application:
+    """不予受理: only with written reasons and their legal basis (the notice adds the remedies)."""
+    errors = {}
+    if not (reasons or "").strip():
+        errors["reasons"] = _("A refusal gives its reasons.")
+    if not (legal_basis or "").strip():
+        errors["legal_basis"] = _("A refusal gives its legal basis.")
+    if errors:
+        raise ValidationError(errors)
+    application = _locked(application_id)
+    _require_undecided(application)
+    _decide(application, "refuse", actor=actor, window=window, client_ip=client_ip, comment=reasons)
+    application.decision_reasons, application.decision_legal_basis = reasons.strip(), legal_basis.strip()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def submit_online(*, application_id: int, actor) -> Application:
+    """A citizen submits their online draft; a window pre-reviews and decides it."""
+    application = _locked(application_id)
+    if application.citizen_id != getattr(actor, "pk", None):
+        raise ValidationError(_("Only the applicant's own account submits this filing."))
+    apply_transition(application, "submit", actor=actor)
+    application.submitted_at = timezone.now()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def withdraw(*, application_id: int, reason: str, actor=None, window=None, client_ip=None) -> Application:
+    """撤回 at the applicant's request."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Record why the applicant withdraws.")})
+    application = _locked(application_id)
+    apply_transition(
+        application,
+        "withdraw",
+        actor=actor,
+        comment=reason,
+        client_ip=client_ip,
+        window=getattr(window, "number", None),
+    )
+    application.save()
+    today = timezone.localdate()
+    for case in application.cases.select_for_update().select_related("clock").filter(state__in=OPEN_CASE):
+        apply_transition(case, "withdraw", actor=actor, comment=reason, client_ip=client_ip)
+        case.save()
+        stop_clock(clock=case.clock, on=today)
+    return application

@@ -1,0 +1,244 @@
+"""The window's decisions: accept, accept with a deficiency, return for completion, refuse, withdraw."""
+
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from apps.audit.models import TransitionLog
+from apps.audit.transitions import Conflict
+from apps.cases import services
+from apps.cases.codes import ApplicationState, CaseState, MaterialStatus
+from apps.cases.models import Application, Case
+from apps.catalogue import services as catalogue
+from apps.catalogue.codes import MaterialForm, Necessity
+from apps.catalogue.services import ItemChildren
+from apps.worktime.models import Clock
+from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory
+from tests.factories.cases import COMPANY, make_filing
+from tests.factories.catalogue import BundleFactory, MaterialFactory, make_item
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.datetime(2026, 9, 24, 10, 0)  # a Thursday before Mid-autumn and National Day
+
+
+def requirement(material, necessity=Necessity.REQUIRED):
+    return {
+        "material": material,
+        "original_count": 1,
+        "copy_count": 0,
+        "necessity": necessity,
+        "form": MaterialForm.PAPER,
+    }
+
+
+def hand_in_everything(filing):
+    for entry in filing.checklist.all():
+        services.record_material(
+            application_id=filing.pk, material_id=entry.material_id, status=MaterialStatus.ORIGINAL
+        )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_accepting_opens_a_case_with_its_clock_and_logs_who_and_where():
+    filing = make_filing(promised_limit_days=5)
+    hand_in_everything(filing)
+    clerk = UserFactory()
+    services.accept(application_id=filing.pk, actor=clerk, window=filing.window, client_ip="10.1.2.3")
+    filing.refresh_from_db()
+    assert filing.state == ApplicationState.ACCEPTED
+    assert filing.accepted_on == dt.date(2026, 9, 24)
+    [case] = filing.cases.select_related("clock")
+    assert case.state == CaseState.QUEUED
+    assert case.department == case.item.department
+    assert case.clock.due_on == dt.date(2026, 10, 9)  # 9/25 and National Day do not count
+    log = TransitionLog.objects.get(transition="accept")
+    assert (log.actor, log.client_ip, log.context["window"]) == (clerk, "10.1.2.3", filing.window.number)
+
+
+def test_accepting_with_materials_missing_is_refused_and_lists_them_all():
+    a, b = MaterialFactory(name="身份证"), MaterialFactory(name="租赁合同")
+    filing = make_filing(
+        children=ItemChildren(materials=[requirement(a), requirement(b)], steps=[{"name": "受理"}])
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.accept(application_id=filing.pk)
+    assert exc.value.message_dict["checklist"] == ["身份证尚未提交。", "租赁合同尚未提交。"]
+    assert not Case.objects.exists()
+    assert Application.objects.get(pk=filing.pk).state == ApplicationState.DRAFT
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_bundle_becomes_one_case_per_item_in_each_department_with_one_number():
+    centre = ServiceCentreFactory()
+    departments = [DepartmentFactory(centre=centre) for _ in range(3)]
+    items = [
+        make_item(department=d, legal_limit_days=days, promised_limit_days=min(days, 10))
+        for d, days in zip(departments, (20, 3, 30), strict=True)
+    ]
+    bundle = BundleFactory(centre=centre, promised_limit_days=10)
+    catalogue.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
+    catalogue.publish_bundle(bundle_id=bundle.pk)
+    filing = make_filing(bundle=bundle, applicant=COMPANY)
+    hand_in_everything(filing)
+    services.accept(application_id=filing.pk)
+    cases = list(Case.objects.filter(application=filing).select_related("clock").order_by("pk"))
+    assert [c.department for c in cases] == departments
+    # The bundle's limit, but never beyond an item's legal limit (3 days for the second).
+    assert [c.clock.limit_days for c in cases] == [10, 3, 10]
+    assert Application.objects.count() == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_accept_with_deficiency_only_for_materials_that_may_follow_later():
+    later, needed = MaterialFactory(name="卫生检测报告"), MaterialFactory(name="身份证")
+    filing = make_filing(
+        promised_limit_days=10,
+        children=ItemChildren(
+            materials=[requirement(later, Necessity.DEFERRABLE), requirement(needed)],
+            steps=[{"name": "受理"}],
+        ),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 9))
+    assert "身份证" in exc.value.message_dict["checklist"][0]
+    services.record_material(application_id=filing.pk, material_id=needed.pk, status=MaterialStatus.COPY)
+    with pytest.raises(ValidationError) as exc:
+        services.accept_with_deficiency(application_id=filing.pk, commitment_date=None)
+    assert "commitment_date" in exc.value.message_dict
+    # Past the promised date: 10 working days from 9/24 is 10/15 (National Day off, Saturday 10/10 on).
+    with pytest.raises(ValidationError) as exc:
+        services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 16))
+    assert "2026-10-15" in exc.value.message_dict["commitment_date"][0]
+    services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 15))
+    filing.refresh_from_db()
+    assert filing.state == ApplicationState.ACCEPTED_WITH_DEFICIENCY
+    assert filing.has_open_deficiency
+    assert filing.checklist.get(material=later).status == MaterialStatus.DEFICIENT
+    assert filing.cases.count() == 1
+
+
+def test_return_for_completion_lists_everything_at_once():
+    a, b = MaterialFactory(name="身份证"), MaterialFactory(name="租赁合同")
+    filing = make_filing(
+        children=ItemChildren(materials=[requirement(a), requirement(b)], steps=[{"name": "受理"}])
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.return_for_completion(
+            application_id=filing.pk, corrections=[{"material": a.pk, "reason": "缺"}]
+        )
+    assert "租赁合同" in exc.value.message_dict["corrections"][0]
+    services.return_for_completion(
+        application_id=filing.pk,
+        corrections=[
+            {"material": a.pk, "reason": "未提供原件"},
+            {"material": b.pk, "reason": "合同已过期"},
+            {"material": None, "reason": "申请表未签字"},
+        ],
+    )
+    filing.refresh_from_db()
+    assert filing.state == ApplicationState.RETURNED
+    assert [c["reason"] for c in filing.completion_list] == ["未提供原件", "合同已过期", "申请表未签字"]
+    assert not Case.objects.exists()
+
+
+def test_a_refusal_needs_reasons_and_legal_basis():
+    filing = make_filing()
+    with pytest.raises(ValidationError) as exc:
+        services.refuse(application_id=filing.pk, reasons="", legal_basis="")
+    assert set(exc.value.message_dict) == {"reasons", "legal_basis"}
+    services.refuse(
+        application_id=filing.pk, reasons="不属于本机关职权范围", legal_basis="《行政许可法》第三十二条"
+    )
+    filing.refresh_from_db()
+    assert filing.state == ApplicationState.REJECTED
+
+
+def test_deciding_twice_is_a_conflict_and_changes_nothing():
+    filing = make_filing()
+    hand_in_everything(filing)
+    services.accept(application_id=filing.pk)
+    with pytest.raises(Conflict):
+        services.accept(application_id=filing.pk)
+    with pytest.raises(Conflict):
+        services.refuse(application_id=filing.pk, reasons="x", legal_basis="y")
+    with pytest.raises(Conflict):
+        services.record_material(
+            application_id=filing.pk,
+            material_id=filing.checklist.first().material_id,
+            status=MaterialStatus.MISSING,
+        )
+    assert Case.objects.count() == 1
+    assert TransitionLog.objects.filter(transition="accept").count() == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_withdrawing_an_accepted_filing_withdraws_its_cases_and_stops_their_clocks():
+    filing = make_filing()
+    hand_in_everything(filing)
+    services.accept(application_id=filing.pk)
+    with pytest.raises(ValidationError):
+        services.withdraw(application_id=filing.pk, reason="")
+    services.withdraw(application_id=filing.pk, reason="申请人书面申请撤回")
+    case = Case.objects.select_related("clock").get(application=filing)
+    assert case.state == CaseState.WITHDRAWN
+    assert case.clock.stopped_on == dt.date(2026, 9, 24)
+    assert not Clock.objects.filter(stopped_on__isnull=True).exists()
+
+
+def test_an_online_filing_is_submitted_by_its_own_citizen_only():
+    from apps.cases.codes import Channel
+    from tests.factories.cases import PERSON
+
+    item = make_item()
+    citizen = UserFactory()
+    filing = services.open_filing(
+        centre=item.lineage.centre,
+        channel=Channel.ONLINE,
+        applicant=PERSON,
+        item_ids=[item.pk],
+        actor=citizen,
+        citizen=citizen,
+    )
+    with pytest.raises(ValidationError):
+        services.submit_online(application_id=filing.pk, actor=UserFactory())
+    services.submit_online(application_id=filing.pk, actor=citizen)
+    filing.refresh_from_db()
+    assert filing.state == ApplicationState.SUBMITTED and filing.submitted_at is not None
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_deciding_at_once_get_one_success_and_one_conflict():
+    filing = make_filing()
+    hand_in_everything(filing)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def attempt(action):
+        barrier.wait()
+        try:
+            results.append(action())
+        except Conflict as conflict:
+            results.append(conflict)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=(lambda: services.accept(application_id=filing.pk),)),
+        threading.Thread(
+            target=attempt,
+            args=(lambda: services.refuse(application_id=filing.pk, reasons="理由", legal_basis="依据"),),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(type(r).__name__ for r in results) == ["Application", "Conflict"]
+    state = Application.objects.get(pk=filing.pk).state
+    assert Case.objects.filter(application=filing).count() == (1 if state == ApplicationState.ACCEPTED else 0)
+    assert TransitionLog.objects.filter(object_id=str(filing.pk)).count() == 1

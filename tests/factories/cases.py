@@ -1,0 +1,48 @@
+from apps.accounts.models import Window, WindowKind
+from apps.cases.applicants import ApplicantData
+from apps.cases.codes import ApplicantKind, Channel
+from apps.cases.services import open_filing
+from tests.factories.accounts import DepartmentFactory, ServiceCentreFactory, UserFactory
+from tests.factories.catalogue import default_children, make_item
+
+PERSON = ApplicantData(
+    kind=ApplicantKind.PERSON, name="张三", id_number="11010519491231002X", phone="13812343210"
+)
+COMPANY = ApplicantData(
+    kind=ApplicantKind.ORGANISATION,
+    name="示范餐饮有限公司",
+    id_number="91350100M000100Y43",
+    legal_representative="李四",
+    contact_name="王五",
+    contact_phone="13900001111",
+)
+
+
+def comprehensive_window(centre=None) -> Window:
+    centre = centre or ServiceCentreFactory()
+    return Window.objects.create(
+        centre=centre, number=f"A{Window.objects.count() + 1:02d}", kind=WindowKind.COMPREHENSIVE
+    )
+
+
+def make_filing(
+    *, items=None, bundle=None, applicant=PERSON, centre=None, window=None, clerk=None, **item_kwargs
+):
+    """A draft filing at a window, for the given items (or a new one) or a bundle."""
+    if bundle is not None:
+        centre = bundle.centre
+    elif items is None:
+        centre = centre or ServiceCentreFactory()
+        item_kwargs.setdefault("children", default_children())
+        items = [make_item(department=DepartmentFactory(centre=centre), **item_kwargs)]
+    centre = centre or items[0].lineage.centre
+    window = window or comprehensive_window(centre)
+    return open_filing(
+        centre=centre,
+        channel=Channel.WINDOW,
+        applicant=applicant,
+        item_ids=[i.pk for i in items] if items else None,
+        bundle=bundle,
+        actor=clerk or UserFactory(),
+        window=window,
+    )
