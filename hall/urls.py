@@ -12,6 +12,7 @@ admin.site.index_title = _("Administration")
 api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.catalogue.api.urls")),
+    path("", include("apps.cases.api.urls")),
 ]
 
 urlpatterns = [

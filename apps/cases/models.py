@@ -264,3 +264,36 @@ class Case(FSMModelMixin, models.Model):
     @transition(field=state, source=OPEN_CASE, target=CaseState.TERMINATED)
     def terminate(self):
         pass
+
+
+def upload_path(instance, filename: str) -> str:
+    # Random names under the filing: the original name is kept in the row, never trusted as a path.
+    return f"filings/{instance.entry.application_id}/{secrets.token_hex(16)}"
+
+
+class MaterialUpload(models.Model):
+    """A file handed in for one checklist entry: checked by content and size, stored outside the web
+    root (MEDIA_ROOT under HALL_VAR_DIR) and served only to those who may see the filing."""
+
+    entry = models.ForeignKey(ChecklistEntry, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to=upload_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+# Notices (受理通知书 …) live in their own module; imported here so that Django registers them.
+from apps.cases.notices.models import Notice  # noqa: E402,F401

@@ -337,3 +337,30 @@ def withdraw(*, application_id: int, reason: str, actor=None, window=None, clien
         case.save()
         stop_clock(clock=case.clock, on=today)
     return application
+
+
+@transaction.atomic
+def attach_upload(*, application_id: int, material_id: int, file, actor=None):
+    """A file for one material, checked by its content and size before anything is stored."""
+    import hashlib
+
+    from apps.cases.models import MaterialUpload
+    from apps.uploads.validation import check_upload
+
+    application = _locked(application_id)
+    _require_undecided(application)
+    entry = application.checklist.get(material_id=material_id)
+    kind = check_upload(file)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return MaterialUpload.objects.create(
+        entry=entry,
+        file=file,
+        original_name=getattr(file, "name", "")[:255],
+        content_type=kind.content_type,
+        size=file.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )

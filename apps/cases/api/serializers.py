@@ -1,0 +1,163 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from apps.cases.codes import ApplicantKind, Channel, MaterialStatus
+from apps.cases.models import Application, Case, ChecklistEntry, MaterialUpload
+from apps.catalogue.models import Bundle, ServiceItem
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MaterialUpload
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, upload) -> str:
+        return reverse("filing-upload", args=[upload.entry.application_id, upload.pk])
+
+
+class ChecklistEntrySerializer(serializers.ModelSerializer):
+    material = serializers.CharField(source="material.code")
+    material_name = serializers.CharField(source="material.name")
+    replaceable_by = serializers.CharField(source="replaceable_by.code", default=None)
+    produced_by = serializers.CharField(source="produced_by.name", default=None)
+    uploads = UploadSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChecklistEntry
+        fields = [
+            "material",
+            "material_name",
+            "original_count",
+            "copy_count",
+            "necessity",
+            "replaceable_by",
+            "produced_by",
+            "status",
+            "note",
+            "certificate_reference",
+            "uploads",
+        ]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.name")
+    department = serializers.CharField(source="department.name")
+    due_on = serializers.DateField(source="clock.due_on")
+    provisional = serializers.BooleanField(source="clock.provisional")
+
+    class Meta:
+        model = Case
+        fields = ["id", "item", "department", "state", "due_on", "provisional"]
+
+
+class FilingListSerializer(serializers.ModelSerializer):
+    applicant_id_number = serializers.CharField(source="masked_id_number")
+    window = serializers.CharField(source="window.number", default=None)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "number",
+            "state",
+            "channel",
+            "applicant_kind",
+            "applicant_name",
+            "applicant_id_number",
+            "window",
+            "created_at",
+            "accepted_on",
+        ]
+
+
+class FilingDetailSerializer(FilingListSerializer):
+    items = serializers.SerializerMethodField()
+    checklist = ChecklistEntrySerializer(many=True, read_only=True)
+    cases = CaseSerializer(many=True, read_only=True)
+    tracking_url = serializers.SerializerMethodField()
+
+    class Meta(FilingListSerializer.Meta):
+        fields = FilingListSerializer.Meta.fields + [
+            "bundle",
+            "items",
+            "checklist",
+            "cases",
+            "commitment_date",
+            "decision_reasons",
+            "decision_legal_basis",
+            "completion_list",
+            "tracking_url",
+        ]
+
+    def get_items(self, filing) -> list[dict]:
+        return [
+            {
+                "id": f.item_id,
+                "name": f.item.name,
+                "code": f.item.implementation_code,
+                "version": f.item.version,
+            }
+            for f in filing.items.all()
+        ]
+
+    def get_tracking_url(self, filing) -> str:
+        return f"/track/{filing.tracking_token}/"
+
+
+class FilingCreateSerializer(serializers.Serializer):
+    items = serializers.PrimaryKeyRelatedField(queryset=ServiceItem.objects.all(), many=True, required=False)
+    bundle = serializers.SlugRelatedField(
+        slug_field="code", queryset=Bundle.objects.all(), required=False, allow_null=True
+    )
+    centre = serializers.IntegerField(required=False, help_text="For an online filing: the centre filed at.")
+    window = serializers.IntegerField(required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices)
+    applicant_name = serializers.CharField(max_length=200)
+    applicant_id_number = serializers.CharField(max_length=18)
+    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    agent_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    agent_id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
+    agent_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class RecordMaterialSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=MaterialStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    certificate_reference = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class UploadCreateSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class DeficiencySerializer(serializers.Serializer):
+    commitment_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CorrectionSerializer(serializers.Serializer):
+    material = serializers.CharField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Material code, or empty for a general correction.",
+    )
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ReturnSerializer(serializers.Serializer):
+    corrections = CorrectionSerializer(many=True)
+
+
+class RefuseSerializer(serializers.Serializer):
+    reasons = serializers.CharField(allow_blank=True)
+    legal_basis = serializers.CharField(allow_blank=True)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)

@@ -1,0 +1,195 @@
+"""The intake API: the same services as the clerk's desk, with object-level permissions (a citizen
+gets 404 for another's filing; staff see their centres' filings)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from apps.accounts.models import ServiceCentre, Window
+from apps.cases import selectors, services
+from apps.cases.api import serializers as s
+from apps.cases.applicants import ApplicantData
+from apps.cases.codes import Channel
+from apps.cases.models import Application, MaterialUpload
+from apps.catalogue.models import Material
+
+CLERK = "accounts.use_intake_desk"
+CITIZEN = "accounts.use_citizen_portal"
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        queryset = selectors.filings_visible_to(self.request.user)
+        if self.action == "list":
+            state = self.request.query_params.get("state")
+            queryset = queryset.select_related("window")
+            return queryset.filter(state=state) if state else queryset
+        return selectors.filing_detail(queryset)
+
+    def get_serializer_class(self):
+        return s.FilingListSerializer if self.action == "list" else s.FilingDetailSerializer
+
+    def _fresh(self, filing):
+        return s.FilingDetailSerializer(
+            selectors.filing_detail(Application.objects.filter(pk=filing.pk)).get()
+        ).data
+
+    def _require(self, permission):
+        if not self.request.user.has_perm(permission):
+            raise PermissionDenied
+
+    @extend_schema(request=s.FilingCreateSerializer, responses={201: s.FilingDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        body = s.FilingCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        applicant = ApplicantData(
+            kind=data["applicant_kind"],
+            name=data["applicant_name"],
+            id_number=data["applicant_id_number"],
+            phone=data["applicant_phone"],
+            legal_representative=data["legal_representative"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            agent_name=data["agent_name"],
+            agent_id_number=data["agent_id_number"],
+            agent_phone=data["agent_phone"],
+        )
+        common = {
+            "applicant": applicant,
+            "item_ids": [i.pk for i in data.get("items", [])] or None,
+            "bundle": data.get("bundle"),
+            "actor": request.user,
+        }
+        if request.user.has_perm(CLERK):
+            window = (
+                get_object_or_404(Window, pk=data["window"])
+                if data.get("window")
+                else selectors.clerk_window(request.user)
+            )
+            if window is None or window.centre_id not in _centres_of(request.user):
+                raise PermissionDenied
+            channel = data.get("channel") or Channel.WINDOW
+            filing = services.open_filing(centre=window.centre, channel=channel, window=window, **common)
+        elif request.user.has_perm(CITIZEN):
+            centre = get_object_or_404(ServiceCentre, pk=data.get("centre") or 0)
+            filing = services.open_filing(
+                centre=centre, channel=Channel.ONLINE, citizen=request.user, **common
+            )
+        else:
+            raise PermissionDenied
+        return Response(self._fresh(filing), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        filing = self.get_object()
+        return Response(self._fresh(services.submit_online(application_id=filing.pk, actor=request.user)))
+
+    @extend_schema(request=s.RecordMaterialSerializer, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path=r"materials/(?P<material_code>[^/.]+)")
+    def material(self, request, pk=None, material_code=None):
+        self._require(CLERK)
+        filing = self.get_object()
+        body = s.RecordMaterialSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        material = get_object_or_404(Material, code=material_code)
+        services.record_material(application_id=filing.pk, material_id=material.pk, **body.validated_data)
+        return Response(self._fresh(filing))
+
+    @extend_schema(
+        request={"multipart/form-data": s.UploadCreateSerializer}, responses={201: s.UploadSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path=r"materials/(?P<material_code>[^/.]+)/upload")
+    def upload(self, request, pk=None, material_code=None):
+        filing = self.get_object()
+        if not (request.user.has_perm(CLERK) or filing.citizen_id == request.user.pk):
+            raise PermissionDenied
+        body = s.UploadCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        material = get_object_or_404(Material, code=material_code)
+        upload = services.attach_upload(
+            application_id=filing.pk,
+            material_id=material.pk,
+            file=body.validated_data["file"],
+            actor=request.user,
+        )
+        return Response(s.UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
+
+    def _decision(self, request, service, **kwargs):
+        self._require(CLERK)
+        filing = self.get_object()
+        window = selectors.clerk_window(request.user)
+        service(
+            application_id=filing.pk,
+            actor=request.user,
+            window=window,
+            client_ip=_client_ip(request),
+            **kwargs,
+        )
+        return Response(self._fresh(filing))
+
+    @extend_schema(request=None, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._decision(request, services.accept)
+
+    @extend_schema(request=s.DeficiencySerializer, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="accept-with-deficiency")
+    def accept_with_deficiency(self, request, pk=None):
+        body = s.DeficiencySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._decision(request, services.accept_with_deficiency, **body.validated_data)
+
+    @extend_schema(request=s.ReturnSerializer, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_completion(self, request, pk=None):
+        body = s.ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        codes = {c["material"] for c in body.validated_data["corrections"] if c["material"]}
+        ids = dict(Material.objects.filter(code__in=codes).values_list("code", "pk"))
+        corrections = [
+            {"material": ids.get(c["material"]), "reason": c["reason"]}
+            for c in body.validated_data["corrections"]
+        ]
+        return self._decision(request, services.return_for_completion, corrections=corrections)
+
+    @extend_schema(request=s.RefuseSerializer, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        body = s.RefuseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._decision(request, services.refuse, **body.validated_data)
+
+    @extend_schema(request=s.WithdrawSerializer, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        body = s.WithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._decision(request, services.withdraw, **body.validated_data)
+
+
+def _centres_of(user) -> set[int]:
+    from apps.accounts.models import StaffMembership
+
+    return set(StaffMembership.objects.filter(user=user).values_list("centre_id", flat=True))
+
+
+def upload_file(request, filing_pk, upload_pk):
+    """An uploaded material, only for those who may see the filing (404 otherwise)."""
+    filing = get_object_or_404(selectors.filings_visible_to(request.user), pk=filing_pk)
+    upload = get_object_or_404(MaterialUpload, pk=upload_pk, entry__application=filing)
+    return FileResponse(
+        upload.file.open("rb"), content_type=upload.content_type, filename=upload.original_name
+    )

@@ -1,0 +1,41 @@
+"""Who sees which filing: the one rule the desks, the API and file downloads all use."""
+
+from django.db.models import Prefetch, QuerySet
+
+from apps.accounts.models import StaffMembership
+from apps.cases.models import Application, ChecklistEntry
+
+
+def filings_visible_to(user) -> QuerySet[Application]:
+    """A citizen sees their own filings; staff see the filings of the centres they work in."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    if (
+        user.has_perm("accounts.use_citizen_portal")
+        and not StaffMembership.objects.filter(user=user).exists()
+    ):
+        return Application.objects.filter(citizen=user)
+    centres = StaffMembership.objects.filter(user=user).values("centre_id")
+    return Application.objects.filter(centre_id__in=centres)
+
+
+def filing_detail(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.select_related("centre", "window", "bundle").prefetch_related(
+        "items__item__department",
+        Prefetch(
+            "checklist",
+            ChecklistEntry.objects.select_related(
+                "material", "replaceable_by", "produced_by"
+            ).prefetch_related("uploads"),
+        ),
+        "cases__clock",
+        "cases__department",
+    )
+
+
+def clerk_window(user):
+    """The clerk's usual window (from their membership), if any."""
+    membership = (
+        StaffMembership.objects.filter(user=user, window__isnull=False).select_related("window").first()
+    )
+    return membership.window if membership else None

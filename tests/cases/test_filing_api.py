@@ -1,0 +1,129 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from apps.cases.codes import ApplicationState
+from apps.cases.models import Application, MaterialUpload
+from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
+from tests.factories.cases import comprehensive_window, make_filing
+from tests.factories.catalogue import MaterialFactory, default_children, make_item
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def hall():
+    centre = ServiceCentreFactory()
+    material = MaterialFactory(name="身份证")
+    item = make_item(department=DepartmentFactory(centre=centre), children=default_children([material]))
+    window = comprehensive_window(centre)
+    clerk = make_staff(Role.CLERK, centre=centre, window=window)
+    return centre, item, material, window, clerk
+
+
+def person(**extra):
+    return {
+        "applicant_kind": "person",
+        "applicant_name": "张三",
+        "applicant_id_number": "11010519491231002X",
+        "applicant_phone": "13812343210",
+        **extra,
+    }
+
+
+def test_a_clerk_files_records_materials_and_accepts_through_the_api(client, hall):
+    centre, item, material, window, clerk = hall
+    client.force_login(clerk)
+    created = client.post(
+        reverse("filing-list"), {"items": [item.pk], **person()}, content_type="application/json"
+    )
+    assert created.status_code == 201, created.json()
+    filing = created.json()
+    assert filing["applicant_id_number"] == "110105********002X"
+    assert filing["window"] == window.number
+    url = reverse("filing-material", args=[filing["id"], material.code])
+    assert client.post(url, {"status": "original"}, content_type="application/json").status_code == 200
+    accepted = client.post(reverse("filing-accept", args=[filing["id"]]), content_type="application/json")
+    assert accepted.json()["state"] == "accepted"
+    assert len(accepted.json()["cases"]) == 1
+    again = client.post(reverse("filing-accept", args=[filing["id"]]), content_type="application/json")
+    assert again.status_code == 409
+
+
+def test_a_wrong_checksum_is_a_400_naming_the_field(client, hall):
+    client.force_login(hall[4])
+    response = client.post(
+        reverse("filing-list"),
+        {"items": [hall[1].pk], **person(applicant_id_number="110105194912310021")},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "校验码" in response.json()["id_number"][0]
+    assert not Application.objects.exists()
+
+
+def test_a_citizen_sees_only_their_own_filings_and_gets_404_for_others(client, hall):
+    centre, item, *_ = hall
+    citizen, other = make_staff(Role.CITIZEN), make_staff(Role.CITIZEN)
+    client.force_login(citizen)
+    mine = client.post(
+        reverse("filing-list"),
+        {"items": [item.pk], "centre": centre.pk, **person()},
+        content_type="application/json",
+    ).json()
+    assert mine["channel"] == "online"
+    submitted = client.post(reverse("filing-submit", args=[mine["id"]]), content_type="application/json")
+    assert submitted.json()["state"] == "submitted"
+    window_filing = make_filing(items=[item])
+    assert client.get(reverse("filing-detail", args=[window_filing.pk])).status_code == 404
+    assert [f["id"] for f in client.get(reverse("filing-list")).json()["results"]] == [mine["id"]]
+    client.force_login(other)
+    assert client.get(reverse("filing-detail", args=[mine["id"]])).status_code == 404
+    assert client.post(reverse("filing-submit", args=[mine["id"]])).status_code == 404
+
+
+def test_staff_of_another_centre_do_not_see_the_filing(client, hall):
+    filing = make_filing(items=[hall[1]])
+    client.force_login(make_staff(Role.CLERK))
+    assert client.get(reverse("filing-detail", args=[filing.pk])).status_code == 404
+    client.force_login(hall[4])
+    assert client.get(reverse("filing-detail", args=[filing.pk])).status_code == 200
+
+
+def test_a_citizen_cannot_decide(client, hall):
+    centre, item, *_ = hall
+    citizen = make_staff(Role.CITIZEN)
+    client.force_login(citizen)
+    mine = client.post(
+        reverse("filing-list"),
+        {"items": [item.pk], "centre": centre.pk, **person()},
+        content_type="application/json",
+    ).json()
+    assert client.post(reverse("filing-accept", args=[mine["id"]])).status_code == 403
+    assert Application.objects.get(pk=mine["id"]).state == ApplicationState.DRAFT
+
+
+def test_uploads_are_checked_by_content_and_served_only_to_those_who_may_see(client, hall, settings):
+    centre, item, material, window, clerk = hall
+    filing = make_filing(items=[item], window=window)
+    client.force_login(clerk)
+    url = reverse("filing-upload", args=[filing.pk, material.code])
+    fake = SimpleUploadedFile("身份证.pdf", b"MZ\x90\x00 this is an executable")
+    refused = client.post(url, {"file": fake})
+    assert refused.status_code == 400
+    assert "不是可接受的文档类型" in str(refused.json())
+    settings.HALL_UPLOAD_MAX_MB = 1
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (2 * 2**20))
+    too_big = client.post(url, {"file": big})
+    assert too_big.status_code == 400 and "不得超过" in str(too_big.json())
+    assert not MaterialUpload.objects.exists()
+    ok = client.post(url, {"file": SimpleUploadedFile("身份证.pdf", PDF)})
+    assert ok.status_code == 201
+    download = ok.json()["url"]
+    assert b"".join(client.get(download).streaming_content) == PDF
+    client.force_login(make_staff(Role.CITIZEN))
+    assert client.get(download).status_code == 404
+    client.logout()
+    assert client.get(download).status_code == 302
