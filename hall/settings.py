@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemStateEnum": "apps.catalogue.codes.ItemState",
         "BundleStateEnum": "apps.catalogue.models.bundles.BundleState",
+        "FilingStateEnum": "apps.cases.codes.ApplicationState",
+        "CaseStateEnum": "apps.cases.codes.CaseState",
     },
 }
 
@@ -293,3 +295,5 @@ HALL_CALENDAR_CHECK_SECONDS = env_int("HALL_CALENDAR_CHECK_SECONDS", 30)
 # Default warning thresholds (working days before the due date) for centres without a policy.
 HALL_WARNING_YELLOW_DAYS = env_int("HALL_WARNING_YELLOW_DAYS", 2)
 HALL_WARNING_RED_DAYS = env_int("HALL_WARNING_RED_DAYS", 0)
+# The portal's public address: printed on notices and certificates and encoded in their QR codes.
+HALL_PUBLIC_BASE_URL = env_str("HALL_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

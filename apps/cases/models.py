@@ -24,6 +24,7 @@ from apps.cases.codes import (
     Channel,
     MaterialStatus,
 )
+from apps.catalogue.codes import Necessity
 
 S = ApplicationState
 OPEN_CASE = [CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
@@ -187,7 +188,7 @@ class ChecklistEntry(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     original_count = models.PositiveSmallIntegerField(_("originals"))
     copy_count = models.PositiveSmallIntegerField(_("copies"))
-    necessity = models.CharField(_("necessity"), max_length=20)
+    necessity = models.CharField(_("necessity"), max_length=20, choices=Necessity.choices)
     replaceable_by = models.ForeignKey(
         "licences.LicenceType",
         verbose_name=_("replaceable by"),

@@ -30,6 +30,7 @@ def filing_detail(queryset: QuerySet[Application]) -> QuerySet[Application]:
         ),
         "cases__clock",
         "cases__department",
+        "notices",
     )
 
 

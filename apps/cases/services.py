@@ -17,6 +17,7 @@ from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import SATISFIED, UNDECIDED, Channel, MaterialStatus
 from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry
+from apps.cases.notices.models import NoticeKind
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.codes import ItemState, Necessity
 from apps.catalogue.models import Bundle, BundleState, ServiceItem
@@ -170,6 +171,15 @@ def _open_cases(application: Application, accepted_on: dt.date) -> list[Case]:
     return Case.objects.bulk_create(cases)
 
 
+def _notice(application: Application, kind: str, *, actor, window) -> None:
+    """The decision's official notice, numbered and rendered in the decision's own transaction."""
+    from django.conf import settings
+
+    from apps.cases.notices.services import issue_notice
+
+    issue_notice(application, kind, base_url=settings.HALL_PUBLIC_BASE_URL, actor=actor, window=window)
+
+
 def _decide(
     application: Application, transition: str, *, actor, window, client_ip, comment: str = ""
 ) -> None:
@@ -204,6 +214,7 @@ def accept(*, application_id: int, actor=None, window=None, client_ip=None) -> A
     application.accepted_on = timezone.localdate()
     application.save()
     _open_cases(application, application.accepted_on)
+    _notice(application, NoticeKind.ACCEPTANCE, actor=actor, window=window)
     return application
 
 
@@ -251,6 +262,7 @@ def accept_with_deficiency(
     application.save()
     ChecklistEntry.objects.filter(pk__in=[e.pk for e in outstanding]).update(status=MaterialStatus.DEFICIENT)
     _open_cases(application, today)
+    _notice(application, NoticeKind.DEFICIENCY, actor=actor, window=window)
     return application
 
 
@@ -263,6 +275,11 @@ def return_for_completion(
     _require_undecided(application)
     outstanding = {entry.material_id: entry for entry in _outstanding(application)}
     listed = {c.get("material") for c in corrections if c.get("material")}
+    on_checklist = set(application.checklist.values_list("material_id", flat=True))
+    if listed - on_checklist:
+        raise ValidationError(
+            {"corrections": _("A correction names a material that is not on this filing's list.")}
+        )
     unlisted = [entry.material.name for mid, entry in outstanding.items() if mid not in listed]
     if unlisted:
         raise ValidationError(
@@ -281,6 +298,7 @@ def return_for_completion(
         {"material": c.get("material"), "reason": c["reason"].strip()} for c in corrections
     ]
     application.save()
+    _notice(application, NoticeKind.COMPLETION, actor=actor, window=window)
     return application
 
 
@@ -301,6 +319,7 @@ def refuse(
     _decide(application, "refuse", actor=actor, window=window, client_ip=client_ip, comment=reasons)
     application.decision_reasons, application.decision_legal_basis = reasons.strip(), legal_basis.strip()
     application.save()
+    _notice(application, NoticeKind.REFUSAL, actor=actor, window=window)
     return application
 
 

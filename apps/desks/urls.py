@@ -1,9 +1,22 @@
 from django.urls import path
 
-from apps.desks import views
+from apps.desks import intake, views
 from apps.desks.navigation import DESKS
 
 app_name = "desks"
-urlpatterns = [path("", views.home, name="home")] + [
-    path(f"{desk.key}/", views.desk_view(desk.key), name=desk.key) for desk in DESKS
-]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("intake/search/", intake.search, name="intake_search"),
+    path("intake/new/", intake.new_filing, name="intake_new"),
+    path("intake/check-identity/", intake.check_identity, name="intake_check_identity"),
+    path("intake/filings/<int:pk>/", intake.filing, name="intake_filing"),
+    path(
+        "intake/filings/<int:pk>/materials/<int:material_id>/", intake.record_material, name="intake_material"
+    ),
+    path(
+        "intake/filings/<int:pk>/materials/<int:material_id>/upload/",
+        intake.upload_material,
+        name="intake_upload",
+    ),
+    path("intake/filings/<int:pk>/decide/<str:decision>/", intake.decide, name="intake_decide"),
+] + [path(f"{desk.key}/", views.desk_view(desk.key), name=desk.key) for desk in DESKS]

@@ -17,14 +17,20 @@ def home(request):
     return render(request, "desks/no_role.html")
 
 
-def _catalogue_context() -> dict:
+def _catalogue_context(request) -> dict:
     from apps.catalogue import selectors
 
     return {"state_counts": selectors.state_counts(), "awaiting_review": selectors.awaiting_review()}
 
 
+def _intake_context(request) -> dict:
+    from apps.desks.intake import desk_context
+
+    return desk_context(request)
+
+
 # What each desk shows beyond its shell; desks that later issues fill in add their entry here.
-DESK_CONTEXT = {"catalogue": _catalogue_context}
+DESK_CONTEXT = {"catalogue": _catalogue_context, "intake": _intake_context}
 
 
 def desk_view(key: str):
@@ -34,7 +40,8 @@ def desk_view(key: str):
     def view(request):
         if not request.user.has_perm(desk.permission):
             raise PermissionDenied
-        context = {"desk": desk, "memberships": memberships_of(request.user), **DESK_CONTEXT.get(key, dict)()}
+        extra = DESK_CONTEXT[key](request) if key in DESK_CONTEXT else {}
+        context = {"desk": desk, "memberships": memberships_of(request.user), **extra}
         return render(request, f"desks/{key}.html", context)
 
     view.__name__ = f"{key}_desk"

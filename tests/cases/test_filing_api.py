@@ -127,3 +127,41 @@ def test_uploads_are_checked_by_content_and_served_only_to_those_who_may_see(cli
     assert client.get(download).status_code == 404
     client.logout()
     assert client.get(download).status_code == 302
+
+
+def test_the_acceptance_notice_is_listed_and_reprinted_identically(client, hall):
+    centre, item, material, window, clerk = hall
+    client.force_login(clerk)
+    filing = make_filing(items=[item], window=window)
+    client.post(
+        reverse("filing-material", args=[filing.pk, material.code]),
+        {"status": "original"},
+        content_type="application/json",
+    )
+    detail = client.post(reverse("filing-accept", args=[filing.pk]), content_type="application/json").json()
+    [notice] = detail["notices"]
+    assert notice["kind"] == "acceptance"
+    first = client.get(notice["url"])
+    assert first["Content-Type"] == "application/pdf"
+    assert first.content.startswith(b"%PDF") and client.get(notice["url"]).content == first.content
+    client.force_login(make_staff(Role.CITIZEN))
+    assert client.get(notice["url"]).status_code == 404
+
+
+def test_a_correction_must_name_a_material_of_the_filing(client, hall):
+    centre, item, material, window, clerk = hall
+    client.force_login(clerk)
+    filing = make_filing(items=[item], window=window)
+    other = MaterialFactory(name="别的材料")
+    response = client.post(
+        reverse("filing-return-for-completion", args=[filing.pk]),
+        {
+            "corrections": [
+                {"material": material.code, "reason": "缺"},
+                {"material": other.code, "reason": "不相干"},
+            ]
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert Application.objects.get(pk=filing.pk).state == ApplicationState.DRAFT

@@ -17,7 +17,7 @@ class UploadSerializer(serializers.ModelSerializer):
         return reverse("filing-upload", args=[upload.entry.application_id, upload.pk])
 
 
-class ChecklistEntrySerializer(serializers.ModelSerializer):
+class FilingChecklistEntrySerializer(serializers.ModelSerializer):
     material = serializers.CharField(source="material.code")
     material_name = serializers.CharField(source="material.name")
     replaceable_by = serializers.CharField(source="replaceable_by.code", default=None)
@@ -72,9 +72,21 @@ class FilingListSerializer(serializers.ModelSerializer):
         ]
 
 
+class NoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    number = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, notice) -> str:
+        return reverse("filing-notice", args=[notice.application_id, notice.pk])
+
+
 class FilingDetailSerializer(FilingListSerializer):
     items = serializers.SerializerMethodField()
-    checklist = ChecklistEntrySerializer(many=True, read_only=True)
+    notices = NoticeSerializer(many=True, read_only=True)
+    checklist = FilingChecklistEntrySerializer(many=True, read_only=True)
     cases = CaseSerializer(many=True, read_only=True)
     tracking_url = serializers.SerializerMethodField()
 
@@ -89,6 +101,7 @@ class FilingDetailSerializer(FilingListSerializer):
             "decision_legal_basis",
             "completion_list",
             "tracking_url",
+            "notices",
         ]
 
     def get_items(self, filing) -> list[dict]:

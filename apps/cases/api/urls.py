@@ -12,4 +12,9 @@ urlpatterns = router.urls + [
         login_required(views.upload_file),
         name="filing-upload",
     ),
+    path(
+        "filings/<int:filing_pk>/notices/<int:notice_pk>/",
+        login_required(views.notice_pdf),
+        name="filing-notice",
+    ),
 ]

@@ -4,7 +4,7 @@ gets 404 for another's filing; staff see their centres' filings)."""
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -97,7 +97,11 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         filing = self.get_object()
         return Response(self._fresh(services.submit_online(application_id=filing.pk, actor=request.user)))
 
-    @extend_schema(request=s.RecordMaterialSerializer, responses=s.FilingDetailSerializer)
+    @extend_schema(
+        request=s.RecordMaterialSerializer,
+        responses=s.FilingDetailSerializer,
+        parameters=[OpenApiParameter("material_code", str, OpenApiParameter.PATH)],
+    )
     @action(detail=True, methods=["post"], url_path=r"materials/(?P<material_code>[^/.]+)")
     def material(self, request, pk=None, material_code=None):
         self._require(CLERK)
@@ -109,7 +113,9 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self._fresh(filing))
 
     @extend_schema(
-        request={"multipart/form-data": s.UploadCreateSerializer}, responses={201: s.UploadSerializer}
+        request={"multipart/form-data": s.UploadCreateSerializer},
+        responses={201: s.UploadSerializer},
+        parameters=[OpenApiParameter("material_code", str, OpenApiParameter.PATH)],
     )
     @action(detail=True, methods=["post"], url_path=r"materials/(?P<material_code>[^/.]+)/upload")
     def upload(self, request, pk=None, material_code=None):
@@ -193,3 +199,17 @@ def upload_file(request, filing_pk, upload_pk):
     return FileResponse(
         upload.file.open("rb"), content_type=upload.content_type, filename=upload.original_name
     )
+
+
+def notice_pdf(request, filing_pk, notice_pk):
+    """A notice's PDF, byte for byte as issued (a reprint), for those who may see the filing."""
+    from django.http import HttpResponse
+
+    from apps.cases.notices.models import Notice
+    from apps.cases.notices.services import reprint
+
+    filing = get_object_or_404(selectors.filings_visible_to(request.user), pk=filing_pk)
+    notice = get_object_or_404(Notice, pk=notice_pk, application=filing)
+    response = HttpResponse(reprint(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
+    return response

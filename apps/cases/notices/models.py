@@ -1,6 +1,13 @@
-"""Official notices of the front desk (filled in by the notices work)."""
+"""Official notices of the front desk: 受理通知书, 容缺受理通知书, 一次性告知书, 不予受理通知书.
 
+A notice is issued once, in the transaction of the decision it documents (``services.issue_notice``);
+its PDF is rendered then and stored with its SHA-256, so a reprint hands out the very same bytes even
+when the filing has moved on since (a clock suspended, a deficiency cleared).
+"""
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,12 +24,28 @@ class Notice(models.Model):
     number = models.CharField(_("notice number"), max_length=60, unique=True)
     pdf = models.FileField(upload_to="notices/")
     sha256 = models.CharField(max_length=64)
-    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    # Set by issue_notice before rendering (not auto_now_add): the printed date, the PDF's creation
+    # date and the number's year must all be the same instant.
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The window where the decision was taken: the filing's own window may differ (online filings
+    # have none), and the decision's window is not kept on the filing.
+    window_number = models.CharField(_("window number"), max_length=10, blank=True)
+    # The absolute public tracking address printed and encoded in the QR code, as it was at issue.
+    tracking_url = models.CharField(_("tracking address"), max_length=300)
 
     class Meta:
         app_label = "cases"
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
+        ordering = ["issued_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["application", "kind"], name="notice_one_per_kind")]
 
     def __str__(self):

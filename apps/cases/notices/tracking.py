@@ -1,0 +1,39 @@
+"""The public tracking page of a filing (办件进度查询), reached from the QR code on its notices.
+
+No login: the address carries the filing's random tracking token, never its number or id, so a
+page cannot be guessed from another. It shows no identity number, and a person's name masked.
+"""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.cases.codes import ApplicantKind
+from apps.cases.models import Application
+from apps.cases.notices.rendering import promised_completion
+
+
+def masked_name(application: Application) -> str:
+    """张* for a person (a public page must not name them); an organisation's name is public."""
+    name = application.applicant_name
+    if application.applicant_kind == ApplicantKind.ORGANISATION:
+        return name
+    return name[:1] + "*" * max(len(name) - 1, 1)
+
+
+@require_GET
+@never_cache  # the state changes; a shared cache must not keep an old answer
+def tracking(request, token):
+    application = get_object_or_404(Application.objects.select_related("centre"), tracking_token=token)
+    promised, provisional = promised_completion(application)
+    context = {
+        "application": application,
+        "applicant": masked_name(application),
+        "items": [filed.item for filed in application.items.select_related("item")],
+        "promised": promised,
+        "provisional": provisional,
+        "notices": list(application.notices.order_by("issued_at", "pk")),
+    }
+    response = render(request, "cases/tracking.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from apps.cases.notices import tracking
+
+app_name = "tracking"
+urlpatterns = [path("<str:token>/", tracking.tracking, name="filing")]

@@ -1,0 +1,270 @@
+"""The clerk's desk (综合受理台): find an item or bundle, enter the applicant, work through the
+checklist, decide. Thin views over ``apps.cases.services``; the decisions offered come from the
+filing's state graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.accounts.identifiers import validate_resident_id, validate_uscc
+from apps.audit.transitions import Conflict
+from apps.cases import selectors, services
+from apps.cases.applicants import ApplicantData
+from apps.cases.codes import ApplicantKind, Channel, MaterialStatus
+from apps.cases.models import Application
+from apps.catalogue import selectors as catalogue
+
+CLERK = "accounts.use_intake_desk"
+DECISIONS = ("accept", "accept_with_deficiency", "return_for_completion", "refuse", "withdraw")
+
+
+def _window(request):
+    window = selectors.clerk_window(request.user)
+    if window is None:
+        raise PermissionDenied(_("You have no window: ask an administrator to assign your usual window."))
+    return window
+
+
+def desk_context(request) -> dict:
+    window = selectors.clerk_window(request.user)
+    today = timezone.localdate()
+    filings = []
+    if window is not None:
+        filings = list(
+            Application.objects.filter(window=window, created_at__date=today)
+            .only("number", "state", "applicant_name", "applicant_id_number", "created_at")
+            .order_by("-created_at")[:50]
+        )
+    return {"window": window, "today_filings": filings}
+
+
+def _offered(request, q: str):
+    window = _window(request)
+    items = catalogue.search_items(catalogue.offered_items().filter(lineage__centre=window.centre), q=q)
+    bundles = catalogue.search_bundles(catalogue.published_bundles().filter(centre=window.centre), q=q)
+    return list(items.only(*catalogue.LIST_ROW_FIELDS)[:15]), list(bundles[:5])
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+def search(request):
+    """Items and bundles of the clerk's centre, by name, code or pinyin initials (htmx fragment)."""
+    items, bundles = _offered(request, request.GET.get("q", ""))
+    return render(request, "desks/intake/_search_results.html", {"items": items, "bundles": bundles})
+
+
+class ApplicantForm(forms.Form):
+    applicant_kind = forms.ChoiceField(
+        label=gettext_lazy("Applicant type"),
+        choices=ApplicantKind.choices,
+        widget=forms.RadioSelect,
+        initial=ApplicantKind.PERSON,
+    )
+    applicant_name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    applicant_id_number = forms.CharField(label=gettext_lazy("Identity number"), max_length=18)
+    applicant_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
+    legal_representative = forms.CharField(
+        label=gettext_lazy("Legal representative"), max_length=100, required=False
+    )
+    contact_name = forms.CharField(label=gettext_lazy("Contact person"), max_length=100, required=False)
+    contact_phone = forms.CharField(label=gettext_lazy("Contact phone"), max_length=20, required=False)
+    agent_name = forms.CharField(label=gettext_lazy("Agent"), max_length=100, required=False)
+    agent_id_number = forms.CharField(
+        label=gettext_lazy("Agent's resident ID number"), max_length=18, required=False
+    )
+    agent_phone = forms.CharField(label=gettext_lazy("Agent's phone"), max_length=20, required=False)
+
+    def applicant(self) -> ApplicantData:
+        d = self.cleaned_data
+        return ApplicantData(
+            kind=d["applicant_kind"],
+            name=d["applicant_name"],
+            id_number=d["applicant_id_number"],
+            phone=d["applicant_phone"],
+            legal_representative=d["legal_representative"],
+            contact_name=d["contact_name"],
+            contact_phone=d["contact_phone"],
+            agent_name=d["agent_name"],
+            agent_id_number=d["agent_id_number"],
+            agent_phone=d["agent_phone"],
+        )
+
+
+FORM_FIELDS = {
+    "kind": "applicant_kind",
+    "name": "applicant_name",
+    "id_number": "applicant_id_number",
+    "phone": "applicant_phone",
+}
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+def new_filing(request):
+    window = _window(request)
+    item = bundle = None
+    if request.GET.get("bundle") or request.POST.get("bundle"):
+        bundle = get_object_or_404(
+            catalogue.published_bundles(),
+            code=request.GET.get("bundle") or request.POST.get("bundle"),
+            centre=window.centre,
+        )
+    else:
+        item = get_object_or_404(
+            catalogue.offered_items(),
+            pk=request.GET.get("item") or request.POST.get("item"),
+            lineage__centre=window.centre,
+        )
+    form = ApplicantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing = services.open_filing(
+                centre=window.centre,
+                channel=request.POST.get("channel") or Channel.WINDOW,
+                window=window,
+                applicant=form.applicant(),
+                item_ids=[item.pk] if item else None,
+                bundle=bundle,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(
+                    FORM_FIELDS.get(field, field) if FORM_FIELDS.get(field, field) in form.fields else None,
+                    errors,
+                )
+        else:
+            return redirect("desks:intake_filing", filing.pk)
+    return render(
+        request, "desks/intake/new.html", {"form": form, "item": item, "bundle": bundle, "window": window}
+    )
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+def check_identity(request):
+    """Instant validation of an identity number as the clerk types (htmx)."""
+    kind, number = request.GET.get("applicant_kind"), (request.GET.get("applicant_id_number") or "").strip()
+    if not number:
+        return HttpResponse("")
+    try:
+        (validate_uscc if kind == ApplicantKind.ORGANISATION else validate_resident_id)(number)
+    except ValidationError as error:
+        return HttpResponse(f'<span class="error" role="alert">{" ".join(error.messages)}</span>')
+    return HttpResponse(f'<span class="ok">✓ {_("Valid")}</span>')
+
+
+def _filing(request, pk) -> Application:
+    return get_object_or_404(selectors.filing_detail(selectors.filings_visible_to(request.user)), pk=pk)
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+def filing(request, pk):
+    application = _filing(request, pk)
+    offered = [t.name for t in application.get_available_state_transitions() if t.name in DECISIONS]
+    context = {
+        "filing": application,
+        "decisions": offered,
+        "statuses": MaterialStatus.choices,
+        "today": timezone.localdate(),
+        "certificates": [],  # the e-certificate library fills this (licences lookup)
+    }
+    return render(request, "desks/intake/filing.html", context)
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+@require_POST
+def record_material(request, pk, material_id):
+    application = _filing(request, pk)
+    try:
+        services.record_material(
+            application_id=application.pk,
+            material_id=material_id,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+            certificate_reference=request.POST.get("certificate_reference", ""),
+        )
+    except (ValidationError, Conflict, ValueError) as error:
+        messages.error(request, _error_text(error))
+    return redirect("desks:intake_filing", application.pk)
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+@require_POST
+def upload_material(request, pk, material_id):
+    application = _filing(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            services.attach_upload(
+                application_id=application.pk, material_id=material_id, file=upload, actor=request.user
+            )
+        except (ValidationError, Conflict) as error:
+            messages.error(request, _error_text(error))
+    return redirect("desks:intake_filing", application.pk)
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+@require_POST
+def decide(request, pk, decision):
+    if decision not in DECISIONS:
+        raise PermissionDenied
+    application = _filing(request, pk)
+    common = {
+        "application_id": application.pk,
+        "actor": request.user,
+        "window": selectors.clerk_window(request.user),
+        "client_ip": request.META.get("REMOTE_ADDR"),
+    }
+    post = request.POST
+    try:
+        if decision == "accept":
+            services.accept(**common)
+        elif decision == "accept_with_deficiency":
+            raw = post.get("commitment_date") or ""
+            services.accept_with_deficiency(
+                commitment_date=dt.date.fromisoformat(raw) if raw else None, **common
+            )
+        elif decision == "return_for_completion":
+            corrections = [
+                {"material": int(key.split("_", 1)[1]), "reason": value}
+                for key, value in post.items()
+                if key.startswith("reason_") and value.strip()
+            ]
+            if post.get("general_reason", "").strip():
+                corrections.append({"material": None, "reason": post["general_reason"]})
+            services.return_for_completion(corrections=corrections, **common)
+        elif decision == "refuse":
+            services.refuse(
+                reasons=post.get("reasons", ""), legal_basis=post.get("legal_basis", ""), **common
+            )
+        else:
+            services.withdraw(reason=post.get("reason", ""), **common)
+    except (ValidationError, Conflict, ValueError) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("desks:intake_filing", application.pk)
+
+
+def _error_text(error) -> str:
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(getattr(error, "message", error))
