@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.utils.html import escape
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,8 +162,9 @@ def check_identity(request):
     try:
         (validate_uscc if kind == ApplicantKind.ORGANISATION else validate_resident_id)(number)
     except ValidationError as error:
-        return HttpResponse(f'<span class="error" role="alert">{" ".join(error.messages)}</span>')
-    return HttpResponse(f'<span class="ok">✓ {_("Valid")}</span>')
+        return HttpResponse(f'<span class="error" role="alert">{escape(" ".join(error.messages))}</span>')
+    valid = _("Valid")  # outside the f-string, where xgettext finds it
+    return HttpResponse(f'<span class="ok">✓ {valid}</span>')
 
 
 def _filing(request, pk) -> Application:
