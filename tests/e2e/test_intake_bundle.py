@@ -20,8 +20,11 @@ def test_a_clerk_files_a_bundle_accepts_it_and_opens_the_receipt(live_server, pa
     clerk = make_staff(Role.CLERK, centre=centre, window=window, full_name="李受理")
     licence = MaterialFactory(name="法定代表人身份证明")
     items = [
-        make_item(name=name, department=DepartmentFactory(centre=centre),
-                  children=default_children([licence, MaterialFactory(name=f"{name}申请书")]))
+        make_item(
+            name=name,
+            department=DepartmentFactory(centre=centre),
+            children=default_children([licence, MaterialFactory(name=f"{name}申请书")]),
+        )
         for name in ("食品经营许可", "公共场所卫生许可", "排水许可")
     ]
     bundle = BundleFactory(centre=centre, name="我要开饭店", promised_limit_days=10)
@@ -48,7 +51,9 @@ def test_a_clerk_files_a_bundle_accepts_it_and_opens_the_receipt(live_server, pa
     expect(rows).to_have_count(4)  # the shared material once, plus one form per item
     for i in range(4):
         page.locator("table.checklist tbody tr").nth(i).get_by_role("combobox").select_option("original")
-        expect(page.locator("table.checklist tbody tr").nth(i).get_by_role("combobox")).to_have_value("original")
+        expect(page.locator("table.checklist tbody tr").nth(i).get_by_role("combobox")).to_have_value(
+            "original"
+        )
     page.get_by_role("button", name="受理", exact=True).click()
     expect(page.get_by_test_id("filing-state")).to_have_text("已受理")
     expect(page.get_by_text("到期")).to_have_count(3)

@@ -1,0 +1,127 @@
+"""Intake throughput and the clerk's desk latency (issue 5).
+
+Targets on PostgreSQL, this 2-core machine: ≥ 100 accepted single-item filings per second through
+the service layer with 2 worker processes; clerk desk p95 ≤ 100 ms; the SQL statements per accept
+are reported too (each one is a round trip). An accept here is the whole window transaction: the
+filing opened, its materials recorded, the decision with its case, clock and numbered notice (PDF).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+from django.conf import settings
+from django.db import connection, connections
+from django.test import Client
+
+from benchmarks.harness import time_calls
+
+SIZES = {"small": 40, "full": 200}  # accepts per worker process
+
+
+def _setup():
+    from apps.accounts.models import User, Window, WindowKind
+    from apps.accounts.roles import Role
+    from apps.accounts.services import assign_role
+    from tests.factories import DepartmentFactory, ServiceCentreFactory
+    from tests.factories.catalogue import MaterialFactory, default_children, make_item
+
+    centre = ServiceCentreFactory(name="基准受理中心")
+    window = Window.objects.create(centre=centre, number="A01", kind=WindowKind.COMPREHENSIVE)
+    item = make_item(
+        department=DepartmentFactory(centre=centre),
+        children=default_children([MaterialFactory() for _ in range(3)]),
+    )
+    clerk = User.objects.create_user(username="bench-clerk", password="Bench#pass2026")
+    assign_role(user=clerk, role=Role.CLERK, centre=centre, window=window)
+    return centre, window, item, clerk
+
+
+def _accept_one(centre, window, item, clerk) -> None:
+    from apps.cases import services
+    from apps.cases.codes import Channel, MaterialStatus
+    from tests.factories.cases import PERSON
+
+    filing = services.open_filing(
+        centre=centre,
+        channel=Channel.WINDOW,
+        applicant=PERSON,
+        item_ids=[item.pk],
+        actor=clerk,
+        window=window,
+    )
+    for material_id in filing.checklist.values_list("material_id", flat=True):
+        services.record_material(
+            application_id=filing.pk, material_id=material_id, status=MaterialStatus.ORIGINAL
+        )
+    services.accept(application_id=filing.pk, actor=clerk, window=window)
+
+
+def _worker(ids, n, queue):
+    from apps.accounts.models import ServiceCentre, User, Window
+    from apps.catalogue.models import ServiceItem
+
+    connections.close_all()  # a connection of its own, not the parent's
+    centre, window = ServiceCentre.objects.get(pk=ids[0]), Window.objects.get(pk=ids[1])
+    item, clerk = ServiceItem.objects.get(pk=ids[2]), User.objects.get(pk=ids[3])
+    start = time.perf_counter()
+    for _ in range(n):
+        _accept_one(centre, window, item, clerk)
+    queue.put(time.perf_counter() - start)
+    connections.close_all()
+
+
+def run(scale: str) -> dict[str, float]:
+    from apps.cases.models import Application
+
+    centre, window, item, clerk = _setup()
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        _accept_one(centre, window, item, clerk)
+    per_accept = len(statements)
+
+    n = SIZES[scale]
+    ids = (centre.pk, window.pk, item.pk, clerk.pk)
+    metrics = {"intake_statements_per_accept": per_accept}
+    if connection.vendor == "postgresql":
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        workers = [context.Process(target=_worker, args=(ids, n, queue)) for _ in range(2)]
+        start = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - start
+        if any(worker.exitcode for worker in workers):
+            raise RuntimeError("an intake worker failed")
+        metrics["intake_accepts_per_second_2_workers"] = 2 * n / elapsed
+    else:  # SQLite serialises writers: one process
+        start = time.perf_counter()
+        for _ in range(n):
+            _accept_one(centre, window, item, clerk)
+        metrics["intake_accepts_per_second_1_process"] = n / (time.perf_counter() - start)
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(clerk)
+    filing = Application.objects.filter(window=window).order_by("-pk").first()
+    desk = time_calls(lambda: client.get("/intake/"), 200 if scale == "full" else 60)
+    workspace = time_calls(
+        lambda: client.get(f"/intake/filings/{filing.pk}/"), 200 if scale == "full" else 60
+    )
+    metrics.update(
+        intake_desk_median_ms=desk["median_ms"],
+        intake_desk_p95_ms=desk["p95_ms"],
+        intake_filing_page_median_ms=workspace["median_ms"],
+        intake_filing_page_p95_ms=workspace["p95_ms"],
+        intake_filings_accepted=Application.objects.filter(state="accepted").count(),
+    )
+    return metrics
