@@ -383,3 +383,39 @@ def attach_upload(*, application_id: int, material_id: int, file, actor=None):
         sha256=digest.hexdigest(),
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+
+
+@transaction.atomic
+def clear_deficiency(
+    *, application_id: int, material_id: int, status: str, actor=None, window=None, client_ip=None
+) -> Application:
+    """A material of a 容缺受理 arrives: recorded; when nothing is missing any more, the deficiency is
+    cleared (and the filing may be issued once its cases are decided)."""
+    from apps.audit.services import record_transition
+
+    application = _locked(application_id)
+    if not application.has_open_deficiency:
+        raise Conflict(_("This filing has no open deficiency."))
+    status = MaterialStatus(status)
+    if status not in SATISFIED:
+        raise ValidationError({"status": _("Record how the material was handed in.")})
+    entry = application.checklist.select_related("material").get(material_id=material_id)
+    if entry.status != MaterialStatus.DEFICIENT:
+        raise ValidationError(
+            {"material": _("%(material)s was not missing.") % {"material": entry.material.name}}
+        )
+    entry.status = status
+    entry.save(update_fields=["status"])
+    if not application.checklist.filter(status=MaterialStatus.DEFICIENT).exists():
+        application.deficiency_cleared_at = timezone.now()
+        application.save(update_fields=["deficiency_cleared_at"])
+        record_transition(
+            application,
+            transition="clear_deficiency",
+            from_state=application.state,
+            to_state=application.state,
+            actor=actor,
+            client_ip=client_ip,
+            window=getattr(window, "number", None),
+        )
+    return application

@@ -25,6 +25,7 @@ from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind, Channel, MaterialStatus
 from apps.cases.models import Application
 from apps.catalogue import selectors as catalogue
+from apps.licences.lookup import valid_certificates
 
 CLERK = "accounts.use_intake_desk"
 DECISIONS = ("accept", "accept_with_deficiency", "return_for_completion", "refuse", "withdraw")
@@ -181,7 +182,7 @@ def filing(request, pk):
         "decisions": offered,
         "statuses": MaterialStatus.choices,
         "today": timezone.localdate(),
-        "certificates": [],  # the e-certificate library fills this (licences lookup)
+        "certificates": valid_certificates(application.applicant_id_number),
     }
     return render(request, "desks/intake/filing.html", context)
 

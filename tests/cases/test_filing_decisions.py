@@ -242,3 +242,26 @@ def test_two_clerks_deciding_at_once_get_one_success_and_one_conflict():
     state = Application.objects.get(pk=filing.pk).state
     assert Case.objects.filter(application=filing).count() == (1 if state == ApplicationState.ACCEPTED else 0)
     assert TransitionLog.objects.filter(object_id=str(filing.pk)).count() == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_deficiency_is_cleared_when_the_last_missing_material_arrives():
+    later = MaterialFactory(name="卫生检测报告")
+    filing = make_filing(
+        promised_limit_days=10,
+        children=ItemChildren(materials=[requirement(later, Necessity.DEFERRABLE)], steps=[{"name": "受理"}]),
+    )
+    with pytest.raises(Conflict):
+        services.clear_deficiency(
+            application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL
+        )
+    services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 9))
+    with pytest.raises(ValidationError):
+        services.clear_deficiency(
+            application_id=filing.pk, material_id=later.pk, status=MaterialStatus.MISSING
+        )
+    services.clear_deficiency(application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL)
+    filing.refresh_from_db()
+    assert filing.deficiency_cleared_at is not None
+    assert not filing.has_open_deficiency
+    assert TransitionLog.objects.filter(transition="clear_deficiency").count() == 1
