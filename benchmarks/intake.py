@@ -25,12 +25,15 @@ def _setup():
     from apps.accounts.roles import Role
     from apps.accounts.services import assign_role
     from tests.factories import DepartmentFactory, ServiceCentreFactory
+    from tests.factories.accounts import valid_uscc
     from tests.factories.catalogue import MaterialFactory, default_children, make_item
 
     centre = ServiceCentreFactory(name="基准受理中心")
     window = Window.objects.create(centre=centre, number="A01", kind=WindowKind.COMPREHENSIVE)
+    # A credit code of its own region: other benchmarks in the same database number theirs from 1.
+    department = DepartmentFactory(centre=centre, credit_code=valid_uscc(990001, region="350199"))
     item = make_item(
-        department=DepartmentFactory(centre=centre),
+        department=department,
         children=default_children([MaterialFactory() for _ in range(3)]),
     )
     clerk = User.objects.create_user(username="bench-clerk", password="Bench#pass2026")
