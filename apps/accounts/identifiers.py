@@ -99,6 +99,12 @@ def mask_identifier(value: str) -> str:
     return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
 
 
+def mask_name(value: str) -> str:
+    """张* : a person's name on a public page keeps only the family name's first character."""
+    value = value or ""
+    return value[:1] + "*" * max(len(value) - 1, 1) if value else ""
+
+
 def mask_phone(value: str) -> str:
     """138****3210: keeps the first three and last four digits of a mobile number."""
     value = value or ""

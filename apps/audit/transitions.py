@@ -41,3 +41,12 @@ def apply_transition(
         client_ip=client_ip,
         **context,
     )
+
+
+def error_text(error: Exception) -> str:
+    """One line for people from a refused action (a broken rule or a conflict)."""
+    from django.core.exceptions import ValidationError
+
+    if isinstance(error, ValidationError):
+        return "；".join(str(m) for m in error.messages)
+    return str(getattr(error, "message", error))

@@ -11,7 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.requests import client_ip as _client_ip
 from apps.audit.transitions import Conflict
+from apps.audit.transitions import error_text as _error_text
 from apps.catalogue import comparison, selectors, services
 from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
 from apps.catalogue.models import (
@@ -35,16 +37,6 @@ ACTIONS = {
     "publish": (_("Publish"), PUBLISH_PERMISSION),
     "retire": (_("Retire"), PUBLISH_PERMISSION),
 }
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "；".join(str(m) for m in error.messages)
-    return str(getattr(error, "message", error))
 
 
 @admin.register(ApprovalCategory)

@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.identifiers import validate_resident_id, validate_uscc
+from apps.audit.requests import client_ip
 from apps.audit.transitions import Conflict
+from apps.audit.transitions import error_text as _error_text
 from apps.cases import selectors, services
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind, Channel, MaterialStatus
@@ -234,7 +236,7 @@ def decide(request, pk, decision):
         "application_id": application.pk,
         "actor": request.user,
         "window": selectors.clerk_window(request.user),
-        "client_ip": request.META.get("REMOTE_ADDR"),
+        "client_ip": client_ip(request),
     }
     post = request.POST
     try:
@@ -265,9 +267,3 @@ def decide(request, pk, decision):
     else:
         messages.success(request, _("Decision recorded."))
     return redirect("desks:intake_filing", application.pk)
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return "；".join(error.messages)
-    return str(getattr(error, "message", error))

@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.models import ServiceCentre, Window
+from apps.audit.requests import client_ip as _client_ip
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
 from apps.cases.applicants import ApplicantData
@@ -20,10 +21,6 @@ from apps.catalogue.models import Material
 
 CLERK = "accounts.use_intake_desk"
 CITIZEN = "accounts.use_citizen_portal"
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.accounts.identifiers import mask_name
 from apps.cases.codes import ApplicantKind
 from apps.cases.models import Application
 from apps.cases.notices.rendering import promised_completion
@@ -18,7 +19,7 @@ def masked_name(application: Application) -> str:
     name = application.applicant_name
     if application.applicant_kind == ApplicantKind.ORGANISATION:
         return name
-    return name[:1] + "*" * max(len(name) - 1, 1)
+    return mask_name(name)
 
 
 @require_GET

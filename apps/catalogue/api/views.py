@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.audit.requests import client_ip
 from apps.catalogue import selectors, services
 from apps.catalogue.api.filters import ServiceItemFilter
 from apps.catalogue.api.permissions import ReadAnyoneWriteCatalogueAdmin
@@ -116,7 +117,7 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
             item_id=item.pk,
             actor=request.user,
             comment=body.validated_data["comment"],
-            client_ip=request.META.get("REMOTE_ADDR"),
+            client_ip=client_ip(request),
         )
         return Response(ItemDetailSerializer(self._fresh(item)).data)
 
@@ -200,16 +201,12 @@ class BundleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     @action(detail=True, methods=["post"])
     def publish(self, request, code=None):
         bundle = get_object_or_404(Bundle, code=code)
-        services.publish_bundle(
-            bundle_id=bundle.pk, actor=request.user, client_ip=request.META.get("REMOTE_ADDR")
-        )
+        services.publish_bundle(bundle_id=bundle.pk, actor=request.user, client_ip=client_ip(request))
         return Response(BundleSerializer(Bundle.objects.prefetch_related("lineages").get(pk=bundle.pk)).data)
 
     @extend_schema(request=TransitionSerializer, responses=BundleSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request, code=None):
         bundle = get_object_or_404(Bundle, code=code)
-        services.retire_bundle(
-            bundle_id=bundle.pk, actor=request.user, client_ip=request.META.get("REMOTE_ADDR")
-        )
+        services.retire_bundle(bundle_id=bundle.pk, actor=request.user, client_ip=client_ip(request))
         return Response(BundleSerializer(Bundle.objects.prefetch_related("lineages").get(pk=bundle.pk)).data)
