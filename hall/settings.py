@@ -255,9 +255,11 @@ else:
         "data_folder_out": str(CELERY_DIR / "queue"),
         "processed_folder": str(CELERY_DIR / "processed"),
         "store_processed": False,
+        # kombu's default is ./control, i.e. wherever the process was started.
+        "control_folder": str(CELERY_DIR / "control"),
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_DIR / 'results'}"
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "results", "control"):
         (CELERY_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
