@@ -22,4 +22,10 @@ app.conf.beat_schedule = {
         "task": "apps.ops.tasks.heartbeat",
         "schedule": float(env_int("HALL_HEARTBEAT_SECONDS", 60)),
     },
+    # Notices are numbered in the decision's transaction and rendered to PDF here, after it (or on
+    # first print, whichever comes first): a clerk's decision does not wait for a PDF.
+    "render-pending-notices": {
+        "task": "apps.cases.tasks.render_pending_notices",
+        "schedule": float(env_int("HALL_NOTICE_RENDER_SECONDS", 10)),
+    },
 }

@@ -16,6 +16,7 @@ class ApplicantKind(models.TextChoices):
 class ApplicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted online")  # 网上已提交，待窗口预审
+    PRE_REVIEW = "pre_review", _("In pre-review at a window")  # 窗口预审中
     ACCEPTED = "accepted", _("Accepted")  # 受理
     ACCEPTED_WITH_DEFICIENCY = "accepted_with_deficiency", _("Accepted with a deficiency")  # 容缺受理
     RETURNED = "returned_for_completion", _("Returned for completion")  # 一次性告知
@@ -29,7 +30,10 @@ class ApplicationState(models.TextChoices):
 
 
 # A filing at the front desk is still being decided in these states.
-UNDECIDED = (ApplicationState.DRAFT, ApplicationState.SUBMITTED)
+UNDECIDED = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.PRE_REVIEW)
+# ... and a window works on it (records materials, decides) in these: a window filing from the start,
+# an online one once a clerk has taken it for pre-review.
+AT_A_WINDOW = (ApplicationState.DRAFT, ApplicationState.PRE_REVIEW)
 
 
 class CaseState(models.TextChoices):

@@ -82,6 +82,15 @@ class Application(FSMModelMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # 网上预审: the clerk who took the online filing (the window is then theirs, on ``window``).
+    pre_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pre-reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     # --- the window's decision ---
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -115,6 +124,12 @@ class Application(FSMModelMixin, models.Model):
             models.Index(fields=["applicant_id_number", "created_at"], name="filing_applicant"),
             models.Index(fields=["citizen", "created_at"], name="filing_citizen"),
             models.Index(fields=["state", "centre"], name="filing_state_centre"),
+            # The windows' queue of online filings awaiting pre-review, oldest first.
+            models.Index(
+                fields=["centre", "submitted_at"],
+                condition=models.Q(state=S.SUBMITTED),
+                name="filing_awaiting_pre_review",
+            ),
         ]
 
     def __str__(self):
@@ -132,29 +147,42 @@ class Application(FSMModelMixin, models.Model):
     def has_open_deficiency(self) -> bool:
         return self.state == S.ACCEPTED_WITH_DEFICIENCY and self.deficiency_cleared_at is None
 
-    # --- the front-desk graph (DESIGN.md): online filings are submitted, then decided at a window ---
+    # --- the front-desk graph (DESIGN.md) ---
+    # A window filing is decided from its draft. An online filing is submitted by the citizen, taken
+    # by a clerk for pre-review (网上预审: one clerk at a time, released back if they cannot finish),
+    # and then decided like any other: the window has the same four answers for both channels.
     @transition(field=state, source=S.DRAFT, target=S.SUBMITTED)
     def submit(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.SUBMITTED], target=S.ACCEPTED)
+    @transition(field=state, source=S.SUBMITTED, target=S.PRE_REVIEW)
+    def start_pre_review(self):
+        pass
+
+    @transition(field=state, source=S.PRE_REVIEW, target=S.SUBMITTED)
+    def release_pre_review(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.ACCEPTED)
     def accept(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.SUBMITTED], target=S.ACCEPTED_WITH_DEFICIENCY)
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.ACCEPTED_WITH_DEFICIENCY)
     def accept_with_deficiency(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.SUBMITTED], target=S.RETURNED)
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.RETURNED)
     def return_for_completion(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.SUBMITTED], target=S.REJECTED)
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.REJECTED)
     def refuse(self):
         pass
 
     @transition(
-        field=state, source=[S.DRAFT, S.SUBMITTED, S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY], target=S.WITHDRAWN
+        field=state,
+        source=[S.DRAFT, S.SUBMITTED, S.PRE_REVIEW, S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY],
+        target=S.WITHDRAWN,
     )
     def withdraw(self):
         pass

@@ -3,7 +3,10 @@
 from django.db.models import Prefetch, QuerySet
 
 from apps.accounts.models import StaffMembership
+from apps.cases.codes import ApplicationState
 from apps.cases.models import Application, ChecklistEntry
+
+LIST_FIELDS = ("number", "state", "applicant_name", "applicant_id_number", "created_at", "submitted_at")
 
 
 def filings_visible_to(user) -> QuerySet[Application]:
@@ -20,7 +23,7 @@ def filings_visible_to(user) -> QuerySet[Application]:
 
 
 def filing_detail(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    return queryset.select_related("centre", "window", "bundle").prefetch_related(
+    return queryset.select_related("centre", "window", "bundle", "pre_reviewer").prefetch_related(
         "items__item__department",
         Prefetch(
             "checklist",
@@ -40,3 +43,21 @@ def clerk_window(user):
         StaffMembership.objects.filter(user=user, window__isnull=False).select_related("window").first()
     )
     return membership.window if membership else None
+
+
+def awaiting_pre_review(centre_id: int) -> QuerySet[Application]:
+    """Online filings of a centre submitted and not yet taken by a window, oldest first (网上预审)."""
+    return (
+        Application.objects.filter(centre_id=centre_id, state=ApplicationState.SUBMITTED)
+        .only(*LIST_FIELDS)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def in_pre_review_by(user) -> QuerySet[Application]:
+    """The online filings a clerk has taken for pre-review and not decided yet."""
+    return (
+        Application.objects.filter(pre_reviewer=user, state=ApplicationState.PRE_REVIEW)
+        .only(*LIST_FIELDS)
+        .order_by("submitted_at", "pk")
+    )

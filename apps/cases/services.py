@@ -7,6 +7,8 @@ deciding at once, the second finds it decided and gets a ``Conflict``; no duplic
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,15 +17,16 @@ from django.utils.translation import gettext as _
 
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import SATISFIED, UNDECIDED, Channel, MaterialStatus
+from apps.cases.codes import AT_A_WINDOW, SATISFIED, ApplicationState, Channel, MaterialStatus
 from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry
+from apps.cases.notices.content import FilingFacts
 from apps.cases.notices.models import NoticeKind
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.codes import ItemState, Necessity
 from apps.catalogue.models import Bundle, BundleState, ServiceItem
 from apps.sequences.services import next_value
 from apps.worktime import calendar
-from apps.worktime.services import start_clock, stop_clock
+from apps.worktime.services import start_clocks, stop_clock
 
 
 def _filing_number(centre, first_item: ServiceItem, day: dt.date) -> str:
@@ -39,8 +42,8 @@ def _items_for(centre, item_ids: list[int] | None, bundle: Bundle | None) -> lis
         bundle = Bundle.objects.get(pk=bundle.pk)  # as it is now, not as the caller last saw it
         if bundle.state != BundleState.PUBLISHED or bundle.centre_id != centre.pk:
             raise ValidationError({"bundle": _("This bundle is not offered at this service centre.")})
-        return catalogue.bundle_items(bundle)
-    items = list(catalogue.item_with_lists(ServiceItem.objects.filter(pk__in=item_ids)))
+        return catalogue.bundle_items(bundle, prepare=catalogue.items_for_filing)
+    items = list(catalogue.items_for_filing(ServiceItem.objects.filter(pk__in=item_ids)))
     for item in items:
         if item.state != ItemState.PUBLISHED or item.lineage.centre_id != centre.pk:
             raise ValidationError(
@@ -90,7 +93,7 @@ def open_filing(
             original_count=entry.original_count,
             copy_count=entry.copy_count,
             necessity=entry.necessity,
-            replaceable_by=entry.replaceable_by,
+            replaceable_by_id=entry.replaceable_by_id,
             produced_by=entry.produced_by,  # the bundle produces it: the applicant does not bring it
         )
         for n, entry in enumerate(catalogue.merged_checklist(items))
@@ -99,50 +102,142 @@ def open_filing(
 
 
 def _locked(application_id: int) -> Application:
-    return Application.objects.select_for_update().get(pk=application_id)
+    # Only the filing's row is locked (``of``): the centre and bundle are read in the same statement,
+    # and locking them too would queue every decision of the centre behind each other.
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("centre", "bundle")
+        .get(pk=application_id)
+    )
 
 
-def _require_undecided(application: Application) -> None:
-    if application.state not in UNDECIDED:
+def _require_at_a_window(application: Application) -> None:
+    if application.state == ApplicationState.SUBMITTED:
+        raise Conflict(_("Take this online filing for pre-review first."))
+    if application.state not in AT_A_WINDOW:
         raise Conflict(
             _("This filing has been decided already: it is %(state)s.")
             % {"state": application.get_state_display()}
         )
 
 
+@dataclass(frozen=True)
+class MaterialRecord:
+    """What the window found for one material of the checklist."""
+
+    material_id: int
+    status: str
+    note: str = ""
+    certificate_reference: str = ""
+
+
+def _apply_records(checklist: list[ChecklistEntry], records: list[MaterialRecord]) -> None:
+    """Check the records against the checklist (all of them: every error is reported at once) and
+    write them: one UPDATE per distinct outcome, usually one ("all originals received"), which is
+    far cheaper to build and run than one CASE-per-row bulk update. ``checklist`` entries need their
+    material loaded."""
+    entries = {entry.material_id: entry for entry in checklist}
+    errors: dict[str, list[str]] = {}
+    changed = []
+    for record in records:
+        entry = entries.get(record.material_id)
+        if entry is None:
+            errors.setdefault("material", []).append(_("A material is not on this filing's list."))
+            continue
+        try:
+            status = MaterialStatus(record.status)
+        except ValueError:
+            errors.setdefault("status", []).append(
+                _("%(material)s: “%(status)s” is not a status a window records.")
+                % {"material": entry.material.name, "status": record.status}
+            )
+            continue
+        if status == MaterialStatus.E_CERTIFICATE:
+            if entry.replaceable_by_id is None:
+                errors.setdefault("status", []).append(
+                    _("No electronic certificate can replace %(material)s.")
+                    % {"material": entry.material.name}
+                )
+                continue
+            if not record.certificate_reference.strip():
+                errors.setdefault("certificate_reference", []).append(
+                    _("%(material)s: name the electronic certificate used.")
+                    % {"material": entry.material.name}
+                )
+                continue
+        entry.status, entry.note = status, record.note
+        entry.certificate_reference = record.certificate_reference.strip()
+        changed.append(entry)
+    if errors:
+        raise ValidationError(errors)
+    outcomes: dict[tuple[str, str, str], list[int]] = {}
+    for entry in changed:
+        outcomes.setdefault((entry.status, entry.note, entry.certificate_reference), []).append(entry.pk)
+    for (status, note, reference), pks in outcomes.items():
+        ChecklistEntry.objects.filter(pk__in=pks).update(
+            status=status, note=note, certificate_reference=reference
+        )
+
+
 @transaction.atomic
+def record_materials(*, application_id: int, records: list[MaterialRecord]) -> list[ChecklistEntry]:
+    """Record what the window found for several materials at once (all or nothing): the filing
+    locked, the entries read, and one UPDATE for all of them."""
+    application = _locked(application_id)
+    _require_at_a_window(application)
+    checklist = list(
+        application.checklist.select_related("material").filter(
+            material_id__in=[r.material_id for r in records]
+        )
+    )
+    _apply_records(checklist, records)
+    return checklist
+
+
 def record_material(
     *, application_id: int, material_id: int, status: str, note: str = "", certificate_reference: str = ""
 ) -> ChecklistEntry:
     """What the window found for one material of the checklist."""
-    application = _locked(application_id)
-    _require_undecided(application)
-    entry = application.checklist.select_related("material", "replaceable_by").get(material_id=material_id)
-    status = MaterialStatus(status)
-    if status == MaterialStatus.E_CERTIFICATE:
-        if entry.replaceable_by is None:
-            raise ValidationError(
-                {
-                    "status": _("No electronic certificate can replace %(material)s.")
-                    % {"material": entry.material.name}
-                }
-            )
-        if not certificate_reference:
-            raise ValidationError({"certificate_reference": _("Name the electronic certificate used.")})
-    entry.status, entry.note, entry.certificate_reference = status, note, certificate_reference
-    entry.save(update_fields=["status", "note", "certificate_reference"])
+    [entry] = record_materials(
+        application_id=application_id,
+        records=[MaterialRecord(material_id, status, note, certificate_reference)],
+    )
     return entry
 
 
-def _outstanding(application: Application) -> list[ChecklistEntry]:
+def _checklist(application: Application) -> list[ChecklistEntry]:
+    return list(application.checklist.select_related("material"))
+
+
+def _outstanding(checklist: list[ChecklistEntry]) -> list[ChecklistEntry]:
     """Materials not handed in that the filing needs (required or 容缺后补), not produced by the filing."""
     return [
         entry
-        for entry in application.checklist.select_related("material")
+        for entry in checklist
         if entry.necessity != Necessity.OPTIONAL
         and entry.status not in SATISFIED
         and entry.produced_by_id is None
     ]
+
+
+# What a decision reads of the filed items: routing, limits, and what the notice prints.
+FILED_ITEM_FIELDS = [
+    f"item__{name}"
+    for name in (
+        "name",
+        "implementation_code",
+        "basic_code",
+        "department_id",
+        "approval_category_id",
+        "promised_limit_days",
+        "legal_limit_days",
+    )
+]
+
+
+def _filed_items(application: Application) -> list[ServiceItem]:
+    filed = application.items.select_related("item").only("application_id", "order", *FILED_ITEM_FIELDS)
+    return [row.item for row in filed]
 
 
 def _case_limit(application: Application, item: ServiceItem) -> int:
@@ -152,32 +247,36 @@ def _case_limit(application: Application, item: ServiceItem) -> int:
     return item.promised_limit_days
 
 
-def _open_cases(application: Application, accepted_on: dt.date) -> list[Case]:
-    cases = []
-    for filed in application.items.select_related("item__department", "item__approval_category"):
-        item = filed.item
-        clock = start_clock(
-            centre=application.centre, started_on=accepted_on, limit_days=_case_limit(application, item)
+def _open_cases(application: Application, items: list[ServiceItem], accepted_on: dt.date) -> list[Case]:
+    """One case per item, routed to the item's department and approval category, each with its clock
+    (all clocks in one INSERT, all cases in another)."""
+    clocks = start_clocks(
+        centre=application.centre_id,
+        started_on=accepted_on,
+        limits=[_case_limit(application, item) for item in items],
+    )
+    return Case.objects.bulk_create(
+        Case(
+            application=application,
+            item=item,
+            department_id=item.department_id,
+            approval_category_id=item.approval_category_id,
+            clock=clock,
         )
-        cases.append(
-            Case(
-                application=application,
-                item=item,
-                department=item.department,
-                approval_category=item.approval_category,
-                clock=clock,
-            )
-        )
-    return Case.objects.bulk_create(cases)
+        for item, clock in zip(items, clocks, strict=True)
+    )
 
 
-def _notice(application: Application, kind: str, *, actor, window) -> None:
-    """The decision's official notice, numbered and rendered in the decision's own transaction."""
+def _notice(application: Application, kind: str, *, actor, window, facts: FilingFacts) -> None:
+    """The decision's official notice, numbered and its content captured in the decision's own
+    transaction (its PDF is rendered after the commit)."""
     from django.conf import settings
 
     from apps.cases.notices.services import issue_notice
 
-    issue_notice(application, kind, base_url=settings.HALL_PUBLIC_BASE_URL, actor=actor, window=window)
+    issue_notice(
+        application, kind, base_url=settings.HALL_PUBLIC_BASE_URL, actor=actor, window=window, facts=facts
+    )
 
 
 def _decide(
@@ -196,11 +295,23 @@ def _decide(
 
 
 @transaction.atomic
-def accept(*, application_id: int, actor=None, window=None, client_ip=None) -> Application:
-    """受理: every needed material is in; one case per item, each with its clock started today."""
+def accept(
+    *,
+    application_id: int,
+    actor=None,
+    window=None,
+    client_ip=None,
+    materials: list[MaterialRecord] = (),
+) -> Application:
+    """受理: every needed material is in; one case per item, each with its clock started today.
+
+    ``materials``: the checklist as the clerk completed it on screen, recorded in the decision's own
+    transaction (what ``record_materials`` does; one request and one commit fewer at the window)."""
     application = _locked(application_id)
-    _require_undecided(application)
-    missing = _outstanding(application)
+    _require_at_a_window(application)
+    checklist = _checklist(application)
+    _apply_records(checklist, list(materials))
+    missing = _outstanding(checklist)
     if missing:
         raise ValidationError(
             {
@@ -213,20 +324,31 @@ def accept(*, application_id: int, actor=None, window=None, client_ip=None) -> A
     _decide(application, "accept", actor=actor, window=window, client_ip=client_ip)
     application.accepted_on = timezone.localdate()
     application.save()
-    _open_cases(application, application.accepted_on)
-    _notice(application, NoticeKind.ACCEPTANCE, actor=actor, window=window)
+    items = _filed_items(application)
+    cases = _open_cases(application, items, application.accepted_on)
+    facts = FilingFacts(items=items, checklist=checklist, clocks=[case.clock for case in cases])
+    _notice(application, NoticeKind.ACCEPTANCE, actor=actor, window=window, facts=facts)
     return application
 
 
 @transaction.atomic
 def accept_with_deficiency(
-    *, application_id: int, commitment_date: dt.date | None, actor=None, window=None, client_ip=None
+    *,
+    application_id: int,
+    commitment_date: dt.date | None,
+    actor=None,
+    window=None,
+    client_ip=None,
+    materials: list[MaterialRecord] = (),
 ) -> Application:
     """容缺受理: only when everything outstanding may follow later (容缺后补) for every item asking
-    for it, by a committed date no later than the promised completion date."""
+    for it, by a committed date no later than the promised completion date. ``materials`` as for
+    ``accept``."""
     application = _locked(application_id)
-    _require_undecided(application)
-    outstanding = _outstanding(application)
+    _require_at_a_window(application)
+    checklist = _checklist(application)
+    _apply_records(checklist, list(materials))
+    outstanding = _outstanding(checklist)
     if not outstanding:
         raise ValidationError(_("Nothing is missing: accept the filing instead."))
     not_deferrable = [e for e in outstanding if e.necessity != Necessity.DEFERRABLE]
@@ -241,9 +363,10 @@ def accept_with_deficiency(
             }
         )
     today = timezone.localdate()
+    items = _filed_items(application)
     latest = min(
-        calendar.add_working_days(today, _case_limit(application, filed.item), application.centre_id)
-        for filed in application.items.select_related("item")
+        calendar.add_working_days(today, _case_limit(application, item), application.centre_id)
+        for item in items
     )
     if commitment_date is None:
         raise ValidationError({"commitment_date": _("The applicant's commitment date is required.")})
@@ -261,8 +384,11 @@ def accept_with_deficiency(
     application.commitment_date = commitment_date
     application.save()
     ChecklistEntry.objects.filter(pk__in=[e.pk for e in outstanding]).update(status=MaterialStatus.DEFICIENT)
-    _open_cases(application, today)
-    _notice(application, NoticeKind.DEFICIENCY, actor=actor, window=window)
+    for entry in outstanding:
+        entry.status = MaterialStatus.DEFICIENT
+    cases = _open_cases(application, items, today)
+    facts = FilingFacts(items=items, checklist=checklist, clocks=[case.clock for case in cases])
+    _notice(application, NoticeKind.DEFICIENCY, actor=actor, window=window, facts=facts)
     return application
 
 
@@ -272,10 +398,11 @@ def return_for_completion(
 ) -> Application:
     """一次性告知: everything missing or wrong, with the reason, all at once."""
     application = _locked(application_id)
-    _require_undecided(application)
-    outstanding = {entry.material_id: entry for entry in _outstanding(application)}
+    _require_at_a_window(application)
+    checklist = _checklist(application)
+    outstanding = {entry.material_id: entry for entry in _outstanding(checklist)}
     listed = {c.get("material") for c in corrections if c.get("material")}
-    on_checklist = set(application.checklist.values_list("material_id", flat=True))
+    on_checklist = {entry.material_id for entry in checklist}
     if listed - on_checklist:
         raise ValidationError(
             {"corrections": _("A correction names a material that is not on this filing's list.")}
@@ -298,7 +425,8 @@ def return_for_completion(
         {"material": c.get("material"), "reason": c["reason"].strip()} for c in corrections
     ]
     application.save()
-    _notice(application, NoticeKind.COMPLETION, actor=actor, window=window)
+    facts = FilingFacts(items=_filed_items(application), checklist=checklist, clocks=[])
+    _notice(application, NoticeKind.COMPLETION, actor=actor, window=window, facts=facts)
     return application
 
 
@@ -315,11 +443,12 @@ def refuse(
     if errors:
         raise ValidationError(errors)
     application = _locked(application_id)
-    _require_undecided(application)
+    _require_at_a_window(application)
     _decide(application, "refuse", actor=actor, window=window, client_ip=client_ip, comment=reasons)
     application.decision_reasons, application.decision_legal_basis = reasons.strip(), legal_basis.strip()
     application.save()
-    _notice(application, NoticeKind.REFUSAL, actor=actor, window=window)
+    facts = FilingFacts(items=_filed_items(application), checklist=[], clocks=[])
+    _notice(application, NoticeKind.REFUSAL, actor=actor, window=window, facts=facts)
     return application
 
 
@@ -331,6 +460,45 @@ def submit_online(*, application_id: int, actor) -> Application:
         raise ValidationError(_("Only the applicant's own account submits this filing."))
     apply_transition(application, "submit", actor=actor)
     application.submitted_at = timezone.now()
+    application.save()
+    return application
+
+
+@transaction.atomic
+def start_pre_review(*, application_id: int, actor, window, client_ip=None) -> Application:
+    """网上预审: a clerk takes a submitted online filing to their window. One clerk at a time: of two
+    taking it at once, the second gets a ``Conflict``."""
+    if window is None:
+        raise ValidationError({"window": _("Pre-review is done at a window: you have none assigned.")})
+    application = _locked(application_id)
+    if window.centre_id != application.centre_id:
+        raise ValidationError({"window": _("The window does not belong to this service centre.")})
+    if application.state == ApplicationState.PRE_REVIEW:
+        raise Conflict(
+            _("%(clerk)s has taken this filing for pre-review already.")
+            % {"clerk": application.pre_reviewer or _("Another clerk")}
+        )
+    apply_transition(application, "start_pre_review", actor=actor, client_ip=client_ip, window=window.number)
+    application.window, application.pre_reviewer = window, actor
+    application.save()
+    return application
+
+
+@transaction.atomic
+def release_pre_review(
+    *, application_id: int, actor, window=None, client_ip=None, reason: str = ""
+) -> Application:
+    """Hand an online filing back to the centre's pre-review queue (the clerk cannot finish it)."""
+    application = _locked(application_id)
+    apply_transition(
+        application,
+        "release_pre_review",
+        actor=actor,
+        comment=reason,
+        client_ip=client_ip,
+        window=getattr(window, "number", None),
+    )
+    application.window, application.pre_reviewer = None, None
     application.save()
     return application
 
@@ -361,13 +529,11 @@ def withdraw(*, application_id: int, reason: str, actor=None, window=None, clien
 @transaction.atomic
 def attach_upload(*, application_id: int, material_id: int, file, actor=None):
     """A file for one material, checked by its content and size before anything is stored."""
-    import hashlib
-
     from apps.cases.models import MaterialUpload
     from apps.uploads.validation import check_upload
 
     application = _locked(application_id)
-    _require_undecided(application)
+    _require_at_a_window(application)
     entry = application.checklist.get(material_id=material_id)
     kind = check_upload(file)
     digest = hashlib.sha256()

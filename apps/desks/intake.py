@@ -24,13 +24,15 @@ from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
 from apps.cases import selectors, services
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import ApplicantKind, Channel, MaterialStatus
+from apps.cases.codes import AT_A_WINDOW, ApplicantKind, Channel, MaterialStatus
 from apps.cases.models import Application
 from apps.catalogue import selectors as catalogue
 from apps.licences.lookup import valid_certificates
 
 CLERK = "accounts.use_intake_desk"
 DECISIONS = ("accept", "accept_with_deficiency", "return_for_completion", "refuse", "withdraw")
+# Taking an online filing to the window (网上预审) and handing it back: offered from the graph too.
+PRE_REVIEW = ("start_pre_review", "release_pre_review")
 
 
 def _window(request):
@@ -43,14 +45,21 @@ def _window(request):
 def desk_context(request) -> dict:
     window = selectors.clerk_window(request.user)
     today = timezone.localdate()
-    filings = []
+    filings, awaiting, mine = [], [], []
     if window is not None:
         filings = list(
             Application.objects.filter(window=window, created_at__date=today)
             .only("number", "state", "applicant_name", "applicant_id_number", "created_at")
             .order_by("-created_at")[:50]
         )
-    return {"window": window, "today_filings": filings}
+        awaiting = list(selectors.awaiting_pre_review(window.centre_id)[:20])
+        mine = list(selectors.in_pre_review_by(request.user))
+    return {
+        "window": window,
+        "today_filings": filings,
+        "awaiting_pre_review": awaiting,
+        "my_pre_reviews": mine,
+    }
 
 
 def _offered(request, q: str):
@@ -178,10 +187,13 @@ def _filing(request, pk) -> Application:
 @permission_required(CLERK, raise_exception=True)
 def filing(request, pk):
     application = _filing(request, pk)
-    offered = [t.name for t in application.get_available_state_transitions() if t.name in DECISIONS]
+    available = {t.name for t in application.get_available_state_transitions()}
     context = {
         "filing": application,
-        "decisions": offered,
+        "decisions": [name for name in DECISIONS if name in available],
+        "pre_review": [name for name in PRE_REVIEW if name in available],
+        # The checklist is worked on where the window may decide (a draft, or an online filing taken).
+        "editable": application.state in AT_A_WINDOW,
         "statuses": MaterialStatus.choices,
         "today": timezone.localdate(),
         "certificates": valid_certificates(application.applicant_id_number),
@@ -204,6 +216,51 @@ def record_material(request, pk, material_id):
         )
     except (ValidationError, Conflict, ValueError) as error:
         messages.error(request, _error_text(error))
+    return redirect("desks:intake_filing", application.pk)
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+@require_POST
+def all_received(request, pk):
+    """Every material not checked yet: received as an original (the common case, in one keystroke)."""
+    application = _filing(request, pk)
+    unchecked = [e.material_id for e in application.checklist.all() if e.status == MaterialStatus.PENDING]
+    try:
+        services.record_materials(
+            application_id=application.pk,
+            records=[services.MaterialRecord(mid, MaterialStatus.ORIGINAL) for mid in unchecked],
+        )
+    except (ValidationError, Conflict) as error:
+        messages.error(request, _error_text(error))
+    return redirect("desks:intake_filing", application.pk)
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+@require_POST
+def pre_review(request, pk, action):
+    """Take an online filing for pre-review at this window, or hand it back to the centre's queue."""
+    if action not in PRE_REVIEW:
+        raise PermissionDenied
+    application = _filing(request, pk)
+    common = {
+        "application_id": application.pk,
+        "actor": request.user,
+        "window": selectors.clerk_window(request.user),
+        "client_ip": client_ip(request),
+    }
+    try:
+        if action == "start_pre_review":
+            services.start_pre_review(**common)
+        else:
+            services.release_pre_review(reason=request.POST.get("reason", ""), **common)
+    except (ValidationError, Conflict) as error:
+        messages.error(request, _error_text(error))
+        return redirect("desks:intake_filing", application.pk)
+    if action == "release_pre_review":
+        messages.success(request, _("Handed back to the pre-review queue."))
+        return redirect("desks:intake")
     return redirect("desks:intake_filing", application.pk)
 
 

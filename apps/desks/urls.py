@@ -18,5 +18,7 @@ urlpatterns = [
         intake.upload_material,
         name="intake_upload",
     ),
+    path("intake/filings/<int:pk>/all-received/", intake.all_received, name="intake_all_received"),
+    path("intake/filings/<int:pk>/pre-review/<str:action>/", intake.pre_review, name="intake_pre_review"),
     path("intake/filings/<int:pk>/decide/<str:decision>/", intake.decide, name="intake_decide"),
 ] + [path(f"{desk.key}/", views.desk_view(desk.key), name=desk.key) for desk in DESKS]

@@ -173,3 +173,7 @@ class WarningPolicyAdmin(admin.ModelAdmin):
             yellow_working_days=obj.yellow_working_days,
             red_working_days=obj.red_working_days,
         )
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would bypass the service (no version bump, no recompute): set the values instead.
+        return False

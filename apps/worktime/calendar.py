@@ -20,7 +20,9 @@ is *provisional* (``WorkDate.provisional``), and a warning is logged once per pr
 Speed: the calendar is loaded once per process into sorted working-day lists (one national, one per
 centre with closures), so a call is a binary search and costs no SQL. Every process re-reads the
 one-row ``CalendarVersion`` at most every ``HALL_CALENDAR_CHECK_SECONDS`` and reloads when it moved;
-the process that changes the calendar reloads at once.
+the process that changes the calendar reloads at once. The centres' warning policies (黄牌/红牌
+thresholds) travel in the same snapshot under the same version: together they are the rules a clock's
+dates are computed by, and a clock write then costs one version check and no other read.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class Snapshot:
     last_day: dt.date
     provisional_from: dt.date  # first day of the first unknown year after the known range
     lists: dict[int | None, list[dt.date]] = field(default_factory=dict)
+    # centre id -> (yellow, red) working days before due, for centres with a policy of their own
+    policies: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def is_working_day(self, day: dt.date, centre_id: int | None = None) -> bool:
         if centre_id is not None and day in self.closures.get(centre_id, ()):
@@ -99,8 +103,9 @@ class Snapshot:
         return any(d >= self.provisional_from or d.year not in self.known_years for d in days)
 
 
-def build_snapshot(version, years, entries) -> Snapshot:
-    """``years``: known years; ``entries``: (date, kind, centre_id) rows of the calendar."""
+def build_snapshot(version, years, entries, policies=()) -> Snapshot:
+    """``years``: known years; ``entries``: (date, kind, centre_id) rows of the calendar;
+    ``policies``: (centre_id, yellow, red) rows of the warning policies."""
     holidays, workdays, closures = set(), set(), {}
     for day, kind, centre_id in entries:
         if kind == "holiday":
@@ -121,6 +126,7 @@ def build_snapshot(version, years, entries) -> Snapshot:
         first_day=dt.date(min([FIRST_YEAR, *known]), 1, 1),
         last_day=dt.date(max(last_known, dt.date.today().year) + AHEAD_YEARS, 12, 31),
         provisional_from=dt.date(first_unknown, 1, 1),
+        policies={centre: (yellow, red) for centre, yellow, red in policies},
     )
 
 
@@ -140,11 +146,12 @@ def _read_version() -> int:
 
 
 def _load(version: int) -> Snapshot:
-    from apps.worktime.models import CalendarDay, CalendarYear
+    from apps.worktime.models import CalendarDay, CalendarYear, WarningPolicy
 
     years = CalendarYear.objects.values_list("year", flat=True)
     entries = CalendarDay.objects.values_list("date", "kind", "centre_id")
-    return build_snapshot(version, list(years), list(entries))
+    policies = WarningPolicy.objects.values_list("centre_id", "yellow_working_days", "red_working_days")
+    return build_snapshot(version, list(years), list(entries), list(policies))
 
 
 def snapshot() -> Snapshot:

@@ -35,11 +35,9 @@ class ClockDates:
 
 
 def thresholds(centre_id: int) -> tuple[int, int]:
-    policy = (
-        WarningPolicy.objects.filter(centre_id=centre_id)
-        .values_list("yellow_working_days", "red_working_days")
-        .first()
-    )
+    """(yellow, red) working days before due: the centre's policy, else the hall's defaults. Read from
+    the calendar snapshot, which carries the policies under the calendar's version."""
+    policy = calendar.snapshot().policies.get(centre_id)
     return policy or (settings.HALL_WARNING_YELLOW_DAYS, settings.HALL_WARNING_RED_DAYS)
 
 
@@ -56,10 +54,11 @@ def compute_dates(
     return ClockDates(due, yellow, red, due.provisional)
 
 
-def _apply_dates(clock: Clock) -> Clock:
+def _apply_dates(clock: Clock, *, checked: bool = False) -> Clock:
     # A clock write re-reads the calendar version (one tiny query) rather than trusting this
     # process's cache for up to HALL_CALENDAR_CHECK_SECONDS: a date stored now must be right.
-    calendar.refresh()
+    if not checked:
+        calendar.refresh()
     dates = compute_dates(clock.centre_id, clock.started_on, clock.counted_days, thresholds(clock.centre_id))
     clock.due_on, clock.yellow_on, clock.red_on, clock.provisional = (
         dates.due_on,
@@ -75,11 +74,22 @@ def _apply_dates(clock: Clock) -> Clock:
 
 def start_clock(*, centre, started_on: dt.date, limit_days: int) -> Clock:
     """A new clock (saved); the caller's transaction owns it."""
-    if limit_days is None or limit_days < 0:
-        raise ValidationError({"limit_days": _("A time limit is zero or more working days.")})
-    clock = Clock(centre_id=getattr(centre, "pk", centre), started_on=started_on, limit_days=limit_days)
-    _apply_dates(clock).save()
+    [clock] = start_clocks(centre=centre, started_on=started_on, limits=[limit_days])
     return clock
+
+
+def start_clocks(*, centre, started_on: dt.date, limits: list[int]) -> list[Clock]:
+    """New clocks of one centre started the same day, one per limit (the cases of one filing): one
+    version check and one INSERT for all of them. The caller's transaction owns them."""
+    if any(limit is None or limit < 0 for limit in limits):
+        raise ValidationError({"limit_days": _("A time limit is zero or more working days.")})
+    centre_id = getattr(centre, "pk", centre)
+    calendar.refresh()  # once for all: _apply_dates then finds the version checked just now
+    clocks = [
+        _apply_dates(Clock(centre_id=centre_id, started_on=started_on, limit_days=limit), checked=True)
+        for limit in limits
+    ]
+    return Clock.objects.bulk_create(clocks)
 
 
 def _locked(clock_id: int) -> Clock:
@@ -304,8 +314,9 @@ class MakeUpDay:
     date: dt.date
 
 
-def _changed(first: dt.date, last: dt.date, centre_id=None) -> None:
-    """Bump the calendar version and recompute the clocks after commit (a Celery job, logged)."""
+def _changed(first: dt.date | None, last: dt.date | None, centre_id=None) -> None:
+    """Bump the calendar version and recompute the clocks after commit (a Celery job, logged).
+    No dates: every open clock of the centre (a warning-policy change)."""
     if not CalendarVersion.objects.filter(pk=1).update(value=F("value") + 1):
         CalendarVersion.objects.create(pk=1, value=1)
     calendar.invalidate()
@@ -313,10 +324,10 @@ def _changed(first: dt.date, last: dt.date, centre_id=None) -> None:
 
     # Run after the other processes' caches have noticed the change (plus a margin): a clock they
     # write meanwhile re-reads the version itself (_apply_dates), and the job then settles the rest.
+    window = (first.isoformat(), last.isoformat()) if first and last else (None, None)
     transaction.on_commit(
         lambda: recompute_after_calendar_change.apply_async(
-            (first.isoformat(), last.isoformat(), centre_id),
-            countdown=settings.HALL_CALENDAR_CHECK_SECONDS + 5,
+            (*window, centre_id), countdown=settings.HALL_CALENDAR_CHECK_SECONDS + 5
         )
     )
 
@@ -412,8 +423,6 @@ def set_warning_policy(*, centre, yellow_working_days: int, red_working_days: in
         centre=centre,
         defaults={"yellow_working_days": yellow_working_days, "red_working_days": red_working_days},
     )
-    from apps.worktime.tasks import recompute_after_calendar_change
-
-    centre_id = getattr(centre, "pk", centre)
-    transaction.on_commit(lambda: recompute_after_calendar_change.delay(None, None, centre_id))
+    # The policies travel with the calendar's snapshot: a new version makes every process re-read them.
+    _changed(None, None, getattr(centre, "pk", centre))
     return policy

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from apps.audit.models import TransitionLog
+from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases import services
 from apps.cases.codes import ApplicationState, CaseState, MaterialStatus
@@ -241,7 +242,45 @@ def test_two_clerks_deciding_at_once_get_one_success_and_one_conflict():
     assert sorted(type(r).__name__ for r in results) == ["Application", "Conflict"]
     state = Application.objects.get(pk=filing.pk).state
     assert Case.objects.filter(application=filing).count() == (1 if state == ApplicationState.ACCEPTED else 0)
-    assert TransitionLog.objects.filter(object_id=str(filing.pk)).count() == 1
+    assert history_of(filing).count() == 1
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_taking_one_online_filing_at_once_get_one_success_and_one_conflict():
+    from apps.cases.codes import Channel
+    from tests.factories.cases import PERSON, comprehensive_window
+
+    item = make_item()
+    centre = item.lineage.centre
+    citizen = UserFactory()
+    filing = services.open_filing(
+        centre=centre, channel=Channel.ONLINE, applicant=PERSON, item_ids=[item.pk], citizen=citizen
+    )
+    services.submit_online(application_id=filing.pk, actor=citizen)
+    clerks = [(UserFactory(), comprehensive_window(centre)) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def take(clerk, window):
+        barrier.wait()
+        try:
+            results.append(services.start_pre_review(application_id=filing.pk, actor=clerk, window=window))
+        except Conflict as conflict:
+            results.append(conflict)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=pair) for pair in clerks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(type(r).__name__ for r in results) == ["Application", "Conflict"]
+    [winner] = [r for r in results if isinstance(r, Application)]
+    filing.refresh_from_db()
+    assert (filing.state, filing.pre_reviewer) == (ApplicationState.PRE_REVIEW, winner.pre_reviewer)
+    assert history_of(filing).filter(transition="start_pre_review").count() == 1
 
 
 @time_machine.travel(TODAY, tick=False)

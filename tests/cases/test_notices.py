@@ -19,7 +19,7 @@ from apps.cases.codes import ApplicationState, MaterialStatus
 from apps.cases.notices import rendering
 from apps.cases.notices.models import Notice, NoticeKind
 from apps.cases.notices.rendering import render_notice
-from apps.cases.notices.services import NoticeTampered, issue_notice, reprint
+from apps.cases.notices.services import NoticeTampered, issue_notice, notice_pdf
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
 from tests.capabilities import require
@@ -66,8 +66,11 @@ def public_address(settings):
 
 
 def issue(filing, kind, **kwargs):
-    """The notice the decision issued in its own transaction (apps.cases.services)."""
-    return Notice.objects.get(application=filing, kind=kind)
+    """The notice the decision issued in its own transaction (apps.cases.services), printed once (its
+    PDF rendered and stored, as the render job or the clerk's first print does)."""
+    notice = Notice.objects.get(application=filing, kind=kind)
+    notice_pdf(notice)
+    return notice
 
 
 def pdf_text(notice) -> str:
@@ -295,7 +298,7 @@ def test_rendering_is_deterministic_and_reprints_are_identical():
     with time_machine.travel(TODAY, tick=False):
         filing = accepted_filing(UserFactory())
         notice = issue(filing, NoticeKind.ACCEPTANCE)
-    stored = reprint(notice)
+    stored = notice_pdf(notice)
     assert hashlib.sha256(stored).hexdigest() == notice.sha256
     # The notice's own date (TODAY is 10:00 UTC, 18:00 in Shanghai), not reportlab's 2000-01-01.
     assert b"/CreationDate (D:20260924180000+08'00')" in stored
@@ -303,7 +306,7 @@ def test_rendering_is_deterministic_and_reprints_are_identical():
     with time_machine.travel(dt.datetime(2026, 11, 3, 15, 30), tick=False):
         notice = Notice.objects.get(pk=notice.pk)
         assert render_notice(notice) == stored
-        assert reprint(notice) == stored
+        assert notice_pdf(notice) == stored
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -316,7 +319,7 @@ def test_a_tampered_notice_file_is_detected():
         f.seek(0)
         f.write(data)
     with pytest.raises(NoticeTampered, match=notice.number):
-        reprint(notice)
+        notice_pdf(notice)
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -360,3 +363,44 @@ def test_tracking_page_shows_an_organisation_by_name_and_404s_on_a_wrong_token(c
     assert client.get(f"/track/{filing.tracking_token}x/").status_code == 404
     assert client.get(f"/track/{filing.pk}/").status_code == 404
     assert client.get(f"/track/{filing.number}/").status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_decision_writes_no_file_and_the_render_job_stores_each_notice_once():
+    from apps.cases.tasks import render_pending_notices
+    from apps.ops.models import JobRun
+
+    filing = accepted_filing(UserFactory())
+    notice = Notice.objects.get(application=filing)
+    assert (notice.sha256, notice.pdf.name) == ("", "")  # numbered and captured; not rendered yet
+    assert render_pending_notices() == 1
+    notice.refresh_from_db()
+    assert notice.sha256 and notice.pdf.name.endswith(f"{notice.number}.pdf")
+    run = JobRun.objects.get(name="notice_pdfs")
+    assert run.changes == {"rendered": 1}
+    # Nothing left: the job neither renders again nor fills the jobs page with empty runs.
+    assert render_pending_notices() == 0
+    assert JobRun.objects.filter(name="notice_pdfs").count() == 1
+    assert hashlib.sha256(notice_pdf(notice)).hexdigest() == notice.sha256
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_notice_rendered_later_says_what_the_filing_was_when_decided():
+    require("pdftotext")
+    report, id_card = MaterialFactory(name="卫生检测报告"), MaterialFactory(name="居民身份证")
+    filing = filing_with(
+        requirement(report, Necessity.DEFERRABLE), requirement(id_card), promised_limit_days=10
+    )
+    record(filing, id_card, MaterialStatus.ORIGINAL)
+    clerk = UserFactory(full_name="王窗口")
+    services.accept_with_deficiency(
+        application_id=filing.pk, commitment_date=dt.date(2026, 10, 12), actor=clerk, window=filing.window
+    )
+    # The missing report arrives, and the clerk's name changes, before anything is printed.
+    services.clear_deficiency(application_id=filing.pk, material_id=report.pk, status=MaterialStatus.ORIGINAL)
+    clerk.full_name = "王某某"
+    clerk.save()
+    text = pdf_text(issue(filing, NoticeKind.DEFICIENCY))
+    assert "容缺待补材料1.卫生检测报告" in text
+    assert "卫生检测报告（原件）" not in text
+    assert "受理人员王窗口" in text

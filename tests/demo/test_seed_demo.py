@@ -39,3 +39,16 @@ def test_seed_demo_refuses_production(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_demo_citizens_online_filings_wait_for_pre_review_once():
+    from apps.cases.models import Application
+    from apps.cases.selectors import awaiting_pre_review
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    city = ServiceCentre.objects.get(level="3")
+    waiting = list(awaiting_pre_review(city.pk))
+    assert [f.items.get().item.name for f in waiting] == ["个体工商户设立登记", "食品经营许可"]
+    assert {f.citizen.username for f in waiting} == {"citizen"}
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Application.objects.count() == 2

@@ -68,6 +68,7 @@ class FilingListSerializer(serializers.ModelSerializer):
             "applicant_id_number",
             "window",
             "created_at",
+            "submitted_at",
             "accepted_on",
         ]
 
@@ -143,6 +144,18 @@ class RecordMaterialSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=MaterialStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     certificate_reference = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MaterialRecordSerializer(RecordMaterialSerializer):
+    material = serializers.CharField(help_text="Material code.")
+
+
+class RecordMaterialsSerializer(serializers.Serializer):
+    materials = MaterialRecordSerializer(many=True, allow_empty=False)
+
+
+class ReleaseSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class UploadCreateSerializer(serializers.Serializer):

@@ -1,9 +1,10 @@
 """The intake API: the same services as the clerk's desk, with object-level permissions (a citizen
 gets 404 for another's filing; staff see their centres' filings)."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -93,6 +94,61 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def submit(self, request, pk=None):
         filing = self.get_object()
         return Response(self._fresh(services.submit_online(application_id=filing.pk, actor=request.user)))
+
+    @extend_schema(request=None, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="pre-review")
+    def pre_review(self, request, pk=None):
+        """网上预审: take a submitted online filing to your window (one clerk at a time: 409 if taken)."""
+        self._require(CLERK)
+        filing = self.get_object()
+        services.start_pre_review(
+            application_id=filing.pk,
+            actor=request.user,
+            window=selectors.clerk_window(request.user),
+            client_ip=_client_ip(request),
+        )
+        return Response(self._fresh(filing))
+
+    @extend_schema(request=s.ReleaseSerializer, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """Hand an online filing in pre-review back to the centre's queue."""
+        body = s.ReleaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._decision(request, services.release_pre_review, **body.validated_data)
+
+    @extend_schema(
+        operation_id="v1_filings_materials_record_many",
+        request=s.RecordMaterialsSerializer,
+        responses=s.FilingDetailSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="materials")
+    def materials(self, request, pk=None):
+        """Record several materials of the checklist at once (all or nothing)."""
+        self._require(CLERK)
+        filing = self.get_object()
+        body = s.RecordMaterialsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rows = body.validated_data["materials"]
+        ids = dict(Material.objects.filter(code__in={r["material"] for r in rows}).values_list("code", "pk"))
+        unknown = sorted({r["material"] for r in rows} - ids.keys())
+        if unknown:
+            raise ValidationError(
+                {"materials": _("Unknown material code: %(codes)s.") % {"codes": ", ".join(unknown)}}
+            )
+        services.record_materials(
+            application_id=filing.pk,
+            records=[
+                services.MaterialRecord(
+                    material_id=ids[r["material"]],
+                    status=r["status"],
+                    note=r["note"],
+                    certificate_reference=r["certificate_reference"],
+                )
+                for r in rows
+            ],
+        )
+        return Response(self._fresh(filing))
 
     @extend_schema(
         request=s.RecordMaterialSerializer,
@@ -199,14 +255,15 @@ def upload_file(request, filing_pk, upload_pk):
 
 
 def notice_pdf(request, filing_pk, notice_pk):
-    """A notice's PDF, byte for byte as issued (a reprint), for those who may see the filing."""
+    """A notice's PDF, the same bytes at every print (rendered at the first one if the render job has
+    not come to it yet), for those who may see the filing."""
     from django.http import HttpResponse
 
     from apps.cases.notices.models import Notice
-    from apps.cases.notices.services import reprint
+    from apps.cases.notices.services import notice_pdf as pdf_of
 
     filing = get_object_or_404(selectors.filings_visible_to(request.user), pk=filing_pk)
     notice = get_object_or_404(Notice, pk=notice_pk, application=filing)
-    response = HttpResponse(reprint(notice), content_type="application/pdf")
+    response = HttpResponse(pdf_of(notice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
     return response

@@ -1,12 +1,15 @@
 """Official notices of the front desk: 受理通知书, 容缺受理通知书, 一次性告知书, 不予受理通知书.
 
-A notice is issued once, in the transaction of the decision it documents (``services.issue_notice``);
-its PDF is rendered then and stored with its SHA-256, so a reprint hands out the very same bytes even
-when the filing has moved on since (a clock suspended, a deficiency cleared).
+A notice is issued once, in the transaction of the decision it documents (``services.issue_notice``):
+its number is allocated and its content captured there (``content.py``). Its PDF is rendered from
+that content after the commit — by the ``render_pending_notices`` job or on first print, whichever
+comes first — and stored with its SHA-256, so every print hands out the very same bytes even when the
+filing has moved on since (a clock suspended, a deficiency cleared).
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +25,11 @@ class Notice(models.Model):
     application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     number = models.CharField(_("notice number"), max_length=60, unique=True)
-    pdf = models.FileField(upload_to="notices/")
-    sha256 = models.CharField(max_length=64)
+    # What the notice says about the filing, captured at the decision (content.snapshot).
+    content = models.JSONField(_("content"), default=dict, editable=False)
+    # Empty until rendered (services.notice_pdf); then never changed.
+    pdf = models.FileField(upload_to="notices/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
     # Set by issue_notice before rendering (not auto_now_add): the printed date, the PDF's creation
     # date and the number's year must all be the same instant.
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
@@ -47,6 +53,8 @@ class Notice(models.Model):
         verbose_name_plural = _("notices")
         ordering = ["issued_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["application", "kind"], name="notice_one_per_kind")]
+        # The render job's queue: notices not rendered yet (a handful at any time, however many exist).
+        indexes = [models.Index(fields=["issued_at"], condition=Q(sha256=""), name="notice_pending_pdf")]
 
     def __str__(self):
         return self.number

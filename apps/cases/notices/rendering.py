@@ -7,7 +7,8 @@ screen is in.
 Rendering is deterministic: the same notice gives the same bytes. reportlab otherwise stamps the
 current time and a time-derived document ID into every file; ``invariant=1`` fixes both, and the
 creation date written into the PDF is the notice's own ``issued_at``. Everything printed comes from
-the notice row and the filing, never from "now".
+the notice row and its content snapshot (``content.py``), never from the filing as it is now or from
+"now": a notice renders the same today, after the filing moved on, and in a year.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from apps.cases.codes import SATISFIED, ApplicantKind, MaterialStatus
+from apps.cases.codes import ApplicantKind, MaterialStatus
 from apps.cases.notices.models import NoticeKind
 
 logger = logging.getLogger(__name__)
@@ -133,15 +134,6 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def promised_completion(application) -> tuple[dt.date | None, bool]:
-    """The promised completion date of a filing (its cases' latest due date) and whether it is
-    provisional (a clock crosses a year whose calendar is not entered)."""
-    clocks = [case.clock for case in application.cases.select_related("clock")]
-    if not clocks:
-        return None, False
-    return max(c.due_on for c in clocks), any(c.provisional for c in clocks)
-
-
 class QRCode(Flowable):
     """A QR code drawn as vector squares: sharp at any zoom, and no raster image to encode."""
 
@@ -212,36 +204,27 @@ def _numbered(lines: list[str], styles) -> list[Paragraph]:
     return [_p(f"{n}. {line}", styles["body"]) for n, line in enumerate(lines, start=1)]
 
 
-def _received(application) -> list[str]:
+def _received(content) -> list[str]:
     lines = []
-    for entry in application.checklist.select_related("material").order_by("order", "pk"):
-        if entry.status in SATISFIED:
-            how = LABELS["how"][entry.status]
-            if entry.status == MaterialStatus.E_CERTIFICATE and entry.certificate_reference:
-                how = f"{how}：{entry.certificate_reference}"
-            lines.append(f"{entry.material.name}（{how}）")
+    for entry in content["received"]:
+        how = LABELS["how"][entry["status"]]
+        if entry["status"] == MaterialStatus.E_CERTIFICATE and entry["certificate"]:
+            how = f"{how}：{entry['certificate']}"
+        lines.append(f"{entry['material']}（{how}）")
     return lines
 
 
-def _missing(application) -> list[str]:
-    entries = application.checklist.select_related("material").order_by("order", "pk")
-    return [entry.material.name for entry in entries if entry.status == MaterialStatus.DEFICIENT]
+def _completion(content) -> list[str]:
+    return [f"{c['material'] or LABELS['completion_general']}：{c['reason']}" for c in content["completion"]]
 
 
-def _completion(application) -> list[str]:
-    from apps.catalogue.models import Material
-
-    ids = [c["material"] for c in application.completion_list if c.get("material")]
-    names = dict(Material.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return [
-        f"{names.get(c.get('material'), LABELS['completion_general'])}：{c['reason']}"
-        for c in application.completion_list
-    ]
+def _date(iso: str) -> str:
+    return cn_date(dt.date.fromisoformat(iso))
 
 
-def _header(notice, application, styles) -> list:
+def _header(notice, styles) -> list:
     left = [
-        _p(application.centre.name, styles["issuer"]),
+        _p(notice.content["centre"], styles["issuer"]),
         _p(LABELS["title"][notice.kind], styles["title"]),
         _p(LABELS["number"] + notice.number, styles["number"]),
     ]
@@ -260,67 +243,63 @@ def _header(notice, application, styles) -> list:
     return [table, HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=2, spaceAfter=8)]
 
 
-def _story(notice, application, font: str) -> list:
+def _story(notice, font: str) -> list:
     styles = _styles(font)
-    kind = notice.kind
+    kind, content = notice.kind, notice.content
     accepting = kind in (K.ACCEPTANCE, K.DEFICIENCY)
     role = "accept" if accepting else "other"
-    items = [
-        LABELS["item_line"].format(name=filed.item.name, code=filed.item.code)
-        for filed in application.items.select_related("item")
-    ]
-    clerk = notice.issued_by
+    items = [LABELS["item_line"].format(name=item["name"], code=item["code"]) for item in content["items"]]
     rows = [
-        (LABELS["filing_number"], application.number),
-        (LABELS["applicant"], application.applicant_name),
-        (LABELS["id_number"][application.applicant_kind], application.masked_id_number),
+        (LABELS["filing_number"], content["filing_number"]),
+        (LABELS["applicant"], content["applicant_name"]),
+        (LABELS["id_number"][content["applicant_kind"]], content["applicant_id_masked"]),
         (LABELS["items"], items),
     ]
     if accepting:
-        promised, provisional = promised_completion(application)
-        rows.append((LABELS["accepted_on"], cn_date(application.accepted_on)))
-        if promised is not None:
+        rows.append((LABELS["accepted_on"], _date(content["accepted_on"])))
+        if content["promised_on"]:
+            promised = _date(content["promised_on"])
             rows.append(
-                (LABELS["promised_on"], cn_date(promised) + (LABELS["provisional"] if provisional else ""))
+                (LABELS["promised_on"], promised + (LABELS["provisional"] if content["provisional"] else ""))
             )
-    rows.append((LABELS["clerk"][role], (clerk.full_name or clerk.username) if clerk else "—"))
+    rows.append((LABELS["clerk"][role], content["clerk"] or "—"))
     if notice.window_number:
         rows.append((LABELS["window"][role], LABELS["window_number"].format(number=notice.window_number)))
 
-    story = _header(notice, application, styles)
+    story = _header(notice, styles)
     story += [
-        _p(LABELS["dear"].format(name=application.applicant_name), styles["body"]),
+        _p(LABELS["dear"].format(name=content["applicant_name"]), styles["body"]),
         _p(LABELS["intro"][kind], styles["indent"]),
         Spacer(1, 4),
         _facts_table(rows, styles),
     ]
     if accepting:
-        story += [_p(LABELS["received"], styles["heading"]), *_numbered(_received(application), styles)]
+        story += [_p(LABELS["received"], styles["heading"]), *_numbered(_received(content), styles)]
     if kind == K.DEFICIENCY:
         story += [
             _p(LABELS["missing"], styles["heading"]),
-            *_numbered(_missing(application), styles),
-            _p(LABELS["commitment"].format(date=cn_date(application.commitment_date)), styles["body"]),
+            *_numbered(content["missing"], styles),
+            _p(LABELS["commitment"].format(date=_date(content["commitment_date"])), styles["body"]),
             _p(LABELS["lapse"], styles["body"]),
         ]
     elif kind == K.COMPLETION:
         story += [
             _p(LABELS["completion"], styles["heading"]),
-            *_numbered(_completion(application), styles),
+            *_numbered(_completion(content), styles),
             _p(LABELS["completion_law"], styles["indent"]),
         ]
     elif kind == K.REFUSAL:
         story += [
             _p(LABELS["reasons"], styles["heading"]),
-            _p(application.decision_reasons, styles["indent"]),
+            _p(content["reasons"], styles["indent"]),
             _p(LABELS["legal_basis"], styles["heading"]),
-            _p(application.decision_legal_basis, styles["indent"]),
+            _p(content["legal_basis"], styles["indent"]),
             _p(LABELS["remedies"], styles["heading"]),
             _p(LABELS["remedies_text"], styles["indent"]),
         ]
     story += [
         Spacer(1, 18),
-        _p(f"{application.centre.name}{LABELS['seal']}", styles["right"]),
+        _p(f"{content['centre']}{LABELS['seal']}", styles["right"]),
         _p(cn_date(timezone.localdate(notice.issued_at)), styles["right"]),
     ]
     return story
@@ -335,8 +314,7 @@ def _pdf_date(moment: dt.datetime) -> str:
 
 
 def render_notice(notice) -> bytes:
-    """The notice's PDF. Same notice and filing, same bytes."""
-    application = notice.application
+    """The notice's PDF, from the notice row alone (no query). Same notice, same bytes."""
     font = font_name()
     created = _pdf_date(notice.issued_at)
     footer = LABELS["footer"].format(url=notice.tracking_url)
@@ -360,13 +338,13 @@ def render_notice(notice) -> bytes:
         topMargin=MARGIN,
         bottomMargin=MARGIN + 4 * mm,
         title=f"{LABELS['title'][notice.kind]} {notice.number}",
-        author=application.centre.name,
-        subject=application.number,
+        author=notice.content["centre"],
+        subject=notice.content["filing_number"],
         creator=LABELS["creator"],
         lang="zh-CN",
         # Otherwise every page declares Helvetica, a font the PDF neither uses nor embeds.
         initialFontName=font,
         invariant=1,
     )
-    doc.build(_story(notice, application, font), onFirstPage=decorate, onLaterPages=decorate)
+    doc.build(_story(notice, font), onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()

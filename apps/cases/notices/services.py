@@ -1,4 +1,4 @@
-"""Issuing and reprinting notices.
+"""Issuing notices, and their PDFs.
 
 Notice numbers are gap-free per kind, centre and year, and read::
 
@@ -8,20 +8,28 @@ Notice numbers are gap-free per kind, centre and year, and read::
 with the kind codes SL 受理, RQ 容缺受理, GZ 一次性告知, BY 不予受理 (pinyin initials, as clerks say
 them). The region code tells a reader where the notice comes from; the centre id keeps two centres
 of one region apart (each has its own series, so the region alone would repeat numbers).
+
+Issuing is part of the decision's transaction and costs two statements (the number, the row); the PDF
+is rendered afterwards from the captured content (``render_pending_notices`` runs every few seconds,
+and ``notice_pdf`` renders on the spot when the clerk prints first). Rendering takes far longer than
+the decision itself, and it holds no lock on the filing while it runs.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.transitions import Conflict
 from apps.cases.codes import ApplicationState
+from apps.cases.notices.content import FilingFacts, snapshot
 from apps.cases.notices.models import Notice, NoticeKind
 from apps.cases.notices.rendering import render_notice
 from apps.sequences.services import next_value
@@ -43,7 +51,7 @@ STATE_FOR_KIND = {
 
 
 class NoticeTampered(Exception):
-    """The stored PDF no longer matches the SHA-256 recorded when the notice was issued."""
+    """The stored PDF no longer matches the SHA-256 recorded when the notice was rendered."""
 
 
 def notice_number(centre, kind: str, year: int, serial: int) -> str:
@@ -58,14 +66,16 @@ def tracking_url(application, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("tracking:filing", args=[application.tracking_token])
 
 
-def issue_notice(application, kind: str, *, base_url: str, actor=None, window=None) -> Notice:
+def issue_notice(
+    application, kind: str, *, base_url: str, actor=None, window=None, facts: FilingFacts | None = None
+) -> Notice:
     """Issue the notice of ``kind`` for a decided filing, inside the decision's transaction.
 
     ``base_url`` is the site's public address (``https://hall.example.gov.cn``), for the QR code.
     The clerk is ``actor`` (else whoever decided the filing); the window is ``window`` (else the
-    filing's own). The number is allocated here, so a rolled-back decision leaves no gap; its PDF file
-    may remain on disk, unreferenced (storage never overwrites, so a later notice reusing the number
-    gets a file of its own).
+    filing's own). ``facts`` are the filing's items, checklist and clocks as the deciding service
+    holds them (read here when not given). The number is allocated here, so a rolled-back decision
+    leaves no gap; nothing is written to disk until the decision has committed.
     """
     kind = NoticeKind(kind)
     url = tracking_url(application, base_url)
@@ -74,35 +84,88 @@ def issue_notice(application, kind: str, *, base_url: str, actor=None, window=No
             _("A %(kind)s cannot be issued for a filing that is %(state)s.")
             % {"kind": kind.label, "state": application.get_state_display()}
         )
-    if Notice.objects.filter(application=application, kind=kind).exists():
-        raise Conflict(_("This notice has been issued already: reprint it instead."))
     issued_at = timezone.now()
     year = timezone.localdate(issued_at).year
-    serial = next_value(f"notice:{kind}:{application.centre_id}:{year}")
     clerk = actor if getattr(actor, "is_authenticated", False) else application.decided_by
     window = window or application.window
     notice = Notice(
         application=application,
         kind=kind,
-        number=notice_number(application.centre, kind, year, serial),
+        number=notice_number(
+            application.centre, kind, year, next_value(f"notice:{kind}:{application.centre_id}:{year}")
+        ),
         issued_at=issued_at,
         issued_by=clerk,
         window_number=window.number if window else "",
         tracking_url=url,
+        content=snapshot(application, facts or FilingFacts.load(application), clerk=clerk),
     )
-    data = render_notice(notice)
-    notice.sha256 = hashlib.sha256(data).hexdigest()
-    # notices/<centre>/<year>/<number>.pdf under MEDIA_ROOT (outside the web root).
-    name = f"{application.centre_id}/{year}/{notice.number}.pdf"
-    notice.pdf.save(name, ContentFile(data), save=False)
-    notice.save()
+    try:
+        notice.save()
+    except IntegrityError:
+        # One notice per kind and filing (a database constraint: race-free). The transaction is
+        # spoilt now; the Conflict rolls the caller's decision back whole.
+        raise Conflict(_("This notice has been issued already: reprint it instead.")) from None
     return notice
 
 
-def reprint(notice: Notice) -> bytes:
-    """The notice exactly as issued: the stored bytes, checked against the recorded SHA-256."""
+def _stored(notice: Notice) -> bytes:
     with notice.pdf.storage.open(notice.pdf.name, "rb") as stored:
         data = stored.read()
     if hashlib.sha256(data).hexdigest() != notice.sha256:
         raise NoticeTampered(f"notice {notice.number}: the stored file {notice.pdf.name} was altered")
     return data
+
+
+@dataclass
+class Rendering:
+    notice: Notice
+    data: bytes
+    fresh: bool  # rendered by this call (not found rendered by another process)
+
+
+def _render_and_store(notice_id: int, *, skip_locked: bool = False) -> Rendering | None:
+    """Render a notice not rendered yet and store its PDF; None when another process holds it
+    (``skip_locked``). Whoever renders holds the row, so a notice is stored once."""
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+            .select_related("application")
+            .filter(pk=notice_id)
+            .first()
+        )
+        if notice is None:
+            return None
+        if notice.sha256:  # rendered meanwhile, by whoever held the row before us
+            return Rendering(notice, _stored(notice), fresh=False)
+        data = render_notice(notice)
+        notice.sha256 = hashlib.sha256(data).hexdigest()
+        # notices/<centre>/<year>/<number>.pdf under MEDIA_ROOT (outside the web root). Storage never
+        # overwrites: if this transaction fails after the save, the file stays unreferenced and the
+        # next attempt gets a name of its own.
+        year = timezone.localdate(notice.issued_at).year
+        name = f"{notice.application.centre_id}/{year}/{notice.number}.pdf"
+        notice.pdf.save(name, ContentFile(data), save=False)
+        notice.save(update_fields=["pdf", "sha256"])
+        return Rendering(notice, data, fresh=True)
+
+
+def notice_pdf(notice: Notice) -> bytes:
+    """The notice's PDF, the very same bytes every time: rendered and stored on first use, read back
+    and checked against the recorded SHA-256 ever after."""
+    if notice.sha256:
+        return _stored(notice)
+    rendering = _render_and_store(notice.pk)
+    notice.pdf, notice.sha256 = rendering.notice.pdf, rendering.notice.sha256
+    return rendering.data
+
+
+def render_pending_notices(limit: int = 200) -> int:
+    """Render notices issued but not rendered yet, oldest first; each in its own short transaction
+    (rows another worker is rendering are skipped). Returns how many this call rendered."""
+    pending = Notice.objects.filter(sha256="").order_by("issued_at").values_list("pk", flat=True)[:limit]
+    rendered = 0
+    for notice_id in list(pending):
+        rendering = _render_and_store(notice_id, skip_locked=True)
+        rendered += bool(rendering and rendering.fresh)
+    return rendered

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.identifiers import mask_name
 from apps.cases.codes import ApplicantKind
 from apps.cases.models import Application
-from apps.cases.notices.rendering import promised_completion
+from apps.cases.notices.content import promised_completion
 
 
 def masked_name(application: Application) -> str:
@@ -26,7 +26,9 @@ def masked_name(application: Application) -> str:
 @never_cache  # the state changes; a shared cache must not keep an old answer
 def tracking(request, token):
     application = get_object_or_404(Application.objects.select_related("centre"), tracking_token=token)
-    promised, provisional = promised_completion(application)
+    promised, provisional = promised_completion(
+        [case.clock for case in application.cases.select_related("clock")]
+    )
     context = {
         "application": application,
         "applicant": masked_name(application),

@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.demo.seeding.catalogue import seed_catalogue
-from apps.demo.seeding.organisation import seed_organisation
+from apps.demo.seeding.filings import seed_filings
+from apps.demo.seeding.organisation import CITY, seed_organisation
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = seed_organisation()
             catalogue = seed_catalogue()
+            filings = seed_filings(CITY["name"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo hall ready. Accounts (password for all: {settings.HALL_DEMO_PASSWORD}):"
@@ -33,3 +35,5 @@ class Command(BaseCommand):
             f"(new this run: {new['base_items']} items, {new['implementations']} implementations, "
             f"{new['bundles']} bundles)."
         )
+        if filings:
+            self.stdout.write(f"Demo filings: {filings} submitted online by 张三, awaiting pre-review.")

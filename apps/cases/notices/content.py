@@ -1,0 +1,88 @@
+"""What a notice says, captured in the transaction of the decision it documents.
+
+A notice's content is a snapshot of the filing at the moment of the decision, stored on the notice
+row as JSON. The PDF is rendered from that snapshot and the row's own fields (number, issue time,
+tracking address) and nothing else, so it can be rendered later — by a worker, or on first print —
+and still say exactly what the filing was when it was decided: a deficiency cleared or a clock
+suspended afterwards does not change an issued notice.
+
+The snapshot holds data, not wording: labels and phrasing live in ``rendering.LABELS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from apps.cases.codes import SATISFIED, MaterialStatus
+
+
+@dataclass
+class FilingFacts:
+    """The parts of a filing a notice prints, as the deciding service already holds them.
+
+    ``checklist`` entries need their material loaded; ``clocks`` are the filing's case clocks (none
+    before acceptance). Services pass what they loaded for the decision, so issuing a notice costs no
+    further reads; ``load`` reads them for callers that hold nothing.
+    """
+
+    items: list  # ServiceItem versions, in the filing's order
+    checklist: list  # ChecklistEntry, in the filing's order
+    clocks: list  # worktime Clock of each case
+
+    @classmethod
+    def load(cls, application) -> FilingFacts:
+        return cls(
+            items=[filed.item for filed in application.items.select_related("item")],
+            checklist=list(application.checklist.select_related("material").order_by("order", "pk")),
+            clocks=[case.clock for case in application.cases.select_related("clock")],
+        )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def promised_completion(clocks) -> tuple[dt.date | None, bool]:
+    """The promised completion date of a filing (its cases' latest due date) and whether it is
+    provisional (a clock crosses a year whose calendar is not entered)."""
+    if not clocks:
+        return None, False
+    return max(c.due_on for c in clocks), any(c.provisional for c in clocks)
+
+
+def snapshot(application, facts: FilingFacts, *, clerk) -> dict:
+    """The notice's content: everything it prints about the filing, as plain JSON."""
+    names = {entry.material_id: entry.material.name for entry in facts.checklist}
+    promised, provisional = promised_completion(facts.clocks)
+    return {
+        "centre": application.centre.name,
+        "filing_number": application.number,
+        "applicant_kind": application.applicant_kind,
+        "applicant_name": application.applicant_name,
+        "applicant_id_masked": application.masked_id_number,
+        "items": [{"name": item.name, "code": item.code} for item in facts.items],
+        "accepted_on": _iso(application.accepted_on),
+        "promised_on": _iso(promised),
+        "provisional": provisional,
+        "clerk": (clerk.full_name or clerk.username) if clerk else "",
+        "received": [
+            {
+                "material": entry.material.name,
+                "status": entry.status,
+                "certificate": entry.certificate_reference,
+            }
+            for entry in facts.checklist
+            if entry.status in SATISFIED
+        ],
+        "missing": [
+            entry.material.name for entry in facts.checklist if entry.status == MaterialStatus.DEFICIENT
+        ],
+        "commitment_date": _iso(application.commitment_date),
+        "completion": [
+            {"material": names.get(c.get("material")), "reason": c["reason"]}
+            for c in application.completion_list
+        ],
+        "reasons": application.decision_reasons,
+        "legal_basis": application.decision_legal_basis,
+    }
