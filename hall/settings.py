@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "BundleStateEnum": "apps.catalogue.models.bundles.BundleState",
         "FilingStateEnum": "apps.cases.codes.ApplicationState",
         "CaseStateEnum": "apps.cases.codes.CaseState",
+        "DecisionOutcomeEnum": "apps.cases.models.Outcome",
     },
 }
 

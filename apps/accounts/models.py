@@ -169,6 +169,7 @@ class StaffMembership(models.Model):
         permissions = [
             ("use_intake_desk", _("Can use the comprehensive intake desk")),
             ("use_backoffice_desk", _("Can use the back-office approval desk")),
+            ("sign_off_decisions", _("Can sign decisions off and approve extensions (decision-maker)")),
             ("use_issuing_desk", _("Can use the certificate issuing desk")),
             ("use_supervision_desk", _("Can use the supervision desk")),
             ("use_catalogue_desk", _("Can maintain the service-item catalogue")),

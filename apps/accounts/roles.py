@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     CLERK = "clerk", _("Window clerk")  # 综合窗口人员
     APPROVER = "approver", _("Approver")  # 审批人员
+    DECISION_MAKER = (
+        "decision_maker",
+        _("Decision-maker"),
+    )  # 审批决定人: signs decisions off, approves extensions
     ISSUER = "issuer", _("Issuer")  # 出证人员
     SUPERVISOR = "supervisor", _("Supervisor")  # 督办人员
     CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue admin")  # 事项管理员
@@ -22,6 +26,7 @@ class Role(models.TextChoices):
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: ["accounts.use_intake_desk"],
     Role.APPROVER: ["accounts.use_backoffice_desk"],
+    Role.DECISION_MAKER: ["accounts.use_backoffice_desk", "accounts.sign_off_decisions"],
     Role.ISSUER: ["accounts.use_issuing_desk"],
     Role.SUPERVISOR: ["accounts.use_supervision_desk", "ops.view_jobrun", "worktime.view_calendaryear"],
     Role.CATALOGUE_ADMIN: [

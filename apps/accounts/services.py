@@ -27,8 +27,8 @@ def assign_role(
     if role in STAFF_ROLES:
         if centre is None:
             raise ValidationError({"centre": _("A staff role needs a service centre.")})
-        if role == Role.APPROVER and department is None:
-            raise ValidationError({"department": _("An approver needs a department.")})
+        if role in (Role.APPROVER, Role.DECISION_MAKER) and department is None:
+            raise ValidationError({"department": _("Back-office staff need a department.")})
         if department is not None and department.centre_id != centre.pk:
             raise ValidationError({"department": _("The department does not belong to this service centre.")})
         if window is not None and window.centre_id != centre.pk:

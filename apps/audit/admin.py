@@ -1,10 +1,23 @@
 from django.contrib import admin
 
-from apps.audit.models import TransitionLog
+from apps.audit.models import DisclosureLog, TransitionLog
+
+
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """Append-only logs: readable in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
+class TransitionLogAdmin(ReadOnlyLogAdmin):
     list_display = [
         "at",
         "content_type",
@@ -19,11 +32,10 @@ class TransitionLogAdmin(admin.ModelAdmin):
     search_fields = ["object_id", "actor__username", "comment"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(DisclosureLog)
+class DisclosureLogAdmin(ReadOnlyLogAdmin):
+    list_display = ["at", "viewer", "what", "purpose", "content_type", "object_id", "client_ip"]
+    list_filter = ["what", "content_type"]
+    search_fields = ["object_id", "viewer__username"]
+    date_hierarchy = "at"

@@ -39,3 +39,28 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+
+class DisclosureLog(models.Model):
+    """Append-only record of who was shown personal data in full (an identity number unmasked), where
+    and why. Lists mask identity numbers; a page that shows one whole writes a row here first."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    what = models.CharField(_("what was shown"), max_length=60)
+    purpose = models.CharField(_("purpose"), max_length=100)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("viewer"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("disclosure log entry")
+        verbose_name_plural = _("disclosure log")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="disclosurelog_subject")]
+
+    def __str__(self):
+        return f"{self.viewer_id} saw {self.what} of {self.content_type_id}:{self.object_id}"

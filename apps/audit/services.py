@@ -26,3 +26,17 @@ def record_transition(
         client_ip=client_ip or None,
         context=context,
     )
+
+
+def record_disclosure(subject, *, what: str, purpose: str, viewer, client_ip: str | None = None):
+    """Note that ``viewer`` was shown ``what`` of ``subject`` in full (e.g. an identity number)."""
+    from apps.audit.models import DisclosureLog
+
+    return DisclosureLog.objects.create(
+        content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+        object_id=str(subject.pk),
+        what=what,
+        purpose=purpose,
+        viewer=viewer,
+        client_ip=client_ip or None,
+    )

@@ -66,3 +66,22 @@ SATISFIED = (
     MaterialStatus.ELECTRONIC,
     MaterialStatus.E_CERTIFICATE,
 )
+
+
+# How the steps of a case read in its history (the log stores the transition's name).
+CASE_STEPS = {
+    "claim": _("Claimed"),
+    "release": _("Released to the queue"),
+    "request_correction": _("Correction requested"),
+    "start_special_procedure": _("Special procedure started"),
+    "resume": _("Resumed"),
+    "extend": _("Time limit extended"),
+    "approve": _("Approved"),
+    "deny": _("Denied"),
+    "propose_decision": _("Decision proposed for sign-off"),
+    "sign_off_approval": _("Approval signed off"),
+    "sign_off_denial": _("Denial signed off"),
+    "send_back": _("Sent back to the approver"),
+    "withdraw": _("Withdrawn"),
+    "terminate": _("Terminated"),
+}

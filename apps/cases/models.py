@@ -187,6 +187,17 @@ class Application(FSMModelMixin, models.Model):
     def withdraw(self):
         pass
 
+    # Every case decided (in parallel, department by department), and no deficiency open: the
+    # unified desk may issue. The services check the cases; the graph keeps the deficiency rule.
+    @transition(
+        field=state,
+        source=[S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY],
+        target=S.READY_FOR_ISSUE,
+        conditions=[lambda application: not application.has_open_deficiency],
+    )
+    def complete_review(self):
+        pass
+
 
 class ApplicationItem(models.Model):
     """An item of a filing, pinned to the catalogue version it was filed under."""
@@ -258,6 +269,47 @@ class ChecklistEntry(models.Model):
         return f"{self.material} · {self.get_status_display()}"
 
 
+def _decides_alone(case) -> bool:
+    return not case.item.requires_second_signoff
+
+
+def _needs_sign_off(case) -> bool:
+    return case.item.requires_second_signoff
+
+
+def _proposes(outcome):
+    def condition(case) -> bool:
+        return case.proposed_outcome == outcome
+
+    condition.__name__ = f"proposes_{outcome}"
+    return condition
+
+
+def _allows_special_procedures(case) -> bool:
+    return bool(case.item.special_procedures)
+
+
+def _holds_it(case, user) -> bool:
+    """Review actions are the claiming approver's: claim first, then act."""
+    return case.claimed_by_id is not None and case.claimed_by_id == getattr(user, "pk", None)
+
+
+def _signs_off(case, user) -> bool:
+    """A decision-maker of the case's department (审批决定人)."""
+    if not user.has_perm("accounts.sign_off_decisions"):
+        return False
+    from apps.accounts.models import StaffMembership
+
+    return StaffMembership.objects.filter(
+        user=user, role="decision_maker", department_id=case.department_id
+    ).exists()
+
+
+class Outcome(models.TextChoices):
+    APPROVE = "approve", _("Approve")  # 准予许可
+    DENY = "deny", _("Deny")  # 不予许可
+
+
 class Case(FSMModelMixin, models.Model):
     """One item of an accepted filing, in its department's back office, with its clock."""
 
@@ -275,17 +327,173 @@ class Case(FSMModelMixin, models.Model):
     state = FSMField(_("state"), default=CaseState.QUEUED, choices=CaseState.choices, protected=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # --- review ---
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+
+    # --- the decision (准予 / 不予许可): proposed by the approver, signed off where the item says so ---
+    proposed_outcome = models.CharField(
+        _("proposed decision"), max_length=10, choices=Outcome.choices, blank=True
+    )
+    # What the certificate will say (approve): holder, scope, validity.
+    decision_holder = models.CharField(_("holder"), max_length=200, blank=True)
+    decision_scope = models.TextField(_("scope"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Why not (deny): the 不予许可决定书 quotes both.
+    denial_reasons = models.TextField(_("reasons for denial"), blank=True)
+    denial_legal_basis = models.TextField(_("legal basis of the denial"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["application", "item"], name="case_one_per_item")]
-        indexes = [models.Index(fields=["department", "state"], name="case_department_state")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "item"], name="case_one_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="case_validity_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "state"], name="case_department_state"),
+            # "Decided recently" among a million decided cases.
+            models.Index(fields=["department", "state", "decided_at"], name="case_department_decided"),
+            models.Index(fields=["claimed_by", "state"], name="case_claimed_state"),
+        ]
 
     def __str__(self):
         return f"{self.application.number} · {self.item.name}"
 
-    # --- the back-office graph; review and decisions come with the approvers' desk ---
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CASE
+
+    # --- the back-office graph (DESIGN.md) ---
+    # Conditions read the pinned item version (what the applicant was promised); permissions say who
+    # may act: the claiming approver for review actions, a decision-maker of the department for
+    # sign-off and extensions. The review workspace offers exactly get_available_user_state_transitions.
+    @transition(field=state, source=CaseState.QUEUED, target=CaseState.IN_REVIEW)
+    def claim(self):
+        pass
+
+    @transition(field=state, source=CaseState.IN_REVIEW, target=CaseState.QUEUED, permission=_holds_it)
+    def release(self):
+        pass
+
+    @transition(field=state, source=CaseState.IN_REVIEW, target=None, permission=_holds_it)
+    def record_opinion(self):
+        """审查意见 on the record; the case stays where it is."""
+
+    @transition(field=state, source=CaseState.IN_REVIEW, target=CaseState.SUSPENDED, permission=_holds_it)
+    def request_correction(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.IN_REVIEW,
+        target=CaseState.SUSPENDED,
+        conditions=[_allows_special_procedures],
+        permission=_holds_it,
+    )
+    def start_special_procedure(self):
+        pass
+
+    @transition(field=state, source=CaseState.SUSPENDED, target=CaseState.IN_REVIEW, permission=_holds_it)
+    def resume(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION],
+        target=None,
+        permission=_signs_off,
+    )
+    def extend(self):
+        """延长审批, within the item's allowance; the case stays where it is."""
+
+    @transition(
+        field=state,
+        source=CaseState.IN_REVIEW,
+        target=CaseState.APPROVED,
+        conditions=[_decides_alone],
+        permission=_holds_it,
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.IN_REVIEW,
+        target=CaseState.DENIED,
+        conditions=[_decides_alone],
+        permission=_holds_it,
+    )
+    def deny(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.IN_REVIEW,
+        target=CaseState.AWAITING_DECISION,
+        conditions=[_needs_sign_off],
+        permission=_holds_it,
+    )
+    def propose_decision(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.AWAITING_DECISION,
+        target=CaseState.APPROVED,
+        conditions=[_proposes(Outcome.APPROVE)],
+        permission=_signs_off,
+    )
+    def sign_off_approval(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.AWAITING_DECISION,
+        target=CaseState.DENIED,
+        conditions=[_proposes(Outcome.DENY)],
+        permission=_signs_off,
+    )
+    def sign_off_denial(self):
+        pass
+
+    @transition(
+        field=state, source=CaseState.AWAITING_DECISION, target=CaseState.IN_REVIEW, permission=_signs_off
+    )
+    def send_back(self):
+        pass
+
     @transition(field=state, source=OPEN_CASE, target=CaseState.WITHDRAWN)
     def withdraw(self):
         pass
@@ -293,6 +501,87 @@ class Case(FSMModelMixin, models.Model):
     @transition(field=state, source=OPEN_CASE, target=CaseState.TERMINATED)
     def terminate(self):
         pass
+
+
+class ReviewOpinion(models.Model):
+    """审查意见: what an approver or decision-maker found, in their words, step by step."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(_("step"), max_length=40)
+    text = models.TextField(_("opinion"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review opinion")
+        verbose_name_plural = _("review opinions")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.step}"
+
+
+class CorrectionRequest(models.Model):
+    """补正: what the applicant must correct, sent to them; answered online or at a window."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="corrections")
+    suspension = models.OneToOneField("worktime.Suspension", on_delete=models.PROTECT, related_name="+")
+    # [{"material": id or null, "what": text}]
+    items = models.JSONField(_("what to correct"), default=list)
+    note = models.TextField(_("note to the applicant"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(answered_at__isnull=True),
+                name="correction_one_open_per_case",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+def correction_path(instance, filename: str) -> str:
+    return f"corrections/{instance.request.case_id}/{secrets.token_hex(16)}"
+
+
+class CorrectionFile(models.Model):
+    """A file handed in with a correction's answer: checked and served like a material upload."""
+
+    request = models.ForeignKey(CorrectionRequest, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=correction_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction file")
+        verbose_name_plural = _("correction files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
 
 
 def upload_path(instance, filename: str) -> str:

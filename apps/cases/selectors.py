@@ -1,10 +1,10 @@
 """Who sees which filing: the one rule the desks, the API and file downloads all use."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from apps.accounts.models import StaffMembership
 from apps.cases.codes import ApplicationState
-from apps.cases.models import Application, ChecklistEntry
+from apps.cases.models import Application, Case, ChecklistEntry
 
 LIST_FIELDS = ("number", "state", "applicant_name", "applicant_id_number", "created_at", "submitted_at")
 
@@ -18,8 +18,13 @@ def filings_visible_to(user) -> QuerySet[Application]:
         and not StaffMembership.objects.filter(user=user).exists()
     ):
         return Application.objects.filter(citizen=user)
-    centres = StaffMembership.objects.filter(user=user).values("centre_id")
-    return Application.objects.filter(centre_id__in=centres)
+    # Centre-wide staff (clerks, issuers, supervisors) see the centre's filings; back-office staff
+    # (a membership in a department) only the filings with a case in their department.
+    memberships = StaffMembership.objects.filter(user=user)
+    centres = memberships.filter(department__isnull=True).values("centre_id")
+    departments = memberships.filter(department__isnull=False).values("department_id")
+    in_department = Exists(Case.objects.filter(application=OuterRef("pk"), department_id__in=departments))
+    return Application.objects.filter(Q(centre_id__in=centres) | in_department)
 
 
 def filing_detail(queryset: QuerySet[Application]) -> QuerySet[Application]:
@@ -33,6 +38,7 @@ def filing_detail(queryset: QuerySet[Application]) -> QuerySet[Application]:
         ),
         "cases__clock",
         "cases__department",
+        "cases__corrections",
         "notices",
     )
 

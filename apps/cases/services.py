@@ -21,6 +21,7 @@ from apps.cases.codes import AT_A_WINDOW, SATISFIED, ApplicationState, Channel, 
 from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry
 from apps.cases.notices.content import FilingFacts
 from apps.cases.notices.models import NoticeKind
+from apps.cases.review.services import complete_if_decided
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.codes import ItemState, Necessity
 from apps.catalogue.models import Bundle, BundleState, ServiceItem
@@ -584,4 +585,6 @@ def clear_deficiency(
             client_ip=client_ip,
             window=getattr(window, "number", None),
         )
+        # The cases may all be decided already: then the filing is ready for issue now.
+        complete_if_decided(application, actor=actor, client_ip=client_ip)
     return application

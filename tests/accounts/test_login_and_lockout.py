@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 LANDING = {
     Role.CLERK: "desks:intake",
     Role.APPROVER: "desks:backoffice",
+    Role.DECISION_MAKER: "desks:backoffice",
     Role.ISSUER: "desks:issuing",
     Role.SUPERVISOR: "desks:supervision",
     Role.CATALOGUE_ADMIN: "desks:catalogue",

@@ -73,7 +73,7 @@ def make_staff(role: str, *, centre=None, department=None, window=None, **user_f
     user = UserFactory(**user_fields)
     if role != Role.CITIZEN and centre is None:
         centre = department.centre if department else ServiceCentreFactory()
-    if role == Role.APPROVER and department is None:
+    if role in (Role.APPROVER, Role.DECISION_MAKER) and department is None:
         department = DepartmentFactory(centre=centre)
     assign_role(user=user, role=role, centre=centre, department=department, window=window)
     return user

@@ -46,3 +46,26 @@ def make_filing(
         actor=clerk or UserFactory(),
         window=window,
     )
+
+
+def accept_filing(filing, *, actor=None):
+    """Accept a draft filing with every material received as an original (its cases start now)."""
+    from apps.cases import services
+    from apps.cases.codes import MaterialStatus
+
+    received = [
+        services.MaterialRecord(material_id, MaterialStatus.ORIGINAL)
+        for material_id in filing.checklist.values_list("material_id", flat=True)
+    ]
+    services.accept(application_id=filing.pk, actor=actor, window=filing.window, materials=received)
+    filing.refresh_from_db()
+    return filing
+
+
+def make_case(*, department=None, applicant=PERSON, **item_kwargs):
+    """An accepted single-item filing's case, queued in ``department`` (a new one by default)."""
+    department = department or DepartmentFactory()
+    item_kwargs.setdefault("children", default_children())
+    item = make_item(department=department, **item_kwargs)
+    filing = accept_filing(make_filing(items=[item], applicant=applicant))
+    return filing.cases.get()

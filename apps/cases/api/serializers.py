@@ -41,15 +41,35 @@ class FilingChecklistEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class FilingCorrectionSerializer(serializers.Serializer):
+    """A correction request as the applicant sees it (补正告知): what to correct, and whether answered."""
+
+    id = serializers.IntegerField()
+    items = serializers.JSONField()
+    note = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField()
+    answer_url = serializers.SerializerMethodField()
+
+    def get_answer_url(self, correction) -> str:
+        return reverse("filing-answer-correction", args=[self.context["filing_id"], correction.pk])
+
+
 class CaseSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.name")
     department = serializers.CharField(source="department.name")
     due_on = serializers.DateField(source="clock.due_on")
     provisional = serializers.BooleanField(source="clock.provisional")
+    corrections = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
-        fields = ["id", "item", "department", "state", "due_on", "provisional"]
+        fields = ["id", "item", "department", "state", "due_on", "provisional", "corrections"]
+
+    def get_corrections(self, case) -> list[dict]:
+        return FilingCorrectionSerializer(
+            case.corrections.all(), many=True, context={"filing_id": case.application_id}
+        ).data
 
 
 class FilingListSerializer(serializers.ModelSerializer):

@@ -15,9 +15,11 @@ from apps.accounts.models import ServiceCentre, Window
 from apps.audit.requests import client_ip as _client_ip
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
+from apps.cases.api.review_serializers import AnswerSerializer
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import Channel
-from apps.cases.models import Application, MaterialUpload
+from apps.cases.models import Application, CorrectionRequest, MaterialUpload
+from apps.cases.review import services as review
 from apps.catalogue.models import Material
 
 CLERK = "accounts.use_intake_desk"
@@ -147,6 +149,31 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 )
                 for r in rows
             ],
+        )
+        return Response(self._fresh(filing))
+
+    @extend_schema(
+        request={"multipart/form-data": AnswerSerializer},
+        responses=s.FilingDetailSerializer,
+        parameters=[OpenApiParameter("correction_id", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"corrections/(?P<correction_id>[0-9]+)/answer")
+    def answer_correction(self, request, pk=None, correction_id=None):
+        """补正: the applicant's answer to a correction request (their own account, or a clerk at a
+        window), with a note and files; it resumes the case."""
+        filing = self.get_object()
+        if not (request.user.has_perm(CLERK) or filing.citizen_id == request.user.pk):
+            raise PermissionDenied
+        correction = get_object_or_404(CorrectionRequest, pk=correction_id, case__application=filing)
+        body = AnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        review.answer_correction(
+            correction_id=correction.pk,
+            actor=request.user,
+            answer=body.validated_data["answer"],
+            files=request.FILES.getlist("files"),
+            client_ip=_client_ip(request),
+            window=selectors.clerk_window(request.user) if request.user.has_perm(CLERK) else None,
         )
         return Response(self._fresh(filing))
 

@@ -1,0 +1,179 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from apps.cases.codes import Channel
+from apps.cases.models import Case, CorrectionFile, CorrectionRequest, Outcome, ReviewOpinion
+from apps.cases.review.selectors import Queue
+from apps.worktime.codes import SpecialProcedure
+from apps.worktime.warnings import WarningLevel
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    filing = serializers.CharField(source="application.number")
+    channel = serializers.CharField(source="application.channel")
+    applicant_name = serializers.CharField(source="application.applicant_name")
+    applicant_id_number = serializers.CharField(source="application.masked_id_number")
+    item = serializers.CharField(source="item.name")
+    approval_category = serializers.CharField(source="approval_category.name")
+    due_on = serializers.DateField(source="clock.due_on")
+    suspended_since = serializers.DateField(source="clock.suspended_since")
+    warning = serializers.ChoiceField(choices=WarningLevel.choices)
+    claimed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "filing",
+            "channel",
+            "applicant_name",
+            "applicant_id_number",
+            "item",
+            "approval_category",
+            "state",
+            "due_on",
+            "suspended_since",
+            "warning",
+            "claimed",
+            "decided_at",
+        ]
+
+    def get_claimed(self, case) -> bool:
+        return case.claimed_by_id is not None
+
+
+class OpinionSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.__str__")
+
+    class Meta:
+        model = ReviewOpinion
+        fields = ["step", "text", "author", "at"]
+
+
+class CorrectionFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CorrectionFile
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, file) -> str:
+        return reverse("case-correction-file", args=[file.request.case_id, file.pk])
+
+
+class CorrectionRequestSerializer(serializers.ModelSerializer):
+    files = CorrectionFileSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["id", "items", "note", "requested_at", "answered_at", "answer", "files"]
+
+
+class CaseDetailSerializer(serializers.ModelSerializer):
+    filing = serializers.IntegerField(source="application_id")
+    filing_number = serializers.CharField(source="application.number")
+    item = serializers.CharField(source="item.name")
+    department = serializers.CharField(source="department.name")
+    approval_category = serializers.CharField(source="approval_category.name")
+    due_on = serializers.DateField(source="clock.due_on")
+    suspended_since = serializers.DateField(source="clock.suspended_since")
+    extension_days = serializers.IntegerField(source="clock.extension_days")
+    suspended_days = serializers.IntegerField(source="clock.suspended_days")
+    claimed_by = serializers.CharField(source="claimed_by.__str__", default=None)
+    opinions = OpinionSerializer(many=True, read_only=True)
+    corrections = CorrectionRequestSerializer(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "filing",
+            "filing_number",
+            "item",
+            "department",
+            "approval_category",
+            "state",
+            "due_on",
+            "suspended_since",
+            "extension_days",
+            "suspended_days",
+            "claimed_by",
+            "proposed_outcome",
+            "decision_holder",
+            "decision_scope",
+            "valid_from",
+            "valid_until",
+            "denial_reasons",
+            "denial_legal_basis",
+            "decided_at",
+            "opinions",
+            "corrections",
+            "actions",
+        ]
+
+    def get_actions(self, case) -> list[str]:
+        """What the requesting user may do now, from the state graph."""
+        user = self.context["request"].user
+        return [t.name for t in case.get_available_user_state_transitions(user)]
+
+
+class QueueQuerySerializer(serializers.Serializer):
+    queue = serializers.ChoiceField(choices=Queue.ALL, default=Queue.UNCLAIMED)
+    item = serializers.IntegerField(required=False, help_text="An item lineage id.")
+    category = serializers.IntegerField(required=False)
+    warning = serializers.ChoiceField(choices=WarningLevel.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    accepted_from = serializers.DateField(required=False)
+    accepted_to = serializers.DateField(required=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OpinionCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+
+
+class CorrectionItemSerializer(serializers.Serializer):
+    material = serializers.CharField(
+        required=False, allow_null=True, default=None, help_text="Material code."
+    )
+    what = serializers.CharField(allow_blank=True)
+
+
+class CorrectionCreateSerializer(serializers.Serializer):
+    items = CorrectionItemSerializer(many=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProcedureSerializer(serializers.Serializer):
+    procedure = serializers.ChoiceField(choices=SpecialProcedure.choices)
+    reason = serializers.CharField(allow_blank=True)
+    planned_end_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ExtensionSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class DecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    holder = serializers.CharField(required=False, allow_blank=True, default="")
+    scope = serializers.CharField(required=False, allow_blank=True, default="")
+    valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SignOffSerializer(serializers.Serializer):
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(required=False, allow_blank=True, default="")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)

@@ -1,0 +1,156 @@
+"""The back-office API: the approvers' queues and every review action, calling the same services as
+the approval desk. A case of another department is a 404; an action the user may not take a 403 or
+a 409 with the reason."""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from apps.audit.requests import client_ip
+from apps.audit.services import record_disclosure
+from apps.cases.api import review_serializers as s
+from apps.cases.models import Case, CorrectionFile
+from apps.cases.review import selectors, services
+from apps.catalogue.models import Material
+
+BACK_OFFICE = "accounts.use_backoffice_desk"
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cases of the user's departments. ``list`` is a queue (``?queue=unclaimed|mine|sign_off|
+    suspended|decided`` with filters), most urgent first."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not request.user.has_perm(BACK_OFFICE):
+            raise PermissionDenied
+
+    def get_queryset(self):
+        if self.action == "list":
+            query = s.QueueQuerySerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            data = dict(query.validated_data)
+            name = data.pop("queue")
+            return selectors.queue(self.request.user, name, selectors.QueueFilters(**data))
+        return selectors.case_detail(selectors.cases_visible_to(self.request.user))
+
+    def get_serializer_class(self):
+        return s.CaseListSerializer if self.action == "list" else s.CaseDetailSerializer
+
+    @extend_schema(parameters=[s.QueueQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        data = s.CaseDetailSerializer(case, context={"request": request}).data
+        # The applicant's identity in full is for the review workspace only, and logged.
+        application = case.application
+        record_disclosure(
+            application,
+            what="applicant_id_number",
+            purpose="case review",
+            viewer=request.user,
+            client_ip=client_ip(request),
+        )
+        data["applicant"] = {
+            "kind": application.applicant_kind,
+            "name": application.applicant_name,
+            "id_number": application.applicant_id_number,
+            "phone": application.applicant_phone,
+        }
+        return Response(data)
+
+    def _done(self, case_id):
+        case = selectors.case_detail(selectors.cases_visible_to(self.request.user)).get(pk=case_id)
+        return Response(s.CaseDetailSerializer(case, context={"request": self.request}).data)
+
+    def _act(self, service, **kwargs):
+        case = self.get_object()  # 404 outside the user's departments
+        service(case_id=case.pk, actor=self.request.user, **kwargs)
+        return self._done(case.pk)
+
+    def _body(self, serializer_class):
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
+
+    @extend_schema(request=None, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        return self._act(services.claim, client_ip=client_ip(request))
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        return self._act(services.release, client_ip=client_ip(request), **self._body(s.ReasonSerializer))
+
+    @extend_schema(request=s.OpinionCreateSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def opinions(self, request, pk=None):
+        return self._act(services.record_opinion, **self._body(s.OpinionCreateSerializer))
+
+    @extend_schema(request=s.CorrectionCreateSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def corrections(self, request, pk=None):
+        body = self._body(s.CorrectionCreateSerializer)
+        codes = {i["material"] for i in body["items"] if i["material"]}
+        ids = dict(Material.objects.filter(code__in=codes).values_list("code", "pk"))
+        items = [
+            {"material": ids.get(i["material"], -1) if i["material"] else None, "what": i["what"]}
+            for i in body["items"]
+        ]
+        return self._act(
+            services.request_correction, items=items, note=body["note"], client_ip=client_ip(request)
+        )
+
+    @extend_schema(request=s.ProcedureSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="special-procedure")
+    def special_procedure(self, request, pk=None):
+        return self._act(
+            services.start_special_procedure,
+            client_ip=client_ip(request),
+            **self._body(s.ProcedureSerializer),
+        )
+
+    @extend_schema(request=None, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._act(services.resume, client_ip=client_ip(request))
+
+    @extend_schema(request=s.ExtensionSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        return self._act(services.extend, client_ip=client_ip(request), **self._body(s.ExtensionSerializer))
+
+    @extend_schema(request=s.DecisionSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """准予 / 不予许可 (a proposal awaiting sign-off for items that need one)."""
+        return self._act(services.decide, client_ip=client_ip(request), **self._body(s.DecisionSerializer))
+
+    @extend_schema(request=s.SignOffSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        return self._act(services.sign_off, client_ip=client_ip(request), **self._body(s.SignOffSerializer))
+
+    @extend_schema(request=s.SignOffSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        return self._act(services.send_back, client_ip=client_ip(request), **self._body(s.SignOffSerializer))
+
+
+def correction_file(request, case_pk, file_pk):
+    """A file of a correction's answer: for the case's department and for those who see the filing."""
+    from apps.cases.selectors import filings_visible_to
+
+    visible = selectors.cases_visible_to(request.user) | Case.objects.filter(
+        application__in=filings_visible_to(request.user)
+    )
+    case = get_object_or_404(visible, pk=case_pk)
+    file = get_object_or_404(CorrectionFile, pk=file_pk, request__case=case)
+    return FileResponse(file.file.open("rb"), content_type=file.content_type, filename=file.original_name)

@@ -1,0 +1,171 @@
+"""Back-office reads: who sees which case, the queues, and the review workspace.
+
+An approver or decision-maker sees the cases of the departments they are members of, and no others
+(a 404 elsewhere). Queues are sorted by urgency — the clock's due date, so overdue and red cases come
+first — and read a constant number of queries per page whatever the page holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import StaffMembership
+from apps.cases.codes import CaseState
+from apps.cases.models import Case, ChecklistEntry, CorrectionRequest
+from apps.worktime.warnings import level_expression, level_filter
+
+BACK_OFFICE_ROLES = ("approver", "decision_maker")
+DECIDED = (CaseState.APPROVED, CaseState.DENIED)
+RECENT_DAYS = 30
+
+
+def departments_of(user) -> QuerySet:
+    return StaffMembership.objects.filter(
+        user=user, role__in=BACK_OFFICE_ROLES, department__isnull=False
+    ).values("department_id")
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases of the departments the user works in as an approver or decision-maker."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return Case.objects.filter(department_id__in=departments_of(user))
+
+
+class Queue:
+    UNCLAIMED = "unclaimed"
+    MINE = "mine"
+    SIGN_OFF = "sign_off"
+    SUSPENDED = "suspended"
+    DECIDED = "decided"
+    ALL = (UNCLAIMED, MINE, SIGN_OFF, SUSPENDED, DECIDED)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    item: int | None = None  # an item lineage: every version of the item
+    category: int | None = None
+    warning: str | None = None
+    channel: str | None = None
+    accepted_from: dt.date | None = None
+    accepted_to: dt.date | None = None
+
+
+ROW_FIELDS = (
+    "state",
+    "created_at",
+    "decided_at",
+    "claimed_by_id",
+    "application__number",
+    "application__channel",
+    "application__applicant_name",
+    "application__applicant_id_number",
+    "application__applicant_kind",
+    "item__name",
+    "approval_category__name",
+    "clock__due_on",
+    "clock__yellow_on",
+    "clock__red_on",
+    "clock__suspended_since",
+    "clock__provisional",
+)
+
+
+def queue(
+    user, name: str, filters: QueueFilters = QueueFilters(), today: dt.date | None = None
+) -> QuerySet[Case]:
+    """One of the user's queues, filtered, most urgent first; each row annotated ``warning``."""
+    today = today or timezone.localdate()
+    cases = cases_visible_to(user)
+    if name == Queue.UNCLAIMED:
+        cases = cases.filter(state=CaseState.QUEUED)
+    elif name == Queue.MINE:
+        cases = cases.filter(
+            claimed_by=user, state__in=[CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
+        )
+    elif name == Queue.SIGN_OFF:
+        cases = cases.filter(state=CaseState.AWAITING_DECISION)
+    elif name == Queue.SUSPENDED:
+        cases = cases.filter(state=CaseState.SUSPENDED)
+    elif name == Queue.DECIDED:
+        since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+        cases = cases.filter(state__in=DECIDED, decided_at__gte=since)
+    else:
+        raise ValueError(f"unknown queue {name!r}")
+    if filters.item:
+        cases = cases.filter(item__lineage_id=filters.item)
+    if filters.category:
+        cases = cases.filter(approval_category_id=filters.category)
+    if filters.warning:
+        cases = cases.filter(level_filter("clock__", filters.warning, today))
+    if filters.channel:
+        cases = cases.filter(application__channel=filters.channel)
+    if filters.accepted_from:
+        cases = cases.filter(clock__started_on__gte=filters.accepted_from)
+    if filters.accepted_to:
+        cases = cases.filter(clock__started_on__lte=filters.accepted_to)
+    order = ["-decided_at", "-pk"] if name == Queue.DECIDED else ["clock__due_on", "pk"]
+    return (
+        cases.select_related("application", "item", "approval_category", "clock")
+        .only(*ROW_FIELDS)
+        .annotate(warning=level_expression("clock__", today))
+        .order_by(*order)
+    )
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many cases wait in each open queue (one query)."""
+    from django.db.models import Count
+
+    cases = cases_visible_to(user)
+    counts = cases.aggregate(
+        unclaimed=Count("pk", filter=Q(state=CaseState.QUEUED)),
+        mine=Count(
+            "pk",
+            filter=Q(
+                claimed_by=user,
+                state__in=[CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION],
+            ),
+        ),
+        sign_off=Count("pk", filter=Q(state=CaseState.AWAITING_DECISION)),
+        suspended=Count("pk", filter=Q(state=CaseState.SUSPENDED)),
+    )
+    return counts
+
+
+def case_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Everything the review workspace shows, in a fixed number of queries."""
+    return queryset.select_related(
+        "application__centre",
+        "application__window",
+        "application__bundle",
+        "item",
+        "department",
+        "approval_category",
+        "clock",
+        "claimed_by",
+        "decided_by",
+        "signed_off_by",
+    ).prefetch_related(
+        "application__items__item",
+        Prefetch(
+            "application__checklist",
+            ChecklistEntry.objects.select_related("material", "replaceable_by").prefetch_related("uploads"),
+        ),
+        Prefetch(
+            "application__cases",
+            Case.objects.select_related("department").only(
+                "application_id", "state", "department__name", "item_id"
+            ),
+        ),
+        "opinions__author",
+        Prefetch(
+            "corrections", CorrectionRequest.objects.prefetch_related("files").select_related("requested_by")
+        ),
+        "clock__suspensions",
+        "clock__extensions__approved_by",
+    )

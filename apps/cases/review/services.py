@@ -1,0 +1,430 @@
+"""Back-office use cases (后台分类审批): claiming, review, corrections, special procedures,
+extensions, decisions and sign-off, and the filing's completion when its last case is decided.
+
+Each runs in one transaction with the case locked. The actions that can finish a case lock the
+filing first and then the case — the order the front desk's withdrawal uses too — so that two
+departments deciding a bundle's cases at once serialise on the filing, and the second of them sees
+the first's decision when it asks whether every case is decided.
+
+Who may act comes from the graph (``Case`` transitions' permissions): the claiming approver for
+review actions, a decision-maker of the case's department for sign-off and extensions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from apps.audit.services import record_transition
+from apps.audit.transitions import Conflict, apply_transition
+from apps.cases.codes import ApplicationState, CaseState
+from apps.cases.models import (
+    OPEN_CASE,
+    Application,
+    Case,
+    CorrectionFile,
+    CorrectionRequest,
+    Outcome,
+    ReviewOpinion,
+)
+from apps.worktime import services as clocks
+from apps.worktime.codes import SpecialProcedure, SuspensionKind
+
+# Review actions belong to whoever claimed the case.
+CLAIMER_ACTIONS = {
+    "release",
+    "record_opinion",
+    "request_correction",
+    "start_special_procedure",
+    "resume",
+    "approve",
+    "deny",
+    "propose_decision",
+}
+
+
+def _locked(case_id: int) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "clock", "claimed_by")
+        .get(pk=case_id)
+    )
+
+
+def _locked_with_filing(case_id: int) -> tuple[Case, Application]:
+    """The filing, then the case (the lock order of every action that may finish a filing)."""
+    application_id = Case.objects.values_list("application_id", flat=True).get(pk=case_id)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+    return _locked(case_id), application
+
+
+def _allowed(case: Case, name: str, actor) -> None:
+    """Refuse clearly: the wrong state is a conflict, someone else's claim a conflict naming them,
+    a missing role a permission error."""
+    method = getattr(case, name)
+    if not can_proceed(method):
+        raise Conflict(_("Not possible now: the case is %(state)s.") % {"state": case.get_state_display()})
+    if has_transition_perm(method, actor):
+        return
+    if name in CLAIMER_ACTIONS:
+        if case.claimed_by_id is None:
+            raise Conflict(_("Claim the case first."))
+        raise Conflict(_("%(user)s has claimed this case.") % {"user": case.claimed_by})
+    raise PermissionDenied(_("Only a decision-maker of the case's department may do this."))
+
+
+def _transition(case: Case, name: str, *, actor, comment: str = "", client_ip=None, **context) -> None:
+    _allowed(case, name, actor)
+    apply_transition(case, name, actor=actor, comment=comment, client_ip=client_ip, **context)
+
+
+def _opinion(case: Case, actor, step: str, text: str) -> None:
+    if (text or "").strip():
+        ReviewOpinion.objects.create(case=case, author=actor, step=step, text=text.strip())
+
+
+@transaction.atomic
+def claim(*, case_id: int, actor, client_ip=None) -> Case:
+    """Take a queued case into review. Of two approvers claiming at once, the second gets a Conflict."""
+    case = _locked(case_id)
+    if case.state == CaseState.IN_REVIEW:
+        raise Conflict(_("%(user)s has claimed this case already.") % {"user": case.claimed_by})
+    _transition(case, "claim", actor=actor, client_ip=client_ip)
+    case.claimed_by, case.claimed_at = actor, timezone.now()
+    case.save(update_fields=["state", "claimed_by", "claimed_at"])
+    return case
+
+
+@transaction.atomic
+def release(*, case_id: int, actor, reason: str = "", client_ip=None) -> Case:
+    """Put a claimed case back in the department's queue."""
+    case = _locked(case_id)
+    _transition(case, "release", actor=actor, comment=reason, client_ip=client_ip)
+    case.claimed_by, case.claimed_at = None, None
+    case.save(update_fields=["state", "claimed_by", "claimed_at"])
+    return case
+
+
+@transaction.atomic
+def record_opinion(*, case_id: int, actor, text: str) -> ReviewOpinion:
+    """审查意见 on the record, without changing the case's state."""
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Write the opinion.")})
+    case = _locked(case_id)
+    _allowed(case, "record_opinion", actor)
+    return ReviewOpinion.objects.create(case=case, author=actor, step="review", text=text.strip())
+
+
+def _correction_items(case: Case, items: list[dict]) -> list[dict]:
+    if not items:
+        raise ValidationError({"items": _("List what the applicant must correct.")})
+    on_checklist = set(case.application.checklist.values_list("material_id", flat=True))
+    cleaned = []
+    for item in items:
+        what = (item.get("what") or "").strip()
+        material = item.get("material")
+        if not what:
+            raise ValidationError({"items": _("Say what must be corrected for every entry.")})
+        if material is not None and material not in on_checklist:
+            raise ValidationError(
+                {"items": _("A correction names a material that is not on this filing's list.")}
+            )
+        cleaned.append({"material": material, "what": what})
+    return cleaned
+
+
+@transaction.atomic
+def request_correction(
+    *, case_id: int, actor, items: list[dict], note: str = "", client_ip=None
+) -> CorrectionRequest:
+    """补正: the case is suspended and the applicant told everything to correct, at once; the clock
+    stops from today until the answer arrives."""
+    case = _locked(case_id)
+    _allowed(case, "request_correction", actor)
+    cleaned = _correction_items(case, items)
+    summary = "；".join(entry["what"] for entry in cleaned)
+    suspension = clocks.suspend(
+        clock_id=case.clock_id,
+        kind=SuspensionKind.CORRECTION,
+        started_on=timezone.localdate(),
+        reason=summary,
+        actor=actor,
+    )
+    apply_transition(case, "request_correction", actor=actor, comment=summary, client_ip=client_ip)
+    case.save(update_fields=["state"])
+    return CorrectionRequest.objects.create(
+        case=case, suspension=suspension, items=cleaned, note=note.strip(), requested_by=actor
+    )
+
+
+@transaction.atomic
+def start_special_procedure(
+    *,
+    case_id: int,
+    actor,
+    procedure: str,
+    reason: str,
+    planned_end_on: dt.date | None = None,
+    started_on: dt.date | None = None,
+    client_ip=None,
+) -> Case:
+    """特别程序 (hearing, testing, expert review, public notice, site survey …) the item allows: the
+    clock stops from its start until it ends."""
+    case = _locked(case_id)
+    allowed = case.item.special_procedures or []
+    if procedure not in allowed:
+        label = dict(SpecialProcedure.choices).get(procedure, procedure)
+        raise ValidationError(
+            {
+                "procedure": _("This item does not allow the special procedure “%(procedure)s”.")
+                % {"procedure": label}
+            }
+        )
+    _allowed(case, "start_special_procedure", actor)
+    clocks.suspend(
+        clock_id=case.clock_id,
+        kind=SuspensionKind.SPECIAL_PROCEDURE,
+        procedure=procedure,
+        started_on=started_on or timezone.localdate(),
+        planned_end_on=planned_end_on,
+        reason=reason,
+        actor=actor,
+    )
+    apply_transition(
+        case, "start_special_procedure", actor=actor, comment=reason, client_ip=client_ip, procedure=procedure
+    )
+    case.save(update_fields=["state"])
+    return case
+
+
+@transaction.atomic
+def resume(*, case_id: int, actor, ended_on: dt.date | None = None, client_ip=None) -> Case:
+    """A special procedure has ended: back to review; the due date moves by the working days stopped.
+    A correction is resumed by the applicant's answer, not here."""
+    case = _locked(case_id)
+    _allowed(case, "resume", actor)
+    if case.corrections.filter(answered_at__isnull=True).exists():
+        raise Conflict(_("The case waits for the applicant's correction: their answer resumes it."))
+    clocks.resume(clock_id=case.clock_id, ended_on=ended_on or timezone.localdate(), actor=actor)
+    apply_transition(case, "resume", actor=actor, client_ip=client_ip)
+    case.save(update_fields=["state"])
+    return case
+
+
+def _check_file(upload):
+    from apps.uploads.validation import check_upload
+
+    kind = check_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return kind, digest.hexdigest()
+
+
+@transaction.atomic
+def answer_correction(
+    *, correction_id: int, actor, answer: str, files=(), client_ip=None, window=None
+) -> CorrectionRequest:
+    """The applicant's answer (online, or handed in at a window): files checked by content, the
+    correction closed, the clock running again from today, the case back in review."""
+    case_id = CorrectionRequest.objects.values_list("case_id", flat=True).get(pk=correction_id)
+    case = _locked(case_id)
+    correction = CorrectionRequest.objects.select_for_update().get(pk=correction_id)
+    if correction.answered_at is not None:
+        raise Conflict(_("This correction has been answered already."))
+    if not (answer or "").strip() and not files:
+        raise ValidationError({"answer": _("Answer with a note, files, or both.")})
+    checked = [(upload, *_check_file(upload)) for upload in files]  # all checked before anything is stored
+    for upload, kind, sha256 in checked:
+        CorrectionFile.objects.create(
+            request=correction,
+            file=upload,
+            original_name=getattr(upload, "name", "")[:255],
+            content_type=kind.content_type,
+            size=upload.size,
+            sha256=sha256,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    correction.answer, correction.answered_at = (answer or "").strip(), timezone.now()
+    correction.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    correction.save(update_fields=["answer", "answered_at", "answered_by"])
+    clocks.resume(clock_id=case.clock_id, ended_on=timezone.localdate(), actor=actor)
+    # Whoever answers is not the approver: the graph's resume, with the answer as the reason.
+    apply_transition(
+        case,
+        "resume",
+        actor=actor,
+        comment=correction.answer,
+        client_ip=client_ip,
+        correction=correction.pk,
+        window=getattr(window, "number", None),
+    )
+    case.save(update_fields=["state"])
+    return correction
+
+
+@transaction.atomic
+def extend(*, case_id: int, actor, days: int, reason: str, client_ip=None) -> Case:
+    """延长审批: approved by a decision-maker of the department, within the item's allowance."""
+    case = _locked(case_id)
+    _allowed(case, "extend", actor)
+    clocks.extend(
+        clock_id=case.clock_id,
+        days=days,
+        reason=reason,
+        approved_by=actor,
+        allowance=case.item.max_extension_days,
+    )
+    record_transition(
+        case,
+        transition="extend",
+        from_state=case.state,
+        to_state=case.state,
+        actor=actor,
+        comment=reason,
+        client_ip=client_ip,
+        days=days,
+    )
+    return case
+
+
+def _decision_content(outcome: str, content: dict) -> dict:
+    """The fields of the decision, checked: what the certificate says, or why not and by what law."""
+    errors = {}
+    if outcome == Outcome.APPROVE:
+        for field, message in (
+            ("holder", _("Name the holder the certificate is issued to.")),
+            ("scope", _("State the scope of the approval.")),
+        ):
+            if not (content.get(field) or "").strip():
+                errors[field] = message
+        valid_from, valid_until = content.get("valid_from"), content.get("valid_until")
+        if valid_from and valid_until and valid_until < valid_from:
+            errors["valid_until"] = _("The validity cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
+        return {
+            "decision_holder": content["holder"].strip(),
+            "decision_scope": content["scope"].strip(),
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "denial_reasons": "",
+            "denial_legal_basis": "",
+        }
+    if outcome == Outcome.DENY:
+        if not (content.get("reasons") or "").strip():
+            errors["reasons"] = _("A denial gives its reasons.")
+        if not (content.get("legal_basis") or "").strip():
+            errors["legal_basis"] = _("A denial gives its legal basis.")
+        if errors:
+            raise ValidationError(errors)
+        return {
+            "decision_holder": "",
+            "decision_scope": "",
+            "valid_from": None,
+            "valid_until": None,
+            "denial_reasons": content["reasons"].strip(),
+            "denial_legal_basis": content["legal_basis"].strip(),
+        }
+    raise ValidationError({"outcome": _("Approve or deny.")})
+
+
+DECISION_FIELDS = [
+    "state",
+    "proposed_outcome",
+    "decision_holder",
+    "decision_scope",
+    "valid_from",
+    "valid_until",
+    "denial_reasons",
+    "denial_legal_basis",
+    "decided_by",
+    "signed_off_by",
+    "decided_at",
+]
+
+
+@transaction.atomic
+def decide(*, case_id: int, actor, outcome: str, opinion: str = "", client_ip=None, **content) -> Case:
+    """准予 / 不予许可. For an item with a second sign-off this is the approver's proposal (the case
+    awaits a decision-maker); otherwise the decision itself, which finishes the case."""
+    case, application = _locked_with_filing(case_id)
+    fields = _decision_content(outcome, content)
+    if case.item.requires_second_signoff:
+        _transition(
+            case, "propose_decision", actor=actor, comment=opinion, client_ip=client_ip, outcome=outcome
+        )
+    else:
+        _transition(
+            case,
+            "approve" if outcome == Outcome.APPROVE else "deny",
+            actor=actor,
+            comment=opinion,
+            client_ip=client_ip,
+        )
+        case.decided_by, case.decided_at = actor, timezone.now()
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.proposed_outcome = outcome
+    _opinion(case, actor, "decision", opinion)
+    case.save(update_fields=DECISION_FIELDS)
+    if not case.is_open:
+        _finish(case, application, actor=actor, client_ip=client_ip)
+    return case
+
+
+@transaction.atomic
+def sign_off(*, case_id: int, actor, opinion: str = "", client_ip=None) -> Case:
+    """A decision-maker signs the approver's proposal off: the case is decided as proposed."""
+    case, application = _locked_with_filing(case_id)
+    name = "sign_off_approval" if case.proposed_outcome == Outcome.APPROVE else "sign_off_denial"
+    if case.state == CaseState.AWAITING_DECISION and case.claimed_by_id == getattr(actor, "pk", None):
+        # Two people: whoever proposed the decision does not sign it off too (双人复核).
+        raise PermissionDenied(_("A proposal is signed off by someone other than the approver who made it."))
+    _transition(case, name, actor=actor, comment=opinion, client_ip=client_ip)
+    case.signed_off_by, case.decided_at = actor, timezone.now()
+    case.decided_by = case.claimed_by  # the approver who proposed it
+    _opinion(case, actor, "sign_off", opinion)
+    case.save(update_fields=DECISION_FIELDS)
+    _finish(case, application, actor=actor, client_ip=client_ip)
+    return case
+
+
+@transaction.atomic
+def send_back(*, case_id: int, actor, opinion: str, client_ip=None) -> Case:
+    """The decision-maker does not sign: back to the approver's review, with their opinion."""
+    if not (opinion or "").strip():
+        raise ValidationError({"opinion": _("Say why the proposal goes back.")})
+    case = _locked(case_id)
+    _transition(case, "send_back", actor=actor, comment=opinion, client_ip=client_ip)
+    case.proposed_outcome = ""
+    _opinion(case, actor, "sign_off", opinion)
+    case.save(update_fields=["state", "proposed_outcome"])
+    return case
+
+
+def _finish(case: Case, application: Application, *, actor, client_ip=None) -> None:
+    """The case is decided: its clock stops; the filing is ready for issue once all are decided."""
+    clocks.stop_clock(clock=case.clock, on=timezone.localdate())
+    complete_if_decided(application, actor=actor, client_ip=client_ip)
+
+
+def complete_if_decided(application: Application, *, actor=None, client_ip=None) -> bool:
+    """Move a (locked) filing to ready-for-issue when every case is decided and no deficiency is open;
+    True if it moved. Called when a case is decided and when a deficiency is cleared."""
+    if application.state not in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_WITH_DEFICIENCY):
+        return False
+    if application.cases.filter(state__in=OPEN_CASE).exists():
+        return False
+    if not can_proceed(application.complete_review):  # a deficiency is still open: not before it clears
+        return False
+    apply_transition(application, "complete_review", actor=actor, client_ip=client_ip)
+    application.save(update_fields=["state"])
+    return True

@@ -1,0 +1,221 @@
+"""The approval desk (后台审批台): queues, and the review workspace of one case. Thin views over
+``apps.cases.review``; the actions offered are the case's available transitions for this user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.audit.requests import client_ip
+from apps.audit.selectors import history_of
+from apps.audit.services import record_disclosure
+from apps.audit.transitions import Conflict
+from apps.audit.transitions import error_text as _error_text
+from apps.cases.codes import CASE_STEPS, Channel
+from apps.cases.models import Outcome
+from apps.cases.review import selectors, services
+from apps.catalogue.models import ApprovalCategory
+from apps.worktime import calendar
+from apps.worktime.codes import SpecialProcedure
+from apps.worktime.warnings import WarningLevel, level_of
+
+BACK_OFFICE = "accounts.use_backoffice_desk"
+PAGE_SIZE = 25
+
+# Each action the graph may offer has its form; the workspace includes the forms of the offered ones.
+ACTION_FORMS = {
+    name: f"desks/backoffice/actions/{name}.html"
+    for name in (
+        "claim",
+        "release",
+        "record_opinion",
+        "request_correction",
+        "start_special_procedure",
+        "resume",
+        "extend",
+        "approve",
+        "deny",
+        "propose_decision",
+        "sign_off_approval",
+        "sign_off_denial",
+        "send_back",
+    )
+}
+
+
+QUEUE_LABELS = {
+    selectors.Queue.UNCLAIMED: gettext_lazy("Unclaimed"),
+    selectors.Queue.MINE: gettext_lazy("Claimed by me"),
+    selectors.Queue.SIGN_OFF: gettext_lazy("Awaiting sign-off"),
+    selectors.Queue.SUSPENDED: gettext_lazy("Suspended"),
+    selectors.Queue.DECIDED: gettext_lazy("Decided recently"),
+}
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def desk_context(request) -> dict:
+    """The queues: one shown (``?queue=``), filtered and paginated, with every queue's count."""
+    get = request.GET
+    name = get.get("queue") if get.get("queue") in selectors.Queue.ALL else selectors.Queue.UNCLAIMED
+    filters = selectors.QueueFilters(
+        category=_int(get.get("category")),
+        warning=get.get("warning") if get.get("warning") in WarningLevel.values else None,
+        channel=get.get("channel") if get.get("channel") in Channel.values else None,
+        accepted_from=_date(get.get("accepted_from")),
+        accepted_to=_date(get.get("accepted_to")),
+    )
+    page = Paginator(selectors.queue(request.user, name, filters), PAGE_SIZE).get_page(get.get("page"))
+    departments = selectors.departments_of(request.user)
+    query = get.copy()
+    query.pop("page", None)
+    counts = selectors.queue_counts(request.user)
+    return {
+        "queue": name,
+        "tabs": [(key, QUEUE_LABELS[key], counts.get(key)) for key in selectors.Queue.ALL],
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "categories": ApprovalCategory.objects.filter(
+            pk__in=selectors.cases_visible_to(request.user).values("approval_category_id")
+        ).order_by("name")
+        if departments
+        else [],
+        "warning_levels": WarningLevel.choices,
+        "channels": Channel.choices,
+    }
+
+
+def _case(request, pk):
+    return get_object_or_404(selectors.case_detail(selectors.cases_visible_to(request.user)), pk=pk)
+
+
+@login_required
+@permission_required(BACK_OFFICE, raise_exception=True)
+def case(request, pk):
+    """The review workspace: everything about the case, and what this user may do now."""
+    case = _case(request, pk)
+    application = case.application
+    # The identity number in full is shown here only, and every showing is logged.
+    record_disclosure(
+        application,
+        what="applicant_id_number",
+        purpose="case review",
+        viewer=request.user,
+        client_ip=client_ip(request),
+    )
+    today = timezone.localdate()
+    clock = case.clock
+    actions = [t.name for t in case.get_available_user_state_transitions(request.user)]
+    open_correction = next((c for c in case.corrections.all() if c.is_open), None)
+    if open_correction is not None:
+        # Suspended for a correction: the applicant's answer resumes the case, not the approver.
+        actions = [name for name in actions if name != "resume"]
+    context = {
+        "case": case,
+        "filing": application,
+        "clock": clock,
+        "warning": level_of(due_on=clock.due_on, yellow_on=clock.yellow_on, red_on=clock.red_on, on=today),
+        "days_left": calendar.working_days_between(today, clock.due_on, clock.centre_id)
+        if clock.due_on >= today
+        else -calendar.working_days_between(clock.due_on, today, clock.centre_id),
+        "history": [
+            (entry, CASE_STEPS.get(entry.transition, entry.transition)) for entry in history_of(case)
+        ],
+        "actions": [ACTION_FORMS[name] for name in actions if name in ACTION_FORMS],
+        "open_correction": open_correction,
+        "procedures": [
+            (v, label) for v, label in SpecialProcedure.choices if v in (case.item.special_procedures or [])
+        ],
+        "today": today,
+    }
+    return render(request, "desks/backoffice/case.html", context)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@login_required
+@permission_required(BACK_OFFICE, raise_exception=True)
+@require_POST
+def act(request, pk, action):
+    if action not in ACTION_FORMS:
+        raise PermissionDenied
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    post = request.POST
+    common = {"case_id": case.pk, "actor": request.user}
+    ip = client_ip(request)
+    try:
+        if action == "claim":
+            services.claim(client_ip=ip, **common)
+        elif action == "release":
+            services.release(reason=post.get("reason", ""), client_ip=ip, **common)
+            return redirect("desks:backoffice")
+        elif action == "record_opinion":
+            services.record_opinion(text=post.get("text", ""), **common)
+        elif action == "request_correction":
+            items = [
+                {"material": int(k.split("_", 1)[1]), "what": v}
+                for k, v in post.items()
+                if k.startswith("what_") and v.strip()
+            ]
+            items += [{"material": None, "what": line} for line in _lines(post.get("other", ""))]
+            services.request_correction(items=items, note=post.get("note", ""), client_ip=ip, **common)
+        elif action == "start_special_procedure":
+            services.start_special_procedure(
+                procedure=post.get("procedure", ""),
+                reason=post.get("reason", ""),
+                planned_end_on=_date(post.get("planned_end_on")),
+                client_ip=ip,
+                **common,
+            )
+        elif action == "resume":
+            services.resume(client_ip=ip, **common)
+        elif action == "extend":
+            services.extend(
+                days=_int(post.get("days")) or 0, reason=post.get("reason", ""), client_ip=ip, **common
+            )
+        elif action in ("approve", "deny", "propose_decision"):
+            outcome = {"approve": Outcome.APPROVE, "deny": Outcome.DENY}.get(action) or post.get(
+                "outcome", ""
+            )
+            services.decide(
+                outcome=outcome,
+                holder=post.get("holder", ""),
+                scope=post.get("scope", ""),
+                valid_from=_date(post.get("valid_from")),
+                valid_until=_date(post.get("valid_until")),
+                reasons=post.get("reasons", ""),
+                legal_basis=post.get("legal_basis", ""),
+                opinion=post.get("opinion", ""),
+                client_ip=ip,
+                **common,
+            )
+        elif action in ("sign_off_approval", "sign_off_denial"):
+            services.sign_off(opinion=post.get("opinion", ""), client_ip=ip, **common)
+        else:
+            services.send_back(opinion=post.get("opinion", ""), client_ip=ip, **common)
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("desks:backoffice_case", case.pk)
