@@ -28,4 +28,7 @@ app.conf.beat_schedule = {
         "task": "apps.cases.tasks.render_pending_notices",
         "schedule": float(env_int("HALL_NOTICE_RENDER_SECONDS", 10)),
     },
+    # The queues sort cases on a copy of their clock's due date; a calendar change moves clocks in
+    # bulk in the worktime app, and this job brings the copies along (one UPDATE).
+    "follow-clocks": {"task": "apps.cases.tasks.follow_clocks", "schedule": 300.0},
 }

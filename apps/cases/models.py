@@ -324,6 +324,10 @@ class Case(FSMModelMixin, models.Model):
         "catalogue.ApprovalCategory", verbose_name=_("approval category"), on_delete=models.PROTECT
     )
     clock = models.OneToOneField("worktime.Clock", on_delete=models.PROTECT, related_name="case")
+    # The clock's due date, copied so that a department's queue is one index range in due order (the
+    # clock stays the truth: the services copy it when they move it, and follow_clocks() catches up
+    # after a calendar change moved clocks in bulk).
+    due_on = models.DateField(_("due on"))
     state = FSMField(_("state"), default=CaseState.QUEUED, choices=CaseState.choices, protected=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -382,9 +386,14 @@ class Case(FSMModelMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["department", "state"], name="case_department_state"),
-            # "Decided recently" among a million decided cases.
-            models.Index(fields=["department", "state", "decided_at"], name="case_department_decided"),
+            # The queues: a department's cases in one state, most urgent first.
+            models.Index(fields=["department", "state", "due_on", "id"], name="case_queue"),
+            # "Decided recently" among a million decided cases, newest first.
+            models.Index(
+                fields=["department", "-decided_at", "-id"],
+                condition=models.Q(state__in=[CaseState.APPROVED, CaseState.DENIED]),
+                name="case_decided",
+            ),
             models.Index(fields=["claimed_by", "state"], name="case_claimed_state"),
         ]
 
@@ -394,6 +403,19 @@ class Case(FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_CASE
+
+    def warning_on(self, day) -> str:
+        """The warning level (黄牌/红牌/逾期) on ``day``, from the clock's stored dates."""
+        from apps.worktime.warnings import level_of
+
+        clock = self.clock
+        return level_of(due_on=clock.due_on, yellow_on=clock.yellow_on, red_on=clock.red_on, on=day)
+
+    @property
+    def warning(self) -> str:
+        from django.utils import timezone
+
+        return self.warning_on(timezone.localdate())
 
     # --- the back-office graph (DESIGN.md) ---
     # Conditions read the pinned item version (what the applicant was promised); permissions say who

@@ -263,6 +263,7 @@ def _open_cases(application: Application, items: list[ServiceItem], accepted_on:
             department_id=item.department_id,
             approval_category_id=item.approval_category_id,
             clock=clock,
+            due_on=clock.due_on,
         )
         for item, clock in zip(items, clocks, strict=True)
     )

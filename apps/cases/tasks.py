@@ -20,3 +20,16 @@ def render_pending_notices() -> int:
     with record_run("notice_pdfs") as changes:
         changes["rendered"] = render()
     return changes["rendered"]
+
+
+@shared_task(name="apps.cases.tasks.follow_clocks", acks_late=True, soft_time_limit=240, time_limit=300)
+def follow_clocks() -> int:
+    """Bring the open cases' queue dates in line with their clocks after a calendar change moved
+    clocks in bulk (beat, every few minutes; recorded only when something moved)."""
+    from apps.cases.review.services import follow_clocks as follow
+
+    moved = follow()
+    if moved:
+        with record_run("case_due_dates") as changes:
+            changes["moved"] = moved
+    return moved

@@ -94,11 +94,10 @@ def desk_context(request) -> dict:
         "page": page,
         "filters": filters,
         "query": query.urlencode(),
-        "categories": ApprovalCategory.objects.filter(
-            pk__in=selectors.cases_visible_to(request.user).values("approval_category_id")
-        ).order_by("name")
-        if departments
-        else [],
+        # The categories of the departments' items (the catalogue is small; the cases are not).
+        "categories": ApprovalCategory.objects.filter(items__department_id__in=departments)
+        .distinct()
+        .order_by("name"),
         "warning_levels": WarningLevel.choices,
         "channels": Channel.choices,
     }

@@ -1,6 +1,6 @@
 """Warning levels of a clock (黄牌 / 红牌 / 逾期), from its stored dates and a day.
 
-One definition for the display, the queues' filters and (later) the sweep that stores the level:
+One definition for the display and the queues' filters (and, later, the sweep that stores the level):
 normal before ``yellow_on``; yellow from it; red from ``red_on``; overdue after ``due_on``.
 """
 
@@ -27,17 +27,6 @@ def level_of(*, due_on: dt.date, yellow_on: dt.date, red_on: dt.date, on: dt.dat
     if on >= yellow_on:
         return WarningLevel.YELLOW
     return WarningLevel.NORMAL
-
-
-def level_expression(prefix: str, on: dt.date) -> models.Case:
-    """The same rule in SQL, for a queryset whose clock is reached through ``prefix`` ("clock__")."""
-    return models.Case(
-        models.When(**{f"{prefix}due_on__lt": on}, then=models.Value(WarningLevel.OVERDUE)),
-        models.When(**{f"{prefix}red_on__lte": on}, then=models.Value(WarningLevel.RED)),
-        models.When(**{f"{prefix}yellow_on__lte": on}, then=models.Value(WarningLevel.YELLOW)),
-        default=models.Value(WarningLevel.NORMAL),
-        output_field=models.CharField(),
-    )
 
 
 def level_filter(prefix: str, level: str, on: dt.date) -> models.Q:

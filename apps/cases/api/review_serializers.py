@@ -15,7 +15,6 @@ class CaseListSerializer(serializers.ModelSerializer):
     applicant_id_number = serializers.CharField(source="application.masked_id_number")
     item = serializers.CharField(source="item.name")
     approval_category = serializers.CharField(source="approval_category.name")
-    due_on = serializers.DateField(source="clock.due_on")
     suspended_since = serializers.DateField(source="clock.suspended_since")
     warning = serializers.ChoiceField(choices=WarningLevel.choices)
     claimed = serializers.SerializerMethodField()

@@ -30,20 +30,20 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied
 
     def get_queryset(self):
-        if self.action == "list":
-            query = s.QueueQuerySerializer(data=self.request.query_params)
-            query.is_valid(raise_exception=True)
-            data = dict(query.validated_data)
-            name = data.pop("queue")
-            return selectors.queue(self.request.user, name, selectors.QueueFilters(**data))
         return selectors.case_detail(selectors.cases_visible_to(self.request.user))
 
     def get_serializer_class(self):
         return s.CaseListSerializer if self.action == "list" else s.CaseDetailSerializer
 
-    @extend_schema(parameters=[s.QueueQuerySerializer])
+    @extend_schema(parameters=[s.QueueQuerySerializer], responses=s.CaseListSerializer(many=True))
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        query = s.QueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = dict(query.validated_data)
+        name = data.pop("queue")
+        queue = selectors.queue(request.user, name, selectors.QueueFilters(**data))
+        page = self.paginate_queryset(queue)
+        return self.get_paginated_response(s.CaseListSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()

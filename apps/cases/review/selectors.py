@@ -10,30 +10,40 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import StaffMembership
 from apps.cases.codes import CaseState
-from apps.cases.models import Case, ChecklistEntry, CorrectionRequest
-from apps.worktime.warnings import level_expression, level_filter
+from apps.cases.models import OPEN_CASE, Case, ChecklistEntry, CorrectionRequest
+from apps.worktime.warnings import level_filter
 
 BACK_OFFICE_ROLES = ("approver", "decision_maker")
 DECIDED = (CaseState.APPROVED, CaseState.DENIED)
 RECENT_DAYS = 30
 
 
-def departments_of(user) -> QuerySet:
-    return StaffMembership.objects.filter(
-        user=user, role__in=BACK_OFFICE_ROLES, department__isnull=False
-    ).values("department_id")
+def departments_of(user) -> list[int]:
+    """The departments a user works in as an approver or decision-maker (one small query).
+
+    Read first and passed as values rather than as a subquery: the planner then knows which
+    departments it is looking at, and how many of a million cases that means."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_back_office_departments", None)  # once per request (the user object's life)
+    if cached is None:
+        cached = user._back_office_departments = list(
+            StaffMembership.objects.filter(user=user, role__in=BACK_OFFICE_ROLES, department__isnull=False)
+            .values_list("department_id", flat=True)
+            .distinct()
+        )
+    return cached
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
     """The cases of the departments the user works in as an approver or decision-maker."""
-    if not getattr(user, "is_authenticated", False):
-        return Case.objects.none()
-    return Case.objects.filter(department_id__in=departments_of(user))
+    departments = departments_of(user)
+    return Case.objects.filter(department_id__in=departments) if departments else Case.objects.none()
 
 
 class Queue:
@@ -57,6 +67,7 @@ class QueueFilters:
 
 ROW_FIELDS = (
     "state",
+    "due_on",
     "created_at",
     "decided_at",
     "claimed_by_id",
@@ -78,7 +89,9 @@ ROW_FIELDS = (
 def queue(
     user, name: str, filters: QueueFilters = QueueFilters(), today: dt.date | None = None
 ) -> QuerySet[Case]:
-    """One of the user's queues, filtered, most urgent first; each row annotated ``warning``."""
+    """One of the user's queues, filtered, most urgent first: a range of the ``case_queue`` index
+    (department, state, due date), so a page and its count cost the same for ten cases or fifty
+    thousand. ``Case.warning`` gives each row's level from the clock it carries."""
     today = today or timezone.localdate()
     cases = cases_visible_to(user)
     if name == Queue.UNCLAIMED:
@@ -108,33 +121,33 @@ def queue(
         cases = cases.filter(clock__started_on__gte=filters.accepted_from)
     if filters.accepted_to:
         cases = cases.filter(clock__started_on__lte=filters.accepted_to)
-    order = ["-decided_at", "-pk"] if name == Queue.DECIDED else ["clock__due_on", "pk"]
+    order = ["-decided_at", "-pk"] if name == Queue.DECIDED else ["due_on", "pk"]
     return (
         cases.select_related("application", "item", "approval_category", "clock")
         .only(*ROW_FIELDS)
-        .annotate(warning=level_expression("clock__", today))
         .order_by(*order)
     )
 
 
 def queue_counts(user) -> dict[str, int]:
-    """How many cases wait in each open queue (one query)."""
+    """How many cases wait in each open queue: the open cases counted by state (an index-only scan
+    of ``case_queue``) and the user's own by their claim (``case_claimed_state``) — two queries."""
     from django.db.models import Count
 
-    cases = cases_visible_to(user)
-    counts = cases.aggregate(
-        unclaimed=Count("pk", filter=Q(state=CaseState.QUEUED)),
-        mine=Count(
-            "pk",
-            filter=Q(
-                claimed_by=user,
-                state__in=[CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION],
-            ),
-        ),
-        sign_off=Count("pk", filter=Q(state=CaseState.AWAITING_DECISION)),
-        suspended=Count("pk", filter=Q(state=CaseState.SUSPENDED)),
+    mine_states = [CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
+    by_state = dict(
+        cases_visible_to(user)
+        .filter(state__in=OPEN_CASE)
+        .values_list("state")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    return counts
+    return {
+        Queue.UNCLAIMED: by_state.get(CaseState.QUEUED, 0),
+        Queue.MINE: cases_visible_to(user).filter(claimed_by=user, state__in=mine_states).count(),
+        Queue.SIGN_OFF: by_state.get(CaseState.AWAITING_DECISION, 0),
+        Queue.SUSPENDED: by_state.get(CaseState.SUSPENDED, 0),
+    }
 
 
 def case_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:

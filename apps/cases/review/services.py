@@ -17,6 +17,7 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
@@ -35,6 +36,7 @@ from apps.cases.models import (
 )
 from apps.worktime import services as clocks
 from apps.worktime.codes import SpecialProcedure, SuspensionKind
+from apps.worktime.models import Clock
 
 # Review actions belong to whoever claimed the case.
 CLAIMER_ACTIONS = {
@@ -82,6 +84,11 @@ def _allowed(case: Case, name: str, actor) -> None:
 def _transition(case: Case, name: str, *, actor, comment: str = "", client_ip=None, **context) -> None:
     _allowed(case, name, actor)
     apply_transition(case, name, actor=actor, comment=comment, client_ip=client_ip, **context)
+
+
+def _follow_clock(case: Case) -> None:
+    """Copy the clock's due date after a service moved it (the queues sort on the copy)."""
+    case.due_on = Clock.objects.values_list("due_on", flat=True).get(pk=case.clock_id)
 
 
 def _opinion(case: Case, actor, step: str, text: str) -> None:
@@ -212,8 +219,9 @@ def resume(*, case_id: int, actor, ended_on: dt.date | None = None, client_ip=No
     if case.corrections.filter(answered_at__isnull=True).exists():
         raise Conflict(_("The case waits for the applicant's correction: their answer resumes it."))
     clocks.resume(clock_id=case.clock_id, ended_on=ended_on or timezone.localdate(), actor=actor)
+    _follow_clock(case)
     apply_transition(case, "resume", actor=actor, client_ip=client_ip)
-    case.save(update_fields=["state"])
+    case.save(update_fields=["state", "due_on"])
     return case
 
 
@@ -256,6 +264,7 @@ def answer_correction(
     correction.answered_by = actor if getattr(actor, "is_authenticated", False) else None
     correction.save(update_fields=["answer", "answered_at", "answered_by"])
     clocks.resume(clock_id=case.clock_id, ended_on=timezone.localdate(), actor=actor)
+    _follow_clock(case)
     # Whoever answers is not the approver: the graph's resume, with the answer as the reason.
     apply_transition(
         case,
@@ -266,7 +275,7 @@ def answer_correction(
         correction=correction.pk,
         window=getattr(window, "number", None),
     )
-    case.save(update_fields=["state"])
+    case.save(update_fields=["state", "due_on"])
     return correction
 
 
@@ -282,6 +291,8 @@ def extend(*, case_id: int, actor, days: int, reason: str, client_ip=None) -> Ca
         approved_by=actor,
         allowance=case.item.max_extension_days,
     )
+    _follow_clock(case)
+    case.save(update_fields=["due_on"])
     record_transition(
         case,
         transition="extend",
@@ -428,3 +439,11 @@ def complete_if_decided(application: Application, *, actor=None, client_ip=None)
     apply_transition(application, "complete_review", actor=actor, client_ip=client_ip)
     application.save(update_fields=["state"])
     return True
+
+
+def follow_clocks() -> int:
+    """Copy every open case's clock due date where it differs (a calendar change moves clocks in bulk,
+    in the worktime app, which knows nothing of cases): one UPDATE; returns how many moved."""
+    due = Clock.objects.filter(pk=OuterRef("clock_id")).values("due_on")[:1]
+    stale = Case.objects.filter(state__in=OPEN_CASE).exclude(due_on=F("clock__due_on"))
+    return Case.objects.filter(pk__in=stale.values("pk")).update(due_on=Subquery(due))
