@@ -25,6 +25,7 @@ from apps.cases.codes import (
     MaterialStatus,
 )
 from apps.catalogue.codes import Necessity
+from apps.uploads.models import CheckedFile
 
 S = ApplicationState
 OPEN_CASE = [CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
@@ -583,27 +584,15 @@ def correction_path(instance, filename: str) -> str:
     return f"corrections/{instance.request.case_id}/{secrets.token_hex(16)}"
 
 
-class CorrectionFile(models.Model):
+class CorrectionFile(CheckedFile):
     """A file handed in with a correction's answer: checked and served like a material upload."""
 
     request = models.ForeignKey(CorrectionRequest, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=correction_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(CheckedFile.Meta):
         verbose_name = _("correction file")
         verbose_name_plural = _("correction files")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 def upload_path(instance, filename: str) -> str:
@@ -611,28 +600,16 @@ def upload_path(instance, filename: str) -> str:
     return f"filings/{instance.entry.application_id}/{secrets.token_hex(16)}"
 
 
-class MaterialUpload(models.Model):
+class MaterialUpload(CheckedFile):
     """A file handed in for one checklist entry: checked by content and size, stored outside the web
     root (MEDIA_ROOT under HALL_VAR_DIR) and served only to those who may see the filing."""
 
     entry = models.ForeignKey(ChecklistEntry, on_delete=models.CASCADE, related_name="uploads")
     file = models.FileField(upload_to=upload_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(CheckedFile.Meta):
         verbose_name = _("uploaded file")
         verbose_name_plural = _("uploaded files")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 # Notices (受理通知书 …) live in their own module; imported here so that Django registers them.

@@ -7,7 +7,6 @@ deciding at once, the second finds it decided and gets a ``Conflict``; no duplic
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import AT_A_WINDOW, SATISFIED, ApplicationState, Channel, MaterialStatus
-from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry
+from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry, MaterialUpload
 from apps.cases.notices.content import FilingFacts
 from apps.cases.notices.models import NoticeKind
 from apps.cases.review.services import complete_if_decided
@@ -26,6 +25,7 @@ from apps.catalogue import selectors as catalogue
 from apps.catalogue.codes import ItemState, Necessity
 from apps.catalogue.models import Bundle, BundleState, ServiceItem
 from apps.sequences.services import next_value
+from apps.uploads.stored import checked
 from apps.worktime import calendar
 from apps.worktime.services import start_clocks, stop_clock
 
@@ -531,26 +531,10 @@ def withdraw(*, application_id: int, reason: str, actor=None, window=None, clien
 @transaction.atomic
 def attach_upload(*, application_id: int, material_id: int, file, actor=None):
     """A file for one material, checked by its content and size before anything is stored."""
-    from apps.cases.models import MaterialUpload
-    from apps.uploads.validation import check_upload
-
     application = _locked(application_id)
     _require_at_a_window(application)
     entry = application.checklist.get(material_id=material_id)
-    kind = check_upload(file)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
-    return MaterialUpload.objects.create(
-        entry=entry,
-        file=file,
-        original_name=getattr(file, "name", "")[:255],
-        content_type=kind.content_type,
-        size=file.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    return MaterialUpload.objects.create(entry=entry, **checked(file, actor=actor))
 
 
 @transaction.atomic

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
-from apps.audit.services import record_disclosure
 from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
 from apps.cases.codes import CASE_STEPS, Channel
@@ -114,13 +113,7 @@ def case(request, pk):
     case = _case(request, pk)
     application = case.application
     # The identity number in full is shown here only, and every showing is logged.
-    record_disclosure(
-        application,
-        what="applicant_id_number",
-        purpose="case review",
-        viewer=request.user,
-        client_ip=client_ip(request),
-    )
+    identity = services.show_applicant_identity(case, viewer=request.user, client_ip=client_ip(request))
     today = timezone.localdate()
     clock = case.clock
     actions = [t.name for t in case.get_available_user_state_transitions(request.user)]
@@ -131,6 +124,7 @@ def case(request, pk):
     context = {
         "case": case,
         "filing": application,
+        "identity": identity,
         "clock": clock,
         "warning": level_of(due_on=clock.due_on, yellow_on=clock.yellow_on, red_on=clock.red_on, on=today),
         "days_left": calendar.working_days_between(today, clock.due_on, clock.centre_id)

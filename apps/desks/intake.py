@@ -236,6 +236,16 @@ def all_received(request, pk):
     return redirect("desks:intake_filing", application.pk)
 
 
+def _acting(request, application) -> dict:
+    """Who acts on the filing, where and from which address: what every window action records."""
+    return {
+        "application_id": application.pk,
+        "actor": request.user,
+        "window": selectors.clerk_window(request.user),
+        "client_ip": client_ip(request),
+    }
+
+
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
@@ -244,12 +254,7 @@ def pre_review(request, pk, action):
     if action not in PRE_REVIEW:
         raise PermissionDenied
     application = _filing(request, pk)
-    common = {
-        "application_id": application.pk,
-        "actor": request.user,
-        "window": selectors.clerk_window(request.user),
-        "client_ip": client_ip(request),
-    }
+    common = _acting(request, application)
     try:
         if action == "start_pre_review":
             services.start_pre_review(**common)
@@ -289,12 +294,7 @@ def decide(request, pk, decision):
     if decision not in DECISIONS:
         raise PermissionDenied
     application = _filing(request, pk)
-    common = {
-        "application_id": application.pk,
-        "actor": request.user,
-        "window": selectors.clerk_window(request.user),
-        "client_ip": client_ip(request),
-    }
+    common = _acting(request, application)
     post = request.POST
     try:
         if decision == "accept":

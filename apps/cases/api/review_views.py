@@ -11,7 +11,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from apps.audit.requests import client_ip
-from apps.audit.services import record_disclosure
 from apps.cases.api import review_serializers as s
 from apps.cases.models import Case, CorrectionFile
 from apps.cases.review import selectors, services
@@ -50,17 +49,12 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         data = s.CaseDetailSerializer(case, context={"request": request}).data
         # The applicant's identity in full is for the review workspace only, and logged.
         application = case.application
-        record_disclosure(
-            application,
-            what="applicant_id_number",
-            purpose="case review",
-            viewer=request.user,
-            client_ip=client_ip(request),
-        )
         data["applicant"] = {
             "kind": application.applicant_kind,
             "name": application.applicant_name,
-            "id_number": application.applicant_id_number,
+            "id_number": services.show_applicant_identity(
+                case, viewer=request.user, client_ip=client_ip(request)
+            ),
             "phone": application.applicant_phone,
         }
         return Response(data)

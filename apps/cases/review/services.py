@@ -13,7 +13,6 @@ review actions, a decision-maker of the case's department for sign-off and exten
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from apps.audit.services import record_transition
+from apps.audit.services import record_disclosure, record_transition
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.codes import ApplicationState, CaseState
 from apps.cases.models import (
@@ -34,6 +33,7 @@ from apps.cases.models import (
     Outcome,
     ReviewOpinion,
 )
+from apps.uploads.stored import checked
 from apps.worktime import services as clocks
 from apps.worktime.codes import SpecialProcedure, SuspensionKind
 from apps.worktime.models import Clock
@@ -94,6 +94,18 @@ def _follow_clock(case: Case) -> None:
 def _opinion(case: Case, actor, step: str, text: str) -> None:
     if (text or "").strip():
         ReviewOpinion.objects.create(case=case, author=actor, step=step, text=text.strip())
+
+
+def show_applicant_identity(case: Case, *, viewer, client_ip=None) -> str:
+    """The applicant's identity number in full, for the review workspace: each showing is logged."""
+    record_disclosure(
+        case.application,
+        what="applicant_id_number",
+        purpose="case review",
+        viewer=viewer,
+        client_ip=client_ip,
+    )
+    return case.application.applicant_id_number
 
 
 @transaction.atomic
@@ -225,17 +237,6 @@ def resume(*, case_id: int, actor, ended_on: dt.date | None = None, client_ip=No
     return case
 
 
-def _check_file(upload):
-    from apps.uploads.validation import check_upload
-
-    kind = check_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return kind, digest.hexdigest()
-
-
 @transaction.atomic
 def answer_correction(
     *, correction_id: int, actor, answer: str, files=(), client_ip=None, window=None
@@ -249,17 +250,9 @@ def answer_correction(
         raise Conflict(_("This correction has been answered already."))
     if not (answer or "").strip() and not files:
         raise ValidationError({"answer": _("Answer with a note, files, or both.")})
-    checked = [(upload, *_check_file(upload)) for upload in files]  # all checked before anything is stored
-    for upload, kind, sha256 in checked:
-        CorrectionFile.objects.create(
-            request=correction,
-            file=upload,
-            original_name=getattr(upload, "name", "")[:255],
-            content_type=kind.content_type,
-            size=upload.size,
-            sha256=sha256,
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+    described = [checked(upload, actor=actor) for upload in files]  # all checked before anything is stored
+    for fields in described:
+        CorrectionFile.objects.create(request=correction, **fields)
     correction.answer, correction.answered_at = (answer or "").strip(), timezone.now()
     correction.answered_by = actor if getattr(actor, "is_authenticated", False) else None
     correction.save(update_fields=["answer", "answered_at", "answered_by"])
