@@ -7,6 +7,7 @@ and production run the same periodic jobs.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 from hall.environment import env_int
 
@@ -28,7 +29,19 @@ app.conf.beat_schedule = {
         "task": "apps.cases.tasks.render_pending_notices",
         "schedule": float(env_int("HALL_NOTICE_RENDER_SECONDS", 10)),
     },
-    # The queues sort cases on a copy of their clock's due date; a calendar change moves clocks in
-    # bulk in the worktime app, and this job brings the copies along (one UPDATE).
-    "follow-clocks": {"task": "apps.cases.tasks.follow_clocks", "schedule": 300.0},
+    # Warning levels, escalations (督办) and lapses: every few minutes, and at the start of each day
+    # (so that the morning's queues already show what turned red overnight). Idempotent.
+    "sweep-deadlines": {
+        "task": "apps.cases.tasks.sweep_deadlines",
+        "schedule": float(env_int("HALL_SWEEP_SECONDS", 300)),
+    },
+    "sweep-deadlines-morning": {
+        "task": "apps.cases.tasks.sweep_deadlines",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # The outbox: messages written with their events, delivered here (at least once, never lost).
+    "deliver-notifications": {
+        "task": "apps.notifications.tasks.deliver_notifications",
+        "schedule": float(env_int("HALL_NOTIFY_SECONDS", 10)),
+    },
 }

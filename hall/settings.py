@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.sequences",
     "apps.ops",
+    "apps.notifications",
     "apps.worktime",
     "apps.licences",
     "apps.catalogue",
@@ -300,3 +301,25 @@ HALL_WARNING_YELLOW_DAYS = env_int("HALL_WARNING_YELLOW_DAYS", 2)
 HALL_WARNING_RED_DAYS = env_int("HALL_WARNING_RED_DAYS", 0)
 # The portal's public address: printed on notices and certificates and encoded in their QR codes.
 HALL_PUBLIC_BASE_URL = env_str("HALL_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Deadlines, escalation and notifications (督办与消息) ----------------------------------------------
+# Working days an escalation waits for the department's supervisors before it goes to the centre's.
+HALL_ESCALATE_TO_CENTRE_DAYS = env_int("HALL_ESCALATE_TO_CENTRE_DAYS", 2)
+# A 容缺 commitment date passed without the material: "terminate" the filing's cases (with a notice),
+# or "escalate" first (a supervisor decides).
+HALL_DEFICIENCY_LAPSE = env_str("HALL_DEFICIENCY_LAPSE", "terminate")
+# Working days an applicant has to answer a correction request (补正) before the case is terminated.
+HALL_CORRECTION_ANSWER_DAYS = env_int("HALL_CORRECTION_ANSWER_DAYS", 10)
+# SMS through a gateway adapter (dotted path; no vendor is built in): the default logs the message.
+HALL_SMS_GATEWAY = env_str("HALL_SMS_GATEWAY", "apps.notifications.channels.LoggingSmsGateway")
+HALL_SMS_RECORD_FILE = env_str("HALL_SMS_RECORD_FILE", str(VAR_DIR / "sms.jsonl"))
+HALL_NOTIFY_MAX_ATTEMPTS = env_int("HALL_NOTIFY_MAX_ATTEMPTS", 8)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@hall.invalid")

@@ -84,4 +84,6 @@ CASE_STEPS = {
     "send_back": _("Sent back to the approver"),
     "withdraw": _("Withdrawn"),
     "terminate": _("Terminated"),
+    "escalation_acknowledged": _("Escalation acknowledged"),
+    "escalation_resolved": _("Escalation resolved"),
 }

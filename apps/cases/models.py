@@ -26,6 +26,7 @@ from apps.cases.codes import (
 )
 from apps.catalogue.codes import Necessity
 from apps.uploads.models import CheckedFile
+from apps.worktime.warnings import WarningLevel, level_of
 
 S = ApplicationState
 OPEN_CASE = [CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
@@ -111,6 +112,8 @@ class Application(FSMModelMixin, models.Model):
         help_text=_("容缺受理: the date the applicant commits to hand in what is missing."),
     )
     deficiency_cleared_at = models.DateTimeField(_("deficiency cleared at"), null=True, blank=True)
+    # The commitment date passed without the material: when the lapse rule was applied (once).
+    deficiency_lapsed_at = models.DateTimeField(_("deficiency lapsed at"), null=True, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
     # 一次性告知: everything missing or wrong, all at once: [{"material": id or null, "reason": text}].
     completion_list = models.JSONField(_("what to complete"), default=list, blank=True)
@@ -197,6 +200,11 @@ class Application(FSMModelMixin, models.Model):
         conditions=[lambda application: not application.has_open_deficiency],
     )
     def complete_review(self):
+        pass
+
+    # Ended by a rule rather than a decision: a lapsed 容缺 commitment, or no case left to decide.
+    @transition(field=state, source=[S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY], target=S.TERMINATED)
+    def terminate(self):
         pass
 
 
@@ -329,6 +337,10 @@ class Case(FSMModelMixin, models.Model):
     # clock stays the truth: the services copy it when they move it, and follow_clocks() catches up
     # after a calendar change moved clocks in bulk).
     due_on = models.DateField(_("due on"))
+    # 黄牌 / 红牌 / 逾期 as the warning sweep last set it from the clock's dates (frozen while suspended).
+    warning = models.CharField(
+        _("warning level"), max_length=10, choices=WarningLevel.choices, default=WarningLevel.NORMAL
+    )
     state = FSMField(_("state"), default=CaseState.QUEUED, choices=CaseState.choices, protected=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -396,6 +408,12 @@ class Case(FSMModelMixin, models.Model):
                 name="case_decided",
             ),
             models.Index(fields=["claimed_by", "state"], name="case_claimed_state"),
+            # The queues filtered by warning level (黄牌 / 红牌 / 逾期), and the escalation sweep.
+            models.Index(
+                fields=["department", "warning", "due_on"],
+                condition=models.Q(state__in=OPEN_CASE),
+                name="case_open_warning",
+            ),
         ]
 
     def __str__(self):
@@ -407,16 +425,8 @@ class Case(FSMModelMixin, models.Model):
 
     def warning_on(self, day) -> str:
         """The warning level (黄牌/红牌/逾期) on ``day``, from the clock's stored dates."""
-        from apps.worktime.warnings import level_of
-
         clock = self.clock
         return level_of(due_on=clock.due_on, yellow_on=clock.yellow_on, red_on=clock.red_on, on=day)
-
-    @property
-    def warning(self) -> str:
-        from django.utils import timezone
-
-        return self.warning_on(timezone.localdate())
 
     # --- the back-office graph (DESIGN.md) ---
     # Conditions read the pinned item version (what the applicant was promised); permissions say who
@@ -554,6 +564,8 @@ class CorrectionRequest(models.Model):
     note = models.TextField(_("note to the applicant"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # HALL_CORRECTION_ANSWER_DAYS working days after the request: unanswered by then, the case ends.
+    answer_due_on = models.DateField(_("answer due on"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -593,6 +605,63 @@ class CorrectionFile(CheckedFile):
     class Meta(CheckedFile.Meta):
         verbose_name = _("correction file")
         verbose_name_plural = _("correction files")
+
+
+class EscalationLevel(models.TextChoices):
+    DEPARTMENT = "department", _("Department supervisors")
+    CENTRE = "centre", _("Centre supervisors")
+
+
+class Escalation(models.Model):
+    """督办: a case gone overdue (or a lapse a rule sends up), addressed to supervisors who must act.
+
+    At most one open escalation per case (a partial unique constraint: however often the sweep runs,
+    and however many workers run it). Unacknowledged for HALL_ESCALATE_TO_CENTRE_DAYS working days, it
+    goes up to the centre's supervisors."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
+    reason = models.CharField(_("reason"), max_length=40)  # overdue, deficiency_lapsed
+    level = models.CharField(_("addressed to"), max_length=12, choices=EscalationLevel.choices)
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    opened_on = models.DateField(_("opened on"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    raised_at = models.DateTimeField(_("raised to the centre at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledgement = models.TextField(_("acknowledgement"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="escalation_one_open_per_case",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["department", "level", "opened_at"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="escalation_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.reason} · {self.level}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
 
 
 def upload_path(instance, filename: str) -> str:

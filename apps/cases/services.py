@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import AT_A_WINDOW, SATISFIED, ApplicationState, Channel, MaterialStatus
+from apps.cases.messages import tell_applicant
 from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry, MaterialUpload
 from apps.cases.notices.content import FilingFacts
 from apps.cases.notices.models import NoticeKind
@@ -330,6 +331,7 @@ def accept(
     cases = _open_cases(application, items, application.accepted_on)
     facts = FilingFacts(items=items, checklist=checklist, clocks=[case.clock for case in cases])
     _notice(application, NoticeKind.ACCEPTANCE, actor=actor, window=window, facts=facts)
+    tell_applicant(application, "accepted", due_on=str(max(case.due_on for case in cases)))
     return application
 
 
@@ -391,6 +393,12 @@ def accept_with_deficiency(
     cases = _open_cases(application, items, today)
     facts = FilingFacts(items=items, checklist=checklist, clocks=[case.clock for case in cases])
     _notice(application, NoticeKind.DEFICIENCY, actor=actor, window=window, facts=facts)
+    tell_applicant(
+        application,
+        "accepted_with_deficiency",
+        due_on=str(max(case.due_on for case in cases)),
+        commitment_date=str(commitment_date),
+    )
     return application
 
 

@@ -22,14 +22,11 @@ def render_pending_notices() -> int:
     return changes["rendered"]
 
 
-@shared_task(name="apps.cases.tasks.follow_clocks", acks_late=True, soft_time_limit=240, time_limit=300)
-def follow_clocks() -> int:
-    """Bring the open cases' queue dates in line with their clocks after a calendar change moved
-    clocks in bulk (beat, every few minutes; recorded only when something moved)."""
-    from apps.cases.review.services import follow_clocks as follow
+@shared_task(name="apps.cases.tasks.sweep_deadlines", acks_late=True, soft_time_limit=540, time_limit=600)
+def sweep_deadlines() -> dict:
+    """Warning levels, escalations (督办) and lapses, recorded as one job run with what changed."""
+    from apps.cases.sweeps import run_all
 
-    moved = follow()
-    if moved:
-        with record_run("case_due_dates") as changes:
-            changes["moved"] = moved
-    return moved
+    with record_run("deadline_sweep") as changes:
+        changes.update(run_all())
+    return changes

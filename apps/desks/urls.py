@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.desks import backoffice, intake, views
+from apps.desks import backoffice, intake, supervision, views
 from apps.desks.navigation import DESKS
 
 app_name = "desks"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("intake/filings/<int:pk>/all-received/", intake.all_received, name="intake_all_received"),
     path("intake/filings/<int:pk>/pre-review/<str:action>/", intake.pre_review, name="intake_pre_review"),
     path("intake/filings/<int:pk>/decide/<str:decision>/", intake.decide, name="intake_decide"),
+    path("supervision/escalations/<int:pk>/<str:action>/", supervision.act, name="supervision_act"),
     path("backoffice/cases/<int:pk>/", backoffice.case, name="backoffice_case"),
     path("backoffice/cases/<int:pk>/<str:action>/", backoffice.act, name="backoffice_act"),
 ] + [path(f"{desk.key}/", views.desk_view(desk.key), name=desk.key) for desk in DESKS]

@@ -35,8 +35,19 @@ def _backoffice_context(request) -> dict:
     return desk_context(request)
 
 
+def _supervision_context(request) -> dict:
+    from apps.desks.supervision import desk_context
+
+    return desk_context(request)
+
+
 # What each desk shows beyond its shell; desks that later issues fill in add their entry here.
-DESK_CONTEXT = {"catalogue": _catalogue_context, "intake": _intake_context, "backoffice": _backoffice_context}
+DESK_CONTEXT = {
+    "catalogue": _catalogue_context,
+    "intake": _intake_context,
+    "backoffice": _backoffice_context,
+    "supervision": _supervision_context,
+}
 
 
 def desk_view(key: str):

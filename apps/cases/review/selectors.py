@@ -16,7 +16,6 @@ from django.utils import timezone
 from apps.accounts.models import StaffMembership
 from apps.cases.codes import CaseState
 from apps.cases.models import OPEN_CASE, Case, ChecklistEntry, CorrectionRequest
-from apps.worktime.warnings import level_filter
 
 BACK_OFFICE_ROLES = ("approver", "decision_maker")
 DECIDED = (CaseState.APPROVED, CaseState.DENIED)
@@ -68,6 +67,7 @@ class QueueFilters:
 ROW_FIELDS = (
     "state",
     "due_on",
+    "warning",
     "created_at",
     "decided_at",
     "claimed_by_id",
@@ -86,13 +86,10 @@ ROW_FIELDS = (
 )
 
 
-def queue(
-    user, name: str, filters: QueueFilters = QueueFilters(), today: dt.date | None = None
-) -> QuerySet[Case]:
+def queue(user, name: str, filters: QueueFilters = QueueFilters()) -> QuerySet[Case]:
     """One of the user's queues, filtered, most urgent first: a range of the ``case_queue`` index
     (department, state, due date), so a page and its count cost the same for ten cases or fifty
-    thousand. ``Case.warning`` gives each row's level from the clock it carries."""
-    today = today or timezone.localdate()
+    thousand. Each row's ``warning`` is the level the warning sweep stored."""
     cases = cases_visible_to(user)
     if name == Queue.UNCLAIMED:
         cases = cases.filter(state=CaseState.QUEUED)
@@ -114,7 +111,7 @@ def queue(
     if filters.category:
         cases = cases.filter(approval_category_id=filters.category)
     if filters.warning:
-        cases = cases.filter(level_filter("clock__", filters.warning, today))
+        cases = cases.filter(warning=filters.warning)  # as the warning sweep last set it
     if filters.channel:
         cases = cases.filter(application__channel=filters.channel)
     if filters.accepted_from:

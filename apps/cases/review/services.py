@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
@@ -24,16 +24,19 @@ from django_fsm import can_proceed, has_transition_perm
 from apps.audit.services import record_disclosure, record_transition
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.codes import ApplicationState, CaseState
+from apps.cases.messages import tell_applicant, tell_supervisors
 from apps.cases.models import (
     OPEN_CASE,
     Application,
     Case,
     CorrectionFile,
     CorrectionRequest,
+    Escalation,
     Outcome,
     ReviewOpinion,
 )
 from apps.uploads.stored import checked
+from apps.worktime import calendar
 from apps.worktime import services as clocks
 from apps.worktime.codes import SpecialProcedure, SuspensionKind
 from apps.worktime.models import Clock
@@ -177,9 +180,25 @@ def request_correction(
     )
     apply_transition(case, "request_correction", actor=actor, comment=summary, client_ip=client_ip)
     case.save(update_fields=["state"])
-    return CorrectionRequest.objects.create(
-        case=case, suspension=suspension, items=cleaned, note=note.strip(), requested_by=actor
+    today = timezone.localdate()
+    correction = CorrectionRequest.objects.create(
+        case=case,
+        suspension=suspension,
+        items=cleaned,
+        note=note.strip(),
+        requested_by=actor,
+        answer_due_on=calendar.add_working_days(
+            today, settings.HALL_CORRECTION_ANSWER_DAYS, case.clock.centre_id
+        ),
     )
+    tell_applicant(
+        case.application,
+        "correction_requested",
+        item=case.item.name,
+        what=summary,
+        answer_by=str(correction.answer_due_on),
+    )
+    return correction
 
 
 @transaction.atomic
@@ -219,6 +238,12 @@ def start_special_procedure(
         case, "start_special_procedure", actor=actor, comment=reason, client_ip=client_ip, procedure=procedure
     )
     case.save(update_fields=["state"])
+    tell_applicant(
+        case.application,
+        "suspended",
+        item=case.item.name,
+        procedure=str(dict(SpecialProcedure.choices).get(procedure, procedure)),
+    )
     return case
 
 
@@ -234,6 +259,7 @@ def resume(*, case_id: int, actor, ended_on: dt.date | None = None, client_ip=No
     _follow_clock(case)
     apply_transition(case, "resume", actor=actor, client_ip=client_ip)
     case.save(update_fields=["state", "due_on"])
+    tell_applicant(case.application, "resumed", item=case.item.name, due_on=str(case.due_on))
     return case
 
 
@@ -415,8 +441,16 @@ def send_back(*, case_id: int, actor, opinion: str, client_ip=None) -> Case:
 
 
 def _finish(case: Case, application: Application, *, actor, client_ip=None) -> None:
-    """The case is decided: its clock stops; the filing is ready for issue once all are decided."""
+    """The case is decided (or ended): its clock stops, its open escalation is resolved, the applicant
+    is told; the filing is ready for issue once all are decided."""
     clocks.stop_clock(clock=case.clock, on=timezone.localdate())
+    Escalation.objects.filter(case=case, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(),
+        resolved_by=actor if getattr(actor, "is_authenticated", False) else None,
+        resolution=str(case.get_state_display()),
+    )
+    if case.state in (CaseState.APPROVED, CaseState.DENIED):
+        tell_applicant(application, "decided", item=case.item.name, outcome=str(case.get_state_display()))
     complete_if_decided(application, actor=actor, client_ip=client_ip)
 
 
@@ -427,16 +461,158 @@ def complete_if_decided(application: Application, *, actor=None, client_ip=None)
         return False
     if application.cases.filter(state__in=OPEN_CASE).exists():
         return False
+    if not application.cases.filter(state__in=[CaseState.APPROVED, CaseState.DENIED]).exists():
+        # Nothing was decided (every case ended by a rule): the filing ends too.
+        apply_transition(application, "terminate", actor=actor, client_ip=client_ip)
+        application.save(update_fields=["state"])
+        return False
     if not can_proceed(application.complete_review):  # a deficiency is still open: not before it clears
         return False
     apply_transition(application, "complete_review", actor=actor, client_ip=client_ip)
     application.save(update_fields=["state"])
+    tell_applicant(application, "ready_for_issue")
     return True
 
 
-def follow_clocks() -> int:
-    """Copy every open case's clock due date where it differs (a calendar change moves clocks in bulk,
-    in the worktime app, which knows nothing of cases): one UPDATE; returns how many moved."""
-    due = Clock.objects.filter(pk=OuterRef("clock_id")).values("due_on")[:1]
-    stale = Case.objects.filter(state__in=OPEN_CASE).exclude(due_on=F("clock__due_on"))
-    return Case.objects.filter(pk__in=stale.values("pk")).update(due_on=Subquery(due))
+# --- lapses and escalations (the sweeps call these; each is a logged transition) -------------------
+
+
+def _terminate_case(case: Case, *, actor, reason: str, client_ip=None) -> None:
+    apply_transition(case, "terminate", actor=actor, comment=reason, client_ip=client_ip)
+    case.save(update_fields=["state"])
+
+
+@transaction.atomic
+def lapse_correction(*, case_id: int, actor=None) -> bool:
+    """A correction request unanswered past its date: the case is terminated, the applicant told."""
+    case, application = _locked_with_filing(case_id)
+    correction = case.corrections.filter(answered_at__isnull=True).first()
+    if case.state != CaseState.SUSPENDED or correction is None:
+        return False  # answered meanwhile
+    if correction.answer_due_on is None or correction.answer_due_on >= timezone.localdate():
+        return False
+    reason = _("The correction requested on %(date)s was not answered by %(due)s.") % {
+        "date": correction.requested_at.date(),
+        "due": correction.answer_due_on,
+    }
+    clocks.resume(clock_id=case.clock_id, ended_on=timezone.localdate(), actor=actor)
+    _terminate_case(case, actor=actor, reason=reason)
+    tell_applicant(application, "correction_lapsed", item=case.item.name, reason=reason)
+    _finish(case, application, actor=actor)
+    return True
+
+
+@transaction.atomic
+def lapse_deficiency(*, application_id: int, actor=None) -> bool:
+    """A 容缺 commitment date passed without the material: the hall's rule (HALL_DEFICIENCY_LAPSE)
+    terminates the filing's open cases, or escalates each to its department's supervisors first."""
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+    if not application.has_open_deficiency or application.deficiency_lapsed_at is not None:
+        return False
+    if application.commitment_date is None or application.commitment_date >= timezone.localdate():
+        return False
+    reason = _("The missing materials were not handed in by %(date)s.") % {
+        "date": application.commitment_date
+    }
+    application.deficiency_lapsed_at = timezone.now()
+    application.save(update_fields=["deficiency_lapsed_at"])
+    record_transition(
+        application,
+        transition="deficiency_lapsed",
+        from_state=application.state,
+        to_state=application.state,
+        actor=actor,
+        comment=reason,
+        rule=settings.HALL_DEFICIENCY_LAPSE,
+    )
+    open_cases = list(
+        application.cases.select_for_update(of=("self",))
+        .select_related("item", "clock")
+        .filter(state__in=OPEN_CASE)
+    )
+    if settings.HALL_DEFICIENCY_LAPSE == "escalate":
+        today = timezone.localdate()
+        escalations = Escalation.objects.bulk_create(
+            Escalation(
+                case=case,
+                reason="deficiency_lapsed",
+                level="department",
+                department_id=case.department_id,
+                opened_on=today,
+            )
+            for case in open_cases
+            if not case.escalations.filter(resolved_at__isnull=True).exists()
+        )
+        tell_supervisors(
+            "escalated",
+            Escalation.objects.filter(pk__in=[e.pk for e in escalations]).select_related(
+                "case__application", "case__item", "department"
+            ),
+        )
+        tell_applicant(
+            application, "deficiency_lapsed", reason=reason, consequence=str(_("referred to a supervisor"))
+        )
+        return True
+    for case in open_cases:
+        if case.state == CaseState.SUSPENDED:
+            clocks.resume(clock_id=case.clock_id, ended_on=timezone.localdate(), actor=actor)
+        _terminate_case(case, actor=actor, reason=reason)
+        clocks.stop_clock(clock=case.clock, on=timezone.localdate())
+        Escalation.objects.filter(case=case, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolution=reason
+        )
+    apply_transition(application, "terminate", actor=actor, comment=reason)
+    application.save(update_fields=["state"])
+    tell_applicant(
+        application, "deficiency_lapsed", reason=reason, consequence=str(_("the filing is terminated"))
+    )
+    return True
+
+
+def _locked_escalation(escalation_id: int) -> Escalation:
+    return Escalation.objects.select_for_update().select_related("case", "department").get(pk=escalation_id)
+
+
+@transaction.atomic
+def acknowledge_escalation(*, escalation_id: int, actor, note: str) -> Escalation:
+    """A supervisor takes the escalation on, saying what they will do (督办回复)."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what will be done.")})
+    escalation = _locked_escalation(escalation_id)
+    if escalation.resolved_at is not None:
+        raise Conflict(_("This escalation is resolved already."))
+    if escalation.acknowledged_at is not None:
+        raise Conflict(_("This escalation has been acknowledged already."))
+    escalation.acknowledged_at, escalation.acknowledged_by = timezone.now(), actor
+    escalation.acknowledgement = note.strip()
+    escalation.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement"])
+    record_transition(
+        escalation.case,
+        transition="escalation_acknowledged",
+        from_state=escalation.case.state,
+        to_state=escalation.case.state,
+        actor=actor,
+        comment=escalation.acknowledgement,
+    )
+    return escalation
+
+
+@transaction.atomic
+def resolve_escalation(*, escalation_id: int, actor, resolution: str) -> Escalation:
+    if not (resolution or "").strip():
+        raise ValidationError({"resolution": _("Say how it was resolved.")})
+    escalation = _locked_escalation(escalation_id)
+    if escalation.resolved_at is not None:
+        raise Conflict(_("This escalation is resolved already."))
+    escalation.resolved_at, escalation.resolved_by = timezone.now(), actor
+    escalation.resolution = resolution.strip()
+    escalation.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+    record_transition(
+        escalation.case,
+        transition="escalation_resolved",
+        from_state=escalation.case.state,
+        to_state=escalation.case.state,
+        actor=actor,
+        comment=escalation.resolution,
+    )
+    return escalation

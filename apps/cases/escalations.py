@@ -1,0 +1,29 @@
+"""Reads of escalations (督办) for supervisors: who sees which, the open list."""
+
+from __future__ import annotations
+
+from django.db.models import F, Q, QuerySet
+
+from apps.accounts.models import StaffMembership
+from apps.cases.models import Escalation
+
+
+def escalations_visible_to(user) -> QuerySet[Escalation]:
+    """A department's supervisors see its escalations; a centre's supervisors (no department) see
+    every escalation of the centre — the ones raised to them first."""
+    if not getattr(user, "is_authenticated", False):
+        return Escalation.objects.none()
+    memberships = StaffMembership.objects.filter(user=user, role="supervisor")
+    departments = memberships.filter(department__isnull=False).values("department_id")
+    centres = memberships.filter(department__isnull=True).values("centre_id")
+    return Escalation.objects.filter(Q(department_id__in=departments) | Q(department__centre_id__in=centres))
+
+
+def open_escalations_for(user) -> QuerySet[Escalation]:
+    return (
+        escalations_visible_to(user)
+        .filter(resolved_at__isnull=True)
+        .select_related("case__application", "case__item", "department", "acknowledged_by")
+        # Raised to the centre first, then the oldest.
+        .order_by(F("raised_at").desc(nulls_last=True), "opened_at", "pk")
+    )

@@ -1,0 +1,60 @@
+"""Who hears about a filing's events, through the notifications outbox (in the event's transaction).
+
+The applicant: their citizen account (in-site message) and the phone they gave (SMS). Supervisors:
+their accounts. The wording is in the editable message templates (``notifications.MessageTemplate``).
+"""
+
+from __future__ import annotations
+
+from apps.accounts.models import StaffMembership
+from apps.notifications.services import Message, Recipient, notify, notify_all
+
+
+def _concerns(application) -> str:
+    return f"cases.application:{application.pk}"
+
+
+def tell_applicant(application, event: str, **context) -> None:
+    recipient = Recipient(user_id=application.citizen_id, phone=application.applicant_phone)
+    if not (recipient.user_id or recipient.phone):
+        return
+    notify(
+        event,
+        [recipient],
+        context={"filing_number": application.number, "applicant": application.applicant_name, **context},
+        concerns=_concerns(application),
+    )
+
+
+def tell_supervisors(event: str, escalations) -> None:
+    """Each escalation to the supervisors it is addressed to: its department's, or the centre's
+    once raised (escalations need ``case__application`` and ``department`` loaded)."""
+    escalations = list(escalations)
+    if not escalations:
+        return
+    departments = {e.department_id for e in escalations}
+    centres = {e.department.centre_id for e in escalations}
+    supervisors = StaffMembership.objects.filter(role="supervisor", centre_id__in=centres).values_list(
+        "user_id", "centre_id", "department_id"
+    )
+    by_department, by_centre = {}, {}
+    for user_id, centre_id, department_id in supervisors:
+        if department_id is None:
+            by_centre.setdefault(centre_id, set()).add(user_id)
+        elif department_id in departments:
+            by_department.setdefault(department_id, set()).add(user_id)
+    messages = []
+    for e in escalations:
+        if e.level == "department":
+            users = by_department.get(e.department_id) or by_centre.get(e.department.centre_id, set())
+        else:
+            users = by_centre.get(e.department.centre_id, set())
+        context = {
+            "filing_number": e.case.application.number,
+            "item": e.case.item.name,
+            "department": e.department.name,
+            "reason": e.reason,
+        }
+        recipients = [Recipient(user_id=user_id) for user_id in sorted(users)]
+        messages.append(Message(event, recipients, context, f"cases.case:{e.case_id}"))
+    notify_all(messages)

@@ -1,0 +1,166 @@
+"""Deadline sweeps (Celery beat, ``apps.cases.tasks``): warning levels, escalations (督办), lapses.
+
+Set-based: the warning sweep is one UPDATE over the open cases joined to their clocks, writing only
+the rows whose level (or copied due date) changes; escalations for every newly overdue case are one
+INSERT … SELECT. No case row passes through Python, so a sweep over a million open cases keeps the
+worker's memory flat. Each sweep is idempotent — running it twice, or in two workers at once,
+changes nothing more: levels are recomputed from dates, and at most one escalation per case can be
+open (a partial unique index; a concurrent insert of the same one is ignored).
+
+Lapses end filings and cases through the services, one by one (a handful a day): each is a
+transition with its log entry and its notice to the applicant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.cases.codes import ApplicationState, CaseState
+from apps.cases.models import Application, CorrectionRequest, Escalation, EscalationLevel
+from apps.worktime import calendar
+from apps.worktime.warnings import WarningLevel
+
+# Open and running: a suspended case's level is frozen until it resumes.
+RUNNING = (CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.AWAITING_DECISION)
+OPEN = (*RUNNING, CaseState.SUSPENDED)
+
+LEVEL_SQL = f"""CASE WHEN c.due_on < %(today)s THEN '{WarningLevel.OVERDUE}'
+                     WHEN c.red_on <= %(today)s THEN '{WarningLevel.RED}'
+                     WHEN c.yellow_on <= %(today)s THEN '{WarningLevel.YELLOW}'
+                     ELSE '{WarningLevel.NORMAL}' END"""
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def sweep_warnings(today: dt.date | None = None) -> int:
+    """Set each running case's warning level from its clock's dates on ``today`` (and bring its
+    copied due date along); returns how many cases changed."""
+    params = {"today": today or timezone.localdate()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE cases_case AS k
+               SET warning = {LEVEL_SQL}, due_on = c.due_on
+              FROM worktime_clock AS c
+             WHERE c.id = k.clock_id
+               AND k.state IN ({_in(RUNNING)})
+               AND (k.warning <> {LEVEL_SQL} OR k.due_on <> c.due_on)
+            """,  # noqa: S608 - fixed fragments of this module and bound dates only
+            params,
+        )
+        return cursor.rowcount
+
+
+def open_escalations(today: dt.date | None = None) -> list[int]:
+    """One open escalation (督办) for every overdue open case that has none, addressed to its
+    department's supervisors: one INSERT … SELECT; returns the new escalations' ids."""
+    today = today or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO cases_escalation (case_id, reason, level, department_id, opened_on, opened_at,
+                                          acknowledgement, resolution)
+            SELECT k.id, 'overdue', '{EscalationLevel.DEPARTMENT}', k.department_id,
+                   %(today)s, %(now)s, '', ''
+              FROM cases_case AS k
+             WHERE k.state IN ({_in(OPEN)}) AND k.warning = '{WarningLevel.OVERDUE}'
+               AND NOT EXISTS (SELECT 1 FROM cases_escalation AS e
+                                WHERE e.case_id = k.id AND e.resolved_at IS NULL)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """,  # noqa: S608 - fixed fragments of this module and bound values only
+            {"today": today, "now": timezone.now()},
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def raise_unacknowledged(today: dt.date | None = None) -> list[int]:
+    """Escalations the department has not acknowledged for HALL_ESCALATE_TO_CENTRE_DAYS working days
+    go up to the centre's supervisors; returns their ids."""
+    today = today or timezone.localdate()
+    cutoff = calendar.add_working_days(today, -settings.HALL_ESCALATE_TO_CENTRE_DAYS)
+    stale = Escalation.objects.filter(
+        level=EscalationLevel.DEPARTMENT,
+        acknowledged_at__isnull=True,
+        resolved_at__isnull=True,
+        opened_on__lte=cutoff,
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        Escalation.objects.filter(pk__in=ids).update(level=EscalationLevel.CENTRE, raised_at=timezone.now())
+    return ids
+
+
+@dataclass
+class LapseRun:
+    deficiencies: list[int] = field(default_factory=list)  # filings
+    corrections: list[int] = field(default_factory=list)  # cases
+
+
+def lapse(today: dt.date | None = None, *, actor=None) -> LapseRun:
+    """容缺 commitments and correction requests past their dates, handled as the hall's rules say."""
+    from apps.cases.review import services as review
+
+    today = today or timezone.localdate()
+    run = LapseRun()
+    lapsed_filings = Application.objects.filter(
+        state=ApplicationState.ACCEPTED_WITH_DEFICIENCY,
+        deficiency_cleared_at__isnull=True,
+        commitment_date__lt=today,
+        deficiency_lapsed_at__isnull=True,
+    ).values_list("pk", flat=True)
+    for application_id in list(lapsed_filings):
+        with transaction.atomic():
+            if review.lapse_deficiency(application_id=application_id, actor=actor):
+                run.deficiencies.append(application_id)
+    unanswered = CorrectionRequest.objects.filter(
+        answered_at__isnull=True, answer_due_on__lt=today, case__state=CaseState.SUSPENDED
+    ).values_list("case_id", flat=True)
+    for case_id in list(unanswered):
+        with transaction.atomic():
+            if review.lapse_correction(case_id=case_id, actor=actor):
+                run.corrections.append(case_id)
+    return run
+
+
+def run_all(today: dt.date | None = None) -> dict:
+    """Every sweep, in order, each in its own transaction; what each changed (for the jobs page)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        changed = sweep_warnings(today)
+    escalated = escalate(today)
+    lapsed = lapse(today)
+    return {
+        "warning_levels_changed": changed,
+        **escalated,
+        "deficiencies_lapsed": len(lapsed.deficiencies),
+        "corrections_lapsed": len(lapsed.corrections),
+    }
+
+
+def escalate(today: dt.date | None = None) -> dict:
+    """Open escalations for newly overdue cases and raise the unacknowledged ones, telling the
+    supervisors each is addressed to (in the same transactions)."""
+    from apps.cases.messages import tell_supervisors
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        opened = open_escalations(today)
+        tell_supervisors("escalated", _escalations(opened))
+    with transaction.atomic():
+        raised = raise_unacknowledged(today)
+        tell_supervisors("escalation_raised", _escalations(raised))
+    return {"escalations_opened": len(opened), "escalations_raised": len(raised)}
+
+
+def _escalations(ids):
+    return Escalation.objects.filter(pk__in=ids).select_related(
+        "case__application", "case__item", "department"
+    )
