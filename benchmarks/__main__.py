@@ -16,6 +16,7 @@ from benchmarks import (  # noqa: E402
     backoffice_queue,
     catalogue_import,
     catalogue_search,
+    deadline_sweep,
     embedded_memory,
     intake,
     worktime_clock,
@@ -28,7 +29,14 @@ from benchmarks.harness import (  # noqa: E402
 )
 
 # Benchmarks that need the database run inside one throw-away test database; the others outside it.
-DATABASE_BENCHMARKS: list = [catalogue_search, catalogue_import, worktime_clock, intake, backoffice_queue]
+DATABASE_BENCHMARKS: list = [
+    catalogue_search,
+    catalogue_import,
+    worktime_clock,
+    intake,
+    backoffice_queue,
+    deadline_sweep,
+]
 PROCESS_BENCHMARKS = [embedded_memory]
 
 
