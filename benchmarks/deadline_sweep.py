@@ -92,7 +92,8 @@ def _fill(centre, departments, items, total: int) -> None:
 
 def _database_url() -> str:
     s = connection.settings_dict
-    return f"postgres://{quote(s['USER'])}:{quote(s['PASSWORD'])}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
+    host, port = s["HOST"] or "localhost", s["PORT"] or 5432
+    return f"postgres://{quote(s['USER'])}:{quote(s['PASSWORD'])}@{host}:{port}/{s['NAME']}"
 
 
 def run(scale: str) -> dict[str, float]:

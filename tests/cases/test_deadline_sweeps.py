@@ -241,6 +241,10 @@ def test_the_supervision_desk_lists_and_acknowledges_escalations(client):
     client.post(f"/supervision/escalations/{escalation.pk}/acknowledge/", {"note": "已督促"})
     escalation.refresh_from_db()
     assert (escalation.acknowledged_by, escalation.acknowledgement) == (supervisor, "已督促")
+    # The approvers see it in the case's workspace, and the acknowledgement in its history.
+    client.force_login(make_staff(Role.APPROVER, department=department))
+    page = client.get(f"/backoffice/cases/{case.pk}/").content.decode()
+    assert 'data-testid="case-escalations"' in page and "已督促" in page
 
 
 def test_each_sweep_runs_by_hand():

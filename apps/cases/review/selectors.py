@@ -178,4 +178,5 @@ def case_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:
         ),
         "clock__suspensions",
         "clock__extensions__approved_by",
+        "escalations__acknowledged_by",
     )
