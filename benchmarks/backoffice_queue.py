@@ -89,10 +89,10 @@ def _fill(centre, departments, items, total: int) -> None:
         cursor.execute(
             f"""
             INSERT INTO cases_case (application_id, item_id, department_id, approval_category_id, clock_id,
-                due_on, state, created_at, proposed_outcome, decision_holder, decision_scope, denial_reasons,
+                due_on, warning, state, created_at, proposed_outcome, decision_holder, decision_scope, denial_reasons,
                 denial_legal_basis, decided_at)
             SELECT %(base)s + g, (ARRAY[{items_sql}])[d + 1], (ARRAY[{departments_sql}])[d + 1],
-                (ARRAY[{categories_sql}])[d + 1], %(clock_base)s + g, s.started + 28,
+                (ARRAY[{categories_sql}])[d + 1], %(clock_base)s + g, s.started + 28, 'normal',
                 CASE WHEN NOT ({open_case}) THEN (CASE WHEN g %% 10 = 1 THEN 'denied' ELSE 'approved' END)
                      WHEN (g / 20) %% 20 >= 17 THEN 'suspended'
                      WHEN (g / 20) %% 20 >= 12 THEN 'in_review'
@@ -108,6 +108,10 @@ def _fill(centre, departments, items, total: int) -> None:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
+    # The warning levels, as the sweep keeps them.
+    from apps.cases.sweeps import sweep_warnings
+
+    sweep_warnings()
     # What autovacuum does for a hall's settled history: statistics, and the visibility map that lets
     # counts read the indexes alone. VACUUM cannot run inside a transaction block.
     with connection.cursor() as cursor:
@@ -151,7 +155,8 @@ def run(scale: str) -> dict[str, float]:
     n = 100 if scale == "full" else 30
     pages = {
         "api_unclaimed": "/api/v1/cases/?queue=unclaimed",
-        "api_unclaimed_page_40": "/api/v1/cases/?queue=unclaimed&page=40",
+        # A deep page: the 40th of the department's 300 at full scale, the 3rd at small.
+        "api_unclaimed_deep_page": f"/api/v1/cases/?queue=unclaimed&page={40 if scale == 'full' else 3}",
         "api_red": "/api/v1/cases/?queue=unclaimed&warning=red",
         "api_decided": "/api/v1/cases/?queue=decided",
         "desk_unclaimed": "/backoffice/",
