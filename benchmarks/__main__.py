@@ -34,8 +34,10 @@ DATABASE_BENCHMARKS: list = [
     catalogue_import,
     worktime_clock,
     intake,
-    backoffice_queue,
+    # The sweep first: it counts on being the only overdue cases in the database; the queue benchmark
+    # then runs beside its million open cases (in other departments), as a real hall's would.
     deadline_sweep,
+    backoffice_queue,
 ]
 PROCESS_BENCHMARKS = [embedded_memory]
 

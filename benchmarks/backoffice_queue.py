@@ -25,15 +25,17 @@ SIZES = {"small": 40_000, "full": 1_000_000}  # cases in all; 5 % open
 DEPARTMENTS = 20
 
 
-def _setup():
+def _setup(name: str = "基准审批中心", region: str = "350198"):
+    """A centre of its own with DEPARTMENTS departments, an item each, and an approver of the first
+    (a name and a credit-code region of its own: other benchmarks share the database)."""
     from apps.accounts.roles import Role
     from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
     from tests.factories.accounts import valid_uscc
     from tests.factories.catalogue import make_item
 
-    centre = ServiceCentreFactory(name="基准审批中心")
+    centre = ServiceCentreFactory(name=name)
     departments = [
-        DepartmentFactory(centre=centre, credit_code=valid_uscc(980001 + n, region="350198"))
+        DepartmentFactory(centre=centre, credit_code=valid_uscc(980001 + n, region=region))
         for n in range(DEPARTMENTS)
     ]
     items = [make_item(department=d) for d in departments]

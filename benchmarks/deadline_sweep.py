@@ -106,7 +106,7 @@ def run(scale: str) -> dict[str, float]:
     from apps.ops.models import JobRun
     from tests.factories import make_staff
 
-    centre, departments, items, _approver = _setup()
+    centre, departments, items, _approver = _setup("基准督办中心", region="350197")
     for department in departments:
         make_staff(Role.SUPERVISOR, centre=centre, department=department)
     total = SIZES[scale]
