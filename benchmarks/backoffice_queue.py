@@ -91,8 +91,8 @@ def _fill(centre, departments, items, total: int) -> None:
         cursor.execute(
             f"""
             INSERT INTO cases_case (application_id, item_id, department_id, approval_category_id, clock_id,
-                due_on, warning, state, created_at, proposed_outcome, decision_holder, decision_scope, denial_reasons,
-                denial_legal_basis, decided_at)
+                due_on, warning, state, created_at, proposed_outcome, decision_holder, decision_scope,
+                denial_reasons, denial_legal_basis, decided_at)
             SELECT %(base)s + g, (ARRAY[{items_sql}])[d + 1], (ARRAY[{departments_sql}])[d + 1],
                 (ARRAY[{categories_sql}])[d + 1], %(clock_base)s + g, s.started + 28, 'normal',
                 CASE WHEN NOT ({open_case}) THEN (CASE WHEN g %% 10 = 1 THEN 'denied' ELSE 'approved' END)
