@@ -34,10 +34,11 @@ DATABASE_BENCHMARKS: list = [
     catalogue_import,
     worktime_clock,
     intake,
-    # The sweep first: it counts on being the only overdue cases in the database; the queue benchmark
-    # then runs beside its million open cases (in other departments), as a real hall's would.
-    deadline_sweep,
+    # The queues over their 1,000,000 cases first (the figure), then the sweep over another
+    # 1,000,000 open ones; the queue benchmark's open cases are never overdue, so the 10,000 the
+    # sweep's data makes overdue are the only ones to escalate.
     backoffice_queue,
+    deadline_sweep,
 ]
 PROCESS_BENCHMARKS = [embedded_memory]
 

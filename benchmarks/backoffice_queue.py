@@ -81,7 +81,7 @@ def _fill(centre, departments, items, total: int) -> None:
                 suspended_since, due_on, yellow_on, red_on, provisional, stopped_on)
             SELECT %(clock_base)s + g, %(centre)s, s.started, 20, 0, 0,
                 CASE WHEN {open_case} AND (g / 20) %% 20 >= 17 THEN current_date - 1 END,
-                s.started + 28, s.started + 24, s.started + 27, false,
+                s.started + 45, s.started + 41, s.started + 44, false,
                 CASE WHEN {open_case} THEN NULL ELSE s.started + 20 END
             FROM generate_series(0, %(n)s - 1) AS g,
                 LATERAL (SELECT {started} AS started) AS s
@@ -94,7 +94,7 @@ def _fill(centre, departments, items, total: int) -> None:
                 due_on, warning, state, created_at, proposed_outcome, decision_holder, decision_scope,
                 denial_reasons, denial_legal_basis, decided_at)
             SELECT %(base)s + g, (ARRAY[{items_sql}])[d + 1], (ARRAY[{departments_sql}])[d + 1],
-                (ARRAY[{categories_sql}])[d + 1], %(clock_base)s + g, s.started + 28, 'normal',
+                (ARRAY[{categories_sql}])[d + 1], %(clock_base)s + g, s.started + 45, 'normal',
                 CASE WHEN NOT ({open_case}) THEN (CASE WHEN g %% 10 = 1 THEN 'denied' ELSE 'approved' END)
                      WHEN (g / 20) %% 20 >= 17 THEN 'suspended'
                      WHEN (g / 20) %% 20 >= 12 THEN 'in_review'
