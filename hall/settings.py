@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "apps.licences",
     "apps.catalogue",
     "apps.cases",
+    "apps.certificates",
     # Role-facing HTML and seeding, on top of the domain apps.
     "apps.guides",
     "apps.desks",
