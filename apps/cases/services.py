@@ -25,6 +25,7 @@ from apps.cases.review.services import complete_if_decided
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.codes import ItemState, Necessity
 from apps.catalogue.models import Bundle, BundleState, ServiceItem
+from apps.licences.lookup import valid_certificates
 from apps.sequences.services import next_value
 from apps.uploads.stored import checked
 from apps.worktime import calendar
@@ -133,14 +134,41 @@ class MaterialRecord:
     certificate_reference: str = ""
 
 
-def _apply_records(checklist: list[ChecklistEntry], records: list[MaterialRecord]) -> None:
+def _e_certificate(entry: ChecklistEntry, reference: str, held) -> tuple[str | None, str | None]:
+    """免证可办: the applicant's valid certificate of the type that may replace this material — the
+    one the clerk named (number or identifier), or the only one they hold. (number, error)."""
+    matching = [c for c in held if c.licence_type_id == entry.replaceable_by_id]
+    if not matching:
+        return None, _("The applicant holds no valid %(type)s in the e-certificate library.") % {
+            "type": entry.replaceable_by.name
+        }
+    if reference:
+        chosen = next((c for c in matching if reference in (c.number, c.identifier)), None)
+        if chosen is None:
+            return None, _("%(reference)s is not one of the applicant's valid %(type)s certificates.") % {
+                "reference": reference,
+                "type": entry.replaceable_by.name,
+            }
+        return chosen.number, None
+    if len(matching) > 1:
+        return None, _("%(material)s: name which of the applicant's certificates is used.") % {
+            "material": entry.material.name
+        }
+    return matching[0].number, None
+
+
+def _apply_records(
+    checklist: list[ChecklistEntry], records: list[MaterialRecord], *, holder_code: str
+) -> None:
     """Check the records against the checklist (all of them: every error is reported at once) and
     write them: one UPDATE per distinct outcome, usually one ("all originals received"), which is
     far cheaper to build and run than one CASE-per-row bulk update. ``checklist`` entries need their
-    material loaded."""
+    material loaded. A material replaced by an e-certificate must name one the applicant (``holder_code``)
+    holds in the library, of the type the item accepts (one lookup, only when one is used)."""
     entries = {entry.material_id: entry for entry in checklist}
     errors: dict[str, list[str]] = {}
     changed = []
+    held = None
     for record in records:
         entry = entries.get(record.material_id)
         if entry is None:
@@ -154,6 +182,7 @@ def _apply_records(checklist: list[ChecklistEntry], records: list[MaterialRecord
                 % {"material": entry.material.name, "status": record.status}
             )
             continue
+        reference = record.certificate_reference.strip()
         if status == MaterialStatus.E_CERTIFICATE:
             if entry.replaceable_by_id is None:
                 errors.setdefault("status", []).append(
@@ -161,14 +190,13 @@ def _apply_records(checklist: list[ChecklistEntry], records: list[MaterialRecord
                     % {"material": entry.material.name}
                 )
                 continue
-            if not record.certificate_reference.strip():
-                errors.setdefault("certificate_reference", []).append(
-                    _("%(material)s: name the electronic certificate used.")
-                    % {"material": entry.material.name}
-                )
+            held = valid_certificates(holder_code) if held is None else held
+            reference, error = _e_certificate(entry, reference, held)
+            if error:
+                errors.setdefault("certificate_reference", []).append(error)
                 continue
         entry.status, entry.note = status, record.note
-        entry.certificate_reference = record.certificate_reference.strip()
+        entry.certificate_reference = reference
         changed.append(entry)
     if errors:
         raise ValidationError(errors)
@@ -188,11 +216,11 @@ def record_materials(*, application_id: int, records: list[MaterialRecord]) -> l
     application = _locked(application_id)
     _require_at_a_window(application)
     checklist = list(
-        application.checklist.select_related("material").filter(
+        application.checklist.select_related("material", "replaceable_by").filter(
             material_id__in=[r.material_id for r in records]
         )
     )
-    _apply_records(checklist, records)
+    _apply_records(checklist, records, holder_code=application.applicant_id_number)
     return checklist
 
 
@@ -313,7 +341,7 @@ def accept(
     application = _locked(application_id)
     _require_at_a_window(application)
     checklist = _checklist(application)
-    _apply_records(checklist, list(materials))
+    _apply_records(checklist, list(materials), holder_code=application.applicant_id_number)
     missing = _outstanding(checklist)
     if missing:
         raise ValidationError(
@@ -351,7 +379,7 @@ def accept_with_deficiency(
     application = _locked(application_id)
     _require_at_a_window(application)
     checklist = _checklist(application)
-    _apply_records(checklist, list(materials))
+    _apply_records(checklist, list(materials), holder_code=application.applicant_id_number)
     outstanding = _outstanding(checklist)
     if not outstanding:
         raise ValidationError(_("Nothing is missing: accept the filing instead."))

@@ -83,6 +83,7 @@ def desk_context(request) -> dict:
         accepted_to=_date(get.get("accepted_to")),
     )
     page = Paginator(selectors.queue(request.user, name, filters), PAGE_SIZE).get_page(get.get("page"))
+    page.object_list = selectors.rows_of(page.object_list)
     departments = selectors.departments_of(request.user)
     query = get.copy()
     query.pop("page", None)

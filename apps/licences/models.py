@@ -29,3 +29,45 @@ class LicenceType(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")  # 撤销 / 注销
+    # Expired is not stored: it is a date passing (valid_until < today), read as such.
+
+
+class ElectronicCertificate(models.Model):
+    """One certificate in the e-certificate library (电子证照库): what was issued to whom, by whom,
+    until when, and whether it still stands. Written by the certificate desk when it issues."""
+
+    identifier = models.CharField(_("electronic certificate identifier"), max_length=120, unique=True)
+    licence_type = models.ForeignKey(
+        LicenceType, verbose_name=_("certificate type"), on_delete=models.PROTECT
+    )
+    number = models.CharField(_("certificate number"), max_length=60)
+    holder_name = models.CharField(_("holder"), max_length=200)
+    holder_code = models.CharField(
+        _("holder code"), max_length=18, help_text=_("Resident ID number or unified social credit code.")
+    )
+    issuer = models.CharField(_("issuer"), max_length=100)
+    issued_on = models.DateField(_("issued on"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: no expiry."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    class Meta:
+        verbose_name = _("electronic certificate")
+        verbose_name_plural = _("electronic certificates")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence_type", "number"], name="certificate_number_per_type")
+        ]
+        indexes = [models.Index(fields=["holder_code", "status"], name="certificate_holder")]
+
+    def __str__(self):
+        return f"{self.licence_type} {self.number}"

@@ -16,11 +16,10 @@ from apps.cases.codes import ApplicationState, CaseState, MaterialStatus
 from apps.cases.models import Application, Case, Outcome
 from apps.cases.review import services
 from apps.catalogue import services as catalogue
-from apps.catalogue.codes import MaterialForm, Necessity
-from apps.catalogue.services import ItemChildren
+from apps.catalogue.codes import Necessity
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import COMPANY, accept_filing, make_case, make_filing
-from tests.factories.catalogue import BundleFactory, MaterialFactory, make_item
+from tests.factories.catalogue import BundleFactory, MaterialFactory, checklist, make_item, requirement
 
 pytestmark = pytest.mark.django_db
 APPROVAL = {"holder": "示范餐饮有限公司", "scope": "餐饮服务", "valid_from": None, "valid_until": None}
@@ -67,18 +66,7 @@ def test_an_open_deficiency_keeps_a_decided_filing_from_issue_until_it_is_cleare
     item = make_item(
         department=department,
         promised_limit_days=10,
-        children=ItemChildren(
-            materials=[
-                {
-                    "material": later,
-                    "original_count": 1,
-                    "copy_count": 0,
-                    "necessity": Necessity.DEFERRABLE,
-                    "form": MaterialForm.PAPER,
-                }
-            ],
-            steps=[{"name": "受理"}],
-        ),
+        children=checklist(requirement(later, Necessity.DEFERRABLE)),
     )
     filing = make_filing(items=[item])
     intake.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 9))

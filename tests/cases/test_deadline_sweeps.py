@@ -13,14 +13,13 @@ from apps.cases.codes import ApplicationState, CaseState
 from apps.cases.models import Escalation, EscalationLevel, Outcome
 from apps.cases.review import services as review
 from apps.cases.sweeps import run_all
-from apps.catalogue.codes import MaterialForm, Necessity
-from apps.catalogue.services import ItemChildren
+from apps.catalogue.codes import Necessity
 from apps.notifications.models import Outbox
 from apps.ops.models import JobRun
 from apps.worktime.warnings import WarningLevel
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.cases import make_case, make_filing
-from tests.factories.catalogue import MaterialFactory, make_item
+from tests.factories.catalogue import MaterialFactory, checklist, make_item, requirement
 
 pytestmark = pytest.mark.django_db
 ACCEPTED = dt.datetime(2026, 9, 24, 2, 0)  # Thursday 10:00 in Shanghai
@@ -147,18 +146,7 @@ def deficient_filing():
     item = make_item(
         department=DepartmentFactory(),
         promised_limit_days=10,
-        children=ItemChildren(
-            materials=[
-                {
-                    "material": later,
-                    "original_count": 1,
-                    "copy_count": 0,
-                    "necessity": Necessity.DEFERRABLE,
-                    "form": MaterialForm.PAPER,
-                }
-            ],
-            steps=[{"name": "受理"}],
-        ),
+        children=checklist(requirement(later, Necessity.DEFERRABLE)),
     )
     filing = make_filing(items=[item])
     with time_machine.travel(ACCEPTED, tick=False):

@@ -17,7 +17,7 @@ from apps.cases.models import Application, Case
 from apps.catalogue import services as catalogue
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
-from apps.licences.models import LicenceType
+from apps.licences.models import ElectronicCertificate, LicenceType
 from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory, make_staff
 from tests.factories.cases import COMPANY, comprehensive_window, make_filing
 from tests.factories.catalogue import BundleFactory, MaterialFactory, make_item
@@ -81,16 +81,44 @@ def test_one_bad_record_refuses_them_all_and_names_every_error():
         "租赁合同 不能以电子证照替代。",
         "租赁合同：“stolen”不是窗口可登记的收件状态。",
     ]
-    assert errors["certificate_reference"] == ["营业执照：请注明所用电子证照。"]
+    assert errors["certificate_reference"] == ["申请人在电子证照库中没有有效的营业执照。"]
     assert set(statuses(filing).values()) == {MaterialStatus.PENDING}  # nothing recorded
 
-    services.record_materials(
-        application_id=filing.pk,
-        records=[
-            Record(permit.pk, MaterialStatus.E_CERTIFICATE, certificate_reference=" 91350100MA0000001X ")
-        ],
-    )
-    assert filing.checklist.get(material=permit).certificate_reference == "91350100MA0000001X"
+
+def test_an_e_certificate_the_applicant_holds_replaces_the_paper():
+    """免证可办: the library has the applicant's valid 营业执照; naming it (or it alone) satisfies it."""
+    licence = LicenceType.objects.create(code="BL", name="营业执照")
+    permit = MaterialFactory(name="营业执照", licence_type=licence)
+    filing = filing_of(requirement(permit, e_certificate=True))
+
+    def certificate(number, **dates):
+        return ElectronicCertificate.objects.create(
+            identifier=f"1.2.156.3005.2.BL.ISSUER.{number}.001.X",
+            licence_type=licence,
+            number=number,
+            holder_name="张三",
+            holder_code=filing.applicant_id_number,
+            issuer="示范市市场监督管理局",
+            issued_on=dt.date(2024, 1, 5),
+            valid_from=dt.date(2024, 1, 5),
+            **dates,
+        )
+
+    def replace(reference=""):
+        services.record_materials(
+            application_id=filing.pk,
+            records=[Record(permit.pk, MaterialStatus.E_CERTIFICATE, certificate_reference=reference)],
+        )
+
+    certificate("BL-2020-9", valid_until=dt.date(2024, 12, 31))  # expired: not held
+    with pytest.raises(ValidationError, match="没有有效的营业执照"):
+        replace()
+    certificate("BL-2024-1")
+    with pytest.raises(ValidationError, match="BL-2020-9"):  # expired, so not one of theirs
+        replace("BL-2020-9")
+    replace()
+    entry = filing.checklist.get(material=permit)
+    assert (entry.status, entry.certificate_reference) == (MaterialStatus.E_CERTIFICATE, "BL-2024-1")
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -162,3 +162,20 @@ __all__ = [
     "item_values",
     "make_item",
 ]
+
+
+def requirement(material, necessity=Necessity.REQUIRED, *, originals=1, copies=0, **extra) -> dict:
+    """One material requirement of an item, as ``create_item`` takes it."""
+    return {
+        "material": material,
+        "original_count": originals,
+        "copy_count": copies,
+        "necessity": necessity,
+        "form": MaterialForm.PAPER,
+        **extra,
+    }
+
+
+def checklist(*requirements) -> ItemChildren:
+    """An item's children with these material requirements and one process step."""
+    return ItemChildren(materials=list(requirements), steps=[{"name": "受理"}])

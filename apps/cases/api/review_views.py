@@ -40,9 +40,9 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         data = dict(query.validated_data)
         name = data.pop("queue")
-        queue = selectors.queue(request.user, name, selectors.QueueFilters(**data))
-        page = self.paginate_queryset(queue)
-        return self.get_paginated_response(s.CaseListSerializer(page, many=True).data)
+        ids = self.paginate_queryset(selectors.queue(request.user, name, selectors.QueueFilters(**data)))
+        rows = selectors.rows_of(ids)
+        return self.get_paginated_response(s.CaseListSerializer(rows, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
