@@ -28,6 +28,21 @@ def record_transition(
     )
 
 
+def record_step(subject, *, step: str, actor=None, comment: str = "", client_ip=None, **context):
+    """A logged step that leaves the subject's state as it is (an extension, a deficiency cleared, an
+    escalation acknowledged): the transition log with from = to."""
+    return record_transition(
+        subject,
+        transition=step,
+        from_state=subject.state,
+        to_state=subject.state,
+        actor=actor,
+        comment=comment,
+        client_ip=client_ip,
+        **context,
+    )
+
+
 def record_disclosure(subject, *, what: str, purpose: str, viewer, client_ip: str | None = None):
     """Note that ``viewer`` was shown ``what`` of ``subject`` in full (e.g. an identity number)."""
     from apps.audit.models import DisclosureLog

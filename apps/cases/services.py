@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.audit.services import record_step
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import AT_A_WINDOW, SATISFIED, ApplicationState, Channel, MaterialStatus
@@ -579,8 +580,6 @@ def clear_deficiency(
 ) -> Application:
     """A material of a 容缺受理 arrives: recorded; when nothing is missing any more, the deficiency is
     cleared (and the filing may be issued once its cases are decided)."""
-    from apps.audit.services import record_transition
-
     application = _locked(application_id)
     if not application.has_open_deficiency:
         raise Conflict(_("This filing has no open deficiency."))
@@ -597,11 +596,9 @@ def clear_deficiency(
     if not application.checklist.filter(status=MaterialStatus.DEFICIENT).exists():
         application.deficiency_cleared_at = timezone.now()
         application.save(update_fields=["deficiency_cleared_at"])
-        record_transition(
+        record_step(
             application,
-            transition="clear_deficiency",
-            from_state=application.state,
-            to_state=application.state,
+            step="clear_deficiency",
             actor=actor,
             client_ip=client_ip,
             window=getattr(window, "number", None),

@@ -25,7 +25,7 @@ from apps.cases.review import selectors, services
 from apps.catalogue.models import ApprovalCategory
 from apps.worktime import calendar
 from apps.worktime.codes import SpecialProcedure
-from apps.worktime.warnings import WarningLevel, level_of
+from apps.worktime.warnings import WarningLevel
 
 BACK_OFFICE = "accounts.use_backoffice_desk"
 PAGE_SIZE = 25
@@ -127,7 +127,7 @@ def case(request, pk):
         "filing": application,
         "identity": identity,
         "clock": clock,
-        "warning": level_of(due_on=clock.due_on, yellow_on=clock.yellow_on, red_on=clock.red_on, on=today),
+        "warning": case.warning_on(today),
         "days_left": calendar.working_days_between(today, clock.due_on, clock.centre_id)
         if clock.due_on >= today
         else -calendar.working_days_between(clock.due_on, today, clock.centre_id),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
-from apps.audit.services import record_disclosure, record_transition
+from apps.audit.services import record_disclosure, record_step
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.codes import ApplicationState, CaseState
 from apps.cases.messages import tell_applicant, tell_supervisors
@@ -312,16 +312,7 @@ def extend(*, case_id: int, actor, days: int, reason: str, client_ip=None) -> Ca
     )
     _follow_clock(case)
     case.save(update_fields=["due_on"])
-    record_transition(
-        case,
-        transition="extend",
-        from_state=case.state,
-        to_state=case.state,
-        actor=actor,
-        comment=reason,
-        client_ip=client_ip,
-        days=days,
-    )
+    record_step(case, step="extend", actor=actor, comment=reason, client_ip=client_ip, days=days)
     return case
 
 
@@ -444,14 +435,19 @@ def _finish(case: Case, application: Application, *, actor, client_ip=None) -> N
     """The case is decided (or ended): its clock stops, its open escalation is resolved, the applicant
     is told; the filing is ready for issue once all are decided."""
     clocks.stop_clock(clock=case.clock, on=timezone.localdate())
-    Escalation.objects.filter(case=case, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(),
-        resolved_by=actor if getattr(actor, "is_authenticated", False) else None,
-        resolution=str(case.get_state_display()),
-    )
+    _close_escalation(case, actor=actor, resolution=str(case.get_state_display()))
     if case.state in (CaseState.APPROVED, CaseState.DENIED):
         tell_applicant(application, "decided", item=case.item.name, outcome=str(case.get_state_display()))
     complete_if_decided(application, actor=actor, client_ip=client_ip)
+
+
+def _close_escalation(case: Case, *, actor, resolution: str) -> None:
+    """The case has ended: its open escalation (督办), if any, is resolved with it."""
+    Escalation.objects.filter(case=case, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(),
+        resolved_by=actor if getattr(actor, "is_authenticated", False) else None,
+        resolution=resolution,
+    )
 
 
 def complete_if_decided(application: Application, *, actor=None, client_ip=None) -> bool:
@@ -516,11 +512,9 @@ def lapse_deficiency(*, application_id: int, actor=None) -> bool:
     }
     application.deficiency_lapsed_at = timezone.now()
     application.save(update_fields=["deficiency_lapsed_at"])
-    record_transition(
+    record_step(
         application,
-        transition="deficiency_lapsed",
-        from_state=application.state,
-        to_state=application.state,
+        step="deficiency_lapsed",
         actor=actor,
         comment=reason,
         rule=settings.HALL_DEFICIENCY_LAPSE,
@@ -558,9 +552,7 @@ def lapse_deficiency(*, application_id: int, actor=None) -> bool:
             clocks.resume(clock_id=case.clock_id, ended_on=timezone.localdate(), actor=actor)
         _terminate_case(case, actor=actor, reason=reason)
         clocks.stop_clock(clock=case.clock, on=timezone.localdate())
-        Escalation.objects.filter(case=case, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), resolution=reason
-        )
+        _close_escalation(case, actor=actor, resolution=reason)
     apply_transition(application, "terminate", actor=actor, comment=reason)
     application.save(update_fields=["state"])
     tell_applicant(
@@ -569,50 +561,46 @@ def lapse_deficiency(*, application_id: int, actor=None) -> bool:
     return True
 
 
-def _locked_escalation(escalation_id: int) -> Escalation:
-    return Escalation.objects.select_for_update().select_related("case", "department").get(pk=escalation_id)
+def _escalation_step(
+    escalation_id: int, *, actor, step: str, field: str, text: str, required: str
+) -> Escalation:
+    """Acknowledge or resolve an open escalation (locked), with the supervisor's words, logged on its case."""
+    if not (text or "").strip():
+        raise ValidationError(required)
+    escalation = Escalation.objects.select_for_update().select_related("case").get(pk=escalation_id)
+    if escalation.resolved_at is not None:
+        raise Conflict(_("This escalation is resolved already."))
+    if step == "escalation_acknowledged" and escalation.acknowledged_at is not None:
+        raise Conflict(_("This escalation has been acknowledged already."))
+    prefix = "acknowledged" if step == "escalation_acknowledged" else "resolved"
+    setattr(escalation, f"{prefix}_at", timezone.now())
+    setattr(escalation, f"{prefix}_by", actor)
+    setattr(escalation, field, text.strip())
+    escalation.save(update_fields=[f"{prefix}_at", f"{prefix}_by", field])
+    record_step(escalation.case, step=step, actor=actor, comment=text.strip())
+    return escalation
 
 
 @transaction.atomic
 def acknowledge_escalation(*, escalation_id: int, actor, note: str) -> Escalation:
     """A supervisor takes the escalation on, saying what they will do (督办回复)."""
-    if not (note or "").strip():
-        raise ValidationError({"note": _("Say what will be done.")})
-    escalation = _locked_escalation(escalation_id)
-    if escalation.resolved_at is not None:
-        raise Conflict(_("This escalation is resolved already."))
-    if escalation.acknowledged_at is not None:
-        raise Conflict(_("This escalation has been acknowledged already."))
-    escalation.acknowledged_at, escalation.acknowledged_by = timezone.now(), actor
-    escalation.acknowledgement = note.strip()
-    escalation.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement"])
-    record_transition(
-        escalation.case,
-        transition="escalation_acknowledged",
-        from_state=escalation.case.state,
-        to_state=escalation.case.state,
+    return _escalation_step(
+        escalation_id,
         actor=actor,
-        comment=escalation.acknowledgement,
+        step="escalation_acknowledged",
+        field="acknowledgement",
+        text=note,
+        required={"note": _("Say what will be done.")},
     )
-    return escalation
 
 
 @transaction.atomic
 def resolve_escalation(*, escalation_id: int, actor, resolution: str) -> Escalation:
-    if not (resolution or "").strip():
-        raise ValidationError({"resolution": _("Say how it was resolved.")})
-    escalation = _locked_escalation(escalation_id)
-    if escalation.resolved_at is not None:
-        raise Conflict(_("This escalation is resolved already."))
-    escalation.resolved_at, escalation.resolved_by = timezone.now(), actor
-    escalation.resolution = resolution.strip()
-    escalation.save(update_fields=["resolved_at", "resolved_by", "resolution"])
-    record_transition(
-        escalation.case,
-        transition="escalation_resolved",
-        from_state=escalation.case.state,
-        to_state=escalation.case.state,
+    return _escalation_step(
+        escalation_id,
         actor=actor,
-        comment=escalation.resolution,
+        step="escalation_resolved",
+        field="resolution",
+        text=resolution,
+        required={"resolution": _("Say how it was resolved.")},
     )
-    return escalation
