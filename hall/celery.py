@@ -29,6 +29,12 @@ app.conf.beat_schedule = {
         "task": "apps.cases.tasks.render_pending_notices",
         "schedule": float(env_int("HALL_NOTICE_RENDER_SECONDS", 10)),
     },
+    # Certificates and denial decisions likewise: numbered and sealed in the issuing transaction,
+    # rendered here (or at first download).
+    "render-pending-documents": {
+        "task": "apps.certificates.tasks.render_pending_documents",
+        "schedule": float(env_int("HALL_NOTICE_RENDER_SECONDS", 10)),
+    },
     # Warning levels, escalations (督办) and lapses: every few minutes, and at the start of each day
     # (so that the morning's queues already show what turned red overnight). Idempotent.
     "sweep-deadlines": {

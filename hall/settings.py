@@ -224,6 +224,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hall.api_errors.exception_handler",
+    # Public certificate verification, per client address (the page and the API share the count).
+    "DEFAULT_THROTTLE_RATES": {"verification": env_str("HALL_VERIFY_RATE", "30/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hall portal API",

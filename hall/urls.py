@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("guide/", include("apps.guides.urls")),
     path("track/", include("apps.cases.notices.urls")),
+    path("verify/", include("apps.certificates.urls")),
     path("ops/", include("apps.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

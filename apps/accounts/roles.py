@@ -17,6 +17,7 @@ class Role(models.TextChoices):
         _("Decision-maker"),
     )  # 审批决定人: signs decisions off, approves extensions
     ISSUER = "issuer", _("Issuer")  # 出证人员
+    SEAL_KEEPER = "seal_keeper", _("Seal keeper")  # 印章保管人: confirms every seal use (双人用印)
     SUPERVISOR = "supervisor", _("Supervisor")  # 督办人员
     CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue admin")  # 事项管理员
     CITIZEN = "citizen", _("Citizen")  # 办事群众 / 企业
@@ -26,8 +27,14 @@ class Role(models.TextChoices):
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CLERK: ["accounts.use_intake_desk"],
     Role.APPROVER: ["accounts.use_backoffice_desk"],
-    Role.DECISION_MAKER: ["accounts.use_backoffice_desk", "accounts.sign_off_decisions"],
+    Role.DECISION_MAKER: [
+        "accounts.use_backoffice_desk",
+        "accounts.sign_off_decisions",
+        # 撤销 / 注销 is a decision of the issuing department, not of the desk that printed it.
+        "certificates.revoke_certificate",
+    ],
     Role.ISSUER: ["accounts.use_issuing_desk"],
+    Role.SEAL_KEEPER: ["accounts.use_issuing_desk", "certificates.keep_seals", "certificates.view_seal"],
     Role.SUPERVISOR: ["accounts.use_supervision_desk", "ops.view_jobrun", "worktime.view_calendaryear"],
     Role.CATALOGUE_ADMIN: [
         "accounts.use_catalogue_desk",

@@ -202,6 +202,20 @@ class Application(FSMModelMixin, models.Model):
     def complete_review(self):
         pass
 
+    # The unified desk (统一窗口出证, apps.certificates): every certificate and denial decision of the
+    # filing issued at once, then handed over or posted together, and the filing is closed (办结).
+    @transition(field=state, source=S.READY_FOR_ISSUE, target=S.ISSUED)
+    def issue(self):
+        pass
+
+    @transition(field=state, source=S.ISSUED, target=S.DELIVERED)
+    def deliver(self):
+        pass
+
+    @transition(field=state, source=S.DELIVERED, target=S.CLOSED)
+    def close(self):
+        pass
+
     # Ended by a rule rather than a decision: a lapsed 容缺 commitment, or no case left to decide.
     @transition(field=state, source=[S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY], target=S.TERMINATED)
     def terminate(self):

@@ -157,7 +157,7 @@ class QRCode(Flowable):
                     canvas.rect(col * module, y, module, module, stroke=0, fill=1)
 
 
-def _styles(font: str) -> dict[str, ParagraphStyle]:
+def document_styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=font, bulletFontName=font, fontSize=11, leading=18, wordWrap="CJK")
     return {
         "body": base,
@@ -174,7 +174,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
+def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
     # Paragraph reads a markup language: user text (names, reasons) must not be taken for tags.
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
@@ -183,7 +183,7 @@ def _facts_table(rows: list[tuple[str, list[str] | str]], styles) -> Table:
     data = []
     for label, value in rows:
         lines = value if isinstance(value, list) else [value]
-        data.append([_p(label, styles["cell"]), [_p(line, styles["cell"]) for line in lines]])
+        data.append([paragraph(label, styles["cell"]), [paragraph(line, styles["cell"]) for line in lines]])
     table = Table(data, colWidths=[38 * mm, None], hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -200,8 +200,8 @@ def _facts_table(rows: list[tuple[str, list[str] | str]], styles) -> Table:
 
 def _numbered(lines: list[str], styles) -> list[Paragraph]:
     if not lines:
-        return [_p(LABELS["received_none"], styles["body"])]
-    return [_p(f"{n}. {line}", styles["body"]) for n, line in enumerate(lines, start=1)]
+        return [paragraph(LABELS["received_none"], styles["body"])]
+    return [paragraph(f"{n}. {line}", styles["body"]) for n, line in enumerate(lines, start=1)]
 
 
 def _received(content) -> list[str]:
@@ -224,11 +224,11 @@ def _date(iso: str) -> str:
 
 def _header(notice, styles) -> list:
     left = [
-        _p(notice.content["centre"], styles["issuer"]),
-        _p(LABELS["title"][notice.kind], styles["title"]),
-        _p(LABELS["number"] + notice.number, styles["number"]),
+        paragraph(notice.content["centre"], styles["issuer"]),
+        paragraph(LABELS["title"][notice.kind], styles["title"]),
+        paragraph(LABELS["number"] + notice.number, styles["number"]),
     ]
-    right = [QRCode(notice.tracking_url), _p(LABELS["qr_caption"], styles["small"])]
+    right = [QRCode(notice.tracking_url), paragraph(LABELS["qr_caption"], styles["small"])]
     table = Table([[left, right]], colWidths=[None, QR_SIZE + 4 * mm])
     table.setStyle(
         TableStyle(
@@ -244,7 +244,7 @@ def _header(notice, styles) -> list:
 
 
 def _story(notice, font: str) -> list:
-    styles = _styles(font)
+    styles = document_styles(font)
     kind, content = notice.kind, notice.content
     accepting = kind in (K.ACCEPTANCE, K.DEFICIENCY)
     role = "accept" if accepting else "other"
@@ -268,44 +268,44 @@ def _story(notice, font: str) -> list:
 
     story = _header(notice, styles)
     story += [
-        _p(LABELS["dear"].format(name=content["applicant_name"]), styles["body"]),
-        _p(LABELS["intro"][kind], styles["indent"]),
+        paragraph(LABELS["dear"].format(name=content["applicant_name"]), styles["body"]),
+        paragraph(LABELS["intro"][kind], styles["indent"]),
         Spacer(1, 4),
         _facts_table(rows, styles),
     ]
     if accepting:
-        story += [_p(LABELS["received"], styles["heading"]), *_numbered(_received(content), styles)]
+        story += [paragraph(LABELS["received"], styles["heading"]), *_numbered(_received(content), styles)]
     if kind == K.DEFICIENCY:
         story += [
-            _p(LABELS["missing"], styles["heading"]),
+            paragraph(LABELS["missing"], styles["heading"]),
             *_numbered(content["missing"], styles),
-            _p(LABELS["commitment"].format(date=_date(content["commitment_date"])), styles["body"]),
-            _p(LABELS["lapse"], styles["body"]),
+            paragraph(LABELS["commitment"].format(date=_date(content["commitment_date"])), styles["body"]),
+            paragraph(LABELS["lapse"], styles["body"]),
         ]
     elif kind == K.COMPLETION:
         story += [
-            _p(LABELS["completion"], styles["heading"]),
+            paragraph(LABELS["completion"], styles["heading"]),
             *_numbered(_completion(content), styles),
-            _p(LABELS["completion_law"], styles["indent"]),
+            paragraph(LABELS["completion_law"], styles["indent"]),
         ]
     elif kind == K.REFUSAL:
         story += [
-            _p(LABELS["reasons"], styles["heading"]),
-            _p(content["reasons"], styles["indent"]),
-            _p(LABELS["legal_basis"], styles["heading"]),
-            _p(content["legal_basis"], styles["indent"]),
-            _p(LABELS["remedies"], styles["heading"]),
-            _p(LABELS["remedies_text"], styles["indent"]),
+            paragraph(LABELS["reasons"], styles["heading"]),
+            paragraph(content["reasons"], styles["indent"]),
+            paragraph(LABELS["legal_basis"], styles["heading"]),
+            paragraph(content["legal_basis"], styles["indent"]),
+            paragraph(LABELS["remedies"], styles["heading"]),
+            paragraph(LABELS["remedies_text"], styles["indent"]),
         ]
     story += [
         Spacer(1, 18),
-        _p(f"{content['centre']}{LABELS['seal']}", styles["right"]),
-        _p(cn_date(timezone.localdate(notice.issued_at)), styles["right"]),
+        paragraph(f"{content['centre']}{LABELS['seal']}", styles["right"]),
+        paragraph(cn_date(timezone.localdate(notice.issued_at)), styles["right"]),
     ]
     return story
 
 
-def _pdf_date(moment: dt.datetime) -> str:
+def pdf_date(moment: dt.datetime) -> str:
     """The PDF date string (D:YYYYMMDDHHmmSS+HH'mm') of ``moment`` in the project's time zone."""
     local = timezone.localtime(moment)
     minutes = int(local.utcoffset().total_seconds() // 60)
@@ -316,7 +316,7 @@ def _pdf_date(moment: dt.datetime) -> str:
 def render_notice(notice) -> bytes:
     """The notice's PDF, from the notice row alone (no query). Same notice, same bytes."""
     font = font_name()
-    created = _pdf_date(notice.issued_at)
+    created = pdf_date(notice.issued_at)
     footer = LABELS["footer"].format(url=notice.tracking_url)
 
     def decorate(canvas, doc):

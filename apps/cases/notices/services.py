@@ -17,12 +17,9 @@ the decision itself, and it holds no lock on the filing while it runs.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +30,7 @@ from apps.cases.notices.content import FilingFacts, snapshot
 from apps.cases.notices.models import Notice, NoticeKind
 from apps.cases.notices.rendering import render_notice
 from apps.sequences.services import next_value
+from apps.uploads.rendered import StoredFileAltered, render_pending, stored_pdf
 
 KIND_CODES = {
     NoticeKind.ACCEPTANCE: "SL",
@@ -50,8 +48,8 @@ STATE_FOR_KIND = {
 }
 
 
-class NoticeTampered(Exception):
-    """The stored PDF no longer matches the SHA-256 recorded when the notice was rendered."""
+# A stored notice PDF no longer matching the SHA-256 recorded when it was rendered.
+NoticeTampered = StoredFileAltered
 
 
 def notice_number(centre, kind: str, year: int, serial: int) -> str:
@@ -109,63 +107,22 @@ def issue_notice(
     return notice
 
 
-def _stored(notice: Notice) -> bytes:
-    with notice.pdf.storage.open(notice.pdf.name, "rb") as stored:
-        data = stored.read()
-    if hashlib.sha256(data).hexdigest() != notice.sha256:
-        raise NoticeTampered(f"notice {notice.number}: the stored file {notice.pdf.name} was altered")
-    return data
+def _file_name(notice: Notice) -> str:
+    # notices/<centre>/<year>/<number>.pdf under MEDIA_ROOT (outside the web root).
+    return f"{notice.application.centre_id}/{timezone.localdate(notice.issued_at).year}/{notice.number}.pdf"
 
 
-@dataclass
-class Rendering:
-    notice: Notice
-    data: bytes
-    fresh: bool  # rendered by this call (not found rendered by another process)
-
-
-def _render_and_store(notice_id: int, *, skip_locked: bool = False) -> Rendering | None:
-    """Render a notice not rendered yet and store its PDF; None when another process holds it
-    (``skip_locked``). Whoever renders holds the row, so a notice is stored once."""
-    with transaction.atomic():
-        notice = (
-            Notice.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-            .select_related("application")
-            .filter(pk=notice_id)
-            .first()
-        )
-        if notice is None:
-            return None
-        if notice.sha256:  # rendered meanwhile, by whoever held the row before us
-            return Rendering(notice, _stored(notice), fresh=False)
-        data = render_notice(notice)
-        notice.sha256 = hashlib.sha256(data).hexdigest()
-        # notices/<centre>/<year>/<number>.pdf under MEDIA_ROOT (outside the web root). Storage never
-        # overwrites: if this transaction fails after the save, the file stays unreferenced and the
-        # next attempt gets a name of its own.
-        year = timezone.localdate(notice.issued_at).year
-        name = f"{notice.application.centre_id}/{year}/{notice.number}.pdf"
-        notice.pdf.save(name, ContentFile(data), save=False)
-        notice.save(update_fields=["pdf", "sha256"])
-        return Rendering(notice, data, fresh=True)
+RENDERING = {"render": render_notice, "name": _file_name}
 
 
 def notice_pdf(notice: Notice) -> bytes:
     """The notice's PDF, the very same bytes every time: rendered and stored on first use, read back
     and checked against the recorded SHA-256 ever after."""
-    if notice.sha256:
-        return _stored(notice)
-    rendering = _render_and_store(notice.pk)
-    notice.pdf, notice.sha256 = rendering.notice.pdf, rendering.notice.sha256
-    return rendering.data
+    return stored_pdf(notice, Notice.objects.select_related("application"), **RENDERING)
 
 
 def render_pending_notices(limit: int = 200) -> int:
-    """Render notices issued but not rendered yet, oldest first; each in its own short transaction
-    (rows another worker is rendering are skipped). Returns how many this call rendered."""
-    pending = Notice.objects.filter(sha256="").order_by("issued_at").values_list("pk", flat=True)[:limit]
-    rendered = 0
-    for notice_id in list(pending):
-        rendering = _render_and_store(notice_id, skip_locked=True)
-        rendered += bool(rendering and rendering.fresh)
-    return rendered
+    """Render notices issued but not rendered yet, oldest first; returns how many this call rendered."""
+    return render_pending(
+        Notice.objects.select_related("application"), order_by="issued_at", limit=limit, **RENDERING
+    )

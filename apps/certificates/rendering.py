@@ -1,0 +1,246 @@
+"""The PDFs of issued documents: certificates in their type's layout, and 不予许可决定书.
+
+Everything printed comes from the document's captured ``content`` and the seal's image; the font is
+the notices' embedded TrueType font, and, as for notices, the output is deterministic (reportlab's
+invariant mode, the creation date the document's own ``issued_at``): the same document renders to
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+
+from apps.cases.notices.rendering import LABELS as NOTICE_LABELS
+from apps.cases.notices.rendering import (
+    RED,
+    QRCode,
+    cn_date,
+    document_styles,
+    font_name,
+    paragraph,
+    pdf_date,
+)
+from apps.certificates.models import DocumentKind, Layout
+
+LABELS = {
+    "number": "编号",
+    "identifier": "电子证照标识",
+    "check_code": "核验码",
+    "valid": "有效期限",
+    "valid_range": "{start}至{end}",
+    "indefinite": "{start}起长期有效",
+    "issuer": "发证机关",
+    "issued_on": "发证日期",
+    "qr_caption": "扫码核验真伪",
+    "verify": "核验网址：{url}",
+    "denial_intro": "你（单位）于{accepted}提出的{item}申请（办件编号：{filing}），本机关依法进行了审查。"
+    "经审查，决定不予许可。",
+    "reasons": "不予许可的理由",
+    "legal_basis": "依据",
+    "remedies": "救济途径",
+    "dear": "{name}（{label}：{code}）：",
+    "creator": "政务服务大厅统一出证窗口",
+}
+SEAL_SIZE = 40 * mm
+
+
+def _day(iso: str | None) -> str:
+    return cn_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def _validity(content: dict) -> str:
+    start = _day(content["valid_from"])
+    if content["valid_until"]:
+        return LABELS["valid_range"].format(start=start, end=_day(content["valid_until"]))
+    return LABELS["indefinite"].format(start=start)
+
+
+def _seal(canvas: Canvas, seal_image: bytes | None, x: float, y: float) -> None:
+    """The seal over the issuer's name and date, as a stamp sits on paper (its transparency kept)."""
+    if seal_image:
+        canvas.drawImage(
+            ImageReader(io.BytesIO(seal_image)),
+            x,
+            y,
+            SEAL_SIZE,
+            SEAL_SIZE,
+            mask="auto",
+            preserveAspectRatio=True,
+        )
+
+
+def _field_style(font: str, size: float) -> ParagraphStyle:
+    return ParagraphStyle("field", fontName=font, fontSize=size, leading=size * 1.6, wordWrap="CJK")
+
+
+def _draw_certificate(canvas: Canvas, content: dict, seal_image: bytes | None, font: str) -> None:
+    layout = content.get("layout", Layout.PORTRAIT)
+    width, height = canvas._pagesize
+    margin = 14 * mm
+    # A double border: the frame printed certificates have.
+    canvas.setStrokeColor(RED)
+    canvas.setLineWidth(2.5)
+    canvas.rect(margin, margin, width - 2 * margin, height - 2 * margin)
+    canvas.setLineWidth(0.8)
+    canvas.rect(margin + 3 * mm, margin + 3 * mm, width - 2 * margin - 6 * mm, height - 2 * margin - 6 * mm)
+
+    inner = margin + 14 * mm
+    top = height - margin - 22 * mm
+    canvas.setFillColor(colors.black)
+    canvas.setFont(font, 30 if layout == Layout.LANDSCAPE else 26)
+    canvas.drawCentredString(width / 2, top, content["title"])
+    canvas.setFont(font, 11)
+    canvas.drawString(inner, top - 14 * mm, f"{LABELS['number']}：{content['number']}")
+    canvas.drawRightString(width - inner, top - 14 * mm, f"{LABELS['check_code']}：{content['check_code']}")
+
+    size = 14 if layout == Layout.LANDSCAPE else 13
+    rows = [
+        (content["holder_label"], content["holder_name"]),
+        (content["holder_code_label"], content["holder_code"]),
+        (content["scope_label"], content["scope"]),
+        (LABELS["valid"], _validity(content)),
+    ]
+    label_width = 34 * mm
+    qr_column = 36 * mm if layout == Layout.LANDSCAPE else 0
+    text_width = width - 2 * inner - label_width - qr_column
+    y = top - 30 * mm
+    style = _field_style(font, size)
+    for label, value in rows:
+        canvas.setFont(font, size)
+        canvas.drawString(inner, y - size, label)
+        body = paragraph(value or "—", style)
+        _w, h = body.wrap(text_width, y - margin)
+        body.drawOn(canvas, inner + label_width, y - h + size * 0.3)
+        y -= max(h, size * 1.6) + 5 * mm
+
+    # The QR code: top-right of the fields on a landscape licence, bottom-left on a portrait permit.
+    qr = QRCode(content["verify_url"], size=32 * mm)
+    if layout == Layout.LANDSCAPE:
+        qr_x, qr_y = width - inner - 32 * mm, top - 58 * mm
+    else:
+        qr_x, qr_y = inner, margin + 26 * mm
+    qr.drawOn(canvas, qr_x, qr_y)
+    canvas.setFont(font, 8)
+    canvas.drawCentredString(qr_x + 16 * mm, qr_y - 3 * mm, LABELS["qr_caption"])
+
+    # The issuer, the date and the seal over both, bottom right.
+    right = width - inner
+    base = margin + 30 * mm
+    canvas.setFont(font, 13)
+    canvas.drawRightString(right, base + 10 * mm, f"{LABELS['issuer']}：{content['issuer']}")
+    canvas.drawRightString(right, base, f"{LABELS['issued_on']}：{_day(content['issued_on'])}")
+    _seal(canvas, seal_image, right - 30 * mm - SEAL_SIZE / 2, base - 12 * mm)
+
+    canvas.setFont(font, 7.5)
+    canvas.setFillColor(colors.HexColor("#444444"))
+    canvas.drawString(inner, margin + 10 * mm, f"{LABELS['identifier']}：{content['identifier']}")
+    canvas.drawString(inner, margin + 6 * mm, LABELS["verify"].format(url=content["verify_url"]))
+
+
+def _certificate_pdf(document, seal_image: bytes | None, font: str) -> bytes:
+    content = document.content
+    size = landscape(A4) if content.get("layout") == Layout.LANDSCAPE else A4
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=size, invariant=1, lang="zh-CN", initialFontName=font)
+    canvas.setDateFormatter(lambda *_: pdf_date(document.issued_at))
+    canvas.setTitle(f"{content['title']} {content['number']}")
+    canvas.setAuthor(content["issuer"])
+    canvas.setSubject(content["identifier"])
+    canvas.setCreator(LABELS["creator"])
+    _draw_certificate(canvas, content, seal_image, font)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _denial_story(content: dict, seal_image: bytes | None, font: str) -> list:
+    styles = document_styles(font)
+    intro = LABELS["denial_intro"].format(
+        accepted=_day(content["accepted_on"]) or "—",
+        item=content["item_name"],
+        filing=content["filing_number"],
+    )
+    dear = LABELS["dear"].format(
+        name=content["applicant_name"], label=content["applicant_code_label"], code=content["applicant_code"]
+    )
+    story = [
+        paragraph(content["issuer"], styles["issuer"]),
+        paragraph(content["title"], styles["title"]),
+        paragraph(f"{LABELS['number']}：{content['number']}", styles["number"]),
+        Spacer(1, 10),
+        paragraph(dear, styles["body"]),
+        paragraph(intro, styles["indent"]),
+        paragraph(LABELS["reasons"], styles["heading"]),
+        paragraph(content["reasons"], styles["indent"]),
+        paragraph(LABELS["legal_basis"], styles["heading"]),
+        paragraph(content["legal_basis"], styles["indent"]),
+        paragraph(LABELS["remedies"], styles["heading"]),
+        paragraph(NOTICE_LABELS["remedies_text"].replace("通知书", "决定书"), styles["indent"]),
+        Spacer(1, 24),
+        paragraph(content["issuer"], styles["right"]),
+        paragraph(_day(content["issued_on"]), styles["right"]),
+    ]
+    if seal_image:
+        story.append(_SealFlowable(seal_image))
+    return story
+
+
+class _SealFlowable(Flowable):
+    """The seal, drawn up over the issuer's name and date that precede it."""
+
+    def __init__(self, image: bytes):
+        super().__init__()
+        self.image = image
+        self.width, self.height = 0, 0
+
+    def wrap(self, available_width, available_height):
+        self.available_width = available_width
+        return 0, 0
+
+    def draw(self):
+        _seal(self.canv, self.image, self.available_width - SEAL_SIZE - 4 * mm, 0)
+
+
+def _denial_pdf(document, seal_image: bytes | None, font: str) -> bytes:
+    content = document.content
+    buffer = io.BytesIO()
+    margin = 22 * mm
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=f"{content['title']} {content['number']}",
+        author=content["issuer"],
+        subject=content["filing_number"],
+        creator=LABELS["creator"],
+        lang="zh-CN",
+        initialFontName=font,
+        invariant=1,
+    )
+    created = pdf_date(document.issued_at)
+
+    def dated(canvas, _doc):
+        canvas.setDateFormatter(lambda *_: created)
+
+    doc.build(_denial_story(content, seal_image, font), onFirstPage=dated, onLaterPages=dated)
+    return buffer.getvalue()
+
+
+def render_document(document, seal_image: bytes | None = None) -> bytes:
+    """The document's PDF from its content and the seal's image bytes (no query)."""
+    font = font_name()
+    if document.kind == DocumentKind.CERTIFICATE:
+        return _certificate_pdf(document, seal_image, font)
+    return _denial_pdf(document, seal_image, font)

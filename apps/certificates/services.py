@@ -1,0 +1,538 @@
+"""The certificate desk's use cases: asking for and confirming an issue (双人用印), delivery, revocation
+and the seal registry's suspensions. Each runs in one transaction with its rows locked, every state
+change written to the audit log.
+
+Issuing is dual control: an issuer asks (``request_issue``: nothing is numbered yet); a seal keeper —
+the seal's custodian, or another seal keeper of the centre, never the person who asked — confirms
+(``confirm_issue``), and in that one transaction every document of the filing is numbered, sealed,
+captured and entered in the e-certificate library, or none is. PDFs are rendered after the commit
+(``documents.render_pending_documents``, or on first download).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.identifiers import normalise_resident_id, validate_resident_id
+from apps.accounts.models import StaffMembership
+from apps.audit.services import record_step, record_transition
+from apps.audit.transitions import Conflict, apply_transition
+from apps.cases.codes import ApplicantKind, ApplicationState, CaseState
+from apps.cases.messages import tell_applicant
+from apps.cases.models import Application, Case
+from apps.certificates import content, numbering
+from apps.certificates.models import (
+    CertificateKind,
+    Delivery,
+    DeliveryMethod,
+    DocumentKind,
+    IssuedDocument,
+    IssueRequest,
+    RecipientRole,
+    RequestState,
+    Seal,
+    SealStatus,
+    SealUse,
+    new_verification_token,
+)
+from apps.licences.models import CertificateStatus, ElectronicCertificate
+
+KEEP_SEALS = "certificates.keep_seals"
+REVOKE = "certificates.revoke_certificate"
+DECIDED = (CaseState.APPROVED, CaseState.DENIED)
+
+
+# --- what will be issued --------------------------------------------------------------------------
+
+
+@dataclass
+class Planned:
+    """One document a filing will get, as the desk previews it before anything is numbered."""
+
+    case: Case
+    kind: str
+    rule: CertificateKind | None
+    seal: Seal | None
+    problems: list[str] = field(default_factory=list)
+
+
+def _seals_of(department_ids) -> dict[int, list[Seal]]:
+    seals: dict[int, list[Seal]] = {}
+    for seal in Seal.objects.filter(department_id__in=department_ids).select_related("custodian"):
+        seals.setdefault(seal.department_id, []).append(seal)
+    return seals
+
+
+def plan(application: Application, cases=None) -> list[Planned]:
+    """Each decided case's document, its issuing rule and seal, and what stands in the way."""
+    if cases is None:
+        cases = list(
+            application.cases.filter(state__in=DECIDED)
+            .select_related("item__result_licence_type__issuing", "department__centre")
+            .order_by("pk")
+        )
+    seals = _seals_of({case.department_id for case in cases})
+    planned = []
+    for case in cases:
+        kind = DocumentKind.CERTIFICATE if case.state == CaseState.APPROVED else DocumentKind.DENIAL
+        problems = []
+        rule = None
+        if kind == DocumentKind.CERTIFICATE:
+            licence_type = case.item.result_licence_type
+            rule = getattr(licence_type, "issuing", None) if licence_type else None
+            if rule is None:
+                problems.append(
+                    _("The item %(item)s names no certificate type with an issuing rule (number format).")
+                    % {"item": case.item.name}
+                )
+        of_department = seals.get(case.department_id, [])
+        seal = next((s for s in of_department if s.in_use), None)
+        if seal is None and of_department:
+            problems.append(
+                _("The seal %(seal)s of %(department)s is suspended: it cannot be used.")
+                % {"seal": of_department[0].name, "department": case.department.name}
+            )
+        elif seal is None:
+            problems.append(
+                _("%(department)s has no seal registered at this desk.")
+                % {"department": case.department.name}
+            )
+        planned.append(Planned(case=case, kind=kind, rule=rule, seal=seal, problems=problems))
+    return planned
+
+
+def _why_not_ready(application: Application) -> str:
+    if application.state in (ApplicationState.ISSUED, ApplicationState.DELIVERED, ApplicationState.CLOSED):
+        return _("The documents of this filing have been issued already.")
+    if application.has_open_deficiency:
+        return _("A deficiency (容缺) of this filing is still open: nothing is issued before it is cleared.")
+    if application.cases.filter(state__in=[s for s in CaseState if s not in DECIDED]).exists() and (
+        application.state in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_WITH_DEFICIENCY)
+    ):
+        return _("Not every case of this filing has been decided yet.")
+    return _("This filing is not ready for issue: it is %(state)s.") % {
+        "state": application.get_state_display()
+    }
+
+
+def _ready(application: Application) -> list[Planned]:
+    if application.state != ApplicationState.READY_FOR_ISSUE:
+        raise Conflict(_why_not_ready(application))
+    planned = plan(application)
+    if not planned:
+        raise Conflict(_("This filing has no decided case to issue a document for."))
+    problems = [problem for p in planned for problem in p.problems]
+    if problems:
+        raise ValidationError(problems)
+    return planned
+
+
+def _locked_application(application_id: int) -> Application:
+    return Application.objects.select_for_update(of=("self",)).select_related("centre").get(pk=application_id)
+
+
+# --- dual control: ask, then confirm ---------------------------------------------------------------
+
+
+@transaction.atomic
+def request_issue(*, application_id: int, actor, note: str = "", client_ip=None) -> IssueRequest:
+    """The issuer asks to issue a filing's documents; a seal keeper must confirm."""
+    if not actor.has_perm("accounts.use_issuing_desk"):
+        raise PermissionDenied(_("Only the certificate desk issues documents."))
+    application = _locked_application(application_id)
+    _ready(application)
+    try:
+        with transaction.atomic():
+            issue_request = IssueRequest.objects.create(
+                application=application, requested_by=actor, note=note
+            )
+    except IntegrityError:
+        raise Conflict(_("This filing is already awaiting the seal keeper's confirmation.")) from None
+    record_step(application, step="request_issue", actor=actor, comment=note, client_ip=client_ip)
+    return issue_request
+
+
+def may_confirm(user, seals, centre_id: int) -> bool:
+    """A seal keeper confirms: the custodian of every seal used, or a seal keeper of the centre."""
+    if not user.has_perm(KEEP_SEALS):
+        return False
+    if all(seal.custodian_id == user.pk for seal in seals):
+        return True
+    return StaffMembership.objects.filter(user=user, role="seal_keeper", centre_id=centre_id).exists()
+
+
+@transaction.atomic
+def cancel_request(*, request_id: int, actor, reason: str = "", client_ip=None) -> IssueRequest:
+    issue_request = IssueRequest.objects.select_for_update().select_related("application").get(pk=request_id)
+    if issue_request.state != RequestState.PENDING:
+        raise Conflict(_("This request has been %(state)s.") % {"state": issue_request.get_state_display()})
+    if issue_request.requested_by_id != actor.pk and not actor.has_perm(KEEP_SEALS):
+        raise PermissionDenied(_("Only the issuer who asked or a seal keeper may cancel the request."))
+    issue_request.state, issue_request.decided_by, issue_request.decided_at = (
+        RequestState.CANCELLED,
+        actor,
+        timezone.now(),
+    )
+    issue_request.note = (reason or issue_request.note)[:300]
+    issue_request.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    record_step(
+        issue_request.application, step="cancel_issue", actor=actor, comment=reason, client_ip=client_ip
+    )
+    return issue_request
+
+
+@transaction.atomic
+def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocument]:
+    """The seal keeper confirms: every document of the filing is issued now, or none is."""
+    issue_request = (
+        IssueRequest.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=request_id)
+    )
+    if issue_request.state != RequestState.PENDING:
+        raise Conflict(_("This request has been %(state)s.") % {"state": issue_request.get_state_display()})
+    if issue_request.requested_by_id == actor.pk:
+        raise PermissionDenied(
+            _("Dual control: the person who asked to issue cannot also confirm the seal's use.")
+        )
+    application = _locked_application(issue_request.application_id)
+    planned = _ready(application)
+    # The seals, locked: a suspension waits for this issue, or this issue sees the suspension.
+    seals = list(Seal.objects.select_for_update().filter(pk__in={p.seal.pk for p in planned}))
+    if any(not seal.in_use for seal in seals):
+        raise ValidationError(_("A seal needed here was suspended meanwhile: it cannot be used."))
+    if not may_confirm(actor, seals, application.centre_id):
+        raise PermissionDenied(_("Only the seals' custodian or a seal keeper of this centre may confirm."))
+
+    documents = _issue(application, planned, issuer=issue_request.requested_by, confirmer=actor)
+    apply_transition(
+        application,
+        "issue",
+        actor=actor,
+        client_ip=client_ip,
+        requested_by=issue_request.requested_by_id,
+        documents=[d.number for d in documents],
+    )
+    application.save(update_fields=["state"])
+    issue_request.state, issue_request.decided_by, issue_request.decided_at = (
+        RequestState.CONFIRMED,
+        actor,
+        timezone.now(),
+    )
+    issue_request.save(update_fields=["state", "decided_by", "decided_at"])
+    tell_applicant(
+        application,
+        "issued",
+        documents="、".join(f"{d.content['title']}（{d.number}）" for d in documents),
+    )
+    return documents
+
+
+def verify_url(token: str) -> str:
+    return settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("verification:token", args=[token])
+
+
+def _issue(application: Application, planned: list[Planned], *, issuer, confirmer) -> list[IssuedDocument]:
+    issued_at = timezone.now()
+    today = timezone.localdate(issued_at)
+    year = today.year
+    documents = []
+    for p in planned:
+        case = p.case
+        case.application = application
+        if p.kind == DocumentKind.CERTIFICATE:
+            rule = p.rule
+            licence_type = rule.licence_type
+            serial = numbering.next_certificate_serial(licence_type, year)
+            number = numbering.format_number(
+                rule.number_format,
+                year=year,
+                serial=serial,
+                region=application.centre.region_code,
+                type_code=licence_type.code,
+            )
+            identifier = numbering.certificate_identifier(
+                licence_type, case.department, year=year, serial=serial
+            )
+            valid_from = case.valid_from or today
+            valid_until = case.valid_until or (
+                numbering.add_years(valid_from, rule.validity_years) - dt.timedelta(days=1)
+                if rule.validity_years
+                else None
+            )
+            token = new_verification_token()
+            entry = ElectronicCertificate.objects.create(
+                identifier=identifier,
+                licence_type=licence_type,
+                number=number,
+                holder_name=case.decision_holder or application.applicant_name,
+                holder_code=application.applicant_id_number,
+                issuer=case.department.name,
+                issued_on=today,
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
+            document = IssuedDocument(
+                kind=p.kind,
+                licence_type=licence_type,
+                number=number,
+                library_entry=entry,
+                verification_token=token,
+                content=content.certificate_content(
+                    case,
+                    rule,
+                    number=number,
+                    identifier=identifier,
+                    check_code=numbering.check_code(licence_type.code, number),
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    issued_on=today,
+                    seal=p.seal,
+                    verify_url=verify_url(token),
+                ),
+            )
+        else:
+            number = numbering.denial_number(case.department, year)
+            document = IssuedDocument(
+                kind=p.kind,
+                number=number,
+                content=content.denial_content(case, number=number, issued_on=today, seal=p.seal),
+            )
+        document.application, document.case, document.department = application, case, case.department
+        document.seal, document.issued_at, document.issued_by, document.confirmed_by = (
+            p.seal,
+            issued_at,
+            issuer,
+            confirmer,
+        )
+        documents.append(document)
+    IssuedDocument.objects.bulk_create(documents)
+    SealUse.objects.bulk_create(
+        SealUse(
+            seal=d.seal,
+            document=d,
+            issuer=issuer,
+            confirmer=confirmer,
+            reason=f"{d.content['title']} {d.number}（{application.number}）",
+        )
+        for d in documents
+    )
+    return documents
+
+
+# --- delivery --------------------------------------------------------------------------------------
+
+
+def _recipient_role(application: Application, name: str, id_number: str) -> str:
+    if (
+        application.applicant_kind == ApplicantKind.PERSON
+        and id_number == application.applicant_id_number
+        and name == application.applicant_name
+    ):
+        return RecipientRole.APPLICANT
+    if (
+        application.agent_id_number
+        and id_number == application.agent_id_number
+        and name == application.agent_name
+    ):
+        return RecipientRole.AGENT
+    raise ValidationError(
+        {
+            "recipient_id_number": _(
+                "The recipient is neither the applicant nor the agent authorised on this filing: "
+                "the documents are not handed over."
+            )
+        }
+    )
+
+
+def _delivered(application: Application, delivery: Delivery, *, actor, client_ip) -> Delivery:
+    for name in ("deliver", "close"):
+        apply_transition(application, name, actor=actor, client_ip=client_ip, method=delivery.method)
+    application.save(update_fields=["state"])
+    tell_applicant(application, "closed", how=str(delivery.get_method_display()))
+    return delivery
+
+
+def _issued(application_id: int) -> Application:
+    application = _locked_application(application_id)
+    if application.state != ApplicationState.ISSUED:
+        if application.state in (ApplicationState.DELIVERED, ApplicationState.CLOSED):
+            raise Conflict(_("The documents of this filing have been delivered already."))
+        raise Conflict(_("Nothing has been issued for this filing yet."))
+    return application
+
+
+@transaction.atomic
+def hand_over(
+    *, application_id: int, actor, recipient_name: str, recipient_id_number: str, client_ip=None
+) -> Delivery:
+    """窗口领取: every document of the filing, to the applicant or their authorised agent, whose
+    identity document the issuer has checked; the filing is closed (办结)."""
+    recipient_name = (recipient_name or "").strip()
+    id_number = normalise_resident_id(recipient_id_number or "")
+    errors = {}
+    if not recipient_name:
+        errors["recipient_name"] = _("Enter the recipient's name as on their identity card.")
+    try:
+        validate_resident_id(id_number)
+    except ValidationError as error:
+        errors["recipient_id_number"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    application = _issued(application_id)
+    role = _recipient_role(application, recipient_name, id_number)
+    delivery = Delivery.objects.create(
+        application=application,
+        method=DeliveryMethod.HANDOVER,
+        recipient_name=recipient_name,
+        recipient_id_number=id_number,
+        recipient_role=role,
+        delivered_by=actor,
+    )
+    return _delivered(application, delivery, actor=actor, client_ip=client_ip)
+
+
+@transaction.atomic
+def post(
+    *,
+    application_id: int,
+    actor,
+    recipient_name: str,
+    phone: str,
+    address: str,
+    carrier: str,
+    tracking_number: str,
+    client_ip=None,
+) -> Delivery:
+    """免费邮寄: every document of the filing in one parcel to the applicant; the filing is closed."""
+    values = {
+        "recipient_name": (recipient_name or "").strip(),
+        "phone": (phone or "").strip(),
+        "address": (address or "").strip(),
+        "carrier": (carrier or "").strip(),
+        "tracking_number": (tracking_number or "").strip(),
+    }
+    messages = {
+        "recipient_name": _("Name the person the parcel is addressed to."),
+        "phone": _("Give the recipient's phone for the carrier."),
+        "address": _("Give the postal address."),
+        "carrier": _("Name the carrier."),
+        "tracking_number": _("Enter the parcel's tracking number."),
+    }
+    errors = {name: message for name, message in messages.items() if not values[name]}
+    if errors:
+        raise ValidationError(errors)
+    application = _issued(application_id)
+    not_posted = [
+        item.item.name
+        for item in application.items.select_related("item")
+        if not item.item.postal_delivery_supported
+    ]
+    if not_posted:
+        raise ValidationError(
+            {
+                "address": _("These results are handed over at the window only: %(items)s.")
+                % {"items": "、".join(not_posted)}
+            }
+        )
+    delivery = Delivery.objects.create(
+        application=application,
+        method=DeliveryMethod.POST,
+        recipient_role=RecipientRole.APPLICANT,
+        delivered_by=actor,
+        **values,
+    )
+    return _delivered(application, delivery, actor=actor, client_ip=client_ip)
+
+
+# --- revocation ------------------------------------------------------------------------------------
+
+REVOCATION_MODES = {"revoke": "撤销", "cancel": "注销"}
+
+
+def may_revoke(user, document: IssuedDocument) -> bool:
+    return (
+        user.has_perm(REVOKE)
+        and StaffMembership.objects.filter(
+            user=user, role="decision_maker", department_id=document.department_id
+        ).exists()
+    )
+
+
+@transaction.atomic
+def revoke(*, document_id: int, actor, reason: str, mode: str = "revoke", client_ip=None) -> IssuedDocument:
+    """撤销 / 注销 a certificate: the library and the verification page say so from this commit on."""
+    document = IssuedDocument.objects.select_related("application").get(pk=document_id)
+    if not may_revoke(actor, document):
+        raise PermissionDenied(
+            _("Only a decision-maker of the issuing department may revoke its certificates.")
+        )
+    if mode not in REVOCATION_MODES:
+        raise ValidationError({"mode": _("Revoke (撤销) or cancel (注销).")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the revocation.")})
+    if document.kind != DocumentKind.CERTIFICATE:
+        raise ValidationError(_("A decision of denial is not a certificate: it cannot be revoked."))
+    entry = ElectronicCertificate.objects.select_for_update().get(pk=document.library_entry_id)
+    if entry.status != CertificateStatus.VALID:
+        raise Conflict(_("This certificate was revoked already."))
+    text = f"{REVOCATION_MODES[mode]}：{reason.strip()}"
+    entry.status, entry.revoked_at, entry.revocation_reason = CertificateStatus.REVOKED, timezone.now(), text
+    entry.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    record_transition(
+        entry,
+        transition=mode,
+        from_state=CertificateStatus.VALID,
+        to_state=CertificateStatus.REVOKED,
+        actor=actor,
+        comment=reason,
+        client_ip=client_ip,
+    )
+    tell_applicant(
+        document.application,
+        "certificate_revoked",
+        certificate=f"{document.title} {document.number}",
+        reason=text,
+    )
+    return document
+
+
+# --- the seal registry -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_seal_status(*, seal_id: int, actor, status: str, reason: str, client_ip=None) -> Seal:
+    """Suspend a seal (lost, damaged, under review) or put it back in use; either needs a reason."""
+    if not actor.has_perm(KEEP_SEALS):
+        raise PermissionDenied(_("Only seal keepers suspend or reinstate seals."))
+    if status not in SealStatus.values:
+        raise ValidationError({"status": _("Choose in use or suspended.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    seal = Seal.objects.select_for_update().get(pk=seal_id)
+    if seal.status == status:
+        raise Conflict(_("The seal is %(status)s already.") % {"status": seal.get_status_display()})
+    previous = seal.status
+    seal.status, seal.status_changed_at, seal.status_reason = status, timezone.now(), reason.strip()
+    try:
+        with transaction.atomic():
+            seal.save(update_fields=["status", "status_changed_at", "status_reason"])
+    except IntegrityError:
+        raise Conflict(_("Another seal of this department is in use: suspend it first.")) from None
+    record_transition(
+        seal,
+        transition="suspend" if status == SealStatus.SUSPENDED else "reinstate",
+        from_state=previous,
+        to_state=status,
+        actor=actor,
+        comment=reason,
+        client_ip=client_ip,
+    )
+    return seal

@@ -1,0 +1,147 @@
+"""Public verification of issued certificates (证照核验), for anyone holding one: no login.
+
+Two ways in: the unguessable token the QR code carries, or the printed number with its keyed check
+code. The answer shows only what verification needs — type, number, masked holder, issuer, dates,
+status — and every lookup is logged. Lookups are rate-limited per client address (``throttle``);
+a code nobody issued, or a check code that does not match its number, is said to be so plainly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.throttling import SimpleRateThrottle
+
+from apps.accounts.identifiers import mask_identifier, mask_name
+from apps.cases.codes import ApplicantKind
+from apps.certificates import numbering
+from apps.certificates.models import DocumentKind, IssuedDocument, VerificationLog
+from apps.certificates.models import VerificationOutcome as O
+from apps.licences.models import CertificateStatus
+
+VERDICTS = {
+    O.VALID: _("This certificate is genuine and valid."),
+    O.EXPIRED: _("This certificate is genuine but has expired."),
+    O.REVOKED: _("This certificate was issued but has been revoked: it is no longer valid."),
+    O.NOT_YET_VALID: _("This certificate is genuine but not valid yet."),
+    O.UNKNOWN: _("No certificate was issued with this code: it may be mistyped or forged."),
+    O.TAMPERED: _(
+        "The check code does not match this number: the certificate may have been altered or forged."
+    ),
+    O.LIMITED: _("Too many lookups from your address: try again in a minute."),
+}
+
+
+class VerificationThrottle(SimpleRateThrottle):
+    """Per client address, over the cache (Redis in production): ``verification`` in the API's
+    DEFAULT_THROTTLE_RATES. Works for the public page's plain requests as for the API's."""
+
+    scope = "verification"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+@dataclass(frozen=True)
+class Verification:
+    outcome: str
+    document: IssuedDocument | None = None
+
+    @property
+    def verdict(self) -> str:
+        return str(VERDICTS[self.outcome])
+
+    @property
+    def status_label(self) -> str:
+        return str(O(self.outcome).label)
+
+    @property
+    def genuine(self) -> bool:
+        return self.document is not None
+
+    def facts(self) -> dict | None:
+        """What the public may see of the certificate, and nothing more."""
+        if self.document is None:
+            return None
+        entry = self.document.library_entry
+        return {
+            "type": entry.licence_type.name,
+            "number": entry.number,
+            # A person's name is masked on a public page; an organisation's name is public.
+            "holder": entry.holder_name
+            if self.document.application.applicant_kind == ApplicantKind.ORGANISATION
+            else mask_name(entry.holder_name),
+            "holder_code": mask_identifier(entry.holder_code),
+            "issuer": entry.issuer,
+            "issued_on": entry.issued_on,
+            "valid_from": entry.valid_from,
+            "valid_until": entry.valid_until,
+            "status": self.outcome,
+            "revoked_at": entry.revoked_at,
+        }
+
+
+def _outcome(document: IssuedDocument, today: dt.date) -> str:
+    entry = document.library_entry
+    if entry.status == CertificateStatus.REVOKED:
+        return O.REVOKED
+    if entry.valid_from > today:
+        return O.NOT_YET_VALID
+    if entry.valid_until and entry.valid_until < today:
+        return O.EXPIRED
+    return O.VALID
+
+
+def _certificates():
+    return IssuedDocument.objects.filter(kind=DocumentKind.CERTIFICATE).select_related(
+        "library_entry__licence_type", "application"
+    )
+
+
+def _logged(result: Verification, *, method: str, query: str, client_ip) -> Verification:
+    VerificationLog.objects.create(
+        method=method,
+        query=query[:120],
+        document=result.document,
+        outcome=result.outcome,
+        client_ip=client_ip,
+    )
+    return result
+
+
+def by_token(token: str, *, client_ip=None) -> Verification:
+    token = (token or "").strip()
+    document = _certificates().filter(verification_token=token).first() if token else None
+    result = (
+        Verification(O.UNKNOWN)
+        if document is None
+        else Verification(_outcome(document, timezone.localdate()), document)
+    )
+    return _logged(result, method="token", query=token, client_ip=client_ip)
+
+
+def by_number(number: str, code: str, *, client_ip=None) -> Verification:
+    """A printed number and its check code. A number that exists with a wrong code is 'tampered'."""
+    number = (number or "").strip()
+    candidates = list(_certificates().filter(number=number)) if number else []
+    document = next(
+        (
+            d
+            for d in candidates
+            if numbering.check_code_matches(d.library_entry.licence_type.code, d.number, code)
+        ),
+        None,
+    )
+    if document is not None:
+        result = Verification(_outcome(document, timezone.localdate()), document)
+    else:
+        result = Verification(O.TAMPERED if candidates else O.UNKNOWN)
+    return _logged(result, method="number", query=f"{number} {code}".strip(), client_ip=client_ip)
+
+
+def refused(*, method: str, query: str, client_ip=None) -> Verification:
+    """A lookup over the rate limit: answered with a refusal, and logged like any other."""
+    return _logged(Verification(O.LIMITED), method=method, query=query, client_ip=client_ip)

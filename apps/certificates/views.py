@@ -1,0 +1,42 @@
+"""The public verification page (证照核验), reached from a certificate's QR code or by typing its
+number and check code. No login; rate-limited per address; every lookup logged."""
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.audit.requests import client_ip
+from apps.certificates import verification
+
+
+def _answer(request, lookup, *, method: str, query: str):
+    throttle = verification.VerificationThrottle()
+    if not throttle.allow_request(request, None):
+        result = verification.refused(method=method, query=query, client_ip=client_ip(request))
+        return render(request, "certificates/verify.html", {"result": result}, status=429)
+    return render(request, "certificates/verify.html", {"result": lookup()})
+
+
+@require_GET
+@never_cache  # a revocation shows at once: no cache may keep an old answer
+def by_token(request, token):
+    return _answer(
+        request,
+        lambda: verification.by_token(token, client_ip=client_ip(request)),
+        method="token",
+        query=token,
+    )
+
+
+@require_GET
+@never_cache
+def by_number(request):
+    number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
+    if not number:
+        return render(request, "certificates/verify.html", {"result": None})
+    return _answer(
+        request,
+        lambda: verification.by_number(number, code, client_ip=client_ip(request)),
+        method="number",
+        query=f"{number} {code}",
+    )
