@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "FilingStateEnum": "apps.cases.codes.ApplicationState",
         "CaseStateEnum": "apps.cases.codes.CaseState",
         "DecisionOutcomeEnum": "apps.cases.models.Outcome",
+        "IssueRequestStateEnum": "apps.certificates.models.RequestState",
     },
 }
 

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.catalogue.api.urls")),
     path("", include("apps.cases.api.urls")),
+    path("", include("apps.certificates.api.urls")),
 ]
 
 urlpatterns = [

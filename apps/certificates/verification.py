@@ -145,3 +145,12 @@ def by_number(number: str, code: str, *, client_ip=None) -> Verification:
 def refused(*, method: str, query: str, client_ip=None) -> Verification:
     """A lookup over the rate limit: answered with a refusal, and logged like any other."""
     return _logged(Verification(O.LIMITED), method=method, query=query, client_ip=client_ip)
+
+
+def guarded(request, *, method: str, query: str, lookup) -> Verification:
+    """Run ``lookup`` unless the client's address is over the rate; the refusal is logged too."""
+    from apps.audit.requests import client_ip
+
+    if not VerificationThrottle().allow_request(request, None):
+        return refused(method=method, query=query, client_ip=client_ip(request))
+    return lookup()

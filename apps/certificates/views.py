@@ -7,14 +7,13 @@ from django.views.decorators.http import require_GET
 
 from apps.audit.requests import client_ip
 from apps.certificates import verification
+from apps.certificates.models import VerificationOutcome
 
 
 def _answer(request, lookup, *, method: str, query: str):
-    throttle = verification.VerificationThrottle()
-    if not throttle.allow_request(request, None):
-        result = verification.refused(method=method, query=query, client_ip=client_ip(request))
-        return render(request, "certificates/verify.html", {"result": result}, status=429)
-    return render(request, "certificates/verify.html", {"result": lookup()})
+    result = verification.guarded(request, method=method, query=query, lookup=lookup)
+    status = 429 if result.outcome == VerificationOutcome.LIMITED else 200
+    return render(request, "certificates/verify.html", {"result": result}, status=status)
 
 
 @require_GET

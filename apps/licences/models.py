@@ -71,3 +71,11 @@ class ElectronicCertificate(models.Model):
 
     def __str__(self):
         return f"{self.licence_type} {self.number}"
+
+    def status_on(self, day) -> str:
+        """valid, expired or revoked on ``day`` (expired is a date passing, never stored)."""
+        if self.status == CertificateStatus.REVOKED:
+            return "revoked"
+        if self.valid_until and self.valid_until < day:
+            return "expired"
+        return "valid"

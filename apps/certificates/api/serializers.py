@@ -1,0 +1,170 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.cases.models import Application
+from apps.certificates.models import Delivery, IssuedDocument, IssueRequest
+from apps.licences.models import ElectronicCertificate
+
+
+class DeskFilingSerializer(serializers.ModelSerializer):
+    applicant_id_number = serializers.CharField(source="masked_id_number", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = ["id", "number", "state", "applicant_name", "applicant_id_number", "created_at"]
+
+
+class PlannedSerializer(serializers.Serializer):
+    """One document a filing will get: the preview before anything is numbered."""
+
+    case = serializers.IntegerField(source="case.pk")
+    item = serializers.CharField(source="case.item.name")
+    department = serializers.CharField(source="case.department.name")
+    kind = serializers.CharField()
+    certificate_type = serializers.CharField(source="rule.licence_type.name", default=None)
+    holder = serializers.CharField(source="case.decision_holder")
+    scope = serializers.CharField(source="case.decision_scope")
+    valid_from = serializers.DateField(source="case.valid_from")
+    valid_until = serializers.DateField(source="case.valid_until")
+    denial_reasons = serializers.CharField(source="case.denial_reasons")
+    seal = serializers.CharField(source="seal.name", default=None)
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class IssueRequestSerializer(serializers.ModelSerializer):
+    filing = serializers.CharField(source="application.number", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.__str__", read_only=True)
+
+    class Meta:
+        model = IssueRequest
+        fields = [
+            "id",
+            "application",
+            "filing",
+            "state",
+            "requested_by",
+            "requested_at",
+            "decided_at",
+            "note",
+        ]
+
+
+class RequestBodySerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True)
+    filing = serializers.CharField(source="application.number", read_only=True)
+    identifier = serializers.CharField(source="library_entry.identifier", default=None, read_only=True)
+    status = serializers.SerializerMethodField()
+    valid_from = serializers.DateField(source="library_entry.valid_from", default=None, read_only=True)
+    valid_until = serializers.DateField(source="library_entry.valid_until", default=None, read_only=True)
+    seal = serializers.CharField(source="seal.name", read_only=True)
+    pdf = serializers.HyperlinkedIdentityField(view_name="document-pdf", read_only=True)
+
+    def get_status(self, document) -> str | None:
+        entry = document.library_entry
+        return entry.status_on(timezone.localdate()) if entry else None
+
+    class Meta:
+        model = IssuedDocument
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "number",
+            "identifier",
+            "filing",
+            "status",
+            "valid_from",
+            "valid_until",
+            "issued_at",
+            "seal",
+            "pdf",
+        ]
+
+
+class HandOverSerializer(serializers.Serializer):
+    recipient_name = serializers.CharField(max_length=100, label=_("recipient"))
+    recipient_id_number = serializers.CharField(max_length=18, label=_("recipient's identity number"))
+
+
+class PostSerializer(serializers.Serializer):
+    recipient_name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(max_length=20)
+    address = serializers.CharField(max_length=300)
+    carrier = serializers.CharField(max_length=50)
+    tracking_number = serializers.CharField(max_length=50)
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    filing = serializers.CharField(source="application.number", read_only=True)
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "filing",
+            "method",
+            "recipient_name",
+            "recipient_role",
+            "carrier",
+            "tracking_number",
+            "delivered_at",
+        ]
+
+
+class RevokeSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=["revoke", "cancel"], default="revoke")
+    reason = serializers.CharField(max_length=1000)
+
+
+class LibraryEntrySerializer(serializers.ModelSerializer):
+    type = serializers.CharField(source="licence_type.name")
+    type_code = serializers.CharField(source="licence_type.code")
+    status = serializers.SerializerMethodField(help_text="valid, expired or revoked, today")
+
+    def get_status(self, entry) -> str:
+        return entry.status_on(timezone.localdate())
+
+    class Meta:
+        model = ElectronicCertificate
+        fields = [
+            "identifier",
+            "type",
+            "type_code",
+            "number",
+            "holder_name",
+            "holder_code",
+            "issuer",
+            "issued_on",
+            "valid_from",
+            "valid_until",
+            "status",
+            "revoked_at",
+            "revocation_reason",
+        ]
+
+
+class LibraryQuerySerializer(serializers.Serializer):
+    holder_code = serializers.CharField(required=False, allow_blank=True, max_length=18)
+
+
+class VerificationSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    verdict = serializers.CharField()
+    certificate = serializers.SerializerMethodField()
+
+    def get_certificate(self, verification) -> dict | None:
+        facts = verification.facts()
+        if facts is None:
+            return None
+        return {
+            key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in facts.items()
+        }
+
+
+class VerifyQuerySerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=60)
+    code = serializers.CharField(max_length=8)

@@ -1,0 +1,123 @@
+"""What the certificate desk lists, and who may see which document: one set of rules for the desk,
+the API and the downloads."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from apps.accounts.models import StaffMembership
+from apps.cases.codes import ApplicationState
+from apps.cases.models import Application, Case
+from apps.certificates.models import IssuedDocument, IssueRequest, RequestState, Seal, SealUse
+from apps.licences.models import ElectronicCertificate
+
+ISSUING = "accounts.use_issuing_desk"
+LIST_FIELDS = ("number", "state", "applicant_kind", "applicant_name", "applicant_id_number", "created_at")
+
+
+def desk_centres(user):
+    """The centres whose certificate desk the user works at."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(ISSUING):
+        return StaffMembership.objects.none().values("centre_id")
+    return StaffMembership.objects.filter(user=user, department__isnull=True).values("centre_id")
+
+
+def filings_at_desk(user, state: str) -> QuerySet[Application]:
+    """A desk's filings in one state (the ``filing_state_centre`` index), oldest first."""
+    return (
+        Application.objects.filter(centre_id__in=desk_centres(user), state=state)
+        .only(*LIST_FIELDS, "centre_id")
+        .order_by("pk")
+    )
+
+
+def ready_for_issue(user) -> QuerySet[Application]:
+    return filings_at_desk(user, ApplicationState.READY_FOR_ISSUE)
+
+
+def awaiting_delivery(user) -> QuerySet[Application]:
+    return filings_at_desk(user, ApplicationState.ISSUED)
+
+
+def pending_requests(user) -> QuerySet[IssueRequest]:
+    return (
+        IssueRequest.objects.filter(state=RequestState.PENDING, application__centre_id__in=desk_centres(user))
+        .select_related("application", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def pending_request_of(application) -> IssueRequest | None:
+    return (
+        IssueRequest.objects.filter(application=application, state=RequestState.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def with_items(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """A page of filings with their items and cases, in a constant number of queries."""
+    return queryset.prefetch_related(
+        Prefetch("cases", Case.objects.select_related("item", "department").order_by("pk"))
+    )
+
+
+def desk_filing(user, pk: int) -> Application:
+    """A filing of the user's desk with everything its page shows (404 for another centre's)."""
+    from django.shortcuts import get_object_or_404
+
+    queryset = Application.objects.filter(centre_id__in=desk_centres(user)).select_related(
+        "centre", "delivery", "delivery__delivered_by"
+    )
+    return get_object_or_404(
+        queryset.prefetch_related(
+            Prefetch(
+                "cases",
+                Case.objects.select_related(
+                    "item__result_licence_type__issuing", "department__centre", "decided_by"
+                ).order_by("pk"),
+            ),
+            Prefetch(
+                "documents",
+                IssuedDocument.objects.select_related("seal", "library_entry", "issued_by", "confirmed_by"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def documents_visible_to(user) -> QuerySet[IssuedDocument]:
+    """The desk's staff see their centres' documents; a decision-maker their department's; the
+    applicant's own account the documents of its filings."""
+    if not getattr(user, "is_authenticated", False):
+        return IssuedDocument.objects.none()
+    departments = StaffMembership.objects.filter(user=user, department__isnull=False).values("department_id")
+    return IssuedDocument.objects.filter(
+        Q(application__centre_id__in=desk_centres(user))
+        | Q(department_id__in=departments)
+        | Q(application__citizen=user)
+    ).select_related("application", "library_entry__licence_type", "seal", "department")
+
+
+def library_for(user, holder_code: str = "") -> QuerySet[ElectronicCertificate]:
+    """电子证照库 lookup: staff of a centre look up any holder (by code); a citizen sees the
+    certificates issued on their own filings."""
+    entries = ElectronicCertificate.objects.select_related("licence_type").order_by("-issued_on", "-pk")
+    if not getattr(user, "is_authenticated", False):
+        return entries.none()
+    if StaffMembership.objects.filter(user=user).exists():
+        code = (holder_code or "").strip().upper()
+        return entries.filter(holder_code=code) if code else entries.none()
+    return entries.filter(issued_document__application__citizen=user)
+
+
+def seals_at_desk(user) -> QuerySet[Seal]:
+    return (
+        Seal.objects.filter(department__centre_id__in=desk_centres(user))
+        .select_related("department", "custodian")
+        .order_by("department__name", "name")
+    )
+
+
+def seal_uses(seal: Seal) -> QuerySet[SealUse]:
+    return seal.uses.select_related("document", "issuer", "confirmer").order_by("-at", "-pk")
