@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.desks import backoffice, intake, supervision, views
+from apps.desks import backoffice, intake, issuing, supervision, views
 from apps.desks.navigation import DESKS
 
 app_name = "desks"
@@ -22,6 +22,10 @@ urlpatterns = [
     path("intake/filings/<int:pk>/pre-review/<str:action>/", intake.pre_review, name="intake_pre_review"),
     path("intake/filings/<int:pk>/decide/<str:decision>/", intake.decide, name="intake_decide"),
     path("supervision/escalations/<int:pk>/<str:action>/", supervision.act, name="supervision_act"),
+    path("issuing/filings/<int:pk>/", issuing.filing, name="issuing_filing"),
+    path("issuing/filings/<int:pk>/<str:action>/", issuing.act, name="issuing_act"),
+    path("issuing/seals/", issuing.seals, name="issuing_seals"),
+    path("issuing/seals/<int:pk>/status/", issuing.seal_status, name="issuing_seal_status"),
     path("backoffice/cases/<int:pk>/", backoffice.case, name="backoffice_case"),
     path("backoffice/cases/<int:pk>/<str:action>/", backoffice.act, name="backoffice_act"),
 ] + [path(f"{desk.key}/", views.desk_view(desk.key), name=desk.key) for desk in DESKS]

@@ -35,6 +35,12 @@ def _backoffice_context(request) -> dict:
     return desk_context(request)
 
 
+def _issuing_context(request) -> dict:
+    from apps.desks.issuing import desk_context
+
+    return desk_context(request)
+
+
 def _supervision_context(request) -> dict:
     from apps.desks.supervision import desk_context
 
@@ -46,6 +52,7 @@ DESK_CONTEXT = {
     "catalogue": _catalogue_context,
     "intake": _intake_context,
     "backoffice": _backoffice_context,
+    "issuing": _issuing_context,
     "supervision": _supervision_context,
 }
 

@@ -61,6 +61,7 @@ DEMO_USERS = [
     DemoUser("approver", "李审批", Role.APPROVER, department="示范市市场监督管理局"),
     DemoUser("signer", "刘决定", Role.DECISION_MAKER, department="示范市市场监督管理局"),
     DemoUser("issuer", "赵出证", Role.ISSUER, window="C01"),
+    DemoUser("keeper", "钱保管", Role.SEAL_KEEPER, window="C01"),
     DemoUser("supervisor", "孙督办", Role.SUPERVISOR),
     DemoUser("catalogue", "周事项", Role.CATALOGUE_ADMIN, is_staff=True),
     DemoUser("citizen", "张三", Role.CITIZEN),

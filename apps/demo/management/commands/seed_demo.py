@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.demo.seeding.catalogue import seed_catalogue
+from apps.demo.seeding.certificates import seed_certificate_desk
 from apps.demo.seeding.filings import seed_filings
 from apps.demo.seeding.organisation import CITY, seed_organisation
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = seed_organisation()
             catalogue = seed_catalogue()
+            desk = seed_certificate_desk()
             filings = seed_filings(CITY["name"])
         self.stdout.write(
             self.style.SUCCESS(
@@ -34,6 +36,9 @@ class Command(BaseCommand):
             f"{catalogue['licence_types']} certificate types, {catalogue['bundles']} bundles "
             f"(new this run: {new['base_items']} items, {new['implementations']} implementations, "
             f"{new['bundles']} bundles)."
+        )
+        self.stdout.write(
+            f"Certificate desk: {desk['rules']} issuing rules, {desk['seals']} seals kept by 钱保管 (keeper)."
         )
         if filings:
             self.stdout.write(f"Demo filings: {filings} submitted online by 张三, awaiting pre-review.")

@@ -1,0 +1,188 @@
+"""The unified certificate desk (统一窗口出证): filings ready for issue, requests awaiting a seal
+keeper, documents awaiting delivery, and the seal registry. Thin views over ``apps.certificates``;
+a filing's actions follow its available transitions (issue, then deliver)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.audit.requests import client_ip
+from apps.audit.selectors import history_of
+from apps.audit.transitions import Conflict
+from apps.audit.transitions import error_text as _error_text
+from apps.certificates import selectors, services
+from apps.certificates.models import SealStatus
+
+ISSUING = selectors.ISSUING
+PAGE_SIZE = 25
+
+TABS = {
+    "ready": gettext_lazy("Ready for issue"),
+    "requests": gettext_lazy("Awaiting the seal keeper"),
+    "delivery": gettext_lazy("Awaiting delivery"),
+}
+
+
+def desk_context(request) -> dict:
+    user = request.user
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "ready"
+    if tab == "requests":
+        page = Paginator(selectors.pending_requests(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        filings = selectors.ready_for_issue(user) if tab == "ready" else selectors.awaiting_delivery(user)
+        page = Paginator(selectors.with_items(filings), PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "tab": tab,
+        "tabs": list(TABS.items()),
+        "page": page,
+        "keeps_seals": user.has_perm(services.KEEP_SEALS),
+    }
+
+
+def _actions(request, filing, pending) -> list[str]:
+    """The forms this user may use on the filing now, from its available transitions."""
+    user = request.user
+    available = {t.name for t in filing.get_available_state_transitions()}
+    forms = []
+    if "issue" in available:
+        if pending is None:
+            forms.append("desks/issuing/actions/request_issue.html")
+        else:
+            if pending.requested_by_id != user.pk and user.has_perm(services.KEEP_SEALS):
+                forms.append("desks/issuing/actions/confirm_issue.html")
+            if pending.requested_by_id == user.pk or user.has_perm(services.KEEP_SEALS):
+                forms.append("desks/issuing/actions/cancel_request.html")
+    if "deliver" in available:
+        forms += ["desks/issuing/actions/hand_over.html", "desks/issuing/actions/post.html"]
+    return forms
+
+
+@login_required
+@permission_required(ISSUING, raise_exception=True)
+def filing(request, pk):
+    """One filing at the desk: the preview of what it will get, or what it got, and what to do now."""
+    application = selectors.desk_filing(request.user, pk)
+    cases = list(application.cases.all())
+    documents = list(application.documents.all())
+    pending = selectors.pending_request_of(application)
+    planned = (
+        [] if documents else services.plan(application, [c for c in cases if c.state in services.DECIDED])
+    )
+    context = {
+        "filing": application,
+        "cases": cases,
+        "planned": planned,
+        "documents": documents,
+        "pending": pending,
+        "delivery": getattr(application, "delivery", None),
+        "actions": _actions(request, application, pending),
+        "history": history_of(application),
+    }
+    return render(request, "desks/issuing/filing.html", context)
+
+
+def _done(request, action, success: str, *back):
+    try:
+        action()
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect(*back)
+
+
+@login_required
+@permission_required(ISSUING, raise_exception=True)
+@require_POST
+def act(request, pk, action):
+    application = selectors.desk_filing(request.user, pk)
+    post, ip, user = request.POST, client_ip(request), request.user
+    pending = selectors.pending_request_of(application)
+    if action == "request_issue":
+        run = lambda: services.request_issue(  # noqa: E731
+            application_id=application.pk, actor=user, note=post.get("note", ""), client_ip=ip
+        )
+        success = _("Requested: a seal keeper confirms the seal's use, and the documents are issued.")
+    elif action in ("confirm_issue", "cancel_request"):
+        if pending is None or str(pending.pk) != post.get("request"):
+            messages.error(request, _("This request is no longer pending: the page was out of date."))
+            return redirect("desks:issuing_filing", application.pk)
+        if action == "confirm_issue":
+            run = lambda: services.confirm_issue(request_id=pending.pk, actor=user, client_ip=ip)  # noqa: E731
+            success = _("Issued: the documents are numbered, sealed and in the e-certificate library.")
+        else:
+            run = lambda: services.cancel_request(  # noqa: E731
+                request_id=pending.pk, actor=user, reason=post.get("reason", ""), client_ip=ip
+            )
+            success = _("The request was cancelled.")
+    elif action == "hand_over":
+        run = lambda: services.hand_over(  # noqa: E731
+            application_id=application.pk,
+            actor=user,
+            recipient_name=post.get("recipient_name", ""),
+            recipient_id_number=post.get("recipient_id_number", ""),
+            client_ip=ip,
+        )
+        success = _("Handed over: the filing is closed (办结).")
+    elif action == "post":
+        fields = ("recipient_name", "phone", "address", "carrier", "tracking_number")
+        run = lambda: services.post(  # noqa: E731
+            application_id=application.pk, actor=user, client_ip=ip, **{f: post.get(f, "") for f in fields}
+        )
+        success = _("Posted: the filing is closed (办结).")
+    else:
+        raise PermissionDenied
+    return _done(request, run, success, "desks:issuing_filing", application.pk)
+
+
+@login_required
+@permission_required(ISSUING, raise_exception=True)
+def seals(request):
+    """The seal registry of the user's centres, and the latest uses of each seal."""
+    registry = list(selectors.seals_at_desk(request.user))
+    chosen = next(
+        (s for s in registry if str(s.pk) == request.GET.get("seal")), registry[0] if registry else None
+    )
+    uses = (
+        Paginator(selectors.seal_uses(chosen), PAGE_SIZE).get_page(request.GET.get("page"))
+        if chosen
+        else None
+    )
+    return render(
+        request,
+        "desks/issuing/seals.html",
+        {
+            "seals": registry,
+            "chosen": chosen,
+            "uses": uses,
+            "keeps_seals": request.user.has_perm(services.KEEP_SEALS),
+        },
+    )
+
+
+@login_required
+@permission_required(services.KEEP_SEALS, raise_exception=True)
+@require_POST
+def seal_status(request, pk):
+    seal = get_object_or_404(selectors.seals_at_desk(request.user), pk=pk)
+    status = SealStatus.SUSPENDED if seal.in_use else SealStatus.ACTIVE
+    return _done(
+        request,
+        lambda: services.set_seal_status(
+            seal_id=seal.pk,
+            actor=request.user,
+            status=status,
+            reason=request.POST.get("reason", ""),
+            client_ip=client_ip(request),
+        ),
+        _("The seal is suspended.") if status == SealStatus.SUSPENDED else _("The seal is in use again."),
+        f"{reverse('desks:issuing_seals')}?seal={seal.pk}",
+    )
