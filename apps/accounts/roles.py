@@ -61,6 +61,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "licences.view_licencetype",
         "licences.add_licencetype",
         "licences.change_licencetype",
+        # How the desk numbers and lays out each type's certificates.
+        "certificates.view_certificatekind",
+        "certificates.add_certificatekind",
+        "certificates.change_certificatekind",
         # The working-day calendar: entering years, local closures, warning policies.
         "worktime.view_calendaryear",
         "worktime.add_calendaryear",

@@ -140,8 +140,56 @@ def case(request, pk):
             (v, label) for v, label in SpecialProcedure.choices if v in (case.item.special_procedures or [])
         ],
         "today": today,
+        **_issued_document(case, request.user),
     }
     return render(request, "desks/backoffice/case.html", context)
+
+
+def _issued_document(case, user) -> dict:
+    """What the certificate desk issued for the case, and whether this user may revoke it."""
+    from apps.certificates.models import IssuedDocument
+    from apps.certificates.services import may_revoke
+    from apps.licences.models import STATUS_ON_LABELS
+
+    document = (
+        IssuedDocument.objects.filter(case=case).select_related("library_entry__licence_type").first()
+        if not case.is_open
+        else None
+    )
+    entry = document.library_entry if document else None
+    status = entry.status_on(timezone.localdate()) if entry else None
+    return {
+        "document": document,
+        "document_status": STATUS_ON_LABELS[status] if status else None,
+        "may_revoke": status == "valid" and may_revoke(user, document),
+    }
+
+
+@login_required
+@permission_required(BACK_OFFICE, raise_exception=True)
+@require_POST
+def revoke_certificate(request, pk):
+    """撤销 / 注销 the certificate issued for a case: a decision-maker of its department, with a reason."""
+    from apps.certificates.models import IssuedDocument
+    from apps.certificates.services import revoke
+
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    document = get_object_or_404(IssuedDocument, case=case)
+    try:
+        revoke(
+            document_id=document.pk,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            mode=request.POST.get("mode", "revoke"),
+            client_ip=client_ip(request),
+        )
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("The certificate is revoked: the library and the verification page say so.")
+        )
+    return redirect("desks:backoffice_case", case.pk)
 
 
 def _lines(text: str) -> list[str]:

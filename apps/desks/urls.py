@@ -27,5 +27,6 @@ urlpatterns = [
     path("issuing/seals/", issuing.seals, name="issuing_seals"),
     path("issuing/seals/<int:pk>/status/", issuing.seal_status, name="issuing_seal_status"),
     path("backoffice/cases/<int:pk>/", backoffice.case, name="backoffice_case"),
+    path("backoffice/cases/<int:pk>/revoke/", backoffice.revoke_certificate, name="backoffice_revoke"),
     path("backoffice/cases/<int:pk>/<str:action>/", backoffice.act, name="backoffice_act"),
 ] + [path(f"{desk.key}/", views.desk_view(desk.key), name=desk.key) for desk in DESKS]

@@ -37,6 +37,10 @@ class CertificateStatus(models.TextChoices):
     # Expired is not stored: it is a date passing (valid_until < today), read as such.
 
 
+# What ``ElectronicCertificate.status_on`` answers, for display.
+STATUS_ON_LABELS = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked")}
+
+
 class ElectronicCertificate(models.Model):
     """One certificate in the e-certificate library (电子证照库): what was issued to whom, by whom,
     until when, and whether it still stands. Written by the certificate desk when it issues."""
