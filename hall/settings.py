@@ -305,6 +305,9 @@ HALL_WARNING_YELLOW_DAYS = env_int("HALL_WARNING_YELLOW_DAYS", 2)
 HALL_WARNING_RED_DAYS = env_int("HALL_WARNING_RED_DAYS", 0)
 # The portal's public address: printed on notices and certificates and encoded in their QR codes.
 HALL_PUBLIC_BASE_URL = env_str("HALL_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The key of the check codes printed beside certificate numbers (empty: SECRET_KEY). Printed codes
+# verify only as long as the key stays the same.
+HALL_VERIFICATION_KEY = env_str("HALL_VERIFICATION_KEY", "")
 
 # --- Deadlines, escalation and notifications (督办与消息) ----------------------------------------------
 # Working days an escalation waits for the department's supervisors before it goes to the centre's.

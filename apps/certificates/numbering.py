@@ -48,7 +48,7 @@ def denial_number(department, year: int) -> str:
 def check_code(type_code: str, number: str) -> str:
     """The keyed check code printed beside a certificate number (8 hex characters). Without the key a
     forger cannot make one up for a number, and the lookups are rate-limited."""
-    key = getattr(settings, "HALL_VERIFICATION_KEY", "") or settings.SECRET_KEY
+    key = settings.HALL_VERIFICATION_KEY or settings.SECRET_KEY
     digest = salted_hmac("hall.certificates.check-code", f"{type_code}:{number}", secret=key).hexdigest()
     return digest[:CHECK_CODE_LENGTH].upper()
 
