@@ -87,3 +87,22 @@ CASE_STEPS = {
     "escalation_acknowledged": _("Escalation acknowledged"),
     "escalation_resolved": _("Escalation resolved"),
 }
+
+# How the steps of a filing read in its history.
+FILING_STEPS = {
+    "submit": _("Submitted online"),
+    "start_pre_review": _("Taken for pre-review"),
+    "release_pre_review": _("Released from pre-review"),
+    "accept": _("Accepted"),
+    "accept_with_deficiency": _("Accepted with a deficiency"),
+    "return_for_completion": _("Returned for completion"),
+    "refuse": _("Refused"),
+    "withdraw": _("Withdrawn"),
+    "complete_review": _("Every case decided: ready for issue"),
+    "terminate": _("Terminated"),
+    "request_issue": _("Issue requested from the seal keeper"),
+    "cancel_issue": _("Issue request cancelled"),
+    "issue": _("Issued (seals confirmed)"),
+    "deliver": _("Delivered"),
+    "close": _("Closed (办结)"),
+}

@@ -49,6 +49,7 @@ LABELS = {
     "remedies": "救济途径",
     "dear": "{name}（{label}：{code}）：",
     "creator": "政务服务大厅统一出证窗口",
+    "preview": "预览件 未盖章 无效",
 }
 SEAL_SIZE = 40 * mm
 
@@ -157,6 +158,8 @@ def _certificate_pdf(document, seal_image: bytes | None, font: str) -> bytes:
     canvas.setSubject(content["identifier"])
     canvas.setCreator(LABELS["creator"])
     _draw_certificate(canvas, content, seal_image, font)
+    if content.get("preview"):
+        _watermark(canvas, font)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
@@ -233,14 +236,31 @@ def _denial_pdf(document, seal_image: bytes | None, font: str) -> bytes:
 
     def dated(canvas, _doc):
         canvas.setDateFormatter(lambda *_: created)
+        if content.get("preview"):
+            _watermark(canvas, font)
 
     doc.build(_denial_story(content, seal_image, font), onFirstPage=dated, onLaterPages=dated)
     return buffer.getvalue()
 
 
+def _watermark(canvas: Canvas, font: str) -> None:
+    """Across a preview's page: it is not a certificate until the seal keeper confirms."""
+    width, height = canvas._pagesize
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.75, 0, 0, alpha=0.18))
+    canvas.setFont(font, 56)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(30)
+    canvas.drawCentredString(0, 0, LABELS["preview"])
+    canvas.restoreState()
+
+
 def render_document(document, seal_image: bytes | None = None) -> bytes:
-    """The document's PDF from its content and the seal's image bytes (no query)."""
+    """The document's PDF from its content and the seal's image bytes (no query). A preview
+    (``content["preview"]``) carries no seal and a watermark saying it is not valid."""
     font = font_name()
+    if document.content.get("preview"):
+        seal_image = None
     if document.kind == DocumentKind.CERTIFICATE:
         return _certificate_pdf(document, seal_image, font)
     return _denial_pdf(document, seal_image, font)

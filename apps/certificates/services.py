@@ -234,6 +234,53 @@ def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocum
     return documents
 
 
+def validity(case: Case, rule: CertificateKind, issued_on: dt.date) -> tuple[dt.date, dt.date | None]:
+    """From the decision's dates, else from the day of issue for the type's number of years (to the
+    day before the anniversary), else indefinitely."""
+    valid_from = case.valid_from or issued_on
+    if case.valid_until:
+        return valid_from, case.valid_until
+    if rule.validity_years:
+        return valid_from, numbering.add_years(valid_from, rule.validity_years) - dt.timedelta(days=1)
+    return valid_from, None
+
+
+PREVIEW_NUMBER = "（确认用印时编号）"
+
+
+def preview_document(application: Application, case_id: int) -> IssuedDocument:
+    """An unsaved, unsealed document as it would be issued today, for the issuer to check the PDF
+    before asking for the seal: no number, no identifier, no seal; the PDF is marked as a preview."""
+    planned = next((p for p in plan(application) if p.case.pk == case_id), None)
+    if planned is None:
+        raise ValidationError(_("This case has no document to preview."))
+    case, today = planned.case, timezone.localdate()
+    case.application = application
+    document = IssuedDocument(kind=planned.kind, issued_at=timezone.now())
+    if planned.kind == DocumentKind.CERTIFICATE and planned.rule is not None:
+        valid_from, valid_until = validity(case, planned.rule, today)
+        document.content = content.certificate_content(
+            case,
+            planned.rule,
+            number=PREVIEW_NUMBER,
+            identifier="—",
+            check_code="—",
+            valid_from=valid_from,
+            valid_until=valid_until,
+            issued_on=today,
+            seal=planned.seal or Seal(name="—"),
+            verify_url=settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("verification:number"),
+        )
+    elif planned.kind == DocumentKind.DENIAL:
+        document.content = content.denial_content(
+            case, number=PREVIEW_NUMBER, issued_on=today, seal=planned.seal or Seal(name="—")
+        )
+    else:
+        raise ValidationError(planned.problems)
+    document.content["preview"] = True
+    return document
+
+
 def verify_url(token: str) -> str:
     return settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("verification:token", args=[token])
 
@@ -260,12 +307,7 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
             identifier = numbering.certificate_identifier(
                 licence_type, case.department, year=year, serial=serial
             )
-            valid_from = case.valid_from or today
-            valid_until = case.valid_until or (
-                numbering.add_years(valid_from, rule.validity_years) - dt.timedelta(days=1)
-                if rule.validity_years
-                else None
-            )
+            valid_from, valid_until = validity(case, rule, today)
             token = new_verification_token()
             entry = ElectronicCertificate.objects.create(
                 identifier=identifier,

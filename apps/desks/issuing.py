@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +19,10 @@ from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
+from apps.cases.codes import FILING_STEPS
 from apps.certificates import selectors, services
 from apps.certificates.models import SealStatus
+from apps.certificates.rendering import render_document
 
 ISSUING = selectors.ISSUING
 PAGE_SIZE = 25
@@ -84,9 +87,27 @@ def filing(request, pk):
         "pending": pending,
         "delivery": getattr(application, "delivery", None),
         "actions": _actions(request, application, pending),
-        "history": history_of(application),
+        "history": [
+            (entry, FILING_STEPS.get(entry.transition, entry.transition)) for entry in history_of(application)
+        ],
     }
     return render(request, "desks/issuing/filing.html", context)
+
+
+@login_required
+@permission_required(ISSUING, raise_exception=True)
+def preview_pdf(request, pk, case_id):
+    """The PDF a case's document would be, unsealed and marked as a preview (nothing is stored)."""
+    application = selectors.desk_filing(request.user, pk)
+    try:
+        document = services.preview_document(application, case_id)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("desks:issuing_filing", application.pk)
+    response = HttpResponse(render_document(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{application.number}-{case_id}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _done(request, action, success: str, *back):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("intake/filings/<int:pk>/decide/<str:decision>/", intake.decide, name="intake_decide"),
     path("supervision/escalations/<int:pk>/<str:action>/", supervision.act, name="supervision_act"),
     path("issuing/filings/<int:pk>/", issuing.filing, name="issuing_filing"),
+    path("issuing/filings/<int:pk>/preview/<int:case_id>/", issuing.preview_pdf, name="issuing_preview_pdf"),
     path("issuing/filings/<int:pk>/<str:action>/", issuing.act, name="issuing_act"),
     path("issuing/seals/", issuing.seals, name="issuing_seals"),
     path("issuing/seals/<int:pk>/status/", issuing.seal_status, name="issuing_seal_status"),

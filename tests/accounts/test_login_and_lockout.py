@@ -12,6 +12,7 @@ LANDING = {
     Role.APPROVER: "desks:backoffice",
     Role.DECISION_MAKER: "desks:backoffice",
     Role.ISSUER: "desks:issuing",
+    Role.SEAL_KEEPER: "desks:issuing",
     Role.SUPERVISOR: "desks:supervision",
     Role.CATALOGUE_ADMIN: "desks:catalogue",
     Role.CITIZEN: "desks:portal",

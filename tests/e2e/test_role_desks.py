@@ -11,6 +11,7 @@ DESK_TITLES = {
     Role.CLERK: "综合受理台",
     Role.APPROVER: "审批台",
     Role.ISSUER: "出证台",
+    Role.SEAL_KEEPER: "出证台",
     Role.SUPERVISOR: "督办台",
     Role.CATALOGUE_ADMIN: "事项管理台",
     Role.CITIZEN: "我的办件",
