@@ -22,6 +22,12 @@ class SealAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "status_changed_at", "status_reason"]
     raw_id_fields = ["custodian"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A seal's impression never changes: documents rendered later must show the seal that was
+        # confirmed. A new impression is a new seal (register it, suspend the old one).
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "image", "department"] if obj else fields
+
 
 @admin.register(SealUse)
 class SealUseAdmin(ReadOnlyLogAdmin):

@@ -53,8 +53,10 @@ def check_code(type_code: str, number: str) -> str:
     return digest[:CHECK_CODE_LENGTH].upper()
 
 
-def check_code_matches(type_code: str, number: str, code: str) -> bool:
-    return constant_time_compare(check_code(type_code, number), (code or "").strip().upper())
+def codes_match(printed: str, typed: str) -> bool:
+    """A typed check code against the printed one, ignoring case and spaces, in constant time."""
+    return bool(printed) and constant_time_compare(printed, (typed or "").strip().upper())
+
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -12,6 +12,7 @@ from apps.certificates.models import IssuedDocument, IssueRequest, RequestState,
 from apps.licences.models import ElectronicCertificate
 
 ISSUING = "accounts.use_issuing_desk"
+DESK_ROLES = ("issuer", "seal_keeper")
 LIST_FIELDS = ("number", "state", "applicant_kind", "applicant_name", "applicant_id_number", "created_at")
 
 
@@ -19,7 +20,10 @@ def desk_centres(user):
     """The centres whose certificate desk the user works at."""
     if not getattr(user, "is_authenticated", False) or not user.has_perm(ISSUING):
         return StaffMembership.objects.none().values("centre_id")
-    return StaffMembership.objects.filter(user=user, department__isnull=True).values("centre_id")
+    # The role with the centre: an issuer here who is a clerk elsewhere works only this desk.
+    return StaffMembership.objects.filter(user=user, role__in=DESK_ROLES, department__isnull=True).values(
+        "centre_id"
+    )
 
 
 def filings_at_desk(user, state: str) -> QuerySet[Application]:

@@ -174,7 +174,13 @@ def cancel_request(*, request_id: int, actor, reason: str = "", client_ip=None) 
     issue_request = IssueRequest.objects.select_for_update().select_related("application").get(pk=request_id)
     if issue_request.state != RequestState.PENDING:
         raise Conflict(_("This request has been %(state)s.") % {"state": issue_request.get_state_display()})
-    if issue_request.requested_by_id != actor.pk and not actor.has_perm(KEEP_SEALS):
+    keeper_here = (
+        actor.has_perm(KEEP_SEALS)
+        and StaffMembership.objects.filter(
+            user=actor, role="seal_keeper", centre_id=issue_request.application.centre_id
+        ).exists()
+    )
+    if issue_request.requested_by_id != actor.pk and not keeper_here:
         raise PermissionDenied(_("Only the issuer who asked or a seal keeper may cancel the request."))
     issue_request.state, issue_request.decided_by, issue_request.decided_at = (
         RequestState.CANCELLED,

@@ -42,7 +42,11 @@ class VerificationThrottle(SimpleRateThrottle):
     scope = "verification"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The address the audit log records (trusting only HALL_PROXY_COUNT proxies), not DRF's
+        # get_ident, which believes any X-Forwarded-For a client makes up.
+        from apps.audit.requests import client_ip
+
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
 
 
 @dataclass(frozen=True)
@@ -127,13 +131,10 @@ def by_number(number: str, code: str, *, client_ip=None) -> Verification:
     """A printed number and its check code. A number that exists with a wrong code is 'tampered'."""
     number = (number or "").strip()
     candidates = list(_certificates().filter(number=number)) if number else []
+    # The code printed on the certificate is the one captured at issue: a type code corrected
+    # later must not turn genuine certificates into "tampered" ones.
     document = next(
-        (
-            d
-            for d in candidates
-            if numbering.check_code_matches(d.library_entry.licence_type.code, d.number, code)
-        ),
-        None,
+        (d for d in candidates if numbering.codes_match(d.content.get("check_code", ""), code)), None
     )
     if document is not None:
         result = Verification(_outcome(document, timezone.localdate()), document)
