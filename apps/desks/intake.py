@@ -188,6 +188,8 @@ def _filing(request, pk) -> Application:
 def filing(request, pk):
     application = _filing(request, pk)
     available = {t.name for t in application.get_available_state_transitions()}
+    held = valid_certificates(application.applicant_id_number)
+    _offer_held_certificates(application, held)
     context = {
         "filing": application,
         "decisions": [name for name in DECISIONS if name in available],
@@ -196,9 +198,19 @@ def filing(request, pk):
         "editable": application.state in AT_A_WINDOW,
         "statuses": MaterialStatus.choices,
         "today": timezone.localdate(),
-        "certificates": valid_certificates(application.applicant_id_number),
+        "certificates": held,
     }
     return render(request, "desks/intake/filing.html", context)
+
+
+def _offer_held_certificates(application, held) -> None:
+    """Each replaceable material's row offers the applicant's valid certificates of its type, so that
+    the clerk picks one (免证可办) rather than types a number."""
+    by_type = {}
+    for certificate in held:
+        by_type.setdefault(certificate.licence_type_id, []).append(certificate)
+    for entry in application.checklist.all():  # the prefetched rows the page shows
+        entry.held_certificates = by_type.get(entry.replaceable_by_id, [])
 
 
 @login_required

@@ -240,6 +240,18 @@ def test_the_seals_custodian_may_confirm_even_from_another_centre():
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_a_request_is_cancelled_by_whoever_asked_or_a_seal_keeper_of_its_centre_only():
+    filing = ready_filing()
+    request = services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+    for outsider in (issuer_of(filing), make_staff(Role.SEAL_KEEPER, centre=ServiceCentreFactory())):
+        with pytest.raises(PermissionDenied):
+            services.cancel_request(request_id=request.pk, actor=outsider, reason="不是我的")
+    assert IssueRequest.objects.get(pk=request.pk).state == RequestState.PENDING
+    services.cancel_request(request_id=request.pk, actor=keeper_for(filing), reason="申请人改期领取")
+    assert IssueRequest.objects.get(pk=request.pk).state == RequestState.CANCELLED
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_a_second_request_while_one_is_pending_is_a_conflict():
     filing = ready_filing()
     services.request_issue(application_id=filing.pk, actor=issuer_of(filing))

@@ -128,3 +128,24 @@ def test_another_holders_certificate_does_not_count(world):
             application_id=filing.pk, material_id=permit.pk, status=MaterialStatus.E_CERTIFICATE
         )
     assert filing.checklist.get(material=permit).status == MaterialStatus.PENDING
+
+
+@time_machine.travel(LATER, tick=False)
+def test_the_intake_desk_offers_the_holders_certificates_of_the_type_to_pick_from(world, client):
+    centre, licence_type, first_item, second_item, permit, id_card = world
+    first = issued_and_posted(centre, first_item)
+    second = issued_and_posted(centre, first_item)  # the company holds two of that type now
+    filing = make_filing(items=[second_item], centre=centre, applicant=COMPANY)
+    client.force_login(make_staff(Role.CLERK, centre=centre))
+
+    page = client.get(f"/intake/filings/{filing.pk}/").content.decode()
+
+    # The replaceable row offers both numbers in a choice; the other row offers none.
+    assert page.count('data-testid="held-certificates"') == 1
+    assert f'<option value="{first.number}"' in page and f'<option value="{second.number}"' in page
+    client.post(
+        f"/intake/filings/{filing.pk}/materials/{permit.pk}/",
+        {"status": MaterialStatus.E_CERTIFICATE, "certificate_reference": second.number},
+    )
+    entry = filing.checklist.get(material=permit)
+    assert (entry.status, entry.certificate_reference) == (MaterialStatus.E_CERTIFICATE, second.number)

@@ -213,3 +213,15 @@ def test_the_use_log_reads_a_constant_number_of_queries(client, centre, keeper):
         issue(decide_all(accept_filing(make_filing(items=[item], centre=centre))), keeper=keeper)
     assert seal.uses.count() == 3
     assert queries() == one
+
+
+def test_a_registered_seals_impression_cannot_be_changed_in_the_admin(rf):
+    from django.contrib.admin.sites import site
+
+    seal_admin = site._registry[Seal]
+    request = rf.get("/admin/")
+    assert "image" not in seal_admin.get_readonly_fields(request, None)  # registering a new seal
+    seal = make_seal(DepartmentFactory())
+    # Documents rendered after a change would show a seal nobody confirmed: a new impression is a
+    # new seal.
+    assert {"image", "department"} <= set(seal_admin.get_readonly_fields(request, seal))

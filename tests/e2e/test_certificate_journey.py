@@ -233,17 +233,19 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
         page, search="食品经营许可延续", link="食品经营许可延续", exact=True
     )
     assert renewal.applicant_id_number == filing.applicant_id_number
+    held = page.get_by_test_id("held-certificates-panel")
     for document in documents:  # the desk looked the company up in the e-certificate library
-        expect(page.get_by_text(document.number)).to_be_visible()
+        expect(held).to_contain_text(document.number)
     row = page.locator(f"table.checklist tr[data-material='{licence_material.code}']")
     expect(row).to_contain_text(food_licence.name)  # "replaceable by" that type
     expect(row.locator("input[type='file']")).to_have_count(1)  # an upload is offered, and not used
-    row.locator("input[name='certificate_reference']").fill(food_certificate.number)
+    # The row offers the company's certificate of that type: picked, not typed.
+    expect(row.get_by_test_id("held-certificates")).to_have_value(food_certificate.number)
     with page.expect_navigation():
         row.locator("select[name='status']").select_option(MaterialStatus.E_CERTIFICATE)
     expect(page.locator("ul.messages li.error")).to_have_count(0)
     expect(row.locator("select[name='status']")).to_have_value(MaterialStatus.E_CERTIFICATE)
-    expect(row.locator("input[name='certificate_reference']")).to_have_value(food_certificate.number)
+    expect(row.get_by_test_id("held-certificates")).to_have_value(food_certificate.number)
     accept(page)
     expect(row).to_contain_text(label(page, MaterialStatus.E_CERTIFICATE))
 
