@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from apps.accounts.identifiers import resident_id_check_char
 from apps.accounts.roles import Role
@@ -24,7 +23,7 @@ from tests.factories.cases import COMPANY, PERSON, accept_filing, make_filing
 from tests.factories.catalogue import BundleFactory
 from tests.factories.certificates import certificate_item, decide_all, issue, make_seal, ready_filing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("source_language")]
 
 TODAY = dt.datetime(2026, 9, 24, 2, 0)
 
@@ -51,12 +50,6 @@ PARCEL = {
     "carrier": "中国邮政EMS",
     "tracking_number": "1234567890123",
 }
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import translation
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
@@ -42,17 +41,10 @@ from tests.factories.certificates import (
     ready_filing,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("source_language")]
 
 TODAY = dt.datetime(2026, 9, 24, 2, 0)  # 10:00 in Shanghai, Thursday 24 September 2026
 NEXT_YEAR = dt.datetime(2027, 1, 5, 2, 0)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Refusals are matched in the source language, whatever the catalogue translates them to."""
-    with translation.override("en"):
-        yield
 
 
 def issuer_of(filing):

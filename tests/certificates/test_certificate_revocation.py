@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
@@ -21,16 +20,10 @@ from tests.factories import DepartmentFactory, make_staff
 from tests.factories.cases import PERSON
 from tests.factories.certificates import issue, ready_filing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("source_language")]
 
 TODAY = dt.datetime(2026, 9, 24, 2, 0)
 LATER = dt.datetime(2026, 11, 3, 7, 30)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def issued_certificate(**kwargs):

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -33,13 +32,6 @@ from tests.factories.certificates import (
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.datetime(2026, 9, 24, 2, 0)  # 10:00 in Shanghai; valid until 2031-09-23
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

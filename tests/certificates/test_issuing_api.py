@@ -5,8 +5,6 @@ with 404 for what the user may not see, 403 for what they may not do and 409 for
 from dataclasses import replace
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
 from apps.accounts.identifiers import resident_id_check_char
@@ -33,30 +31,6 @@ pytestmark = pytest.mark.django_db
 MASKED = "110105********002X"
 STRANGER_ID = "11010519800101001" + resident_id_check_char("11010519800101001")
 PARCEL_FIELDS = {"recipient_name", "phone", "address", "carrier", "tracking_number"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """Verification lookups are counted per address in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def centre():
-    return ServiceCentreFactory()
-
-
-@pytest.fixture
-def issuer(centre):
-    return make_staff(Role.ISSUER, centre=centre)
 
 
 def post(client, url, data=None):

@@ -5,7 +5,6 @@ refusals shown as messages and the number of queries a page reads kept constant.
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -26,23 +25,6 @@ pytestmark = pytest.mark.django_db
 MASKED = "110105********002X"
 STRANGER_ID = "11010519800101001" + resident_id_check_char("11010519800101001")
 ACTIONS = ("request_issue", "confirm_issue", "cancel_request", "hand_over", "post")
-
-
-@pytest.fixture
-def centre():
-    return ServiceCentreFactory()
-
-
-@pytest.fixture
-def issuer(centre):
-    return make_staff(Role.ISSUER, centre=centre)
-
-
-@pytest.fixture
-def english(client):
-    """Messages in English (the hall defaults to Chinese): the refusals are matched as written."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def page_of(client, url, **params) -> str:

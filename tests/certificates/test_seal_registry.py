@@ -5,7 +5,6 @@ log (用印登记) of each seal."""
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,25 +12,13 @@ from django.urls import reverse
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
 from apps.certificates.models import Seal, SealStatus
-from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
+from tests.factories import DepartmentFactory, make_staff
 from tests.factories.cases import accept_filing, make_filing
 from tests.factories.certificates import certificate_item, decide_all, issue, make_seal, ready_filing
 
 pytestmark = pytest.mark.django_db
 
 REGISTRY = "desks:issuing_seals"
-
-
-@pytest.fixture
-def english(client):
-    """Messages and labels in English (the hall defaults to Chinese)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def centre():
-    return ServiceCentreFactory()
 
 
 @pytest.fixture
