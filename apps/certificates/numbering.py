@@ -58,7 +58,6 @@ def codes_match(printed: str, typed: str) -> bool:
     return bool(printed) and constant_time_compare(printed, (typed or "").strip().upper())
 
 
-
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day ``years`` later (28 February for a 29 February in a common year)."""
     try:

@@ -27,7 +27,7 @@ from apps.audit.services import record_step, record_transition
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.codes import ApplicantKind, ApplicationState, CaseState
 from apps.cases.messages import tell_applicant
-from apps.cases.models import Application, Case
+from apps.cases.models import OPEN_CASE, Application, Case
 from apps.certificates import content, numbering
 from apps.certificates.models import (
     CertificateKind,
@@ -112,12 +112,13 @@ def plan(application: Application, cases=None) -> list[Planned]:
 def _why_not_ready(application: Application) -> str:
     if application.state in (ApplicationState.ISSUED, ApplicationState.DELIVERED, ApplicationState.CLOSED):
         return _("The documents of this filing have been issued already.")
-    if application.has_open_deficiency:
-        return _("A deficiency (容缺) of this filing is still open: nothing is issued before it is cleared.")
-    if application.cases.filter(state__in=[s for s in CaseState if s not in DECIDED]).exists() and (
-        application.state in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_WITH_DEFICIENCY)
-    ):
-        return _("Not every case of this filing has been decided yet.")
+    if application.state in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_WITH_DEFICIENCY):
+        if application.cases.filter(state__in=OPEN_CASE).exists():
+            return _("Not every case of this filing has been decided yet.")
+        if application.has_open_deficiency:
+            return _(
+                "A deficiency (容缺) of this filing is still open: nothing is issued before it is cleared."
+            )
     return _("This filing is not ready for issue: it is %(state)s.") % {
         "state": application.get_state_display()
     }
