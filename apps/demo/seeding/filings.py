@@ -42,3 +42,61 @@ def seed_filings(centre_name: str) -> int:
         services.submit_online(application_id=filing.pk, actor=citizen)
         made += 1
     return made
+
+
+# A company collecting through an agent (张三, with his resident ID), for the certificate desk.
+DEMO_COMPANY = ApplicantData(
+    kind=ApplicantKind.ORGANISATION,
+    name="示范餐饮有限公司",
+    id_number="91350100M000100Y43",
+    legal_representative="李四",
+    contact_name="王五",
+    contact_phone="13900001111",
+    agent_name="张三",
+    agent_id_number="11010519491231002X",
+    agent_phone="13812343210",
+)
+READY_ITEM = "食品经营许可"
+
+
+def seed_ready_for_issue(centre_name: str) -> int:
+    """One filing accepted at window A01 and approved by the demo approver, waiting at the certificate
+    desk (the issuer asks, the seal keeper confirms, 张三 collects for the company). Seeded once."""
+    from apps.accounts.models import Window
+    from apps.cases.codes import MaterialStatus
+    from apps.cases.review import services as review
+
+    if Application.objects.filter(applicant_id_number=DEMO_COMPANY.id_number).exists():
+        return 0
+    centre = ServiceCentre.objects.get(name=centre_name)
+    item = catalogue.offered_items().filter(lineage__centre=centre, name=READY_ITEM).first()
+    if item is None:
+        return 0
+    clerk, approver, signer = (User.objects.get(username=name) for name in ("clerk", "approver", "signer"))
+    window = Window.objects.get(centre=centre, number="A01")
+    filing = services.open_filing(
+        centre=centre,
+        channel=Channel.WINDOW,
+        applicant=DEMO_COMPANY,
+        item_ids=[item.pk],
+        actor=clerk,
+        window=window,
+    )
+    received = [
+        services.MaterialRecord(material_id, MaterialStatus.ORIGINAL)
+        for material_id in filing.checklist.values_list("material_id", flat=True)
+    ]
+    services.accept(application_id=filing.pk, actor=clerk, window=window, materials=received)
+    case = filing.cases.get()
+    review.claim(case_id=case.pk, actor=approver)
+    review.decide(
+        case_id=case.pk,
+        actor=approver,
+        outcome="approve",
+        holder=DEMO_COMPANY.name,
+        scope="预包装食品（含冷藏冷冻食品）销售；热食类食品制售",
+        opinion="材料齐全，现场核查符合要求。",
+    )
+    if item.requires_second_signoff:
+        review.sign_off(case_id=case.pk, actor=signer, opinion="同意。")
+    return 1

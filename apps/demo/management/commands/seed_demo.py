@@ -4,7 +4,7 @@ from django.db import transaction
 
 from apps.demo.seeding.catalogue import seed_catalogue
 from apps.demo.seeding.certificates import seed_certificate_desk
-from apps.demo.seeding.filings import seed_filings
+from apps.demo.seeding.filings import seed_filings, seed_ready_for_issue
 from apps.demo.seeding.organisation import CITY, seed_organisation
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             catalogue = seed_catalogue()
             desk = seed_certificate_desk()
             filings = seed_filings(CITY["name"])
+            ready = seed_ready_for_issue(CITY["name"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo hall ready. Accounts (password for all: {settings.HALL_DEMO_PASSWORD}):"
@@ -40,5 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Certificate desk: {desk['rules']} issuing rules, {desk['seals']} seals kept by 钱保管 (keeper)."
         )
+        if ready:
+            self.stdout.write("Demo filing ready for issue: 示范餐饮有限公司, collected by its agent 张三.")
         if filings:
             self.stdout.write(f"Demo filings: {filings} submitted online by 张三, awaiting pre-review.")
