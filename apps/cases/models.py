@@ -319,13 +319,11 @@ def _holds_it(case, user) -> bool:
 
 def _signs_off(case, user) -> bool:
     """A decision-maker of the case's department (审批决定人)."""
-    if not user.has_perm("accounts.sign_off_decisions"):
-        return False
-    from apps.accounts.models import StaffMembership
+    from apps.accounts.selectors import holds_role
 
-    return StaffMembership.objects.filter(
-        user=user, role="decision_maker", department_id=case.department_id
-    ).exists()
+    return user.has_perm("accounts.sign_off_decisions") and holds_role(
+        user, "decision_maker", department_id=case.department_id
+    )
 
 
 class Outcome(models.TextChoices):

@@ -4,6 +4,7 @@ the API and the downloads."""
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import StaffMembership
 from apps.cases.codes import ApplicationState
@@ -68,8 +69,6 @@ def with_items(queryset: QuerySet[Application]) -> QuerySet[Application]:
 
 def desk_filing(user, pk: int) -> Application:
     """A filing of the user's desk with everything its page shows (404 for another centre's)."""
-    from django.shortcuts import get_object_or_404
-
     queryset = Application.objects.filter(centre_id__in=desk_centres(user)).select_related(
         "centre", "delivery", "delivery__delivered_by"
     )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.identifiers import normalise_resident_id, validate_resident_id
-from apps.accounts.models import StaffMembership
+from apps.accounts.selectors import holds_role
 from apps.audit.services import record_step, record_transition
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.codes import ApplicantKind, ApplicationState, CaseState
@@ -64,14 +64,18 @@ class Planned:
     problems: list[str] = field(default_factory=list)
 
 
-def _seals_of(department_ids) -> dict[int, list[Seal]]:
+def _seals_of(department_ids, *, lock: bool) -> dict[int, list[Seal]]:
     seals: dict[int, list[Seal]] = {}
-    for seal in Seal.objects.filter(department_id__in=department_ids).select_related("custodian"):
+    queryset = Seal.objects.filter(department_id__in=department_ids).order_by("pk")
+    if lock:
+        # Locked for the issue: a suspension waits for it, or it sees the suspension.
+        queryset = queryset.select_for_update()
+    for seal in queryset:
         seals.setdefault(seal.department_id, []).append(seal)
     return seals
 
 
-def plan(application: Application, cases=None) -> list[Planned]:
+def plan(application: Application, cases=None, *, lock_seals: bool = False) -> list[Planned]:
     """Each decided case's document, its issuing rule and seal, and what stands in the way."""
     if cases is None:
         cases = list(
@@ -79,7 +83,7 @@ def plan(application: Application, cases=None) -> list[Planned]:
             .select_related("item__result_licence_type__issuing", "department__centre")
             .order_by("pk")
         )
-    seals = _seals_of({case.department_id for case in cases})
+    seals = _seals_of({case.department_id for case in cases}, lock=lock_seals)
     planned = []
     for case in cases:
         kind = DocumentKind.CERTIFICATE if case.state == CaseState.APPROVED else DocumentKind.DENIAL
@@ -124,10 +128,10 @@ def _why_not_ready(application: Application) -> str:
     }
 
 
-def _ready(application: Application) -> list[Planned]:
+def _ready(application: Application, *, lock_seals: bool = False) -> list[Planned]:
     if application.state != ApplicationState.READY_FOR_ISSUE:
         raise Conflict(_why_not_ready(application))
-    planned = plan(application)
+    planned = plan(application, lock_seals=lock_seals)
     if not planned:
         raise Conflict(_("This filing has no decided case to issue a document for."))
     problems = [problem for p in planned for problem in p.problems]
@@ -161,13 +165,15 @@ def request_issue(*, application_id: int, actor, note: str = "", client_ip=None)
     return issue_request
 
 
+def _keeps_seals_at(user, centre_id: int) -> bool:
+    return user.has_perm(KEEP_SEALS) and holds_role(user, "seal_keeper", centre_id=centre_id)
+
+
 def may_confirm(user, seals, centre_id: int) -> bool:
     """A seal keeper confirms: the custodian of every seal used, or a seal keeper of the centre."""
     if not user.has_perm(KEEP_SEALS):
         return False
-    if all(seal.custodian_id == user.pk for seal in seals):
-        return True
-    return StaffMembership.objects.filter(user=user, role="seal_keeper", centre_id=centre_id).exists()
+    return all(seal.custodian_id == user.pk for seal in seals) or _keeps_seals_at(user, centre_id)
 
 
 @transaction.atomic
@@ -175,13 +181,9 @@ def cancel_request(*, request_id: int, actor, reason: str = "", client_ip=None) 
     issue_request = IssueRequest.objects.select_for_update().select_related("application").get(pk=request_id)
     if issue_request.state != RequestState.PENDING:
         raise Conflict(_("This request has been %(state)s.") % {"state": issue_request.get_state_display()})
-    keeper_here = (
-        actor.has_perm(KEEP_SEALS)
-        and StaffMembership.objects.filter(
-            user=actor, role="seal_keeper", centre_id=issue_request.application.centre_id
-        ).exists()
-    )
-    if issue_request.requested_by_id != actor.pk and not keeper_here:
+    if issue_request.requested_by_id != actor.pk and not _keeps_seals_at(
+        actor, issue_request.application.centre_id
+    ):
         raise PermissionDenied(_("Only the issuer who asked or a seal keeper may cancel the request."))
     issue_request.state, issue_request.decided_by, issue_request.decided_at = (
         RequestState.CANCELLED,
@@ -209,12 +211,9 @@ def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocum
             _("Dual control: the person who asked to issue cannot also confirm the seal's use.")
         )
     application = _locked_application(issue_request.application_id)
-    planned = _ready(application)
-    # The seals, locked: a suspension waits for this issue, or this issue sees the suspension.
-    seals = list(Seal.objects.select_for_update().filter(pk__in={p.seal.pk for p in planned}))
-    if any(not seal.in_use for seal in seals):
-        raise ValidationError(_("A seal needed here was suspended meanwhile: it cannot be used."))
-    if not may_confirm(actor, seals, application.centre_id):
+    # The seals are read locked: a seal suspended since the request is named as a problem here.
+    planned = _ready(application, lock_seals=True)
+    if not may_confirm(actor, {p.seal for p in planned}, application.centre_id):
         raise PermissionDenied(_("Only the seals' custodian or a seal keeper of this centre may confirm."))
 
     documents = _issue(application, planned, issuer=issue_request.requested_by, confirmer=actor)
@@ -263,6 +262,7 @@ def preview_document(application: Application, case_id: int) -> IssuedDocument:
         raise ValidationError(_("This case has no document to preview."))
     case, today = planned.case, timezone.localdate()
     case.application = application
+    seal = planned.seal or Seal(name="—")
     document = IssuedDocument(kind=planned.kind, issued_at=timezone.now())
     if planned.kind == DocumentKind.CERTIFICATE and planned.rule is not None:
         valid_from, valid_until = validity(case, planned.rule, today)
@@ -275,28 +275,31 @@ def preview_document(application: Application, case_id: int) -> IssuedDocument:
             valid_from=valid_from,
             valid_until=valid_until,
             issued_on=today,
-            seal=planned.seal or Seal(name="—"),
-            verify_url=settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("verification:number"),
+            seal=seal,
+            verify_url=_public(reverse("verification:number")),
         )
     elif planned.kind == DocumentKind.DENIAL:
-        document.content = content.denial_content(
-            case, number=PREVIEW_NUMBER, issued_on=today, seal=planned.seal or Seal(name="—")
-        )
+        document.content = content.denial_content(case, number=PREVIEW_NUMBER, issued_on=today, seal=seal)
     else:
         raise ValidationError(planned.problems)
     document.content["preview"] = True
     return document
 
 
+def _public(path: str) -> str:
+    """An absolute address on the hall's public site: a QR code cannot carry a relative one."""
+    return settings.HALL_PUBLIC_BASE_URL.rstrip("/") + path
+
+
 def verify_url(token: str) -> str:
-    return settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("verification:token", args=[token])
+    return _public(reverse("verification:token", args=[token]))
 
 
 def _issue(application: Application, planned: list[Planned], *, issuer, confirmer) -> list[IssuedDocument]:
     issued_at = timezone.now()
     today = timezone.localdate(issued_at)
     year = today.year
-    documents = []
+    documents, entries = [], []
     for p in planned:
         case = p.case
         case.application = application
@@ -316,7 +319,7 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
             )
             valid_from, valid_until = validity(case, rule, today)
             token = new_verification_token()
-            entry = ElectronicCertificate.objects.create(
+            entry = ElectronicCertificate(
                 identifier=identifier,
                 licence_type=licence_type,
                 number=number,
@@ -327,6 +330,7 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
                 valid_from=valid_from,
                 valid_until=valid_until,
             )
+            entries.append(entry)
             document = IssuedDocument(
                 kind=p.kind,
                 licence_type=licence_type,
@@ -361,6 +365,8 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
             confirmer,
         )
         documents.append(document)
+    # The library entries first: the documents point at them (their ids are set by the insert).
+    ElectronicCertificate.objects.bulk_create(entries)
     IssuedDocument.objects.bulk_create(documents)
     SealUse.objects.bulk_create(
         SealUse(
@@ -507,12 +513,7 @@ REVOCATION_MODES = {"revoke": "撤销", "cancel": "注销"}
 
 
 def may_revoke(user, document: IssuedDocument) -> bool:
-    return (
-        user.has_perm(REVOKE)
-        and StaffMembership.objects.filter(
-            user=user, role="decision_maker", department_id=document.department_id
-        ).exists()
-    )
+    return user.has_perm(REVOKE) and holds_role(user, "decision_maker", department_id=document.department_id)
 
 
 @transaction.atomic

@@ -59,6 +59,10 @@ class Verification:
         return str(VERDICTS[self.outcome])
 
     @property
+    def limited(self) -> bool:
+        return self.outcome == O.LIMITED
+
+    @property
     def status_label(self) -> str:
         return str(O(self.outcome).label)
 
@@ -143,15 +147,20 @@ def by_number(number: str, code: str, *, client_ip=None) -> Verification:
     return _logged(result, method="number", query=f"{number} {code}".strip(), client_ip=client_ip)
 
 
-def refused(*, method: str, query: str, client_ip=None) -> Verification:
-    """A lookup over the rate limit: answered with a refusal, and logged like any other."""
-    return _logged(Verification(O.LIMITED), method=method, query=query, client_ip=client_ip)
-
-
-def guarded(request, *, method: str, query: str, lookup) -> Verification:
-    """Run ``lookup`` unless the client's address is over the rate; the refusal is logged too."""
+def from_request(request, *, token: str | None = None, number: str = "", code: str = "") -> Verification:
+    """A public lookup as the page and the API make it: by token, or by number and check code;
+    refused (and logged like any other) when the client's address is over the rate."""
     from apps.audit.requests import client_ip
 
+    ip = client_ip(request)
     if not VerificationThrottle().allow_request(request, None):
-        return refused(method=method, query=query, client_ip=client_ip(request))
-    return lookup()
+        query = token if token is not None else f"{number} {code}".strip()
+        return _logged(
+            Verification(O.LIMITED),
+            method="token" if token is not None else "number",
+            query=query,
+            client_ip=ip,
+        )
+    if token is not None:
+        return by_token(token, client_ip=ip)
+    return by_number(number, code, client_ip=ip)

@@ -5,26 +5,18 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from apps.audit.requests import client_ip
 from apps.certificates import verification
-from apps.certificates.models import VerificationOutcome
 
 
-def _answer(request, lookup, *, method: str, query: str):
-    result = verification.guarded(request, method=method, query=query, lookup=lookup)
-    status = 429 if result.outcome == VerificationOutcome.LIMITED else 200
+def _page(request, result):
+    status = 429 if result is not None and result.limited else 200
     return render(request, "certificates/verify.html", {"result": result}, status=status)
 
 
 @require_GET
 @never_cache  # a revocation shows at once: no cache may keep an old answer
 def by_token(request, token):
-    return _answer(
-        request,
-        lambda: verification.by_token(token, client_ip=client_ip(request)),
-        method="token",
-        query=token,
-    )
+    return _page(request, verification.from_request(request, token=token))
 
 
 @require_GET
@@ -32,10 +24,5 @@ def by_token(request, token):
 def by_number(request):
     number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
     if not number:
-        return render(request, "certificates/verify.html", {"result": None})
-    return _answer(
-        request,
-        lambda: verification.by_number(number, code, client_ip=client_ip(request)),
-        method="number",
-        query=f"{number} {code}",
-    )
+        return _page(request, None)  # the form alone
+    return _page(request, verification.from_request(request, number=number, code=code))

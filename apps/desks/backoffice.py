@@ -23,6 +23,9 @@ from apps.cases.codes import CASE_STEPS, Channel
 from apps.cases.models import Outcome
 from apps.cases.review import selectors, services
 from apps.catalogue.models import ApprovalCategory
+from apps.certificates import services as certificates
+from apps.certificates.models import IssuedDocument
+from apps.licences.models import STATUS_ON_LABELS
 from apps.worktime import calendar
 from apps.worktime.codes import SpecialProcedure
 from apps.worktime.warnings import WarningLevel
@@ -147,10 +150,6 @@ def case(request, pk):
 
 def _issued_document(case, user) -> dict:
     """What the certificate desk issued for the case, and whether this user may revoke it."""
-    from apps.certificates.models import IssuedDocument
-    from apps.certificates.services import may_revoke
-    from apps.licences.models import STATUS_ON_LABELS
-
     document = (
         IssuedDocument.objects.filter(case=case).select_related("library_entry__licence_type").first()
         if not case.is_open
@@ -161,7 +160,7 @@ def _issued_document(case, user) -> dict:
     return {
         "document": document,
         "document_status": STATUS_ON_LABELS[status] if status else None,
-        "may_revoke": status == "valid" and may_revoke(user, document),
+        "may_revoke": status == "valid" and certificates.may_revoke(user, document),
     }
 
 
@@ -170,13 +169,10 @@ def _issued_document(case, user) -> dict:
 @require_POST
 def revoke_certificate(request, pk):
     """撤销 / 注销 the certificate issued for a case: a decision-maker of its department, with a reason."""
-    from apps.certificates.models import IssuedDocument
-    from apps.certificates.services import revoke
-
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     document = get_object_or_404(IssuedDocument, case=case)
     try:
-        revoke(
+        certificates.revoke(
             document_id=document.pk,
             actor=request.user,
             reason=request.POST.get("reason", ""),

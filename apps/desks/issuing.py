@@ -110,58 +110,61 @@ def preview_pdf(request, pk, case_id):
     return response
 
 
-def _done(request, action, success: str, *back):
-    try:
-        action()
-    except (ValidationError, Conflict, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+# What each action of a filing page says when it worked.
+DONE = {
+    "request_issue": gettext_lazy(
+        "Requested: a seal keeper confirms the seal's use, and the documents are issued."
+    ),
+    "confirm_issue": gettext_lazy(
+        "Issued: the documents are numbered, sealed and in the e-certificate library."
+    ),
+    "cancel_request": gettext_lazy("The request was cancelled."),
+    "hand_over": gettext_lazy("Handed over: the filing is closed (办结)."),
+    "post": gettext_lazy("Posted: the filing is closed (办结)."),
+}
+PARCEL_FIELDS = ("recipient_name", "phone", "address", "carrier", "tracking_number")
+
+
+def _run(request, action: str, application, pending) -> None:
+    post = request.POST
+    common = {"actor": request.user, "client_ip": client_ip(request)}
+    if action == "request_issue":
+        services.request_issue(application_id=application.pk, note=post.get("note", ""), **common)
+    elif action == "confirm_issue":
+        services.confirm_issue(request_id=pending.pk, **common)
+    elif action == "cancel_request":
+        services.cancel_request(request_id=pending.pk, reason=post.get("reason", ""), **common)
+    elif action == "hand_over":
+        services.hand_over(
+            application_id=application.pk,
+            recipient_name=post.get("recipient_name", ""),
+            recipient_id_number=post.get("recipient_id_number", ""),
+            **common,
+        )
     else:
-        messages.success(request, success)
-    return redirect(*back)
+        services.post(application_id=application.pk, **{f: post.get(f, "") for f in PARCEL_FIELDS}, **common)
 
 
 @login_required
 @permission_required(ISSUING, raise_exception=True)
 @require_POST
 def act(request, pk, action):
+    if action not in DONE:
+        raise PermissionDenied
     application = selectors.desk_filing(request.user, pk)
-    post, ip, user = request.POST, client_ip(request), request.user
-    pending = selectors.pending_request_of(application)
-    if action == "request_issue":
-        run = lambda: services.request_issue(  # noqa: E731
-            application_id=application.pk, actor=user, note=post.get("note", ""), client_ip=ip
-        )
-        success = _("Requested: a seal keeper confirms the seal's use, and the documents are issued.")
-    elif action in ("confirm_issue", "cancel_request"):
-        if pending is None or str(pending.pk) != post.get("request"):
+    pending = None
+    if action in ("confirm_issue", "cancel_request"):
+        pending = selectors.pending_request_of(application)
+        if pending is None or str(pending.pk) != request.POST.get("request"):
             messages.error(request, _("This request is no longer pending: the page was out of date."))
             return redirect("desks:issuing_filing", application.pk)
-        if action == "confirm_issue":
-            run = lambda: services.confirm_issue(request_id=pending.pk, actor=user, client_ip=ip)  # noqa: E731
-            success = _("Issued: the documents are numbered, sealed and in the e-certificate library.")
-        else:
-            run = lambda: services.cancel_request(  # noqa: E731
-                request_id=pending.pk, actor=user, reason=post.get("reason", ""), client_ip=ip
-            )
-            success = _("The request was cancelled.")
-    elif action == "hand_over":
-        run = lambda: services.hand_over(  # noqa: E731
-            application_id=application.pk,
-            actor=user,
-            recipient_name=post.get("recipient_name", ""),
-            recipient_id_number=post.get("recipient_id_number", ""),
-            client_ip=ip,
-        )
-        success = _("Handed over: the filing is closed (办结).")
-    elif action == "post":
-        fields = ("recipient_name", "phone", "address", "carrier", "tracking_number")
-        run = lambda: services.post(  # noqa: E731
-            application_id=application.pk, actor=user, client_ip=ip, **{f: post.get(f, "") for f in fields}
-        )
-        success = _("Posted: the filing is closed (办结).")
+    try:
+        _run(request, action, application, pending)
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
     else:
-        raise PermissionDenied
-    return _done(request, run, success, "desks:issuing_filing", application.pk)
+        messages.success(request, DONE[action])
+    return redirect("desks:issuing_filing", application.pk)
 
 
 @login_required
@@ -195,15 +198,19 @@ def seals(request):
 def seal_status(request, pk):
     seal = get_object_or_404(selectors.seals_at_desk(request.user), pk=pk)
     status = SealStatus.SUSPENDED if seal.in_use else SealStatus.ACTIVE
-    return _done(
-        request,
-        lambda: services.set_seal_status(
+    try:
+        services.set_seal_status(
             seal_id=seal.pk,
             actor=request.user,
             status=status,
             reason=request.POST.get("reason", ""),
             client_ip=client_ip(request),
-        ),
-        _("The seal is suspended.") if status == SealStatus.SUSPENDED else _("The seal is in use again."),
-        f"{reverse('desks:issuing_seals')}?seal={seal.pk}",
-    )
+        )
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        suspended = status == SealStatus.SUSPENDED
+        messages.success(
+            request, _("The seal is suspended.") if suspended else _("The seal is in use again.")
+        )
+    return redirect(f"{reverse('desks:issuing_seals')}?seal={seal.pk}")

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -13,7 +14,6 @@ from apps.audit.requests import client_ip
 from apps.certificates import selectors, services, verification
 from apps.certificates.api import serializers as s
 from apps.certificates.documents import document_pdf
-from apps.certificates.models import VerificationOutcome
 
 ISSUING = selectors.ISSUING
 
@@ -163,8 +163,6 @@ def library(request):
     certificates issued on their own filings."""
     query = s.LibraryQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
-    from rest_framework.pagination import PageNumberPagination
-
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(
         selectors.library_for(request.user, query.validated_data.get("holder_code", "")), request
@@ -172,13 +170,8 @@ def library(request):
     return paginator.get_paginated_response(s.LibraryEntrySerializer(page, many=True).data)
 
 
-def _verified(request, lookup, *, method: str, query: str) -> Response:
-    result = verification.guarded(request, method=method, query=query, lookup=lookup)
-    code = (
-        status.HTTP_429_TOO_MANY_REQUESTS
-        if result.outcome == VerificationOutcome.LIMITED
-        else status.HTTP_200_OK
-    )
+def _verified(result) -> Response:
+    code = status.HTTP_429_TOO_MANY_REQUESTS if result.limited else status.HTTP_200_OK
     return Response(s.VerificationSerializer(result).data, status=code)
 
 
@@ -187,8 +180,7 @@ def _verified(request, lookup, *, method: str, query: str) -> Response:
 @permission_classes([AllowAny])
 def verify_token(request, token):
     """Public: what the QR code's token verifies to (no login; rate-limited; logged)."""
-    ip = client_ip(request)
-    return _verified(request, lambda: verification.by_token(token, client_ip=ip), method="token", query=token)
+    return _verified(verification.from_request(request, token=token))
 
 
 @extend_schema(
@@ -203,11 +195,4 @@ def verify_number(request):
     """Public: a printed number and its check code (no login; rate-limited; logged)."""
     query = s.VerifyQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
-    number, code = query.validated_data["number"], query.validated_data["code"]
-    ip = client_ip(request)
-    return _verified(
-        request,
-        lambda: verification.by_number(number, code, client_ip=ip),
-        method="number",
-        query=f"{number} {code}",
-    )
+    return _verified(verification.from_request(request, **query.validated_data))
