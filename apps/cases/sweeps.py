@@ -83,7 +83,7 @@ def open_escalations(today: dt.date | None = None) -> list[int]:
 
 def raise_unacknowledged(today: dt.date | None = None) -> list[int]:
     """Escalations the department has not acknowledged for HALL_ESCALATE_TO_CENTRE_DAYS working days
-    go up to the centre's supervisors; returns their ids."""
+    go up to the centre's supervisors; returns their ids. Runs inside the caller's transaction."""
     today = today or timezone.localdate()
     cutoff = calendar.add_working_days(today, -settings.HALL_ESCALATE_TO_CENTRE_DAYS)
     stale = Escalation.objects.filter(
@@ -92,7 +92,9 @@ def raise_unacknowledged(today: dt.date | None = None) -> list[int]:
         resolved_at__isnull=True,
         opened_on__lte=cutoff,
     )
-    ids = list(stale.values_list("pk", flat=True))
+    # Locked until the caller's transaction ends: an acknowledgement arriving meanwhile waits, so
+    # nothing acknowledged is raised (rows another sweep holds are its own to raise).
+    ids = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
     if ids:
         Escalation.objects.filter(pk__in=ids).update(level=EscalationLevel.CENTRE, raised_at=timezone.now())
     return ids
