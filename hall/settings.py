@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP, Permissions-Policy, no-store: after WhiteNoise, so static files keep their own caching.
+    "hall.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hall.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

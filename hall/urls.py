@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.ops.views import healthz
+from hall.api_docs import docs_view, schema_view
 
 admin.site.site_header = _("Government Service Hall administration")
 admin.site.site_title = _("Government Service Hall")
@@ -26,7 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", docs_view, name="api-docs"),
     path("healthz", healthz, name="healthz"),
 ]

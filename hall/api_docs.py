@@ -1,0 +1,26 @@
+"""The OpenAPI schema and its Swagger UI page.
+
+In production they need a login (any user): the schema maps every endpoint and its parameters, which
+is an attacker's reading list, and nobody outside the hall needs it. In development they stay open for
+tools that read the schema.
+
+The page is drf-spectacular's split view: its start-up script is a separate request (``?script=``) from
+the portal's own origin rather than an inline <script>, so the page keeps the content security policy
+of every other page (see hall/security_headers.py); templates/drf_spectacular/swagger_ui.html moves the
+page's few inline style rules to a static file.
+"""
+
+from django.conf import settings
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import BasePermission
+
+
+class LoggedInInProduction(BasePermission):
+    def has_permission(self, request, view):
+        return not settings.PRODUCTION or bool(request.user and request.user.is_authenticated)
+
+
+schema_view = SpectacularAPIView.as_view(permission_classes=[LoggedInInProduction])
+docs_view = SpectacularSwaggerSplitView.as_view(
+    url_name="api-schema", permission_classes=[LoggedInInProduction]
+)
