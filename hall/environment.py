@@ -51,28 +51,105 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def check_production_settings(*, secret_key: str, allowed_hosts: list[str], debug: bool) -> None:
+# Words that say a secret was typed by a person, not generated (compared in lower case). None shorter
+# than 6 letters: a random 86-character key would contain a 4-letter word once in a few thousand.
+_SECRET_WORDS = (
+    "secret",
+    "password",
+    "passwd",
+    "changeme",
+    "change-me",
+    "insecure",
+    "example",
+    "default",
+    "qwerty",
+)
+# Host names that let any Host header through: Django's wildcard and the "any address" forms.
+_ANY_HOST = {"*", "0.0.0.0", "::", "[::]"}  # noqa: S104 - refused, not bound
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+_GENERATE = "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`"
+
+
+def weak_secret_reason(secret: str, *, demo_password: str = "") -> str | None:
+    """Why a secret looks typed or patterned rather than random (None: it looks random).
+
+    Heuristics, not a proof: at least 50 characters (Django's security.W009), at least 12 distinct
+    characters (a random hex key of 50 or more has about 16), no 4 characters repeated 3 times, no word
+    from _SECRET_WORDS and not the demo accounts' password.
+    """
+    lowered = secret.lower()
+    if len(secret) < 50:
+        return f"only {len(secret)} characters (at least 50)"
+    if demo_password and demo_password.lower() in lowered:
+        return "contains the demo accounts' password"
+    word = next((w for w in _SECRET_WORDS if w in lowered), None)
+    if word:
+        return f"contains the word {word!r}"
+    if len(set(secret)) < 12:
+        return f"only {len(set(secret))} distinct characters (at least 12)"
+    chunks = [secret[i : i + 4] for i in range(len(secret) - 3)]
+    if any(chunks.count(chunk) >= 3 for chunk in set(chunks)):
+        return "a repeated pattern"
+    return None
+
+
+def _min_password_length(validators: list[dict]) -> int:
+    lengths = [
+        (v.get("OPTIONS") or {}).get("min_length", 8)  # Django's default
+        for v in validators
+        if v["NAME"].endswith(".MinimumLengthValidator")
+    ]
+    return max(lengths, default=0)
+
+
+def check_production_settings(
+    *,
+    secret_key: str,
+    allowed_hosts: list[str],
+    debug: bool,
+    verification_key: str,
+    demo_password: str,
+    lockout_enabled: bool,
+    password_validators: list[dict],
+) -> None:
     """Refuse a production configuration that is unsafe. One line per problem, the first one raised.
 
-    The secret-key rule is Django's own (security.W009): at least 50 characters, at least 5 distinct
-    ones, and not one of Django's generated insecure keys.
+    The rules and their reasons are in docs/security.md, "Headers and the production guard".
     """
     if debug:
         raise ImproperlyConfigured("HALL_ENV=production refuses DEBUG=1: unset DEBUG or set DEBUG=0.")
-    if (
-        not secret_key
-        or secret_key == DEVELOPMENT_SECRET_KEY
-        or secret_key.startswith("django-insecure-")
-        or len(secret_key) < 50
-        or len(set(secret_key)) < 5
-    ):
+    if not secret_key or secret_key == DEVELOPMENT_SECRET_KEY:
+        reason = "unset or the development key"
+    else:
+        reason = weak_secret_reason(secret_key, demo_password=demo_password)
+    if reason:
         raise ImproperlyConfigured(
-            "HALL_ENV=production needs a strong SECRET_KEY (at least 50 random characters, e.g. "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`)."
+            f"HALL_ENV=production needs a strong SECRET_KEY ({reason}): generate one, e.g. {_GENERATE}."
         )
-    real_hosts = [h for h in allowed_hosts if h not in {"*", "localhost", "127.0.0.1", "[::1]"}]
-    if not real_hosts or "*" in allowed_hosts:
+    if verification_key:
+        reason = weak_secret_reason(verification_key, demo_password=demo_password)
+        if reason:
+            raise ImproperlyConfigured(
+                f"HALL_ENV=production needs a strong HALL_VERIFICATION_KEY ({reason}), or leave it "
+                f"unset to use SECRET_KEY: generate one, e.g. {_GENERATE}."
+            )
+    for host in allowed_hosts:
+        if host in _ANY_HOST or "*" in host or host.startswith("."):
+            raise ImproperlyConfigured(
+                f"HALL_ENV=production refuses the ALLOWED_HOSTS entry {host!r}: it lets any host name (or "
+                "every name under a domain) through; list the hall's own host names."
+            )
+    if not [h for h in allowed_hosts if h not in _LOCAL_HOSTS]:
         raise ImproperlyConfigured(
             "HALL_ENV=production needs ALLOWED_HOSTS set to the hall's real host names "
             "(comma-separated, no '*')."
+        )
+    if not lockout_enabled:
+        raise ImproperlyConfigured(
+            "HALL_ENV=production refuses HALL_LOCKOUT_ENABLED=0: repeated failed logins must lock."
+        )
+    minimum = _min_password_length(password_validators)
+    if minimum < 8:
+        raise ImproperlyConfigured(
+            f"HALL_ENV=production needs HALL_PASSWORD_MIN_LENGTH of at least 8 (it is {minimum})."
         )

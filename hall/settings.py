@@ -34,8 +34,7 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-if PRODUCTION:
-    check_production_settings(secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS, debug=DEBUG)
+# The production guard runs at the end of this file, once every setting it judges is read.
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -332,3 +331,15 @@ EMAIL_BACKEND = env_str(
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@hall.invalid")
+
+# --- Production guard (hall/environment.py; docs/security.md, "Headers and the production guard") -----
+if PRODUCTION:
+    check_production_settings(
+        secret_key=SECRET_KEY,
+        allowed_hosts=ALLOWED_HOSTS,
+        debug=DEBUG,
+        verification_key=HALL_VERIFICATION_KEY,
+        demo_password=HALL_DEMO_PASSWORD,
+        lockout_enabled=AXES_ENABLED,
+        password_validators=AUTH_PASSWORD_VALIDATORS,
+    )

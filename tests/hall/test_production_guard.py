@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,27 +28,109 @@ def run_django(args, **env):
     )
 
 
+DEMO_PASSWORD = "Hall#2026demo"  # noqa: S105 - the value of settings.HALL_DEMO_PASSWORD
+VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    }
+]
+GOOD = {
+    "secret_key": STRONG,
+    "allowed_hosts": ["hall.example.gov.cn"],
+    "debug": False,
+    "verification_key": "",
+    "demo_password": DEMO_PASSWORD,
+    "lockout_enabled": True,
+    "password_validators": VALIDATORS,
+}
+
+
+def guard(**overrides):
+    check_production_settings(**{**GOOD, **overrides})
+
+
 @pytest.mark.parametrize(
     "secret", ["", "short-key", DEVELOPMENT_SECRET_KEY, "django-insecure-" + "x" * 60, "ab" * 40]
 )
 def test_weak_secret_keys_are_refused(secret):
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
-        check_production_settings(secret_key=secret, allowed_hosts=["hall.example.gov.cn"], debug=False)
+        guard(secret_key=secret)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "abcdefghij" * 6,  # a repeated pattern
+        "p9Vq3mZx7Lr2Tk8W-p9Vq3mZx7Lr2Tk8W-p9Vq3mZx7Lr2Tk8W-p9Vq3m",  # the same chunk again and again
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0123456789",  # few distinct characters
+        "my-very-long-production-secret-for-the-hall-2026-portal",
+        "Password-p9Vq3mZx7Lr2Tk8Wn4Hs6Jd1Fb5Gc0Ye-Ua_Qo3Ri7Ev2",
+        "changeme-p9Vq3mZx7Lr2Tk8Wn4Hs6Jd1Fb5Gc0Ye-Ua_Qo3Ri7Ev2N",
+        "p9Vq3mZx7Lr2Tk8Wn4Hs6Jd1Fb5Gc0Ye-Ua_Qo3Ri7Ev2" + DEMO_PASSWORD,
+    ],
+)
+def test_weak_looking_secret_keys_are_refused(secret):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        guard(secret_key=secret)
+
+
+@pytest.mark.parametrize("key", [DEMO_PASSWORD, "changeme", "ab" * 40, STRONG[:-12] + DEMO_PASSWORD])
+def test_a_weak_verification_key_is_refused(key):
+    with pytest.raises(ImproperlyConfigured, match="HALL_VERIFICATION_KEY"):
+        guard(verification_key=key)
+
+
+def test_random_keys_as_generated_by_the_usual_tools_pass():
+    import secrets
+
+    for _ in range(50):
+        guard(secret_key=secrets.token_urlsafe(64), verification_key=secrets.token_hex(32))
+        guard(secret_key=secrets.token_hex(32))
 
 
 @pytest.mark.parametrize("hosts", [[], ["*"], ["localhost", "127.0.0.1"], ["hall.example.gov.cn", "*"]])
 def test_missing_or_wildcard_hosts_are_refused(hosts):
     with pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS"):
-        check_production_settings(secret_key=STRONG, allowed_hosts=hosts, debug=False)
+        guard(allowed_hosts=hosts)
+
+
+ANY_ADDRESS = "0.0.0.0"  # noqa: S104 - the value under test, not a binding
+
+
+@pytest.mark.parametrize(
+    "wildcard", [ANY_ADDRESS, "[::]", "::", "*.example.gov.cn", ".example.gov.cn", ".gov.cn"]
+)
+def test_hosts_that_match_any_address_or_a_whole_domain_are_refused(wildcard):
+    with pytest.raises(ImproperlyConfigured, match=f"ALLOWED_HOSTS.*{re.escape(wildcard)}"):
+        guard(allowed_hosts=["hall.example.gov.cn", wildcard])
 
 
 def test_debug_is_refused_in_production():
     with pytest.raises(ImproperlyConfigured, match="DEBUG"):
-        check_production_settings(secret_key=STRONG, allowed_hosts=["hall.example.gov.cn"], debug=True)
+        guard(debug=True)
+
+
+def test_a_disabled_lockout_is_refused_in_production():
+    with pytest.raises(ImproperlyConfigured, match="HALL_LOCKOUT_ENABLED"):
+        guard(lockout_enabled=False)
+
+
+@pytest.mark.parametrize("minimum", [0, 6, 7])
+def test_a_password_minimum_below_8_is_refused(minimum):
+    validators = [{**VALIDATORS[0], "OPTIONS": {"min_length": minimum}}]
+    with pytest.raises(ImproperlyConfigured, match="HALL_PASSWORD_MIN_LENGTH"):
+        guard(password_validators=validators)
+
+
+def test_no_minimum_length_rule_at_all_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="HALL_PASSWORD_MIN_LENGTH"):
+        guard(password_validators=[])
 
 
 def test_a_strong_configuration_passes():
-    check_production_settings(secret_key=STRONG, allowed_hosts=["hall.example.gov.cn"], debug=False)
+    guard()
+    guard(password_validators=[{**VALIDATORS[0], "OPTIONS": {"min_length": 8}}])
 
 
 def test_production_mode_refuses_to_start_with_a_weak_secret_in_one_line(tmp_path):
@@ -72,3 +155,27 @@ def test_check_deploy_is_clean_in_production_mode(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"HALL_LOCKOUT_ENABLED": "0"}, "HALL_LOCKOUT_ENABLED"),
+        ({"HALL_PASSWORD_MIN_LENGTH": "6"}, "HALL_PASSWORD_MIN_LENGTH"),
+        ({"HALL_VERIFICATION_KEY": DEMO_PASSWORD}, "HALL_VERIFICATION_KEY"),
+        ({"ALLOWED_HOSTS": "hall.example.gov.cn,0.0.0.0"}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_mode_reads_each_rule_from_the_environment(tmp_path, env, message):
+    result = run_django(
+        ["check"],
+        **{
+            "HALL_ENV": "production",
+            "SECRET_KEY": STRONG,
+            "ALLOWED_HOSTS": "hall.example.gov.cn",
+            "HALL_VAR_DIR": str(tmp_path),
+            **env,
+        },
+    )
+    assert result.returncode != 0
+    assert message in result.stderr.strip().splitlines()[-1]
