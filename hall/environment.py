@@ -51,6 +51,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (CIDR), each checked when the settings load."""
+    import ipaddress
+
+    entries = env_list(name, [])
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {entry!r} is not an IP address or network.") from exc
+    return entries
+
+
 # Words that say a secret was typed by a person, not generated (compared in lower case). None shorter
 # than 6 letters: a random 86-character key would contain a 4-letter word once in a few thousand.
 _SECRET_WORDS = (

@@ -17,6 +17,7 @@ from hall.environment import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
 )
 
@@ -157,16 +158,24 @@ AUTH_PASSWORD_VALIDATORS = [
 # MLPS 2.0 conventions; the numbers are configuration (GLOSSARY.md, "Personal information and security").
 AXES_FAILURE_LIMIT = env_int("HALL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HALL_LOGIN_LOCKOUT_MINUTES", 30))
-# Hall terminals share addresses behind NAT: lock the account name, not the address.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 warns that rotating user agents bypasses per-address limits; a per-account lock has no such
-# bypass, which is the point of locking the account.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Two locks (apps/accounts/lockout.py; docs/security.md, "Login abuse"): an account name from one
+# address after AXES_FAILURE_LIMIT failures, so that knowing a name is not enough to lock its owner
+# out; and an address after HALL_LOGIN_ADDRESS_LIMIT failures across names (password spraying),
+# higher because a hall's terminals share one address behind NAT. Rows of every user agent count.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+HALL_LOGIN_ADDRESS_LIMIT = env_int("HALL_LOGIN_ADDRESS_LIMIT", 20)
+AXES_HANDLER = "apps.accounts.lockout.LoginLockout"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the name's failures from that address only (LoginLockout)
+# Every failed login is kept (axes.AccessFailureLog, read-only in the admin), not deleted by a success.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("HALL_PROXY_COUNT", 0)
 AXES_ENABLED = env_bool("HALL_LOCKOUT_ENABLED", True)
+
+# Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; nobody else's is.
+# The audit log, the lockout and the rate limits take the client address from the same function.
+HALL_TRUSTED_PROXIES = env_networks("HALL_TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "apps.audit.requests.client_ip"
 
 # Idle session timeout: every request renews the session; an idle one expires.
 SESSION_COOKIE_AGE = 60 * env_int("HALL_SESSION_IDLE_MINUTES", 30)

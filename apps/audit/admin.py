@@ -1,3 +1,5 @@
+from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 
 from apps.audit.models import DisclosureLog, TransitionLog
@@ -39,3 +41,20 @@ class DisclosureLogAdmin(ReadOnlyLogAdmin):
     list_filter = ["what", "content_type"]
     search_fields = ["object_id", "viewer__username"]
     date_hierarchy = "at"
+
+
+# django-axes' logs of logins (successes, and every failure) are part of the audit trail: readable,
+# never changed or deleted in the admin (axes registers them editable). Its attempts (AccessAttempt)
+# are the lockout's working counters and stay deletable: deleting them is how an admin unlocks.
+class FailedLoginAdmin(ReadOnlyLogAdmin, AccessFailureLogAdmin):
+    pass
+
+
+class LoginAdmin(ReadOnlyLogAdmin, AccessLogAdmin):
+    pass
+
+
+for model, model_admin in ((AccessFailureLog, FailedLoginAdmin), (AccessLog, LoginAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -42,7 +42,7 @@ class VerificationThrottle(SimpleRateThrottle):
     scope = "verification"
 
     def get_cache_key(self, request, view):
-        # The address the audit log records (trusting only HALL_PROXY_COUNT proxies), not DRF's
+        # The address the audit log records (trusting only HALL_TRUSTED_PROXIES), not DRF's
         # get_ident, which believes any X-Forwarded-For a client makes up.
         from apps.audit.requests import client_ip
 

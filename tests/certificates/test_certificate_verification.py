@@ -241,7 +241,7 @@ def test_a_client_cannot_escape_the_limit_by_sending_a_forwarded_for_header(clie
     document = issued_certificate()
     url = f"/verify/{document.verification_token}/"
     statuses = [client.get(url, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(1, 6)]
-    # The hall trusts no proxy (HALL_PROXY_COUNT=0): every request comes from 127.0.0.1, as logged.
+    # The hall trusts no proxy (HALL_TRUSTED_PROXIES empty): every request comes from 127.0.0.1, as logged.
     assert set(VerificationLog.objects.values_list("client_ip", flat=True)) == {"127.0.0.1"}
     assert statuses == [200, 200, 200, 429, 429]
 
