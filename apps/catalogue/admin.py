@@ -1,11 +1,16 @@
 """The catalogue admins' tools: items with their lists, version history and diff, the consistency
 report, and import/export. State changes go through ``apps.catalogue.services`` (buttons and list
-actions call them); only drafts are editable."""
+actions call them); only drafts are editable.
+
+The role holds at a centre: a catalogue admin sees and changes the items and bundles of the centres
+where they hold it, and the base catalogue (``selectors.maintained_items``); every list, page, button
+and choice below reads that scope. The material dictionary and the approval categories are shared.
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -173,6 +178,14 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def lineage_kind(self, obj):
         return obj.lineage.get_kind_display()
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(selectors.catalogue_role(request.user).items())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "department":
+            kwargs["queryset"] = selectors.maintained_departments(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = NewItemForm
@@ -246,7 +259,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if not request.user.has_perm(ACTIONS[action][1]):
             raise PermissionDenied
-        item = get_object_or_404(ServiceItem, pk=pk)
+        item = get_object_or_404(self.get_queryset(request), pk=pk)
         try:
             getattr(services, action)(
                 item_id=item.pk,
@@ -265,7 +278,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def new_version_view(self, request, pk):
         if request.method != "POST" or not request.user.has_perm("catalogue.change_serviceitem"):
             raise PermissionDenied
-        item = get_object_or_404(ServiceItem, pk=pk)
+        item = get_object_or_404(self.get_queryset(request), pk=pk)
         try:
             draft = services.start_new_version(
                 lineage_id=item.lineage_id,
@@ -323,8 +336,8 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def history_view(self, request, lineage_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        lineage = get_object_or_404(ItemLineage, pk=lineage_id)
-        versions = list(selectors.version_history(lineage))
+        lineage = get_object_or_404(selectors.maintained_lineages(request.user), pk=lineage_id)
+        versions = list(selectors.version_history(lineage).filter(pk__in=self.get_queryset(request)))
         rows = [(v, versions[n + 1] if n + 1 < len(versions) else None) for n, v in enumerate(versions)]
         context = self._context(request, _("Version history of %(code)s") % {"code": lineage.code})
         context.update(lineage=lineage, rows=rows)
@@ -333,9 +346,10 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def diff_view(self, request, left, right):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        items = {i.pk: i for i in selectors.item_with_lists(ServiceItem.objects.filter(pk__in=[left, right]))}
+        chosen = self.get_queryset(request).filter(pk__in=[left, right])
+        items = {i.pk: i for i in selectors.item_with_lists(chosen)}
         if len(items) != 2:
-            raise PermissionDenied
+            raise Http404
         a, b = items[left], items[right]
         context = self._context(
             request, _("Differences between version %(a)s and %(b)s") % {"a": a.version, "b": b.version}
@@ -347,7 +361,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         context = self._context(request, _("Consistency report (多级十同)"))
-        context["findings"] = selectors.consistency_report()
+        context["findings"] = selectors.consistency_report(user=request.user)
         return TemplateResponse(request, "admin/catalogue/serviceitem/consistency.html", context)
 
     # --- import / export ------------------------------------------------------------------------------
@@ -363,7 +377,13 @@ class ServiceItemAdmin(admin.ModelAdmin):
             fmt = "csv" if upload.name.lower().endswith(".zip") else "xlsx"
             publish_now = bool(request.POST.get("publish")) and request.user.has_perm(PUBLISH_PERMISSION)
             try:
-                context["report"] = import_catalogue(upload, fmt=fmt, publish=publish_now, actor=request.user)
+                context["report"] = import_catalogue(
+                    upload,
+                    fmt=fmt,
+                    publish=publish_now,
+                    actor=request.user,
+                    role=selectors.catalogue_role(request.user),
+                )
             except ImportFailed as failure:
                 context["failure"] = failure.report
         return TemplateResponse(request, "admin/catalogue/serviceitem/import.html", context)
@@ -374,7 +394,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         if not request.user.has_perm("catalogue.import_catalogue"):
             raise PermissionDenied
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-        content = export_catalogue(fmt=fmt)
+        content = export_catalogue(fmt=fmt, role=selectors.catalogue_role(request.user))
         filename = "catalogue.zip" if fmt == "csv" else "catalogue.xlsx"
         response = HttpResponse(
             content,
@@ -417,6 +437,9 @@ class ItemLineageAdmin(admin.ModelAdmin):
     list_filter = ["kind", "centre"]
     search_fields = ["code", "versions__name"]
 
+    def get_queryset(self, request):
+        return selectors.maintained_lineages(request.user).select_related("centre", "base")
+
     def has_add_permission(self, request):
         return False
 
@@ -436,6 +459,14 @@ class BundleAdmin(admin.ModelAdmin):
     readonly_fields = ["state"]
     inlines = [BundleItemInline]
     actions = ["publish_selected", "retire_selected"]
+
+    def get_queryset(self, request):
+        return selectors.maintained_bundles(request.user).select_related("centre")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "centre":
+            kwargs["queryset"] = selectors.maintained_centres(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj.name_initials = services.pinyin_initials(obj.name)

@@ -6,11 +6,135 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from apps.accounts.models import Department
+from apps.accounts.models import Department, ServiceCentre, StaffMembership
+from apps.accounts.roles import Role
 from apps.catalogue import comparison
 from apps.catalogue.codes import NECESSITY_STRICTNESS, ItemKind, ItemState, MaterialForm
 from apps.catalogue.models import Bundle, BundleState, ItemLineage, ItemMaterial, Material, ServiceItem
 from apps.catalogue.services import standard_fields
+
+# --- who maintains what: a catalogue admin's role holds at their centre ---------------------------------
+#
+# A catalogue admin maintains the items whose lineage belongs to a centre where they hold the role (with a
+# department on the membership: that department's items only), the bundles of those centres, and the base
+# catalogue (基本目录: lineages without a centre), which every catalogue admin may maintain. Published
+# versions and bundles stay readable by everyone (the public guide); the material dictionary and the
+# approval categories are shared by all centres. Superusers maintain everything.
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class CatalogueRole:
+    """Where ``user`` holds the catalogue admin role: whole centres, single departments, or everywhere."""
+
+    centre_ids: frozenset[int] = frozenset()
+    department_ids: frozenset[int] = frozenset()
+    everywhere: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.everywhere or bool(self.centre_ids or self.department_ids)
+
+    def covers_centre(self, centre_id: int | None) -> bool:
+        """Whole-centre work (bundles, an item without a department): the role at that centre."""
+        return self.everywhere or centre_id in self.centre_ids
+
+    def covers_department(self, department_id: int | None, centre_id: int | None) -> bool:
+        return self.everywhere or centre_id in self.centre_ids or department_id in self.department_ids
+
+    def covers_item(self, item: ServiceItem) -> bool:
+        lineage = item.lineage
+        if lineage.centre_id is None:  # the base catalogue
+            return self.any
+        return self.covers_department(item.department_id, lineage.centre_id)
+
+    def items(self) -> Q:
+        """The condition on ``ServiceItem`` rows this role maintains."""
+        if self.everywhere:
+            return Q(pk__isnull=False)
+        if not self.any:
+            return NOTHING
+        return (
+            Q(lineage__centre__isnull=True)
+            | Q(lineage__centre_id__in=self.centre_ids)
+            | Q(department_id__in=self.department_ids)
+        )
+
+
+def catalogue_role(user) -> CatalogueRole:
+    """Where ``user`` is a catalogue admin (one query; none for anonymous visitors)."""
+    if not getattr(user, "is_authenticated", False):
+        return CatalogueRole()
+    if user.is_superuser:
+        return CatalogueRole(everywhere=True)
+    centres, departments = set(), set()
+    memberships = StaffMembership.objects.filter(user=user, role=Role.CATALOGUE_ADMIN)
+    for centre_id, department_id in memberships.values_list("centre_id", "department_id"):
+        (departments if department_id else centres).add(department_id or centre_id)
+    return CatalogueRole(frozenset(centres), frozenset(departments))
+
+
+def maintained_items(user) -> QuerySet[ServiceItem]:
+    """Every version, in any state, of the items ``user`` maintains."""
+    return ServiceItem.objects.filter(catalogue_role(user).items())
+
+
+def items_visible_to(user) -> QuerySet[ServiceItem]:
+    """Published versions for everyone; every version of the items the user maintains."""
+    return ServiceItem.objects.filter(Q(state=ItemState.PUBLISHED) | catalogue_role(user).items())
+
+
+def maintained_lineages(user) -> QuerySet[ItemLineage]:
+    role = catalogue_role(user)
+    if role.everywhere:
+        return ItemLineage.objects.all()
+    if not role.any:
+        return ItemLineage.objects.none()
+    return ItemLineage.objects.filter(
+        Q(centre__isnull=True)
+        | Q(centre_id__in=role.centre_ids)
+        | Q(versions__department_id__in=role.department_ids)
+    ).distinct()
+
+
+def maintained_bundles(user) -> QuerySet[Bundle]:
+    role = catalogue_role(user)
+    return Bundle.objects.all() if role.everywhere else Bundle.objects.filter(centre_id__in=role.centre_ids)
+
+
+def bundles_visible_to(user) -> QuerySet[Bundle]:
+    """Published bundles for everyone; every bundle of the centres the user maintains."""
+    role = catalogue_role(user)
+    if role.everywhere:
+        return Bundle.objects.all()
+    return Bundle.objects.filter(Q(state=BundleState.PUBLISHED) | Q(centre_id__in=role.centre_ids))
+
+
+def maintained_departments(user) -> QuerySet[Department]:
+    """The departments whose items ``user`` may create or move an item to."""
+    role = catalogue_role(user)
+    if role.everywhere:
+        return Department.objects.all()
+    return Department.objects.filter(Q(centre_id__in=role.centre_ids) | Q(pk__in=role.department_ids))
+
+
+def maintained_centres(user) -> QuerySet[ServiceCentre]:
+    """The centres whose bundles ``user`` maintains."""
+    role = catalogue_role(user)
+    if role.everywhere:
+        return ServiceCentre.objects.all()
+    return ServiceCentre.objects.filter(pk__in=role.centre_ids)
+
+
+def maintains(user, obj) -> bool:
+    """Whether ``user`` may change ``obj``: an item version, a bundle, or a shared record (a material)."""
+    role = catalogue_role(user)
+    if isinstance(obj, ServiceItem):
+        return role.covers_item(obj)
+    if isinstance(obj, Bundle):
+        return role.covers_centre(obj.centre_id)
+    return role.any
 
 
 def published_items() -> QuerySet[ServiceItem]:
@@ -264,14 +388,17 @@ class ConsistencyFinding:
     differences: list[comparison.Difference]
 
 
-def consistency_report(centre_id: int | None = None) -> list[ConsistencyFinding]:
+def consistency_report(centre_id: int | None = None, *, user=None) -> list[ConsistencyFinding]:
     """多级十同: published implementations whose standard elements differ from their base item's
-    published version, element by element. A fixed number of queries whatever the catalogue's size."""
+    published version, element by element. A fixed number of queries whatever the catalogue's size.
+    With ``user``: only the implementations that user maintains (the findings they can act on)."""
     implementations = ServiceItem.objects.filter(
         state=ItemState.PUBLISHED, lineage__kind=ItemKind.IMPLEMENTATION, lineage__base__isnull=False
     )
     if centre_id:
         implementations = implementations.filter(lineage__centre_id=centre_id)
+    if user is not None:
+        implementations = implementations.filter(catalogue_role(user).items())
     implementations = list(item_with_lists(implementations).order_by("basic_code", "implementation_code"))
     base_ids = {item.lineage.base_id for item in implementations}
     bases = {
@@ -307,18 +434,20 @@ def bundles_offering(item: ServiceItem) -> list[Bundle]:
     return list(published_bundles().filter(entries__lineage_id=item.lineage_id).order_by("code"))
 
 
-def state_counts() -> dict[str, int]:
-    """How many versions are in each state (one GROUP BY query)."""
+def state_counts(user) -> dict[str, int]:
+    """How many versions of the items ``user`` maintains are in each state (one GROUP BY query)."""
     from django.db.models import Count
 
-    rows = ServiceItem.objects.order_by().values("state").annotate(n=Count("pk"))
+    rows = maintained_items(user).order_by().values("state").annotate(n=Count("pk"))
     return {row["state"]: row["n"] for row in rows}
 
 
-def awaiting_review(limit: int = 20) -> list[ServiceItem]:
-    """Versions submitted for review, oldest first: the publishing queue of the catalogue desk."""
+def awaiting_review(user, limit: int = 20) -> list[ServiceItem]:
+    """Versions of the items ``user`` maintains submitted for review, oldest first: the publishing
+    queue of the catalogue desk."""
     return list(
-        ServiceItem.objects.filter(state=ItemState.IN_REVIEW)
+        maintained_items(user)
+        .filter(state=ItemState.IN_REVIEW)
         .select_related("department", "lineage", "created_by")
         .order_by("created_at")[:limit]
     )

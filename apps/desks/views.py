@@ -20,7 +20,11 @@ def home(request):
 def _catalogue_context(request) -> dict:
     from apps.catalogue import selectors
 
-    return {"state_counts": selectors.state_counts(), "awaiting_review": selectors.awaiting_review()}
+    # The counts and the review queue of the items this admin maintains (their centres, the base items).
+    return {
+        "state_counts": selectors.state_counts(request.user),
+        "awaiting_review": selectors.awaiting_review(request.user),
+    }
 
 
 def _intake_context(request) -> dict:

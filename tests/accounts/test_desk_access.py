@@ -70,12 +70,14 @@ def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(client):
 
 def test_the_catalogue_desk_shows_versions_waiting_for_review(client, django_assert_max_num_queries):
     from apps.catalogue import services
+    from tests.factories import DepartmentFactory
     from tests.factories.catalogue import make_item
 
-    item = make_item(publish_it=False, name="待审核的事项")
+    department = DepartmentFactory()  # the queue is of the admin's centre (roles are per centre)
+    item = make_item(publish_it=False, name="待审核的事项", department=department)
     services.submit_for_review(item_id=item.pk)
-    make_item(name="已发布的事项")
-    client.force_login(make_staff(Role.CATALOGUE_ADMIN))
+    make_item(name="已发布的事项", department=department)
+    client.force_login(make_staff(Role.CATALOGUE_ADMIN, centre=department.centre))
     with django_assert_max_num_queries(12):
         page = client.get(reverse("desks:catalogue")).content.decode()
     assert "待审核的事项" in page

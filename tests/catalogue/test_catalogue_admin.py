@@ -11,21 +11,27 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue_admin(client):
-    user = make_staff(Role.CATALOGUE_ADMIN)
+def department():
+    return DepartmentFactory()
+
+
+@pytest.fixture
+def catalogue_admin(client, department):
+    """A catalogue admin of ``department``'s centre (the role holds there only)."""
+    user = make_staff(Role.CATALOGUE_ADMIN, centre=department.centre)
     client.force_login(user)
     return user
 
 
-def test_a_catalogue_admin_is_staff_and_sees_the_items(client, catalogue_admin):
-    make_item(name="后台可见事项")
+def test_a_catalogue_admin_is_staff_and_sees_the_items(client, catalogue_admin, department):
+    make_item(name="后台可见事项", department=department)
     assert catalogue_admin.is_staff
     page = client.get(reverse("admin:catalogue_serviceitem_changelist")).content.decode()
     assert "后台可见事项" in page
 
 
-def test_the_buttons_come_from_the_state_graph(client, catalogue_admin):
-    draft = make_item(publish_it=False)
+def test_the_buttons_come_from_the_state_graph(client, catalogue_admin, department):
+    draft = make_item(publish_it=False, department=department)
     page = client.get(reverse("admin:catalogue_serviceitem_change", args=[draft.pk])).content.decode()
     assert reverse("admin:catalogue_item_transition", args=[draft.pk, "submit_for_review"]) in page
     assert reverse("admin:catalogue_item_transition", args=[draft.pk, "publish"]) not in page
@@ -36,8 +42,8 @@ def test_the_buttons_come_from_the_state_graph(client, catalogue_admin):
     assert ServiceItem.objects.get(pk=draft.pk).state == ItemState.PUBLISHED
 
 
-def test_a_published_version_is_read_only_and_offers_a_new_version(client, catalogue_admin):
-    item = make_item()
+def test_a_published_version_is_read_only_and_offers_a_new_version(client, catalogue_admin, department):
+    item = make_item(department=department)
     page = client.get(reverse("admin:catalogue_serviceitem_change", args=[item.pk])).content.decode()
     assert 'name="name"' not in page
     assert reverse("admin:catalogue_item_new_version", args=[item.pk]) in page
@@ -55,10 +61,10 @@ def test_a_user_without_the_publish_permission_cannot_publish(client):
     assert ServiceItem.objects.get(pk=item.pk).state == ItemState.DRAFT
 
 
-def test_version_history_and_diff(client, catalogue_admin):
+def test_version_history_and_diff(client, catalogue_admin, department):
     from apps.catalogue import services
 
-    item = make_item()
+    item = make_item(department=department)
     draft = services.start_new_version(lineage_id=item.lineage_id)
     services.update_draft(item_id=draft.pk, values={"promised_limit_days": 4})
     history = client.get(reverse("admin:catalogue_item_history", args=[item.lineage_id])).content.decode()
@@ -69,13 +75,13 @@ def test_version_history_and_diff(client, catalogue_admin):
     assert diff.count("data-element=") == 1
 
 
-def test_the_consistency_report_page_lists_findings(client, catalogue_admin):
+def test_the_consistency_report_page_lists_findings(client, catalogue_admin, department):
     from apps.catalogue import services
 
     base = make_item(kind=ItemKind.BASE)
     impl = services.implement_base_item(
         base=base.lineage,
-        department=DepartmentFactory(),
+        department=department,
         local={"consultation_phone": "0591-1", "supervision_phone": "12345"},
     )
     services.update_draft(item_id=impl.pk, values={"conditions": "不同的条件"})
@@ -86,10 +92,10 @@ def test_the_consistency_report_page_lists_findings(client, catalogue_admin):
     assert 'data-element="conditions"' in page
 
 
-def test_adding_an_item_in_the_admin_creates_its_lineage(client, catalogue_admin):
+def test_adding_an_item_in_the_admin_creates_its_lineage(client, catalogue_admin, department):
     from tests.factories.catalogue import ApprovalCategoryFactory
 
-    department, category = DepartmentFactory(), ApprovalCategoryFactory()
+    category = ApprovalCategoryFactory()
     form = {
         "kind": "implementation",
         "name": "后台新增事项",

@@ -12,8 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
-    client.force_login(make_staff(Role.CATALOGUE_ADMIN))
+def department():
+    return DepartmentFactory()
+
+
+@pytest.fixture
+def admin_client(client, department):
+    """Logged in as a catalogue admin of ``department``'s centre (the role holds there only)."""
+    client.force_login(make_staff(Role.CATALOGUE_ADMIN, centre=department.centre))
     return client
 
 
@@ -76,8 +82,8 @@ def test_writing_needs_the_catalogue_admin_role(client):
     assert client.post(reverse("catalogue-item-list"), {}, content_type="application/json").status_code == 403
 
 
-def test_an_admin_creates_reviews_and_publishes_through_the_api(admin_client):
-    department, category, material = DepartmentFactory(), ApprovalCategoryFactory(), MaterialFactory()
+def test_an_admin_creates_reviews_and_publishes_through_the_api(admin_client, department):
+    category, material = ApprovalCategoryFactory(), MaterialFactory()
     response = admin_client.post(
         reverse("catalogue-item-list"),
         payload(department, category, material),
@@ -97,8 +103,8 @@ def test_an_admin_creates_reviews_and_publishes_through_the_api(admin_client):
     assert again.json()["code"] == "conflict"
 
 
-def test_a_rule_broken_through_the_api_is_a_400_naming_the_field_in_chinese(admin_client):
-    department, category, material = DepartmentFactory(), ApprovalCategoryFactory(), MaterialFactory()
+def test_a_rule_broken_through_the_api_is_a_400_naming_the_field_in_chinese(admin_client, department):
+    category, material = ApprovalCategoryFactory(), MaterialFactory()
     with translation.override("zh-hans"):
         response = admin_client.post(
             reverse("catalogue-item-list"),
@@ -119,8 +125,8 @@ def test_an_unknown_department_or_category_is_refused_by_name(admin_client):
     assert set(response.json()) == {"department", "approval_category"}
 
 
-def test_a_new_version_through_the_api_keeps_the_published_one(admin_client):
-    item = make_item()
+def test_a_new_version_through_the_api_keeps_the_published_one(admin_client, department):
+    item = make_item(department=department)
     response = admin_client.post(
         reverse("catalogue-item-new-version", args=[item.pk]),
         {"change_note": "修订"},

@@ -1,7 +1,9 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.accounts.models import Department, ServiceCentre
+from apps.catalogue import selectors
 from apps.catalogue.codes import ItemKind
 from apps.catalogue.models import (
     ApprovalCategory,
@@ -15,6 +17,25 @@ from apps.catalogue.models import (
     ServiceItem,
 )
 from apps.licences.models import LicenceType
+
+
+def maintained(context: dict, field: str, value):
+    """``value`` (a department or a centre), if the requesting user is a catalogue admin there."""
+    if value is None:
+        return value
+    user = getattr(context.get("request"), "user", None)  # no request: nobody's centre
+    if field == "department":
+        allowed = selectors.maintained_departments(user).filter(pk=value.pk).exists()
+        centre = value.centre
+    else:
+        allowed = selectors.maintained_centres(user).filter(pk=value.pk).exists()
+        centre = value
+    if not allowed:
+        raise serializers.ValidationError(
+            _("You are not a catalogue admin of %(centre)s: choose one of your own centres.")
+            % {"centre": centre}
+        )
+    return value
 
 
 class CodeSetSerializerField(serializers.ListField):
@@ -199,6 +220,11 @@ class ItemWriteSerializer(serializers.ModelSerializer):
             "result_sample",
         ]
 
+    def validate_department(self, department):
+        # The role holds at a centre: an item is created for (or moved to) a department of a centre
+        # where the user is a catalogue admin. Base items have no department: any catalogue admin.
+        return maintained(self.context, "department", department)
+
     def validate(self, attrs):
         # Model rules run in the services (full_clean); here only the create-time shape.
         if self.instance is None and not attrs.get("kind"):
@@ -236,6 +262,9 @@ class BundleSerializer(serializers.ModelSerializer):
 
 class BundleWriteSerializer(BundleSerializer):
     centre = serializers.PrimaryKeyRelatedField(queryset=ServiceCentre.objects.all())
+
+    def validate_centre(self, centre):
+        return maintained(self.context, "centre", centre)
 
 
 class ChecklistEntrySerializer(serializers.Serializer):

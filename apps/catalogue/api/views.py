@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -21,14 +20,9 @@ from apps.catalogue.api.serializers import (
     NewVersionSerializer,
     TransitionSerializer,
 )
-from apps.catalogue.codes import ItemState
-from apps.catalogue.models import ApprovalCategory, Bundle, BundleState, ItemMaterial, Material, ServiceItem
+from apps.catalogue.models import ApprovalCategory, Bundle, ItemMaterial, Material, ServiceItem
 
 LIST_NAMES = ("materials", "fees", "steps", "faqs")
-
-
-def _sees_drafts(request) -> bool:
-    return request.user.has_perm("catalogue.view_serviceitem")
 
 
 class ApprovalCategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -49,7 +43,9 @@ class MaterialViewSet(viewsets.ModelViewSet):
 
 
 class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Service items. Everyone reads published versions; catalogue admins also see drafts and write.
+    """Service items. Everyone reads published versions; a catalogue admin also sees the other versions
+    of the items they maintain (their centres' and the base catalogue's) and writes those; another
+    centre's draft is a 404, a change to another centre's published item a 403.
 
     Writing creates or edits drafts; the state changes are actions (submit, return, publish, retire,
     new-version), each one service call.
@@ -60,11 +56,9 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = ServiceItem.objects.select_related(
+        queryset = selectors.items_visible_to(self.request.user).select_related(
             "department", "approval_category", "lineage", "result_licence_type"
         )
-        if not _sees_drafts(self.request):
-            queryset = queryset.filter(state=ItemState.PUBLISHED)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("materials", ItemMaterial.objects.select_related("material__licence_type")),
@@ -86,7 +80,7 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
 
     @extend_schema(request=ItemWriteSerializer, responses={201: ItemDetailSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = ItemWriteSerializer(data=request.data)
+        serializer = ItemWriteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         kind, base = data.pop("kind"), data.pop("base", None)
@@ -97,7 +91,9 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     @extend_schema(request=ItemWriteSerializer, responses=ItemDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()
-        serializer = ItemWriteSerializer(item, data=request.data, partial=True)
+        serializer = ItemWriteSerializer(
+            item, data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         for create_only in ("kind", "base"):  # a lineage's kind and base are fixed at creation
@@ -154,22 +150,29 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
 
 
 class BundleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Bundles (一件事). Everyone reads published ones; a catalogue admin also sees and writes the
+    bundles of the centres where they hold the role."""
+
     permission_classes = [ReadAnyoneWriteCatalogueAdmin]
     write_permission = "catalogue.change_bundle"
     lookup_field = "code"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        queryset = Bundle.objects.select_related("centre").prefetch_related("lineages").order_by("code")
-        if not self.request.user.has_perm("catalogue.view_bundle"):
-            queryset = queryset.filter(state=BundleState.PUBLISHED)
-        return queryset
+        return (
+            selectors.bundles_visible_to(self.request.user)
+            .select_related("centre")
+            .prefetch_related("lineages")
+            .order_by("code")
+        )
 
     def get_serializer_class(self):
         return BundleWriteSerializer if self.action in {"create", "partial_update"} else BundleSerializer
 
     def _save(self, request, bundle=None):
-        serializer = BundleWriteSerializer(bundle, data=request.data, partial=bundle is not None)
+        serializer = BundleWriteSerializer(
+            bundle, data=request.data, partial=bundle is not None, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lineages = data.pop("lineages", None)
@@ -200,13 +203,13 @@ class BundleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     @extend_schema(request=TransitionSerializer, responses=BundleSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, code=None):
-        bundle = get_object_or_404(Bundle, code=code)
+        bundle = self.get_object()
         services.publish_bundle(bundle_id=bundle.pk, actor=request.user, client_ip=client_ip(request))
         return Response(BundleSerializer(Bundle.objects.prefetch_related("lineages").get(pk=bundle.pk)).data)
 
     @extend_schema(request=TransitionSerializer, responses=BundleSerializer)
     @action(detail=True, methods=["post"])
     def retire(self, request, code=None):
-        bundle = get_object_or_404(Bundle, code=code)
+        bundle = self.get_object()
         services.retire_bundle(bundle_id=bundle.pk, actor=request.user, client_ip=client_ip(request))
         return Response(BundleSerializer(Bundle.objects.prefetch_related("lineages").get(pk=bundle.pk)).data)

@@ -2,7 +2,8 @@
 
 What is exported: the published versions of all items (or the versions of a given queryset, one per
 item), their materials, fees, process steps and FAQ; the material dictionary (all of it for a full
-export, the materials the items use otherwise); every bundle that is not retired, with its items.
+export, the materials the items use otherwise); every bundle that is not retired, with its items —
+for a catalogue admin (``role``), the published bundles and their own centres' drafts only.
 
 Files are not exported: an item's result sample and a material requirement's blank form and filled-in
 sample stay in the portal (an import keeps the files the item had).
@@ -13,11 +14,11 @@ that "unchanged" means exactly "would export the same".
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.catalogue.codes import ItemState
 from apps.catalogue.models import Bundle, BundleItem, BundleState, Material, ServiceItem
-from apps.catalogue.selectors import item_with_lists
+from apps.catalogue.selectors import CatalogueRole, item_with_lists
 from apps.catalogue.transfer.cells import CellValue, to_cell
 from apps.catalogue.transfer.tables import (
     BUNDLE_ITEMS,
@@ -32,13 +33,17 @@ from apps.catalogue.transfer.writers import write_workbook
 Row = dict[str, CellValue]
 
 
-def export_catalogue(*, fmt: str = "xlsx", queryset: QuerySet[ServiceItem] | None = None) -> bytes:
+def export_catalogue(
+    *, fmt: str = "xlsx", queryset: QuerySet[ServiceItem] | None = None, role: CatalogueRole | None = None
+) -> bytes:
     """The catalogue as .xlsx (``fmt="xlsx"``) or as a .zip of CSV files (``fmt="csv"``), in a fixed
     number of queries however many items there are."""
-    return write_workbook(catalogue_rows(queryset), fmt)
+    return write_workbook(catalogue_rows(queryset, role=role), fmt)
 
 
-def catalogue_rows(queryset: QuerySet[ServiceItem] | None = None) -> dict[str, list[Row]]:
+def catalogue_rows(
+    queryset: QuerySet[ServiceItem] | None = None, *, role: CatalogueRole | None = None
+) -> dict[str, list[Row]]:
     whole = queryset is None
     if whole:
         queryset = ServiceItem.objects.filter(state=ItemState.PUBLISHED)
@@ -52,7 +57,7 @@ def catalogue_rows(queryset: QuerySet[ServiceItem] | None = None) -> dict[str, l
         for name, sheet in LIST_SHEETS.items():
             rows[sheet.key].extend(list_row(sheet, child, item.code) for child in getattr(item, name).all())
     rows[MATERIALS.key] = [material_row(m) for m in _materials(items, whole)]
-    for bundle in _bundles():
+    for bundle in _bundles(role):
         rows[BUNDLES.key].append(bundle_row(bundle))
         rows[BUNDLE_ITEMS.key].extend(bundle_item_row(bundle, entry) for entry in bundle.entries.all())
     return rows
@@ -66,14 +71,13 @@ def _materials(items: list[ServiceItem], whole: bool) -> QuerySet[Material]:
     return materials.filter(pk__in=used)
 
 
-def _bundles() -> QuerySet[Bundle]:
+def _bundles(role: CatalogueRole | None) -> QuerySet[Bundle]:
     entries = BundleItem.objects.select_related("lineage").order_by("order", "pk")
-    return (
-        Bundle.objects.exclude(state=BundleState.RETIRED)
-        .select_related("centre")
-        .prefetch_related(Prefetch("entries", entries))
-        .order_by("code")
-    )
+    bundles = Bundle.objects.exclude(state=BundleState.RETIRED)
+    if role is not None and not role.everywhere:
+        # Another centre's draft bundle is its own business; published ones are public.
+        bundles = bundles.filter(Q(state=BundleState.PUBLISHED) | Q(centre_id__in=role.centre_ids))
+    return bundles.select_related("centre").prefetch_related(Prefetch("entries", entries)).order_by("code")
 
 
 # --- one row ------------------------------------------------------------------------------------------

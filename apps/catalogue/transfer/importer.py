@@ -19,6 +19,14 @@ reason. Otherwise everything is written in one transaction (``writing``):
 
 Files (result samples, blank forms, filled-in samples) are not in the workbook; a new version keeps
 the files of the version it replaces.
+
+With ``role`` (a catalogue admin importing in the admin), the file may change only what that role
+maintains: implementations and bundles of the admin's centres, the base catalogue, and the shared
+material dictionary. A row that would create or change another centre's item or bundle is refused
+with the others (column department or centre, code ``not_your_centre``); a row of another centre
+that equals its published version changes nothing and passes, so that an exported catalogue imports
+back. Without ``role`` (the ``import_catalogue`` command, run by the operator) nothing is refused on
+that account.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from django.db import transaction
 
 from apps.catalogue import services
 from apps.catalogue.models import BundleState
+from apps.catalogue.selectors import CatalogueRole
 from apps.catalogue.transfer.plan import Plan
 from apps.catalogue.transfer.readers import Source, UnreadableWorkbook, read_workbook
 from apps.catalogue.transfer.report import ImportFailed, ImportReport, RowError, SheetCounts
@@ -47,7 +56,14 @@ def format_for(path: str | Path) -> str | None:
     return EXTENSIONS.get(Path(path).suffix.lower())
 
 
-def import_catalogue(file: Source, *, fmt: str = "xlsx", publish: bool = False, actor=None) -> ImportReport:
+def import_catalogue(
+    file: Source,
+    *,
+    fmt: str = "xlsx",
+    publish: bool = False,
+    actor=None,
+    role: CatalogueRole | None = None,
+) -> ImportReport:
     """Import a workbook (a path, bytes or a binary file) as ``fmt`` ("xlsx" or "csv", a .zip of CSV
     files). Returns what was created, updated and left unchanged per sheet; raises ``ImportFailed``,
     having written nothing, if any row is wrong."""
@@ -57,7 +73,7 @@ def import_catalogue(file: Source, *, fmt: str = "xlsx", publish: bool = False, 
     except UnreadableWorkbook as exc:
         report.add_error("", 0, "", "unreadable", exc.message)
         raise ImportFailed(report) from exc
-    plan = Validator(sheets, publish=publish, report=report).run()
+    plan = Validator(sheets, publish=publish, report=report, role=role).run()
     if report.errors:
         raise ImportFailed(report)
     with transaction.atomic():

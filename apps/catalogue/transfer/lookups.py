@@ -53,7 +53,10 @@ class Lookups:
         item_rows = rows.get(ITEMS.key, [])
         self.categories = {c.code: c for c in ApprovalCategory.objects.all()}
         self.departments = {
-            d.credit_code: d for d in Department.objects.filter(credit_code__in=cells(ITEMS, "department"))
+            d.credit_code: d
+            for d in Department.objects.filter(credit_code__in=cells(ITEMS, "department")).select_related(
+                "centre"
+            )
         }
         licence_codes = cells(MATERIALS, "licence_type") | cells(ITEMS, "result_licence_type")
         self.licence_types = {t.code: t for t in LicenceType.objects.filter(code__in=licence_codes)}
@@ -65,7 +68,7 @@ class Lookups:
         )
         item_codes = {item_code(r.values) for r in item_rows} - {""}
         codes = item_codes | cells(ITEMS, "base_code") | cells(BUNDLE_ITEMS, "item_code")
-        lineages = ItemLineage.objects.filter(code__in=codes).select_related("base")
+        lineages = ItemLineage.objects.filter(code__in=codes).select_related("base", "centre")
         self.lineages = {(lineage.kind, lineage.code): lineage for lineage in lineages}
         self.versions = self._version_index(lineage.pk for lineage in self.lineages.values())
         wanted = [
@@ -74,8 +77,14 @@ class Lookups:
             if key in self.lineages
         ]
         self.stored_versions = self._stored_versions(wanted)
-        bundles = Bundle.objects.filter(code__in=cells(BUNDLES, "code")).prefetch_related(
-            models.Prefetch("entries", BundleItem.objects.select_related("lineage").order_by("order", "pk"))
+        bundles = (
+            Bundle.objects.filter(code__in=cells(BUNDLES, "code"))
+            .select_related("centre")
+            .prefetch_related(
+                models.Prefetch(
+                    "entries", BundleItem.objects.select_related("lineage").order_by("order", "pk")
+                )
+            )
         )
         self.bundles = {b.code: b for b in bundles}
 

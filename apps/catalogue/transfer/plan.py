@@ -57,6 +57,8 @@ class ItemPlan:
     target: ServiceItem | None = None  # the stored version compared with, overwritten or published
     published: ServiceItem | None = None  # the stored published version
     next_version: int = 1
+    # The file's row equals the stored published version (what another centre's row must do to pass).
+    matches_published: bool = False
     # Files of the target's material requirements by material code (blank form, sample): the
     # workbook has no files, so the rewritten requirements keep these.
     previous_files: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -82,6 +84,8 @@ class BundlePlan:
     changed: bool
     entries: list[tuple[int, int, str]] = field(default_factory=list)  # (row, order, item code)
     entries_changed: bool = False
+    centre: object = None  # the file's centre (a ServiceCentre; None if the cell named none known)
+    old_centre: object = None  # the stored bundle's centre before the file's values
 
 
 @dataclass

@@ -32,6 +32,7 @@ from apps.catalogue.models import (
     ServiceItem,
 )
 from apps.catalogue.naming import pinyin_initials
+from apps.catalogue.selectors import CatalogueRole
 from apps.catalogue.transfer import exporter
 from apps.catalogue.transfer.cells import CellError, from_cell, is_blank
 from apps.catalogue.transfer.lookups import Lookups, item_code
@@ -129,10 +130,18 @@ def _stored_children(item: ServiceItem) -> dict[str, list]:
 
 
 class Validator:
-    def __init__(self, sheets: dict[str, RawSheet], *, publish: bool, report: ImportReport):
+    def __init__(
+        self,
+        sheets: dict[str, RawSheet],
+        *,
+        publish: bool,
+        report: ImportReport,
+        role: CatalogueRole | None = None,
+    ):
         self.sheets = sheets
         self.publish = publish
         self.report = report
+        self.role = role  # None: the operator's import, unscoped
         self.plan = Plan()
         self.rows: dict[str, list[ParsedRow]] = {}
         self.item_rows: dict[str, int] = {}  # code of every item row, valid or not → its row
@@ -161,6 +170,7 @@ class Validator:
         self._decide_items()
         self._bundles()
         self._bundle_items()
+        self._check_bundle_centres()
         self._check_published_bundles()
         return self.plan
 
@@ -550,6 +560,8 @@ class Validator:
             if (ITEMS.key, plan.row) in self.wrong_rows:
                 continue  # reported already; nothing will be written
             self._decide(plan)
+            if not self._item_is_maintained(plan):
+                continue  # reported; another centre's item is not written
             if plan.target is not None:
                 plan.previous_files = {
                     m.material.code: (m.blank_form.name, m.sample.name)
@@ -576,6 +588,8 @@ class Validator:
         def same(version: ServiceItem | None) -> bool:
             return version is not None and _signature(version, plan.code, _stored_children(version)) == wanted
 
+        plan.matches_published = same(published)
+
         if self.publish:
             unchanged = same(published)
         else:
@@ -600,6 +614,51 @@ class Validator:
             plan.action, plan.target = Action.OVERWRITE, open_version
         else:
             plan.action, plan.target = Action.NEW_VERSION, published or stored.get(index.newest_pk)
+
+    # --- the importer's role: its centres' items and bundles only ------------------------------------------
+
+    def _not_yours(self, sheet: Sheet, row: int, column: str, centre) -> None:
+        self.error(
+            sheet.key,
+            row,
+            column,
+            "not_your_centre",
+            _(
+                "You are not a catalogue admin of %(centre)s: this row would change its catalogue. Leave "
+                "it out, or keep it as published."
+            )
+            % {"centre": centre},
+        )
+
+    def _item_is_maintained(self, plan: ItemPlan) -> bool:
+        """An implementation of a centre (or department) the importer does not maintain passes only
+        unchanged from its published version; otherwise its row is refused."""
+        if self.role is None or plan.centre_id is None:
+            return True  # the operator's import, or the base catalogue (any catalogue admin)
+        departments = {plan.values.get("department")} | {
+            version.department for version in (plan.target, plan.published) if version is not None
+        }
+        if all(self.role.covers_department(getattr(d, "pk", None), plan.centre_id) for d in departments):
+            return True
+        if plan.action == Action.UNCHANGED and plan.matches_published:
+            return True
+        centre = plan.lineage.centre if plan.lineage is not None else plan.values["department"].centre
+        self._not_yours(ITEMS, plan.row, "department", centre)
+        return False
+
+    def _check_bundle_centres(self) -> None:
+        """A bundle of a centre the importer does not maintain passes only as it is published."""
+        if self.role is None:
+            return
+        for plan in self.plan.bundles:
+            centres = [c for c in (plan.centre, plan.old_centre) if c is not None]
+            if all(self.role.covers_centre(c.pk) for c in centres):
+                continue
+            untouched = not (plan.is_new or plan.changed or plan.entries_changed)
+            if untouched and plan.old_state == BundleState.PUBLISHED:
+                continue
+            outsider = next(c for c in centres if not self.role.covers_centre(c.pk))
+            self._not_yours(BUNDLES, plan.row, "centre", outsider)
 
     def _check_publishable(self, plan: ItemPlan) -> None:
         """``rules.list_problems`` (what publishing needs of the lists) on the file's lists."""
@@ -636,12 +695,15 @@ class Validator:
         if stored is None:
             plan = BundlePlan(row.number, probe, is_new=True, old_state=BundleState.DRAFT, changed=True)
         else:
+            old_centre = stored.centre
             # Compared as exported; the pinyin initials follow the name.
             fields = ["name", "centre_id", "promised_limit_days", "description", "state"]
             changed = any(getattr(stored, f) != getattr(probe, f) for f in fields)
             plan = BundlePlan(row.number, stored, is_new=False, old_state=stored.state, changed=changed)
+            plan.old_centre = old_centre
             for name in [*fields, "name_initials"]:
                 setattr(stored, name, getattr(probe, name))
+        plan.centre = probe.centre if probe.centre_id else None
         self.plan.bundles.append(plan)
 
     def _bundle_items(self) -> None:
