@@ -254,7 +254,15 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "apps.cases.codes.CaseState",
         "DecisionOutcomeEnum": "apps.cases.models.Outcome",
         "IssueRequestStateEnum": "apps.certificates.models.RequestState",
+        "ApplicantKindEnum": "apps.cases.codes.ApplicantKind",
     },
+    # The error answers (400/403/404/409) and the public reads, from the API's rules (hall/api_schema.py);
+    # checked against the live server by schemathesis in CI (.ci/schemathesis).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hall.api_schema.document_anonymous_reads",
+        "hall.api_schema.document_errors",
+    ],
 }
 
 # --- Celery ----------------------------------------------------------------------------------------

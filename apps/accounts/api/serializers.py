@@ -5,8 +5,8 @@ from apps.accounts.models import StaffMembership, User
 
 class MembershipSerializer(serializers.ModelSerializer):
     centre = serializers.StringRelatedField()
-    department = serializers.StringRelatedField()
-    window = serializers.CharField(source="window.number", default=None)
+    department = serializers.StringRelatedField(allow_null=True)
+    window = serializers.CharField(source="window.number", default=None, allow_null=True)
 
     class Meta:
         model = StaffMembership

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from apps.cases.codes import Channel
+from apps.cases.codes import ApplicantKind, Channel
 from apps.cases.models import Case, CorrectionFile, CorrectionRequest, Outcome, ReviewOpinion
 from apps.cases.review.selectors import Queue
 from apps.worktime.codes import SpecialProcedure
@@ -15,7 +15,7 @@ class CaseListSerializer(serializers.ModelSerializer):
     applicant_id_number = serializers.CharField(source="application.masked_id_number")
     item = serializers.CharField(source="item.name")
     approval_category = serializers.CharField(source="approval_category.name")
-    suspended_since = serializers.DateField(source="clock.suspended_since")
+    suspended_since = serializers.DateField(source="clock.suspended_since", allow_null=True)
     warning = serializers.ChoiceField(choices=WarningLevel.choices)
     claimed = serializers.SerializerMethodField()
 
@@ -75,10 +75,11 @@ class CaseDetailSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.name")
     approval_category = serializers.CharField(source="approval_category.name")
     due_on = serializers.DateField(source="clock.due_on")
-    suspended_since = serializers.DateField(source="clock.suspended_since")
+    suspended_since = serializers.DateField(source="clock.suspended_since", allow_null=True)
     extension_days = serializers.IntegerField(source="clock.extension_days")
     suspended_days = serializers.IntegerField(source="clock.suspended_days")
-    claimed_by = serializers.CharField(source="claimed_by.__str__", default=None)
+    # Not source="claimed_by.__str__": None has a __str__ too, which answered "<method-wrapper …>".
+    claimed_by = serializers.StringRelatedField(allow_null=True)
     opinions = OpinionSerializer(many=True, read_only=True)
     corrections = CorrectionRequestSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
@@ -115,6 +116,25 @@ class CaseDetailSerializer(serializers.ModelSerializer):
         """What the requesting user may do now, from the state graph."""
         user = self.context["request"].user
         return [t.name for t in case.get_available_user_state_transitions(user)]
+
+
+class ApplicantIdentitySerializer(serializers.Serializer):
+    """The applicant as the review workspace shows them: the identity number in full (each showing is
+    logged as a disclosure)."""
+
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices)
+    name = serializers.CharField()
+    id_number = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+
+
+class CaseWorkspaceSerializer(CaseDetailSerializer):
+    """One case in the review workspace: the case and its applicant."""
+
+    applicant = ApplicantIdentitySerializer(read_only=True)
+
+    class Meta(CaseDetailSerializer.Meta):
+        fields = CaseDetailSerializer.Meta.fields + ["applicant"]
 
 
 class QueueQuerySerializer(serializers.Serializer):

@@ -44,6 +44,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         rows = selectors.rows_of(ids)
         return self.get_paginated_response(s.CaseListSerializer(rows, many=True).data)
 
+    @extend_schema(responses=s.CaseWorkspaceSerializer)
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
         data = s.CaseDetailSerializer(case, context={"request": request}).data

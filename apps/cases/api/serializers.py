@@ -1,4 +1,5 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.cases.codes import ApplicantKind, Channel, MaterialStatus
@@ -20,8 +21,8 @@ class UploadSerializer(serializers.ModelSerializer):
 class FilingChecklistEntrySerializer(serializers.ModelSerializer):
     material = serializers.CharField(source="material.code")
     material_name = serializers.CharField(source="material.name")
-    replaceable_by = serializers.CharField(source="replaceable_by.code", default=None)
-    produced_by = serializers.CharField(source="produced_by.name", default=None)
+    replaceable_by = serializers.CharField(source="replaceable_by.code", default=None, allow_null=True)
+    produced_by = serializers.CharField(source="produced_by.name", default=None, allow_null=True)
     uploads = UploadSerializer(many=True, read_only=True)
 
     class Meta:
@@ -48,7 +49,7 @@ class FilingCorrectionSerializer(serializers.Serializer):
     items = serializers.JSONField()
     note = serializers.CharField()
     requested_at = serializers.DateTimeField()
-    answered_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
     answer_url = serializers.SerializerMethodField()
 
     def get_answer_url(self, correction) -> str:
@@ -66,6 +67,7 @@ class CaseSerializer(serializers.ModelSerializer):
         model = Case
         fields = ["id", "item", "department", "state", "due_on", "provisional", "corrections"]
 
+    @extend_schema_field(FilingCorrectionSerializer(many=True))
     def get_corrections(self, case) -> list[dict]:
         return FilingCorrectionSerializer(
             case.corrections.all(), many=True, context={"filing_id": case.application_id}
@@ -74,7 +76,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class FilingListSerializer(serializers.ModelSerializer):
     applicant_id_number = serializers.CharField(source="masked_id_number")
-    window = serializers.CharField(source="window.number", default=None)
+    window = serializers.CharField(source="window.number", default=None, allow_null=True)
 
     class Meta:
         model = Application
@@ -104,6 +106,15 @@ class NoticeSerializer(serializers.Serializer):
         return reverse("filing-notice", args=[notice.application_id, notice.pk])
 
 
+class FilingItemSerializer(serializers.Serializer):
+    """An item the filing is for, in the version it was filed under."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+
+
 class FilingDetailSerializer(FilingListSerializer):
     items = serializers.SerializerMethodField()
     notices = NoticeSerializer(many=True, read_only=True)
@@ -125,6 +136,7 @@ class FilingDetailSerializer(FilingListSerializer):
             "notices",
         ]
 
+    @extend_schema_field(FilingItemSerializer(many=True))
     def get_items(self, filing) -> list[dict]:
         return [
             {

@@ -70,7 +70,9 @@ class MaterialSerializer(serializers.ModelSerializer):
 class ItemMaterialSerializer(serializers.ModelSerializer):
     material = serializers.SlugRelatedField(slug_field="code", queryset=Material.objects.all())
     material_name = serializers.CharField(source="material.name", read_only=True)
-    replaceable_by = serializers.CharField(source="replaceable_by.code", default=None, read_only=True)
+    replaceable_by = serializers.CharField(
+        source="replaceable_by.code", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = ItemMaterial
@@ -109,7 +111,7 @@ class FaqEntrySerializer(serializers.ModelSerializer):
 class ItemListSerializer(serializers.ModelSerializer):
     code = serializers.CharField(read_only=True)
     kind = serializers.CharField(source="lineage.kind", read_only=True)
-    department = serializers.CharField(source="department.name", default=None)
+    department = serializers.CharField(source="department.name", default=None, allow_null=True)
     approval_category = serializers.CharField(source="approval_category.code")
     guide_url = serializers.SerializerMethodField()
     serves = CodeSetSerializerField()
@@ -149,7 +151,9 @@ class ItemDetailSerializer(ItemListSerializer):
     steps = ProcessStepSerializer(many=True, read_only=True)
     faqs = FaqEntrySerializer(many=True, read_only=True)
     special_procedures = CodeSetSerializerField()
-    result_licence_type = serializers.CharField(source="result_licence_type.code", default=None)
+    result_licence_type = serializers.CharField(
+        source="result_licence_type.code", default=None, allow_null=True
+    )
 
     class Meta(ItemListSerializer.Meta):
         fields = ItemListSerializer.Meta.fields + [
@@ -275,9 +279,9 @@ class ChecklistEntrySerializer(serializers.Serializer):
     necessity = serializers.CharField()
     form = serializers.CharField()
     e_certificate_accepted = serializers.BooleanField()
-    replaceable_by = serializers.CharField(source="replaceable_by.code", default=None)
+    replaceable_by = serializers.CharField(source="replaceable_by.code", default=None, allow_null=True)
     items = serializers.SerializerMethodField()
-    produced_by = serializers.CharField(source="produced_by.code", default=None)
+    produced_by = serializers.CharField(source="produced_by.code", default=None, allow_null=True)
 
     def get_items(self, entry) -> list[str]:
         return [item.code for item in entry.items]

@@ -193,7 +193,7 @@ class BundleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return Response(self._save(request, self.get_object()))
 
     @extend_schema(responses=ChecklistEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole checklist, as the guide shows it
     def checklist(self, request, code=None):
         """The bundle's merged material checklist: each material once, with the strictest requirement."""
         bundle = self.get_object()

@@ -1,5 +1,6 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from apps.cases.models import Application
@@ -22,13 +23,13 @@ class PlannedSerializer(serializers.Serializer):
     item = serializers.CharField(source="case.item.name")
     department = serializers.CharField(source="case.department.name")
     kind = serializers.CharField()
-    certificate_type = serializers.CharField(source="rule.licence_type.name", default=None)
+    certificate_type = serializers.CharField(source="rule.licence_type.name", default=None, allow_null=True)
     holder = serializers.CharField(source="case.decision_holder")
     scope = serializers.CharField(source="case.decision_scope")
-    valid_from = serializers.DateField(source="case.valid_from")
-    valid_until = serializers.DateField(source="case.valid_until")
+    valid_from = serializers.DateField(source="case.valid_from", allow_null=True)
+    valid_until = serializers.DateField(source="case.valid_until", allow_null=True)
     denial_reasons = serializers.CharField(source="case.denial_reasons")
-    seal = serializers.CharField(source="seal.name", default=None)
+    seal = serializers.CharField(source="seal.name", default=None, allow_null=True)
     problems = serializers.ListField(child=serializers.CharField())
 
 
@@ -57,10 +58,16 @@ class RequestBodySerializer(serializers.Serializer):
 class DocumentSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
     filing = serializers.CharField(source="application.number", read_only=True)
-    identifier = serializers.CharField(source="library_entry.identifier", default=None, read_only=True)
+    identifier = serializers.CharField(
+        source="library_entry.identifier", default=None, allow_null=True, read_only=True
+    )
     status = serializers.SerializerMethodField()
-    valid_from = serializers.DateField(source="library_entry.valid_from", default=None, read_only=True)
-    valid_until = serializers.DateField(source="library_entry.valid_until", default=None, read_only=True)
+    valid_from = serializers.DateField(
+        source="library_entry.valid_from", default=None, allow_null=True, read_only=True
+    )
+    valid_until = serializers.DateField(
+        source="library_entry.valid_until", default=None, allow_null=True, read_only=True
+    )
     seal = serializers.CharField(source="seal.name", read_only=True)
     pdf = serializers.HyperlinkedIdentityField(view_name="document-pdf", read_only=True)
 
@@ -84,6 +91,16 @@ class DocumentSerializer(serializers.ModelSerializer):
             "seal",
             "pdf",
         ]
+
+
+class DeskFilingPreviewSerializer(DeskFilingSerializer):
+    """A filing at the desk with the documents it will get and those already issued."""
+
+    documents = PlannedSerializer(many=True, read_only=True)
+    issued = DocumentSerializer(many=True, read_only=True)
+
+    class Meta(DeskFilingSerializer.Meta):
+        fields = DeskFilingSerializer.Meta.fields + ["documents", "issued"]
 
 
 class HandOverSerializer(serializers.Serializer):
@@ -147,8 +164,34 @@ class LibraryEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="PaginatedLibraryEntryList")
+class LibraryPageSerializer(serializers.Serializer):
+    """A page of the e-certificate library (PageNumberPagination's page, written out: the view is a
+    function and drf-spectacular does not see its paginator)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = LibraryEntrySerializer(many=True)
+
+
 class LibraryQuerySerializer(serializers.Serializer):
     holder_code = serializers.CharField(required=False, allow_blank=True, max_length=18)
+
+
+class VerifiedCertificateSerializer(serializers.Serializer):
+    """What the public may see of a verified certificate (``Verification.facts``): masked holder."""
+
+    type = serializers.CharField()
+    number = serializers.CharField()
+    holder = serializers.CharField()
+    holder_code = serializers.CharField()
+    issuer = serializers.CharField()
+    issued_on = serializers.DateField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -156,6 +199,7 @@ class VerificationSerializer(serializers.Serializer):
     verdict = serializers.CharField()
     certificate = serializers.SerializerMethodField()
 
+    @extend_schema_field(VerifiedCertificateSerializer(allow_null=True))
     def get_certificate(self, verification) -> dict | None:
         facts = verification.facts()
         if facts is None:

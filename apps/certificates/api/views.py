@@ -2,7 +2,7 @@
 another centre is a 404; an action the user may not take a 403; a state that moved on a 409."""
 
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
@@ -40,7 +40,7 @@ class IssuingFilingViewSet(_DeskOnly, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.DeskFilingSerializer(page, many=True).data)
 
-    @extend_schema(operation_id="issuing_filings_preview", responses=s.PlannedSerializer(many=True))
+    @extend_schema(operation_id="issuing_filings_preview", responses=s.DeskFilingPreviewSerializer)
     def retrieve(self, request, pk=None):
         """The preview: each document the filing will get, its seal, and what stands in the way."""
         filing = selectors.desk_filing(request.user, pk)
@@ -101,7 +101,7 @@ class IssueRequestViewSet(_DeskOnly, viewsets.ReadOnlyModelViewSet):
         return selectors.pending_requests(self.request.user)
 
     @extend_schema(request=None, responses={201: s.DocumentSerializer(many=True)})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)  # every document of the filing
     def confirm(self, request, pk=None):
         issue_request = self.get_object()
         documents = services.confirm_issue(
@@ -156,7 +156,10 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.DocumentSerializer(document, context={"request": request}).data)
 
 
-@extend_schema(parameters=[s.LibraryQuerySerializer], responses=s.LibraryEntrySerializer(many=True))
+@extend_schema(
+    parameters=[s.LibraryQuerySerializer, OpenApiParameter("page", int, description="A page number.")],
+    responses=s.LibraryPageSerializer,
+)
 @api_view(["GET"])
 def library(request):
     """电子证照库: staff look a holder up by identity number or credit code; a citizen sees the
@@ -170,12 +173,21 @@ def library(request):
     return paginator.get_paginated_response(s.LibraryEntrySerializer(page, many=True).data)
 
 
+LIMITED = OpenApiResponse(
+    s.VerificationSerializer, description="Over the verification rate for this address (outcome ``limited``)."
+)
+
+
 def _verified(result) -> Response:
     code = status.HTTP_429_TOO_MANY_REQUESTS if result.limited else status.HTTP_200_OK
     return Response(s.VerificationSerializer(result).data, status=code)
 
 
-@extend_schema(operation_id="verify_by_token", responses=s.VerificationSerializer, auth=[])
+@extend_schema(
+    operation_id="verify_by_token",
+    responses={200: s.VerificationSerializer, 429: LIMITED},
+    auth=[],
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def verify_token(request, token):
@@ -186,7 +198,7 @@ def verify_token(request, token):
 @extend_schema(
     operation_id="verify_by_number",
     parameters=[s.VerifyQuerySerializer],
-    responses=s.VerificationSerializer,
+    responses={200: s.VerificationSerializer, 429: LIMITED},
     auth=[],
 )
 @api_view(["GET"])
