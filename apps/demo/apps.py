@@ -6,3 +6,6 @@ class DemoConfig(AppConfig):
     name = "apps.demo"
     label = "demo"
     verbose_name = _("Demo data")
+
+    def ready(self):
+        from apps.demo import checks  # noqa: F401 - registers the deployment check

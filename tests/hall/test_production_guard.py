@@ -179,3 +179,47 @@ def test_production_mode_reads_each_rule_from_the_environment(tmp_path, env, mes
     )
     assert result.returncode != 0
     assert message in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    """Each password tried is a full hash; the hashing speed is not what these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def deploy_errors():
+    from django.core import checks
+
+    return [
+        message.id
+        for message in checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+        if message.level >= checks.ERROR
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fast_hashing")
+def test_check_deploy_fails_while_an_account_logs_in_with_the_demo_password(settings):
+    from apps.accounts.roles import Role
+    from tests.factories import make_staff
+
+    clerk = make_staff(Role.CLERK)
+    assert deploy_errors() == []
+    clerk.set_password(settings.HALL_DEMO_PASSWORD)
+    clerk.save()
+    assert deploy_errors() == ["demo.E001"]
+    clerk.is_active = False
+    clerk.save()
+    assert deploy_errors() == []
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fast_hashing")
+def test_check_deploy_fails_on_a_seeded_demo_account():
+    from django.core.management import call_command
+
+    from apps.demo.seeding.organisation import seed_organisation
+
+    seed_organisation()
+    with pytest.raises(Exception, match="demo.E001.*admin.*approver"):
+        call_command("check", "--deploy", "--tag", "security")
