@@ -312,10 +312,30 @@ HALL_NAME = env_str("HALL_NAME", "政务服务中心")
 # Development only: seed_demo refuses to run in production.
 HALL_DEMO_PASSWORD = "Hall#2026demo"  # noqa: S105
 HALL_JOB_HISTORY_DAYS = env_int("HALL_JOB_HISTORY_DAYS", 90)
+# --- Uploads (apps/uploads; docs/security.md "Uploads") ---
+# Each file at most HALL_UPLOAD_MAX_MB, the files of one request together at most
+# HALL_UPLOAD_REQUEST_MAX_MB: counted while the body streams in by the first upload handler, which
+# stops storing a file at its limit and refuses unread a body declared larger than all files at
+# their limit plus the form fields.
 HALL_UPLOAD_MAX_MB = env_int("HALL_UPLOAD_MAX_MB", 20)
-# Django refuses request bodies above this before any view runs: uploads plus a margin for fields.
+HALL_UPLOAD_REQUEST_MAX_MB = env_int("HALL_UPLOAD_REQUEST_MAX_MB", 50)
+FILE_UPLOAD_HANDLERS = [
+    "apps.uploads.handlers.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Content checks: images by their header (never decoded), archives (.docx, .xlsx, .ofd) by their
+# directory (never extracted).
+HALL_UPLOAD_MAX_PIXELS = env_int("HALL_UPLOAD_MAX_PIXELS", 40_000_000)
+HALL_UPLOAD_MAX_UNPACKED_MB = env_int("HALL_UPLOAD_MAX_UNPACKED_MB", 100)
+HALL_UPLOAD_MAX_PACK_RATIO = env_int("HALL_UPLOAD_MAX_PACK_RATIO", 100)
+# Form fields and JSON bodies: Django refuses more than this. File content is not counted here (the
+# upload handler above caps it).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# Uploads smaller than this stay in memory while a request is parsed; larger ones are written to a
+# temporary file in FILE_UPLOAD_TEMP_DIR (the system's temporary folder when unset).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+FILE_UPLOAD_TEMP_DIR = env_str("HALL_UPLOAD_TEMP_DIR", "") or None
 # How often each process checks whether the working-day calendar changed (seconds).
 HALL_CALENDAR_CHECK_SECONDS = env_int("HALL_CALENDAR_CHECK_SECONDS", 30)
 # Default warning thresholds (working days before the due date) for centres without a policy.
