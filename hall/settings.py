@@ -153,6 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "apps.accounts.password_validation.CharacterClassesValidator",
         "OPTIONS": {"min_classes": env_int("HALL_PASSWORD_MIN_CLASSES", 3)},
     },
+    # The demo password, and common words, the hall's words and keyboard walks dressed up (Password123!).
+    {"NAME": "apps.accounts.password_validation.CommonPatternValidator"},
 ]
 
 # MLPS 2.0 conventions; the numbers are configuration (GLOSSARY.md, "Personal information and security").
