@@ -14,6 +14,8 @@ from apps.licences.models import ElectronicCertificate
 
 ISSUING = "accounts.use_issuing_desk"
 DESK_ROLES = ("issuer", "seal_keeper")
+DEPARTMENT_ROLES = ("approver", "decision_maker")  # who reads a department's issued documents
+KEEP_SEALS = "certificates.keep_seals"
 LIST_FIELDS = ("number", "state", "applicant_kind", "applicant_name", "applicant_id_number", "created_at")
 
 
@@ -90,11 +92,14 @@ def desk_filing(user, pk: int) -> Application:
 
 
 def documents_visible_to(user) -> QuerySet[IssuedDocument]:
-    """The desk's staff see their centres' documents; a decision-maker their department's; the
-    applicant's own account the documents of its filings."""
+    """The desk's staff see their centres' documents; an approver or decision-maker their
+    department's; the applicant's own account the documents of its filings. Other roles held in a
+    department (a supervisor's) see none."""
     if not getattr(user, "is_authenticated", False):
         return IssuedDocument.objects.none()
-    departments = StaffMembership.objects.filter(user=user, department__isnull=False).values("department_id")
+    departments = StaffMembership.objects.filter(
+        user=user, role__in=DEPARTMENT_ROLES, department__isnull=False
+    ).values("department_id")
     return IssuedDocument.objects.filter(
         Q(application__centre_id__in=desk_centres(user))
         | Q(department_id__in=departments)
@@ -112,6 +117,14 @@ def library_for(user, holder_code: str = "") -> QuerySet[ElectronicCertificate]:
         code = (holder_code or "").strip().upper()
         return entries.filter(holder_code=code) if code else entries.none()
     return entries.filter(issued_document__application__citizen=user)
+
+
+def keeper_centres(user):
+    """The ids of the centres where ``user`` is a seal keeper (a role at another centre does not
+    let them suspend this centre's seals or confirm its issues)."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(KEEP_SEALS):
+        return StaffMembership.objects.none().values_list("centre_id", flat=True)
+    return StaffMembership.objects.filter(user=user, role="seal_keeper").values_list("centre_id", flat=True)
 
 
 def seals_at_desk(user) -> QuerySet[Seal]:

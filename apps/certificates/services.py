@@ -7,6 +7,11 @@ the seal's custodian, or another seal keeper of the centre, never the person who
 (``confirm_issue``), and in that one transaction every document of the filing is numbered, sealed,
 captured and entered in the e-certificate library, or none is. PDFs are rendered after the commit
 (``documents.render_pending_documents``, or on first download).
+
+Roles are held at a centre: every action here checks the role at the filing's (or seal's) centre —
+the desk's staff (issuer or seal keeper) there to ask, hand over and post; a seal keeper there to
+confirm, cancel another's request, suspend or reinstate a seal. A role at another centre counts for
+nothing, custody of a seal included.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.codes import ApplicantKind, ApplicationState, CaseState
 from apps.cases.messages import tell_applicant
 from apps.cases.models import OPEN_CASE, Application, Case
-from apps.certificates import content, numbering
+from apps.certificates import content, numbering, selectors
 from apps.certificates.models import (
     CertificateKind,
     Delivery,
@@ -144,15 +149,24 @@ def _locked_application(application_id: int) -> Application:
     return Application.objects.select_for_update(of=("self",)).select_related("centre").get(pk=application_id)
 
 
+def works_desk_at(user, centre_id: int) -> bool:
+    """Whether ``user`` is on the certificate desk (issuer or seal keeper) of that centre."""
+    return selectors.desk_centres(user).filter(centre_id=centre_id).exists()
+
+
+def _require_desk(user, application: Application) -> None:
+    if not works_desk_at(user, application.centre_id):
+        raise PermissionDenied(_("Only the certificate desk of the filing's service centre may do this."))
+
+
 # --- dual control: ask, then confirm ---------------------------------------------------------------
 
 
 @transaction.atomic
 def request_issue(*, application_id: int, actor, note: str = "", client_ip=None) -> IssueRequest:
     """The issuer asks to issue a filing's documents; a seal keeper must confirm."""
-    if not actor.has_perm("accounts.use_issuing_desk"):
-        raise PermissionDenied(_("Only the certificate desk issues documents."))
     application = _locked_application(application_id)
+    _require_desk(actor, application)
     _ready(application)
     try:
         with transaction.atomic():
@@ -165,15 +179,15 @@ def request_issue(*, application_id: int, actor, note: str = "", client_ip=None)
     return issue_request
 
 
-def _keeps_seals_at(user, centre_id: int) -> bool:
+def keeps_seals_at(user, centre_id: int) -> bool:
+    """Whether ``user`` is a seal keeper of that centre (the role held there, not anywhere)."""
     return user.has_perm(KEEP_SEALS) and holds_role(user, "seal_keeper", centre_id=centre_id)
 
 
 def may_confirm(user, seals, centre_id: int) -> bool:
-    """A seal keeper confirms: the custodian of every seal used, or a seal keeper of the centre."""
-    if not user.has_perm(KEEP_SEALS):
-        return False
-    return all(seal.custodian_id == user.pk for seal in seals) or _keeps_seals_at(user, centre_id)
+    """A seal keeper of the filing's centre confirms: the seals' custodian or another keeper there.
+    Custody alone is not enough: a custodian who keeps seals only at another centre is refused."""
+    return keeps_seals_at(user, centre_id)
 
 
 @transaction.atomic
@@ -181,7 +195,7 @@ def cancel_request(*, request_id: int, actor, reason: str = "", client_ip=None) 
     issue_request = IssueRequest.objects.select_for_update().select_related("application").get(pk=request_id)
     if issue_request.state != RequestState.PENDING:
         raise Conflict(_("This request has been %(state)s.") % {"state": issue_request.get_state_display()})
-    if issue_request.requested_by_id != actor.pk and not _keeps_seals_at(
+    if issue_request.requested_by_id != actor.pk and not keeps_seals_at(
         actor, issue_request.application.centre_id
     ):
         raise PermissionDenied(_("Only the issuer who asked or a seal keeper may cancel the request."))
@@ -214,7 +228,7 @@ def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocum
     # The seals are read locked: a seal suspended since the request is named as a problem here.
     planned = _ready(application, lock_seals=True)
     if not may_confirm(actor, {p.seal for p in planned}, application.centre_id):
-        raise PermissionDenied(_("Only the seals' custodian or a seal keeper of this centre may confirm."))
+        raise PermissionDenied(_("Only a seal keeper of this filing's service centre may confirm."))
 
     documents = _issue(application, planned, issuer=issue_request.requested_by, confirmer=actor)
     apply_transition(
@@ -442,6 +456,7 @@ def hand_over(
     if errors:
         raise ValidationError(errors)
     application = _issued(application_id)
+    _require_desk(actor, application)
     role = _recipient_role(application, recipient_name, id_number)
     delivery = Delivery.objects.create(
         application=application,
@@ -485,6 +500,7 @@ def post(
     if errors:
         raise ValidationError(errors)
     application = _issued(application_id)
+    _require_desk(actor, application)
     not_posted = [
         item.item.name
         for item in application.items.select_related("item")
@@ -559,14 +575,17 @@ def revoke(*, document_id: int, actor, reason: str, mode: str = "revoke", client
 
 @transaction.atomic
 def set_seal_status(*, seal_id: int, actor, status: str, reason: str, client_ip=None) -> Seal:
-    """Suspend a seal (lost, damaged, under review) or put it back in use; either needs a reason."""
-    if not actor.has_perm(KEEP_SEALS):
-        raise PermissionDenied(_("Only seal keepers suspend or reinstate seals."))
+    """Suspend a seal (lost, damaged, under review) or put it back in use; either needs a reason. Only
+    a seal keeper of the seal's centre (its department's) may."""
+    seal = Seal.objects.select_for_update(of=("self",)).select_related("department").get(pk=seal_id)
+    if not keeps_seals_at(actor, seal.department.centre_id):
+        raise PermissionDenied(
+            _("Only a seal keeper of the seal's service centre suspends or reinstates it.")
+        )
     if status not in SealStatus.values:
         raise ValidationError({"status": _("Choose in use or suspended.")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason.")})
-    seal = Seal.objects.select_for_update().get(pk=seal_id)
     if seal.status == status:
         raise Conflict(_("The seal is %(status)s already.") % {"status": seal.get_status_display()})
     previous = seal.status

@@ -46,7 +46,6 @@ def desk_context(request) -> dict:
         "tab": tab,
         "tabs": list(TABS.items()),
         "page": page,
-        "keeps_seals": user.has_perm(services.KEEP_SEALS),
     }
 
 
@@ -59,9 +58,11 @@ def _actions(request, filing, pending) -> list[str]:
         if pending is None:
             forms.append("desks/issuing/actions/request_issue.html")
         else:
-            if pending.requested_by_id != user.pk and user.has_perm(services.KEEP_SEALS):
+            # A seal keeper of this filing's centre: keeping seals at another centre counts for nothing.
+            keeps_seals = services.keeps_seals_at(user, filing.centre_id)
+            if pending.requested_by_id != user.pk and keeps_seals:
                 forms.append("desks/issuing/actions/confirm_issue.html")
-            if pending.requested_by_id == user.pk or user.has_perm(services.KEEP_SEALS):
+            if pending.requested_by_id == user.pk or keeps_seals:
                 forms.append("desks/issuing/actions/cancel_request.html")
     if "deliver" in available:
         forms += ["desks/issuing/actions/hand_over.html", "desks/issuing/actions/post.html"]
@@ -187,7 +188,8 @@ def seals(request):
             "seals": registry,
             "chosen": chosen,
             "uses": uses,
-            "keeps_seals": request.user.has_perm(services.KEEP_SEALS),
+            # The suspend / reinstate form shows on the seals of the centres where the user keeps seals.
+            "keeper_centres": set(selectors.keeper_centres(request.user)),
         },
     )
 
@@ -197,6 +199,8 @@ def seals(request):
 @require_POST
 def seal_status(request, pk):
     seal = get_object_or_404(selectors.seals_at_desk(request.user), pk=pk)
+    if not services.keeps_seals_at(request.user, seal.department.centre_id):
+        raise PermissionDenied  # an issuer here who keeps seals at another centre
     status = SealStatus.SUSPENDED if seal.in_use else SealStatus.ACTIVE
     try:
         services.set_seal_status(

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
 from apps.accounts.roles import Role
+from apps.accounts.services import assign_role
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases import services as intake
@@ -218,14 +219,18 @@ def test_a_seal_keeper_of_another_centre_cannot_confirm():
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_seals_custodian_may_confirm_even_from_another_centre():
+def test_the_seals_custodian_confirms_only_as_a_seal_keeper_of_the_filings_centre():
     centre = ServiceCentreFactory()
     department = DepartmentFactory(centre=centre)
-    # The custodian keeps seals for another centre: it is custody of this seal that entitles them.
+    # Roles are per centre (#13): custody of a seal does not stand in for the role at its centre.
     custodian = make_staff(Role.SEAL_KEEPER, centre=ServiceCentreFactory())
     make_seal(department, custodian=custodian)
     filing = decide_all(accept_filing(make_filing(items=[certificate_item(department)], centre=centre)))
     request = services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+    with pytest.raises(PermissionDenied):
+        services.confirm_issue(request_id=request.pk, actor=custodian)
+    assert not IssuedDocument.objects.exists()
+    assign_role(user=custodian, role=Role.SEAL_KEEPER, centre=centre)
     [document] = services.confirm_issue(request_id=request.pk, actor=custodian)
     assert document.confirmed_by == custodian
     assert SealUse.objects.get(document=document).confirmer == custodian
