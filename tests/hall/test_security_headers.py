@@ -74,7 +74,7 @@ def test_htmx_is_told_not_to_inject_its_indicator_style_or_evaluate_code(client)
     assert config["allowEval"] is False
 
 
-@pytest.mark.parametrize("url_name", ["desks:intake", "desks:home", "api-me"])
+@pytest.mark.parametrize("url_name", ["desks:intake", "desks:home", "accounts:password_change", "api-me"])
 def test_pages_that_may_show_personal_data_are_not_stored(client, url_name):
     client.force_login(make_staff(Role.CLERK))
     response = client.get(reverse(url_name), follow=False)
@@ -82,7 +82,7 @@ def test_pages_that_may_show_personal_data_are_not_stored(client, url_name):
     assert response["Pragma"] == "no-cache"
 
 
-@pytest.mark.parametrize("url_name", ["accounts:login", "accounts:password_change"])
+@pytest.mark.parametrize("url_name", ["accounts:login", "verification:number"])
 def test_pages_with_django_s_own_never_cache_also_say_no_cache_to_http_1_0(client, url_name):
     client.force_login(make_staff(Role.CLERK))
     response = client.get(reverse(url_name))
