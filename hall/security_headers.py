@@ -8,23 +8,29 @@ files never reach this middleware (WhiteNoise answers them first, with its own l
 
 The content security policy allows scripts, styles and images from the portal itself only: templates
 carry no inline script, style or event handler (behaviour lives in static/js/hall.js, looks in
-static/css/). It is sent on HTML responses; with DEBUG on it only reports, so that Django's own error
+static/css/). It is sent on HTML responses (DRF's browsable API pages get inline style, see
+BROWSABLE_API_POLICY); with DEBUG on it only reports, so that Django's own error
 pages, which use inline script and style, still work for the developer.
 """
 
 from django.conf import settings
+from rest_framework.renderers import BrowsableAPIRenderer
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-    ]
+_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in _DIRECTIVES.items())
+# DRF's browsable API pages (an API URL opened in a browser) colour code with an inline <style> and
+# place buttons with style attributes. Only their styles are relaxed: scripts stay the portal's files.
+BROWSABLE_API_POLICY = "; ".join(
+    f"{name} {value}" for name, value in {**_DIRECTIVES, "style-src": "'self' 'unsafe-inline'"}.items()
 )
 
 # Nothing in the portal uses these; a page that did would have to be listed here on purpose.
@@ -61,7 +67,10 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("text/html"):
             header = "Content-Security-Policy-Report-Only" if settings.DEBUG else "Content-Security-Policy"
-            response.headers.setdefault(header, CONTENT_SECURITY_POLICY)
+            browsable = isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer)
+            response.headers.setdefault(
+                header, BROWSABLE_API_POLICY if browsable else CONTENT_SECURITY_POLICY
+            )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if "Cache-Control" not in response and not _public(request):
             response["Cache-Control"] = "private, no-store"

@@ -47,6 +47,16 @@ def test_the_policy_only_reports_in_debug_so_that_django_s_error_pages_still_wor
     assert policy(response, "Content-Security-Policy-Report-Only") == DIRECTIVES
 
 
+def test_drf_s_browsable_api_may_use_inline_style_but_not_inline_script(client):
+    client.force_login(make_staff(Role.CLERK))
+    response = client.get(reverse("api-me"), HTTP_ACCEPT="text/html")
+    assert response["Content-Type"].startswith("text/html")
+    assert policy(response) == {**DIRECTIVES, "style-src": "'self' 'unsafe-inline'"}
+    # The same endpoint as JSON, and every other HTML page, keep the strict policy.
+    assert "Content-Security-Policy" not in client.get(reverse("api-me"))
+    assert policy(client.get(reverse("desks:home"))) == DIRECTIVES
+
+
 def test_a_page_denies_powerful_browser_features(client):
     header = client.get(reverse("accounts:login"))["Permissions-Policy"]
     features = dict(part.strip().split("=", 1) for part in header.split(","))
@@ -223,6 +233,7 @@ def test_pages_break_no_rule_of_the_content_security_policy(live_server, page):
         "/admin/worktime/calendarday/add/",
         "/admin/accounts/user/add/",
         "/admin/worktime/calendaryear/2026/view/",
+        "/api/v1/me/",  # DRF's browsable API
         "/api/docs/",
     ):
         visit(path)
