@@ -43,6 +43,22 @@ def record_step(subject, *, step: str, actor=None, comment: str = "", client_ip=
     )
 
 
+def record_event(subject, *, event: str, actor=None, comment: str = "", client_ip=None, **context):
+    """A logged action on an object that has no state graph, or that leaves its state as it is (a
+    password change, a draft edited): the transition log with from = to = its state, if it has one."""
+    state = str(getattr(subject, "state", "") or "")
+    return record_transition(
+        subject,
+        transition=event,
+        from_state=state,
+        to_state=state,
+        actor=actor,
+        comment=comment,
+        client_ip=client_ip,
+        **context,
+    )
+
+
 def record_disclosure(subject, *, what: str, purpose: str, viewer, client_ip: str | None = None):
     """Note that ``viewer`` was shown ``what`` of ``subject`` in full (e.g. an identity number)."""
     from apps.audit.models import DisclosureLog

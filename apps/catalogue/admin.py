@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.requests import client_ip as _client_ip
+from apps.audit.services import record_event
 from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
 from apps.catalogue import comparison, selectors, services
@@ -205,9 +206,9 @@ class ServiceItemAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            services.save_new_item(obj, actor=request.user)
+            services.save_new_item(obj, actor=request.user, client_ip=_client_ip(request))
         elif obj.state == ItemState.DRAFT:
-            services.save_draft(obj, actor=request.user)
+            services.save_draft(obj, actor=request.user, client_ip=_client_ip(request))
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -285,6 +286,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
                 actor=request.user,
                 change_note=request.POST.get("change_note", ""),
                 sync_from_base=bool(request.POST.get("sync_from_base")),
+                client_ip=_client_ip(request),
             )
         except (Conflict, ValidationError) as error:
             self.message_user(request, _error_text(error), messages.ERROR)
@@ -471,6 +473,13 @@ class BundleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.name_initials = services.pinyin_initials(obj.name)
         super().save_model(request, obj, form, change)
+        record_event(
+            obj,
+            event="bundle_edited" if change else "bundle_created",
+            actor=request.user,
+            client_ip=_client_ip(request),
+            changed=sorted(form.changed_data),
+        )
 
     def _bulk(self, request, queryset, action):
         if not request.user.has_perm(PUBLISH_PERMISSION):

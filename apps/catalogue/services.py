@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.audit.services import record_transition
+from apps.audit.services import record_event, record_transition
 from apps.audit.transitions import Conflict, apply_transition
 from apps.catalogue import rules
 from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
@@ -65,6 +65,19 @@ def element_fields() -> list[str]:
 
 def standard_fields() -> list[str]:
     return [name for name in element_fields() if name not in LOCAL_FIELDS]
+
+
+def _elements(item: ServiceItem) -> dict:
+    return {
+        f.name: getattr(item, f.attname)
+        for f in ServiceItem._meta.concrete_fields
+        if f.name not in VERSION_FIELDS
+    }
+
+
+def _changed(before: dict, item: ServiceItem) -> list[str]:
+    """The elements whose values differ from ``before`` (the audit log's note of what an edit changed)."""
+    return sorted(name for name, value in _elements(item).items() if before[name] != value)
 
 
 @dataclass
@@ -131,7 +144,7 @@ def check_code_free(lineage: ItemLineage) -> None:
 
 
 @transaction.atomic
-def save_new_item(item: ServiceItem, *, actor=None) -> ServiceItem:
+def save_new_item(item: ServiceItem, *, actor=None, client_ip=None) -> ServiceItem:
     """Save the first version of a new item together with its lineage (set by ``lineage_for``)."""
     lineage = item.lineage
     check_code_free(lineage)
@@ -144,11 +157,12 @@ def save_new_item(item: ServiceItem, *, actor=None) -> ServiceItem:
         raise
     item.lineage, item.version, item.created_by = lineage, 1, actor
     item.save()
+    record_event(item, event="draft_created", actor=actor, client_ip=client_ip, code=lineage.code)
     return item
 
 
 @transaction.atomic
-def save_draft(item: ServiceItem, *, actor=None) -> ServiceItem:
+def save_draft(item: ServiceItem, *, actor=None, client_ip=None) -> ServiceItem:
     """Save edits to a draft version (the admin's change form); other versions are read-only."""
     current = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if current.state != ItemState.DRAFT:
@@ -157,6 +171,13 @@ def save_draft(item: ServiceItem, *, actor=None) -> ServiceItem:
             % {"state": current.get_state_display()}
         )
     _validated(item).save()
+    record_event(
+        item,
+        event="draft_edited",
+        actor=actor,
+        client_ip=client_ip,
+        changed=_changed(_elements(current), item),
+    )
     return item
 
 
@@ -168,12 +189,13 @@ def create_item(
     actor=None,
     centre=None,
     base: ItemLineage | None = None,
+    client_ip=None,
 ) -> ServiceItem:
     """A new item: its lineage and a first draft version with its lists."""
     with transaction.atomic():
         item = ServiceItem(**values)
         item.lineage = lineage_for(item, kind=kind, centre=centre, base=base)
-        save_new_item(item, actor=actor)
+        save_new_item(item, actor=actor, client_ip=client_ip)
         _write_children(item, children or ItemChildren())
     return item
 
@@ -207,24 +229,33 @@ def published_version(lineage: ItemLineage) -> ServiceItem:
 
 @transaction.atomic
 def update_draft(
-    *, item_id: int, values: dict, children: ItemChildren | None = None, actor=None
+    *, item_id: int, values: dict, children: ItemChildren | None = None, actor=None, client_ip=None
 ) -> ServiceItem:
     item = ServiceItem.objects.select_for_update().get(pk=item_id)
     if item.state != ItemState.DRAFT:
         raise Conflict(
             _("Only a draft can be edited; this version is %(state)s.") % {"state": item.get_state_display()}
         )
+    before = _elements(item)
     for name, value in values.items():
         setattr(item, name, value)
     _validated(item).save()
     if children is not None:
         _write_children(item, children)
+    record_event(
+        item,
+        event="draft_edited",
+        actor=actor,
+        client_ip=client_ip,
+        changed=_changed(before, item),
+        lists_replaced=children is not None,
+    )
     return item
 
 
 @transaction.atomic
 def start_new_version(
-    *, lineage_id: int, actor=None, change_note: str = "", sync_from_base: bool = False
+    *, lineage_id: int, actor=None, change_note: str = "", sync_from_base: bool = False, client_ip=None
 ) -> ServiceItem:
     """Editing a published item: a new draft copying the newest version (and its lists).
 
@@ -251,6 +282,15 @@ def start_new_version(
             setattr(draft, name, getattr(source, name))
     _validated(draft).save()
     _copy_children(source, draft)
+    record_event(
+        draft,
+        event="version_started",
+        actor=actor,
+        comment=change_note,
+        client_ip=client_ip,
+        from_version=latest.version,
+        sync_from_base=sync_from_base,
+    )
     return draft
 
 
@@ -343,11 +383,14 @@ def check_bundle(bundle: Bundle, lineages: list[ItemLineage]) -> None:
 
 
 @transaction.atomic
-def save_bundle(*, values: dict, lineage_ids: list[int], bundle_id: int | None = None) -> Bundle:
+def save_bundle(
+    *, values: dict, lineage_ids: list[int], bundle_id: int | None = None, actor=None, client_ip=None
+) -> Bundle:
     """Create or edit a bundle and its items; a published bundle is re-checked on every edit."""
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id) if bundle_id else Bundle()
     if "state" in values and values["state"] != bundle.state:
         raise ValidationError({"state": _("A bundle's state changes only by publishing or retiring it.")})
+    before = {name: getattr(bundle, name, None) for name in values}
     for name, value in values.items():
         setattr(bundle, name, value)
     bundle.name_initials = pinyin_initials(bundle.name)
@@ -360,6 +403,14 @@ def save_bundle(*, values: dict, lineage_ids: list[int], bundle_id: int | None =
     BundleItem.objects.filter(bundle=bundle).delete()
     BundleItem.objects.bulk_create(
         BundleItem(bundle=bundle, lineage=lineage, order=order) for order, lineage in enumerate(lineages)
+    )
+    record_event(
+        bundle,
+        event="bundle_edited" if bundle_id else "bundle_created",
+        actor=actor,
+        client_ip=client_ip,
+        changed=sorted(name for name, value in values.items() if before[name] != value),
+        items=[lineage.code for lineage in lineages],
     )
     return bundle
 

@@ -7,10 +7,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.audit.requests import client_ip
 from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
 from apps.cases.escalations import escalations_visible_to, open_escalations_for
+from apps.cases.models import Escalation
 from apps.cases.review import services
+from apps.desks.posted import posted_text
 
 SUPERVISOR = "accounts.use_supervision_desk"
 
@@ -24,12 +27,14 @@ def desk_context(request) -> dict:
 @require_POST
 def act(request, pk, action):
     escalation = get_object_or_404(escalations_visible_to(request.user), pk=pk)
-    text = request.POST.get("note", "")
+    common = {"escalation_id": escalation.pk, "actor": request.user, "client_ip": client_ip(request)}
     try:
         if action == "acknowledge":
-            services.acknowledge_escalation(escalation_id=escalation.pk, actor=request.user, note=text)
+            note = posted_text(request.POST, "note", Escalation, "acknowledgement")
+            services.acknowledge_escalation(note=note, **common)
         elif action == "resolve":
-            services.resolve_escalation(escalation_id=escalation.pk, actor=request.user, resolution=text)
+            resolution = posted_text(request.POST, "note", Escalation, "resolution")
+            services.resolve_escalation(resolution=resolution, **common)
         else:
             raise PermissionDenied
     except (ValidationError, Conflict) as error:

@@ -26,6 +26,7 @@ def test_a_draft_goes_through_review_to_published_and_every_step_is_logged():
     assert published.published_by == actor
     log = list(history_of(published).values_list("transition", "from_state", "to_state", "actor_id"))
     assert log == [
+        ("draft_created", "draft", "draft", actor.pk),
         ("submit_for_review", "draft", "in_review", actor.pk),
         ("publish", "in_review", "published", actor.pk),
     ]

@@ -562,7 +562,7 @@ def lapse_deficiency(*, application_id: int, actor=None) -> bool:
 
 
 def _escalation_step(
-    escalation_id: int, *, actor, step: str, field: str, text: str, required: str
+    escalation_id: int, *, actor, step: str, field: str, text: str, required: str, client_ip=None
 ) -> Escalation:
     """Acknowledge or resolve an open escalation (locked), with the supervisor's words, logged on its case."""
     if not (text or "").strip():
@@ -577,16 +577,17 @@ def _escalation_step(
     setattr(escalation, f"{prefix}_by", actor)
     setattr(escalation, field, text.strip())
     escalation.save(update_fields=[f"{prefix}_at", f"{prefix}_by", field])
-    record_step(escalation.case, step=step, actor=actor, comment=text.strip())
+    record_step(escalation.case, step=step, actor=actor, comment=text.strip(), client_ip=client_ip)
     return escalation
 
 
 @transaction.atomic
-def acknowledge_escalation(*, escalation_id: int, actor, note: str) -> Escalation:
+def acknowledge_escalation(*, escalation_id: int, actor, note: str, client_ip=None) -> Escalation:
     """A supervisor takes the escalation on, saying what they will do (督办回复)."""
     return _escalation_step(
         escalation_id,
         actor=actor,
+        client_ip=client_ip,
         step="escalation_acknowledged",
         field="acknowledgement",
         text=note,
@@ -595,10 +596,11 @@ def acknowledge_escalation(*, escalation_id: int, actor, note: str) -> Escalatio
 
 
 @transaction.atomic
-def resolve_escalation(*, escalation_id: int, actor, resolution: str) -> Escalation:
+def resolve_escalation(*, escalation_id: int, actor, resolution: str, client_ip=None) -> Escalation:
     return _escalation_step(
         escalation_id,
         actor=actor,
+        client_ip=client_ip,
         step="escalation_resolved",
         field="resolution",
         text=resolution,

@@ -85,7 +85,14 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         data = dict(serializer.validated_data)
         kind, base = data.pop("kind"), data.pop("base", None)
         children = self._lists(data) or services.ItemChildren()
-        item = services.create_item(kind=kind, base=base, values=data, children=children, actor=request.user)
+        item = services.create_item(
+            kind=kind,
+            base=base,
+            values=data,
+            children=children,
+            actor=request.user,
+            client_ip=client_ip(request),
+        )
         return Response(ItemDetailSerializer(self._fresh(item)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ItemWriteSerializer, responses=ItemDetailSerializer)
@@ -99,7 +106,9 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         for create_only in ("kind", "base"):  # a lineage's kind and base are fixed at creation
             data.pop(create_only, None)
         children = self._lists(data)
-        item = services.update_draft(item_id=item.pk, values=data, children=children, actor=request.user)
+        item = services.update_draft(
+            item_id=item.pk, values=data, children=children, actor=request.user, client_ip=client_ip(request)
+        )
         return Response(ItemDetailSerializer(self._fresh(item)).data)
 
     def _fresh(self, item):
@@ -144,7 +153,10 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         body = NewVersionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         draft = services.start_new_version(
-            lineage_id=item.lineage_id, actor=request.user, **body.validated_data
+            lineage_id=item.lineage_id,
+            actor=request.user,
+            client_ip=client_ip(request),
+            **body.validated_data,
         )
         return Response(ItemDetailSerializer(self._fresh(draft)).data, status=status.HTTP_201_CREATED)
 
@@ -182,7 +194,11 @@ class BundleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
             else (list(bundle.entries.values_list("lineage_id", flat=True)) if bundle else [])
         )
         saved = services.save_bundle(
-            values=data, lineage_ids=lineage_ids, bundle_id=bundle.pk if bundle else None
+            values=data,
+            lineage_ids=lineage_ids,
+            bundle_id=bundle.pk if bundle else None,
+            actor=request.user,
+            client_ip=client_ip(request),
         )
         return BundleSerializer(Bundle.objects.prefetch_related("lineages").get(pk=saved.pk)).data
 
