@@ -53,12 +53,11 @@ def _material_ids(item) -> list[int]:
 
 def _accept_one(centre, window, item, clerk, material_ids) -> None:
     from apps.cases import services
-    from apps.cases.codes import Channel, MaterialStatus
+    from apps.cases.codes import MaterialStatus
     from tests.factories.cases import PERSON
 
     filing = services.open_filing(
         centre=centre,
-        channel=Channel.WINDOW,
         applicant=PERSON,
         item_ids=[item.pk],
         actor=clerk,

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Department, ServiceCentre, StaffMembership, User, Window
+from apps.accounts.models import (
+    Department,
+    OrganisationAuthorisation,
+    ServiceCentre,
+    StaffMembership,
+    User,
+    Window,
+)
 
 
 class StaffMembershipInline(admin.TabularInline):
@@ -12,15 +19,22 @@ class StaffMembershipInline(admin.TabularInline):
     autocomplete_fields = ["centre", "department", "window"]
 
 
+class OrganisationAuthorisationInline(admin.TabularInline):
+    """The organisations a citizen account may file for online, and until when."""
+
+    model = OrganisationAuthorisation
+    extra = 0
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Hall"), {"fields": ("full_name", "phone")}),
+        (_("Hall"), {"fields": ("full_name", "phone", "id_number")}),
     )
     list_display = ["username", "full_name", "is_staff", "is_active", "last_login"]
     search_fields = ["username", "full_name"]
-    inlines = [StaffMembershipInline]
+    inlines = [StaffMembershipInline, OrganisationAuthorisationInline]
 
 
 @admin.register(ServiceCentre)

@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.identifiers import mask_phone, validate_uscc
+from apps.accounts.identifiers import mask_phone, validate_resident_id, validate_uscc
 from apps.accounts.roles import Role
 
 
@@ -23,9 +23,20 @@ class User(AbstractUser):
         ],
     )
 
+    # The account's own identity (实名): what an online filing in the citizen's own name must carry,
+    # and what a window clerk checks against the identity card. Empty for staff-only accounts.
+    id_number = models.CharField(
+        _("resident ID number"), max_length=18, blank=True, validators=[validate_resident_id]
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~models.Q(id_number=""), name="user_unique_id_number"
+            )
+        ]
 
     def __str__(self):
         return self.full_name or self.username
@@ -178,3 +189,37 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.department or self.centre}"
+
+
+class AuthorisationKind(models.TextChoices):
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")  # 法定代表人
+    AGENT = "agent", _("Authorised agent")  # 经办人 (授权委托)
+
+
+class OrganisationAuthorisation(models.Model):
+    """A citizen account may file online for an organisation only while an authorisation holds:
+    as its legal representative, or as an agent with a letter of authorisation for a period."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="organisation_authorisations"
+    )
+    organisation_name = models.CharField(_("organisation name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, validators=[validate_uscc])
+    kind = models.CharField(_("capacity"), max_length=30, choices=AuthorisationKind.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation authorisation")
+        verbose_name_plural = _("organisation authorisations")
+        indexes = [models.Index(fields=["user", "credit_code"], name="authorisation_user_code")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="authorisation_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation_name} · {self.get_kind_display()}"

@@ -1,4 +1,17 @@
-from apps.accounts.models import StaffMembership, User
+"""Who works where, in which role: the reads every object-level rule is built on.
+
+A role is held *at a centre* (and, for the back office, in a department): a clerk at the county who
+is a supervisor at the city is a clerk only at the county. Every rule asks "does the user hold this
+role where the object is", never "does the user hold this role somewhere".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from apps.accounts.models import OrganisationAuthorisation, StaffMembership, User, Window
 
 
 def memberships_of(user: User) -> list[StaffMembership]:
@@ -11,7 +24,46 @@ def memberships_of(user: User) -> list[StaffMembership]:
 
 def holds_role(user, role: str, *, centre_id: int | None = None, department_id: int | None = None) -> bool:
     """Whether ``user`` works in ``role`` at that centre or in that department (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
     where = {"centre_id": centre_id} if centre_id is not None else {}
     if department_id is not None:
         where["department_id"] = department_id
     return StaffMembership.objects.filter(user=user, role=role, **where).exists()
+
+
+def centres_where(user, role: str) -> QuerySet:
+    """The ids of the centres where ``user`` holds ``role`` (a subquery; empty for anonymous users)."""
+    if not getattr(user, "is_authenticated", False):
+        return StaffMembership.objects.none().values("centre_id")
+    return StaffMembership.objects.filter(user=user, role=role).values("centre_id")
+
+
+def departments_where(user, roles) -> QuerySet:
+    """The ids of the departments in which ``user`` holds one of ``roles`` (a subquery)."""
+    if not getattr(user, "is_authenticated", False):
+        return StaffMembership.objects.none().values("department_id")
+    return StaffMembership.objects.filter(user=user, role__in=roles, department__isnull=False).values(
+        "department_id"
+    )
+
+
+def window_at(user, centre_id: int, role: str) -> Window | None:
+    """The usual window of ``user`` in ``role`` at that centre, if they have one there. A window is
+    never taken from a membership at another centre."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = (
+        StaffMembership.objects.filter(user=user, role=role, centre_id=centre_id, window__isnull=False)
+        .select_related("window")
+        .order_by("pk")
+        .first()
+    )
+    return membership.window if membership else None
+
+
+def authorisations_of(user, on: dt.date) -> QuerySet[OrganisationAuthorisation]:
+    """The organisations a citizen account may act for on ``on`` (legal representative or agent)."""
+    return OrganisationAuthorisation.objects.filter(user=user, valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )

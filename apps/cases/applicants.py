@@ -80,3 +80,39 @@ class ApplicantData:
             "agent_id_number": self.agent_id_number,
             "agent_phone": self.agent_phone,
         }
+
+
+def require_own_identity(citizen, applicant: ApplicantData, *, on) -> None:
+    """An online filing is made in the account's own name, or for an organisation the account is
+    authorised for on ``on`` (as its legal representative or agent). ``applicant`` is cleaned."""
+    from apps.accounts.selectors import authorisations_of
+
+    if not getattr(citizen, "is_authenticated", False):
+        raise ValidationError(_("Log in to file online."))
+    if applicant.kind == ApplicantKind.PERSON:
+        if not citizen.id_number:
+            raise ValidationError(
+                {"id_number": _("Your account has no verified identity yet: have it verified at a window.")}
+            )
+        if applicant.id_number != citizen.id_number or applicant.name != (
+            citizen.full_name or applicant.name
+        ):
+            raise ValidationError(
+                {
+                    "id_number": _(
+                        "An online filing is made in your own name and identity number, or for an "
+                        "organisation you are authorised for."
+                    )
+                }
+            )
+        return
+    if not authorisations_of(citizen, on).filter(credit_code=applicant.id_number).exists():
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "Your account is not authorised to act for this organisation (no valid authorisation "
+                    "for %(code)s)."
+                )
+                % {"code": applicant.id_number}
+            }
+        )

@@ -2,29 +2,43 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from apps.accounts.models import StaffMembership
-from apps.cases.codes import ApplicationState
+from apps.accounts.models import StaffMembership, Window
+from apps.accounts.roles import Role
+from apps.accounts.selectors import centres_where, departments_where, window_at
+from apps.cases.codes import ApplicationState, Channel
 from apps.cases.models import Application, Case, ChecklistEntry
 
+BACK_OFFICE_ROLES = (Role.APPROVER, Role.DECISION_MAKER)
 LIST_FIELDS = ("number", "state", "applicant_name", "applicant_id_number", "created_at", "submitted_at")
 
 
 def filings_visible_to(user) -> QuerySet[Application]:
-    """A citizen sees their own filings; staff see the filings of the centres they work in."""
+    """The filings whose details (applicant, identity number, materials, files) the user's work needs:
+    their own filings (a citizen account), the filings of the centres where they are a window clerk,
+    and the filings with a case in a department where they approve or decide. Issuers, seal keepers,
+    supervisors and catalogue admins read filings only through their own desks' selectors, which
+    show what those desks need (masked), never the uploaded files."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
-    if (
-        user.has_perm("accounts.use_citizen_portal")
-        and not StaffMembership.objects.filter(user=user).exists()
-    ):
-        return Application.objects.filter(citizen=user)
-    # Centre-wide staff (clerks, issuers, supervisors) see the centre's filings; back-office staff
-    # (a membership in a department) only the filings with a case in their department.
-    memberships = StaffMembership.objects.filter(user=user)
-    centres = memberships.filter(department__isnull=True).values("centre_id")
-    departments = memberships.filter(department__isnull=False).values("department_id")
-    in_department = Exists(Case.objects.filter(application=OuterRef("pk"), department_id__in=departments))
-    return Application.objects.filter(Q(centre_id__in=centres) | in_department)
+    in_department = Exists(
+        Case.objects.filter(
+            application=OuterRef("pk"), department_id__in=departments_where(user, BACK_OFFICE_ROLES)
+        )
+    )
+    return Application.objects.filter(Q(citizen=user) | _at_windows(user) | in_department)
+
+
+def _at_windows(user) -> Q:  # noqa: N802 (a condition, read like a constant)
+    # A citizen's online draft stays theirs until they submit it.
+    return Q(centre_id__in=centres_where(user, Role.CLERK)) & ~Q(
+        channel=Channel.ONLINE, state=ApplicationState.DRAFT
+    )
+
+
+def filings_at_windows(user) -> QuerySet[Application]:
+    """The filings a window clerk works on: those of the centres where they are a clerk (not the
+    citizens' unsubmitted online drafts)."""
+    return Application.objects.filter(_at_windows(user))
 
 
 def filing_detail(queryset: QuerySet[Application]) -> QuerySet[Application]:
@@ -43,12 +57,21 @@ def filing_detail(queryset: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def clerk_window(user):
-    """The clerk's usual window (from their membership), if any."""
+def desk_window(user) -> Window | None:
+    """The window the intake desk opens at: the clerk's usual window (their first clerk membership
+    with one). New filings are made there; actions on a filing use ``window_for``."""
     membership = (
-        StaffMembership.objects.filter(user=user, window__isnull=False).select_related("window").first()
+        StaffMembership.objects.filter(user=user, role=Role.CLERK, window__isnull=False)
+        .select_related("window__centre")
+        .order_by("pk")
+        .first()
     )
     return membership.window if membership else None
+
+
+def window_for(user, application: Application) -> Window | None:
+    """The clerk's window at the filing's centre: a window at another centre never acts on it."""
+    return window_at(user, application.centre_id, Role.CLERK)
 
 
 def awaiting_pre_review(centre_id: int) -> QuerySet[Application]:

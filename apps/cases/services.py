@@ -9,20 +9,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record_step
 from apps.audit.transitions import Conflict, apply_transition
-from apps.cases.applicants import ApplicantData
+from apps.cases.applicants import ApplicantData, require_own_identity
 from apps.cases.codes import AT_A_WINDOW, SATISFIED, ApplicationState, Channel, MaterialStatus
 from apps.cases.messages import tell_applicant
 from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry, MaterialUpload
 from apps.cases.notices.content import FilingFacts
 from apps.cases.notices.models import NoticeKind
 from apps.cases.review.services import complete_if_decided
+from apps.cases.window_rules import (
+    require_pre_reviewer,
+    require_window_action,
+    require_window_clerk,
+    require_window_clerk_at,
+)
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.codes import ItemState, Necessity
 from apps.catalogue.models import Bundle, BundleState, ServiceItem
@@ -62,29 +68,65 @@ def _items_for(centre, item_ids: list[int] | None, bundle: Bundle | None) -> lis
 def open_filing(
     *,
     centre,
-    channel: str,
     applicant: ApplicantData,
+    actor,
+    window,
     item_ids: list[int] | None = None,
     bundle: Bundle | None = None,
-    actor=None,
-    window=None,
-    citizen=None,
 ) -> Application:
-    """A new filing (draft) for one item or a bundle, with the catalogue versions pinned and the
-    checklist built from them (a bundle's merged checklist: each material once)."""
+    """A new filing (draft) at a window, for one item or a bundle, with the catalogue versions pinned
+    and the checklist built from them (a bundle's merged checklist: each material once). The actor is
+    a clerk of ``centre`` at one of their windows there; the filing's channel is the window's."""
+    require_window_clerk_at(centre.pk, actor, window)
+    return _create_filing(
+        centre=centre,
+        channel=Channel.WINDOW,
+        applicant=applicant.cleaned(),
+        item_ids=item_ids,
+        bundle=bundle,
+        actor=actor,
+        window=window,
+    )
+
+
+@transaction.atomic
+def open_online_filing(
+    *,
+    centre,
+    applicant: ApplicantData,
+    citizen,
+    item_ids: list[int] | None = None,
+    bundle: Bundle | None = None,
+) -> Application:
+    """A citizen's online draft. The applicant is the account's own identity (its resident ID and
+    real name), or an organisation the account is authorised for today — never an identity typed in
+    for someone else."""
     data = applicant.cleaned()
+    require_own_identity(citizen, data, on=timezone.localdate())
+    return _create_filing(
+        centre=centre,
+        channel=Channel.ONLINE,
+        applicant=data,
+        item_ids=item_ids,
+        bundle=bundle,
+        actor=citizen,
+        citizen=citizen,
+    )
+
+
+def _create_filing(
+    *, centre, channel, applicant: ApplicantData, item_ids, bundle, actor, window=None, citizen=None
+) -> Application:
     items = _items_for(centre, item_ids, bundle)
-    if window is not None and window.centre_id != centre.pk:
-        raise ValidationError({"window": _("The window does not belong to this service centre.")})
     application = Application.objects.create(
         number=_filing_number(centre, items[0], timezone.localdate()),
         centre=centre,
         window=window,
-        channel=Channel(channel),
+        channel=channel,
         bundle=bundle,
         citizen=citizen,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        **data.model_fields(),
+        created_by=actor,
+        **applicant.model_fields(),
     )
     ApplicationItem.objects.bulk_create(
         ApplicationItem(application=application, item=item, order=n) for n, item in enumerate(items)
@@ -211,10 +253,13 @@ def _apply_records(
 
 
 @transaction.atomic
-def record_materials(*, application_id: int, records: list[MaterialRecord]) -> list[ChecklistEntry]:
+def record_materials(
+    *, application_id: int, records: list[MaterialRecord], actor, window, client_ip=None
+) -> list[ChecklistEntry]:
     """Record what the window found for several materials at once (all or nothing): the filing
-    locked, the entries read, and one UPDATE for all of them."""
+    locked, the entries read, one UPDATE for all of them, and one step in the filing's log."""
     application = _locked(application_id)
+    require_window_action(application, actor, window)
     _require_at_a_window(application)
     checklist = list(
         application.checklist.select_related("material", "replaceable_by").filter(
@@ -222,16 +267,45 @@ def record_materials(*, application_id: int, records: list[MaterialRecord]) -> l
         )
     )
     _apply_records(checklist, records, holder_code=application.applicant_id_number)
+    _log_records(application, records, actor=actor, window=window, client_ip=client_ip)
     return checklist
 
 
+def _log_records(application, records, *, actor, window, client_ip) -> None:
+    if records:
+        record_step(
+            application,
+            step="record_materials",
+            actor=actor,
+            client_ip=client_ip,
+            window=window.number,
+            materials=_as_logged(records),
+        )
+
+
+def _as_logged(records) -> list[dict]:
+    """The checklist as the window recorded it, for the log (a decision's own entry carries it)."""
+    return [{"material": r.material_id, "status": str(r.status)} for r in records]
+
+
 def record_material(
-    *, application_id: int, material_id: int, status: str, note: str = "", certificate_reference: str = ""
+    *,
+    application_id: int,
+    material_id: int,
+    status: str,
+    actor,
+    window,
+    client_ip=None,
+    note: str = "",
+    certificate_reference: str = "",
 ) -> ChecklistEntry:
     """What the window found for one material of the checklist."""
     [entry] = record_materials(
         application_id=application_id,
         records=[MaterialRecord(material_id, status, note, certificate_reference)],
+        actor=actor,
+        window=window,
+        client_ip=client_ip,
     )
     return entry
 
@@ -312,7 +386,7 @@ def _notice(application: Application, kind: str, *, actor, window, facts: Filing
 
 
 def _decide(
-    application: Application, transition: str, *, actor, window, client_ip, comment: str = ""
+    application: Application, transition: str, *, actor, window, client_ip, comment: str = "", **context
 ) -> None:
     apply_transition(
         application,
@@ -321,6 +395,7 @@ def _decide(
         comment=comment,
         client_ip=client_ip,
         window=getattr(window, "number", None),
+        **context,
     )
     application.decided_at = timezone.now()
     application.decided_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -330,8 +405,8 @@ def _decide(
 def accept(
     *,
     application_id: int,
-    actor=None,
-    window=None,
+    actor,
+    window,
     client_ip=None,
     materials: list[MaterialRecord] = (),
 ) -> Application:
@@ -340,6 +415,7 @@ def accept(
     ``materials``: the checklist as the clerk completed it on screen, recorded in the decision's own
     transaction (what ``record_materials`` does; one request and one commit fewer at the window)."""
     application = _locked(application_id)
+    require_window_action(application, actor, window)
     _require_at_a_window(application)
     checklist = _checklist(application)
     _apply_records(checklist, list(materials), holder_code=application.applicant_id_number)
@@ -353,7 +429,14 @@ def accept(
                 ]
             }
         )
-    _decide(application, "accept", actor=actor, window=window, client_ip=client_ip)
+    _decide(
+        application,
+        "accept",
+        actor=actor,
+        window=window,
+        client_ip=client_ip,
+        **({"materials": _as_logged(materials)} if materials else {}),
+    )
     application.accepted_on = timezone.localdate()
     application.save()
     items = _filed_items(application)
@@ -369,8 +452,8 @@ def accept_with_deficiency(
     *,
     application_id: int,
     commitment_date: dt.date | None,
-    actor=None,
-    window=None,
+    actor,
+    window,
     client_ip=None,
     materials: list[MaterialRecord] = (),
 ) -> Application:
@@ -378,6 +461,7 @@ def accept_with_deficiency(
     for it, by a committed date no later than the promised completion date. ``materials`` as for
     ``accept``."""
     application = _locked(application_id)
+    require_window_action(application, actor, window)
     _require_at_a_window(application)
     checklist = _checklist(application)
     _apply_records(checklist, list(materials), holder_code=application.applicant_id_number)
@@ -412,7 +496,14 @@ def accept_with_deficiency(
                 % {"date": latest}
             }
         )
-    _decide(application, "accept_with_deficiency", actor=actor, window=window, client_ip=client_ip)
+    _decide(
+        application,
+        "accept_with_deficiency",
+        actor=actor,
+        window=window,
+        client_ip=client_ip,
+        **({"materials": _as_logged(materials)} if materials else {}),
+    )
     application.accepted_on = today
     application.commitment_date = commitment_date
     application.save()
@@ -433,10 +524,11 @@ def accept_with_deficiency(
 
 @transaction.atomic
 def return_for_completion(
-    *, application_id: int, corrections: list[dict], actor=None, window=None, client_ip=None
+    *, application_id: int, corrections: list[dict], actor, window, client_ip=None
 ) -> Application:
     """一次性告知: everything missing or wrong, with the reason, all at once."""
     application = _locked(application_id)
+    require_window_action(application, actor, window)
     _require_at_a_window(application)
     checklist = _checklist(application)
     outstanding = {entry.material_id: entry for entry in _outstanding(checklist)}
@@ -471,7 +563,7 @@ def return_for_completion(
 
 @transaction.atomic
 def refuse(
-    *, application_id: int, reasons: str, legal_basis: str, actor=None, window=None, client_ip=None
+    *, application_id: int, reasons: str, legal_basis: str, actor, window, client_ip=None
 ) -> Application:
     """不予受理: only with written reasons and their legal basis (the notice adds the remedies)."""
     errors = {}
@@ -482,6 +574,7 @@ def refuse(
     if errors:
         raise ValidationError(errors)
     application = _locked(application_id)
+    require_window_action(application, actor, window)
     _require_at_a_window(application)
     _decide(application, "refuse", actor=actor, window=window, client_ip=client_ip, comment=reasons)
     application.decision_reasons, application.decision_legal_basis = reasons.strip(), legal_basis.strip()
@@ -492,12 +585,12 @@ def refuse(
 
 
 @transaction.atomic
-def submit_online(*, application_id: int, actor) -> Application:
+def submit_online(*, application_id: int, actor, client_ip=None) -> Application:
     """A citizen submits their online draft; a window pre-reviews and decides it."""
     application = _locked(application_id)
-    if application.citizen_id != getattr(actor, "pk", None):
-        raise ValidationError(_("Only the applicant's own account submits this filing."))
-    apply_transition(application, "submit", actor=actor)
+    if application.citizen_id is None or application.citizen_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only the applicant's own account submits this filing."))
+    apply_transition(application, "submit", actor=actor, client_ip=client_ip)
     application.submitted_at = timezone.now()
     application.save()
     return application
@@ -507,11 +600,8 @@ def submit_online(*, application_id: int, actor) -> Application:
 def start_pre_review(*, application_id: int, actor, window, client_ip=None) -> Application:
     """网上预审: a clerk takes a submitted online filing to their window. One clerk at a time: of two
     taking it at once, the second gets a ``Conflict``."""
-    if window is None:
-        raise ValidationError({"window": _("Pre-review is done at a window: you have none assigned.")})
     application = _locked(application_id)
-    if window.centre_id != application.centre_id:
-        raise ValidationError({"window": _("The window does not belong to this service centre.")})
+    require_window_clerk(application, actor, window)
     if application.state == ApplicationState.PRE_REVIEW:
         raise Conflict(
             _("%(clerk)s has taken this filing for pre-review already.")
@@ -525,10 +615,13 @@ def start_pre_review(*, application_id: int, actor, window, client_ip=None) -> A
 
 @transaction.atomic
 def release_pre_review(
-    *, application_id: int, actor, window=None, client_ip=None, reason: str = ""
+    *, application_id: int, actor, window, client_ip=None, reason: str = ""
 ) -> Application:
-    """Hand an online filing back to the centre's pre-review queue (the clerk cannot finish it)."""
+    """Hand an online filing back to the centre's pre-review queue (the clerk who took it cannot
+    finish it); only that clerk hands it back."""
     application = _locked(application_id)
+    require_window_clerk(application, actor, window)
+    require_pre_reviewer(application, actor)
     apply_transition(
         application,
         "release_pre_review",
@@ -543,11 +636,12 @@ def release_pre_review(
 
 
 @transaction.atomic
-def withdraw(*, application_id: int, reason: str, actor=None, window=None, client_ip=None) -> Application:
-    """撤回 at the applicant's request."""
+def withdraw(*, application_id: int, reason: str, actor, window, client_ip=None) -> Application:
+    """撤回 at the applicant's request, recorded by a clerk of the filing's centre."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Record why the applicant withdraws.")})
     application = _locked(application_id)
+    require_window_action(application, actor, window)
     apply_transition(
         application,
         "withdraw",
@@ -566,33 +660,50 @@ def withdraw(*, application_id: int, reason: str, actor=None, window=None, clien
 
 
 @transaction.atomic
-def attach_upload(*, application_id: int, material_id: int, file, actor=None):
-    """A file for one material, checked by its content and size before anything is stored."""
+def attach_upload(*, application_id: int, material_id: int, file, actor, window=None):
+    """A file for one material, checked by its content and size before anything is stored: by the
+    citizen on their own online draft, or by a clerk at a window of the filing's centre."""
     application = _locked(application_id)
-    _require_at_a_window(application)
-    entry = application.checklist.get(material_id=material_id)
+    own_draft = (
+        application.state == ApplicationState.DRAFT
+        and application.citizen_id is not None
+        and application.citizen_id == getattr(actor, "pk", None)
+    )
+    if not own_draft:
+        require_window_action(application, actor, window)
+        _require_at_a_window(application)
+    entry = application.checklist.filter(material_id=material_id).first()
+    if entry is None:
+        raise ValidationError({"material": _("This material is not on this filing's list.")})
     return MaterialUpload.objects.create(entry=entry, **checked(file, actor=actor))
 
 
 @transaction.atomic
 def clear_deficiency(
-    *, application_id: int, material_id: int, status: str, actor=None, window=None, client_ip=None
+    *, application_id: int, material_id: int, status: str, actor, window, client_ip=None
 ) -> Application:
-    """A material of a 容缺受理 arrives: recorded; when nothing is missing any more, the deficiency is
-    cleared (and the filing may be issued once its cases are decided)."""
+    """A material of a 容缺受理 arrives at a window of the filing's centre: recorded; when nothing is
+    missing any more, the deficiency is cleared (and the filing may be issued once its cases are
+    decided)."""
     application = _locked(application_id)
+    require_window_clerk(application, actor, window)
     if not application.has_open_deficiency:
         raise Conflict(_("This filing has no open deficiency."))
-    status = MaterialStatus(status)
     if status not in SATISFIED:
         raise ValidationError({"status": _("Record how the material was handed in.")})
-    entry = application.checklist.select_related("material").get(material_id=material_id)
+    status = MaterialStatus(status)
+    entry = application.checklist.select_related("material").filter(material_id=material_id).first()
+    if entry is None:
+        raise ValidationError({"material": _("This material is not on this filing's list.")})
     if entry.status != MaterialStatus.DEFICIENT:
         raise ValidationError(
             {"material": _("%(material)s was not missing.") % {"material": entry.material.name}}
         )
     entry.status = status
     entry.save(update_fields=["status"])
+    _log_records(
+        application, [MaterialRecord(material_id, status)], actor=actor, window=window, client_ip=client_ip
+    )
     if not application.checklist.filter(status=MaterialStatus.DEFICIENT).exists():
         application.deficiency_cleared_at = timezone.now()
         application.save(update_fields=["deficiency_cleared_at"])

@@ -9,7 +9,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,14 +19,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.identifiers import validate_resident_id, validate_uscc
+from apps.audit.models import TransitionLog
 from apps.audit.requests import client_ip
 from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
 from apps.cases import selectors, services
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import AT_A_WINDOW, ApplicantKind, Channel, MaterialStatus
-from apps.cases.models import Application
+from apps.cases.codes import AT_A_WINDOW, ApplicantKind, MaterialStatus
+from apps.cases.models import Application, ChecklistEntry
 from apps.catalogue import selectors as catalogue
+from apps.desks.posted import address_id, checked_text, ids_in_names, posted_text
 from apps.licences.lookup import valid_certificates
 
 CLERK = "accounts.use_intake_desk"
@@ -36,14 +38,15 @@ PRE_REVIEW = ("start_pre_review", "release_pre_review")
 
 
 def _window(request):
-    window = selectors.clerk_window(request.user)
+    """The window this desk works at: the clerk's usual window (new filings are made there)."""
+    window = selectors.desk_window(request.user)
     if window is None:
         raise PermissionDenied(_("You have no window: ask an administrator to assign your usual window."))
     return window
 
 
 def desk_context(request) -> dict:
-    window = selectors.clerk_window(request.user)
+    window = selectors.desk_window(request.user)
     today = timezone.localdate()
     filings, awaiting, mine = [], [], []
     if window is not None:
@@ -127,24 +130,19 @@ FORM_FIELDS = {
 def new_filing(request):
     window = _window(request)
     item = bundle = None
-    if request.GET.get("bundle") or request.POST.get("bundle"):
-        bundle = get_object_or_404(
-            catalogue.published_bundles(),
-            code=request.GET.get("bundle") or request.POST.get("bundle"),
-            centre=window.centre,
-        )
+    bundle_code = request.GET.get("bundle") or request.POST.get("bundle")
+    if bundle_code:
+        bundle = get_object_or_404(catalogue.published_bundles(), code=bundle_code, centre=window.centre)
     else:
-        item = get_object_or_404(
-            catalogue.offered_items(),
-            pk=request.GET.get("item") or request.POST.get("item"),
-            lineage__centre=window.centre,
-        )
+        item_id = request.GET.get("item") or request.POST.get("item") or ""
+        if not (item_id.isascii() and item_id.isdigit() and len(item_id) <= 18):
+            raise BadRequest(_("Choose an item of this service centre."))
+        item = get_object_or_404(catalogue.offered_items(), pk=int(item_id), lineage__centre=window.centre)
     form = ApplicantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             filing = services.open_filing(
                 centre=window.centre,
-                channel=request.POST.get("channel") or Channel.WINDOW,
                 window=window,
                 applicant=form.applicant(),
                 item_ids=[item.pk] if item else None,
@@ -180,7 +178,8 @@ def check_identity(request):
 
 
 def _filing(request, pk) -> Application:
-    return get_object_or_404(selectors.filing_detail(selectors.filings_visible_to(request.user)), pk=pk)
+    """A filing of a centre where the user is a window clerk (404 for any other)."""
+    return get_object_or_404(selectors.filing_detail(selectors.filings_at_windows(request.user)), pk=pk)
 
 
 @login_required
@@ -220,11 +219,11 @@ def record_material(request, pk, material_id):
     application = _filing(request, pk)
     try:
         services.record_material(
-            application_id=application.pk,
-            material_id=material_id,
+            **_acting(request, application),
+            material_id=address_id(material_id),
             status=request.POST.get("status", ""),
-            note=request.POST.get("note", ""),
-            certificate_reference=request.POST.get("certificate_reference", ""),
+            note=posted_text(request.POST, "note", ChecklistEntry),
+            certificate_reference=posted_text(request.POST, "certificate_reference", ChecklistEntry),
         )
     except (ValidationError, Conflict, ValueError) as error:
         messages.error(request, _error_text(error))
@@ -240,7 +239,7 @@ def all_received(request, pk):
     unchecked = [e.material_id for e in application.checklist.all() if e.status == MaterialStatus.PENDING]
     try:
         services.record_materials(
-            application_id=application.pk,
+            **_acting(request, application),
             records=[services.MaterialRecord(mid, MaterialStatus.ORIGINAL) for mid in unchecked],
         )
     except (ValidationError, Conflict) as error:
@@ -253,7 +252,7 @@ def _acting(request, application) -> dict:
     return {
         "application_id": application.pk,
         "actor": request.user,
-        "window": selectors.clerk_window(request.user),
+        "window": selectors.window_for(request.user, application),
         "client_ip": client_ip(request),
     }
 
@@ -271,7 +270,9 @@ def pre_review(request, pk, action):
         if action == "start_pre_review":
             services.start_pre_review(**common)
         else:
-            services.release_pre_review(reason=request.POST.get("reason", ""), **common)
+            services.release_pre_review(
+                reason=posted_text(request.POST, "reason", TransitionLog, "comment"), **common
+            )
     except (ValidationError, Conflict) as error:
         messages.error(request, _error_text(error))
         return redirect("desks:intake_filing", application.pk)
@@ -291,8 +292,13 @@ def upload_material(request, pk, material_id):
         messages.error(request, _("Choose a file to upload."))
     else:
         try:
+            acting = _acting(request, application)
             services.attach_upload(
-                application_id=application.pk, material_id=material_id, file=upload, actor=request.user
+                application_id=application.pk,
+                material_id=address_id(material_id),
+                file=upload,
+                actor=request.user,
+                window=acting["window"],
             )
         except (ValidationError, Conflict) as error:
             messages.error(request, _error_text(error))
@@ -318,19 +324,24 @@ def decide(request, pk, decision):
             )
         elif decision == "return_for_completion":
             corrections = [
-                {"material": int(key.split("_", 1)[1]), "reason": value}
-                for key, value in post.items()
-                if key.startswith("reason_") and value.strip()
+                {
+                    "material": material,
+                    "reason": checked_text(value, name=name, model=Application, field="completion_list"),
+                }
+                for material, name, value in ids_in_names(post, "reason_")
             ]
-            if post.get("general_reason", "").strip():
-                corrections.append({"material": None, "reason": post["general_reason"]})
+            general = posted_text(post, "general_reason", Application, "completion_list")
+            if general.strip():
+                corrections.append({"material": None, "reason": general})
             services.return_for_completion(corrections=corrections, **common)
         elif decision == "refuse":
             services.refuse(
-                reasons=post.get("reasons", ""), legal_basis=post.get("legal_basis", ""), **common
+                reasons=posted_text(post, "reasons", Application, "decision_reasons"),
+                legal_basis=posted_text(post, "legal_basis", Application, "decision_legal_basis"),
+                **common,
             )
         else:
-            services.withdraw(reason=post.get("reason", ""), **common)
+            services.withdraw(reason=posted_text(post, "reason", TransitionLog, "comment"), **common)
     except (ValidationError, Conflict, ValueError) as error:
         messages.error(request, _error_text(error))
     else:

@@ -14,11 +14,11 @@ from django.urls import reverse
 from apps.accounts.roles import Role
 from apps.audit.models import DisclosureLog
 from apps.cases import services as intake
-from apps.cases.codes import CaseState, Channel
+from apps.cases.codes import CaseState
 from apps.cases.models import Case, CorrectionFile
 from apps.cases.review import services
 from tests.factories import DepartmentFactory, make_staff
-from tests.factories.cases import PERSON, accept_filing, make_case
+from tests.factories.cases import PERSON, accept_filing, comprehensive_window, make_case, online_filing
 from tests.factories.catalogue import make_item
 
 pytestmark = pytest.mark.django_db
@@ -115,18 +115,10 @@ def test_a_special_procedure_the_item_does_not_allow_is_a_400(client, department
 def test_the_applicant_answers_a_correction_online_with_files(client, department, approver):
     citizen = make_staff(Role.CITIZEN)
     item = make_item(department=department)
-    filing = intake.open_filing(
-        centre=department.centre,
-        channel=Channel.ONLINE,
-        applicant=PERSON,
-        item_ids=[item.pk],
-        citizen=citizen,
-    )
+    filing = online_filing(citizen=citizen, centre=department.centre, items=[item])
     intake.submit_online(application_id=filing.pk, actor=citizen)
-    clerk = make_staff(Role.CLERK, centre=department.centre)
-    from tests.factories.cases import comprehensive_window
-
     window = comprehensive_window(department.centre)
+    clerk = make_staff(Role.CLERK, centre=department.centre, window=window)
     intake.start_pre_review(application_id=filing.pk, actor=clerk, window=window)
     accept_filing(filing, actor=clerk)
     case = filing.cases.get()

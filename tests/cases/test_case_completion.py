@@ -18,7 +18,7 @@ from apps.cases.review import services
 from apps.catalogue import services as catalogue
 from apps.catalogue.codes import Necessity
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
-from tests.factories.cases import COMPANY, accept_filing, make_case, make_filing
+from tests.factories.cases import COMPANY, accept_filing, at_window, make_case, make_filing
 from tests.factories.catalogue import BundleFactory, MaterialFactory, checklist, make_item, requirement
 
 pytestmark = pytest.mark.django_db
@@ -69,12 +69,16 @@ def test_an_open_deficiency_keeps_a_decided_filing_from_issue_until_it_is_cleare
         children=checklist(requirement(later, Necessity.DEFERRABLE)),
     )
     filing = make_filing(items=[item])
-    intake.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 9))
+    intake.accept_with_deficiency(
+        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
+    )
     approver = make_staff(Role.APPROVER, department=department)
     approve(filing.cases.get(), approver)
     filing.refresh_from_db()
     assert filing.state == ApplicationState.ACCEPTED_WITH_DEFICIENCY  # decided, but blocked from issue
-    intake.clear_deficiency(application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL)
+    intake.clear_deficiency(
+        **at_window(filing), application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL
+    )
     filing.refresh_from_db()
     assert filing.state == ApplicationState.READY_FOR_ISSUE
 

@@ -106,16 +106,29 @@ def test_a_correction_stops_the_clock_until_the_applicant_answers(department, ap
     with time_machine.travel(dt.datetime(2026, 9, 28, 2, 0), tick=False):
         with pytest.raises(ValidationError):
             services.answer_correction(
-                correction_id=correction.pk, actor=case.application.created_by, answer=""
+                correction_id=correction.pk,
+                actor=case.application.created_by,
+                window=case.application.window,
+                answer="",
             )
         services.answer_correction(
-            correction_id=correction.pk, actor=case.application.created_by, answer="已补齐"
+            correction_id=correction.pk,
+            actor=case.application.created_by,
+            window=case.application.window,
+            answer="已补齐",
         )
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW
     assert (case.clock.suspended_days, case.clock.due_on) == (1, D(2026, 10, 10))
-    with pytest.raises(Conflict, match="已"):
+    with pytest.raises(PermissionDenied):  # neither the applicant nor a clerk at a window
         services.answer_correction(correction_id=correction.pk, actor=approver, answer="再答一次")
+    with pytest.raises(Conflict, match="已"):
+        services.answer_correction(
+            correction_id=correction.pk,
+            actor=case.application.created_by,
+            window=case.application.window,
+            answer="再答一次",
+        )
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -18,7 +18,7 @@ from apps.notifications.models import Outbox
 from apps.ops.models import JobRun
 from apps.worktime.warnings import WarningLevel
 from tests.factories import DepartmentFactory, make_staff
-from tests.factories.cases import make_case, make_filing
+from tests.factories.cases import at_window, make_case, make_filing
 from tests.factories.catalogue import MaterialFactory, checklist, make_item, requirement
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,10 @@ def test_a_suspended_case_keeps_its_level_until_it_resumes():
     correction = case.corrections.get()
     with at(dt.date(2026, 10, 12)):
         review.answer_correction(
-            correction_id=correction.pk, actor=case.application.created_by, answer="已补"
+            correction_id=correction.pk,
+            actor=case.application.created_by,
+            window=case.application.window,
+            answer="已补",
         )
     sweep_on(dt.date(2026, 10, 12))
     case.refresh_from_db()
@@ -150,7 +153,9 @@ def deficient_filing():
     )
     filing = make_filing(items=[item])
     with time_machine.travel(ACCEPTED, tick=False):
-        intake.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 9, 30))
+        intake.accept_with_deficiency(
+            **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 9, 30)
+        )
     filing.refresh_from_db()
     return filing
 

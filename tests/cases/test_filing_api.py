@@ -33,6 +33,11 @@ def person(**extra):
     }
 
 
+def zhang_san():
+    """The citizen account whose own identity ``person()`` states."""
+    return make_staff(Role.CITIZEN, full_name="张三", id_number="11010519491231002X")
+
+
 def test_a_clerk_files_records_materials_and_accepts_through_the_api(client, hall):
     centre, item, material, window, clerk = hall
     client.force_login(clerk)
@@ -66,7 +71,7 @@ def test_a_wrong_checksum_is_a_400_naming_the_field(client, hall):
 
 def test_a_citizen_sees_only_their_own_filings_and_gets_404_for_others(client, hall):
     centre, item, *_ = hall
-    citizen, other = make_staff(Role.CITIZEN), make_staff(Role.CITIZEN)
+    citizen, other = zhang_san(), make_staff(Role.CITIZEN)
     client.force_login(citizen)
     mine = client.post(
         reverse("filing-list"),
@@ -94,7 +99,7 @@ def test_staff_of_another_centre_do_not_see_the_filing(client, hall):
 
 def test_a_citizen_cannot_decide(client, hall):
     centre, item, *_ = hall
-    citizen = make_staff(Role.CITIZEN)
+    citizen = zhang_san()
     client.force_login(citizen)
     mine = client.post(
         reverse("filing-list"),

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from apps.audit.models import TransitionLog
@@ -19,7 +19,14 @@ from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
 from apps.worktime.models import Clock
 from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory
-from tests.factories.cases import COMPANY, make_filing
+from tests.factories.cases import (
+    COMPANY,
+    at_window,
+    comprehensive_window,
+    make_filing,
+    online_filing,
+    window_clerk,
+)
 from tests.factories.catalogue import BundleFactory, MaterialFactory, make_item
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +46,10 @@ def requirement(material, necessity=Necessity.REQUIRED):
 def hand_in_everything(filing):
     for entry in filing.checklist.all():
         services.record_material(
-            application_id=filing.pk, material_id=entry.material_id, status=MaterialStatus.ORIGINAL
+            **at_window(filing),
+            application_id=filing.pk,
+            material_id=entry.material_id,
+            status=MaterialStatus.ORIGINAL,
         )
 
 
@@ -47,7 +57,7 @@ def hand_in_everything(filing):
 def test_accepting_opens_a_case_with_its_clock_and_logs_who_and_where():
     filing = make_filing(promised_limit_days=5)
     hand_in_everything(filing)
-    clerk = UserFactory()
+    clerk = filing.created_by
     services.accept(application_id=filing.pk, actor=clerk, window=filing.window, client_ip="10.1.2.3")
     filing.refresh_from_db()
     assert filing.state == ApplicationState.ACCEPTED
@@ -66,7 +76,7 @@ def test_accepting_with_materials_missing_is_refused_and_lists_them_all():
         children=ItemChildren(materials=[requirement(a), requirement(b)], steps=[{"name": "受理"}])
     )
     with pytest.raises(ValidationError) as exc:
-        services.accept(application_id=filing.pk)
+        services.accept(**at_window(filing), application_id=filing.pk)
     assert exc.value.message_dict["checklist"] == ["身份证尚未提交。", "租赁合同尚未提交。"]
     assert not Case.objects.exists()
     assert Application.objects.get(pk=filing.pk).state == ApplicationState.DRAFT
@@ -85,7 +95,7 @@ def test_a_bundle_becomes_one_case_per_item_in_each_department_with_one_number()
     catalogue.publish_bundle(bundle_id=bundle.pk)
     filing = make_filing(bundle=bundle, applicant=COMPANY)
     hand_in_everything(filing)
-    services.accept(application_id=filing.pk)
+    services.accept(**at_window(filing), application_id=filing.pk)
     cases = list(Case.objects.filter(application=filing).select_related("clock").order_by("pk"))
     assert [c.department for c in cases] == departments
     # The bundle's limit, but never beyond an item's legal limit (3 days for the second).
@@ -104,17 +114,25 @@ def test_accept_with_deficiency_only_for_materials_that_may_follow_later():
         ),
     )
     with pytest.raises(ValidationError) as exc:
-        services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 9))
+        services.accept_with_deficiency(
+            **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
+        )
     assert "身份证" in exc.value.message_dict["checklist"][0]
-    services.record_material(application_id=filing.pk, material_id=needed.pk, status=MaterialStatus.COPY)
+    services.record_material(
+        **at_window(filing), application_id=filing.pk, material_id=needed.pk, status=MaterialStatus.COPY
+    )
     with pytest.raises(ValidationError) as exc:
-        services.accept_with_deficiency(application_id=filing.pk, commitment_date=None)
+        services.accept_with_deficiency(**at_window(filing), application_id=filing.pk, commitment_date=None)
     assert "commitment_date" in exc.value.message_dict
     # Past the promised date: 10 working days from 9/24 is 10/15 (National Day off, Saturday 10/10 on).
     with pytest.raises(ValidationError) as exc:
-        services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 16))
+        services.accept_with_deficiency(
+            **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 16)
+        )
     assert "2026-10-15" in exc.value.message_dict["commitment_date"][0]
-    services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 15))
+    services.accept_with_deficiency(
+        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 15)
+    )
     filing.refresh_from_db()
     assert filing.state == ApplicationState.ACCEPTED_WITH_DEFICIENCY
     assert filing.has_open_deficiency
@@ -129,10 +147,11 @@ def test_return_for_completion_lists_everything_at_once():
     )
     with pytest.raises(ValidationError) as exc:
         services.return_for_completion(
-            application_id=filing.pk, corrections=[{"material": a.pk, "reason": "缺"}]
+            **at_window(filing), application_id=filing.pk, corrections=[{"material": a.pk, "reason": "缺"}]
         )
     assert "租赁合同" in exc.value.message_dict["corrections"][0]
     services.return_for_completion(
+        **at_window(filing),
         application_id=filing.pk,
         corrections=[
             {"material": a.pk, "reason": "未提供原件"},
@@ -149,10 +168,13 @@ def test_return_for_completion_lists_everything_at_once():
 def test_a_refusal_needs_reasons_and_legal_basis():
     filing = make_filing()
     with pytest.raises(ValidationError) as exc:
-        services.refuse(application_id=filing.pk, reasons="", legal_basis="")
+        services.refuse(**at_window(filing), application_id=filing.pk, reasons="", legal_basis="")
     assert set(exc.value.message_dict) == {"reasons", "legal_basis"}
     services.refuse(
-        application_id=filing.pk, reasons="不属于本机关职权范围", legal_basis="《行政许可法》第三十二条"
+        **at_window(filing),
+        application_id=filing.pk,
+        reasons="不属于本机关职权范围",
+        legal_basis="《行政许可法》第三十二条",
     )
     filing.refresh_from_db()
     assert filing.state == ApplicationState.REJECTED
@@ -161,13 +183,14 @@ def test_a_refusal_needs_reasons_and_legal_basis():
 def test_deciding_twice_is_a_conflict_and_changes_nothing():
     filing = make_filing()
     hand_in_everything(filing)
-    services.accept(application_id=filing.pk)
+    services.accept(**at_window(filing), application_id=filing.pk)
     with pytest.raises(Conflict):
-        services.accept(application_id=filing.pk)
+        services.accept(**at_window(filing), application_id=filing.pk)
     with pytest.raises(Conflict):
-        services.refuse(application_id=filing.pk, reasons="x", legal_basis="y")
+        services.refuse(**at_window(filing), application_id=filing.pk, reasons="x", legal_basis="y")
     with pytest.raises(Conflict):
         services.record_material(
+            **at_window(filing),
             application_id=filing.pk,
             material_id=filing.checklist.first().material_id,
             status=MaterialStatus.MISSING,
@@ -180,10 +203,10 @@ def test_deciding_twice_is_a_conflict_and_changes_nothing():
 def test_withdrawing_an_accepted_filing_withdraws_its_cases_and_stops_their_clocks():
     filing = make_filing()
     hand_in_everything(filing)
-    services.accept(application_id=filing.pk)
+    services.accept(**at_window(filing), application_id=filing.pk)
     with pytest.raises(ValidationError):
-        services.withdraw(application_id=filing.pk, reason="")
-    services.withdraw(application_id=filing.pk, reason="申请人书面申请撤回")
+        services.withdraw(**at_window(filing), application_id=filing.pk, reason="")
+    services.withdraw(**at_window(filing), application_id=filing.pk, reason="申请人书面申请撤回")
     case = Case.objects.select_related("clock").get(application=filing)
     assert case.state == CaseState.WITHDRAWN
     assert case.clock.stopped_on == dt.date(2026, 9, 24)
@@ -191,20 +214,10 @@ def test_withdrawing_an_accepted_filing_withdraws_its_cases_and_stops_their_cloc
 
 
 def test_an_online_filing_is_submitted_by_its_own_citizen_only():
-    from apps.cases.codes import Channel
-    from tests.factories.cases import PERSON
-
     item = make_item()
     citizen = UserFactory()
-    filing = services.open_filing(
-        centre=item.lineage.centre,
-        channel=Channel.ONLINE,
-        applicant=PERSON,
-        item_ids=[item.pk],
-        actor=citizen,
-        citizen=citizen,
-    )
-    with pytest.raises(ValidationError):
+    filing = online_filing(citizen=citizen, centre=item.lineage.centre, items=[item])
+    with pytest.raises(PermissionDenied):
         services.submit_online(application_id=filing.pk, actor=UserFactory())
     services.submit_online(application_id=filing.pk, actor=citizen)
     filing.refresh_from_db()
@@ -229,10 +242,16 @@ def test_two_clerks_deciding_at_once_get_one_success_and_one_conflict():
             connection.close()
 
     threads = [
-        threading.Thread(target=attempt, args=(lambda: services.accept(application_id=filing.pk),)),
+        threading.Thread(
+            target=attempt, args=(lambda: services.accept(**at_window(filing), application_id=filing.pk),)
+        ),
         threading.Thread(
             target=attempt,
-            args=(lambda: services.refuse(application_id=filing.pk, reasons="理由", legal_basis="依据"),),
+            args=(
+                lambda: services.refuse(
+                    **at_window(filing), application_id=filing.pk, reasons="理由", legal_basis="依据"
+                ),
+            ),
         ),
     ]
     for thread in threads:
@@ -248,17 +267,13 @@ def test_two_clerks_deciding_at_once_get_one_success_and_one_conflict():
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_taking_one_online_filing_at_once_get_one_success_and_one_conflict():
-    from apps.cases.codes import Channel
-    from tests.factories.cases import PERSON, comprehensive_window
-
     item = make_item()
     centre = item.lineage.centre
     citizen = UserFactory()
-    filing = services.open_filing(
-        centre=centre, channel=Channel.ONLINE, applicant=PERSON, item_ids=[item.pk], citizen=citizen
-    )
+    filing = online_filing(citizen=citizen, centre=centre, items=[item])
     services.submit_online(application_id=filing.pk, actor=citizen)
-    clerks = [(UserFactory(), comprehensive_window(centre)) for _ in range(2)]
+    windows = [comprehensive_window(centre) for _ in range(2)]
+    clerks = [(window_clerk(window), window) for window in windows]
     barrier = threading.Barrier(2)
     results = []
 
@@ -292,14 +307,21 @@ def test_the_deficiency_is_cleared_when_the_last_missing_material_arrives():
     )
     with pytest.raises(Conflict):
         services.clear_deficiency(
-            application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL
+            **at_window(filing),
+            application_id=filing.pk,
+            material_id=later.pk,
+            status=MaterialStatus.ORIGINAL,
         )
-    services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 9))
+    services.accept_with_deficiency(
+        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
+    )
     with pytest.raises(ValidationError):
         services.clear_deficiency(
-            application_id=filing.pk, material_id=later.pk, status=MaterialStatus.MISSING
+            **at_window(filing), application_id=filing.pk, material_id=later.pk, status=MaterialStatus.MISSING
         )
-    services.clear_deficiency(application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL)
+    services.clear_deficiency(
+        **at_window(filing), application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL
+    )
     filing.refresh_from_db()
     assert filing.deficiency_cleared_at is not None
     assert not filing.has_open_deficiency

@@ -12,14 +12,14 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.cases import services
-from apps.cases.codes import ApplicationState, Channel, MaterialStatus
+from apps.cases.codes import ApplicationState, MaterialStatus
 from apps.cases.models import Application, Case
 from apps.catalogue import services as catalogue
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
 from apps.licences.models import ElectronicCertificate, LicenceType
-from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory, make_staff
-from tests.factories.cases import COMPANY, comprehensive_window, make_filing
+from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
+from tests.factories.cases import COMPANY, at_window, comprehensive_window, make_filing, window_clerk
 from tests.factories.catalogue import BundleFactory, MaterialFactory, make_item
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def test_several_materials_are_recorded_at_once():
     id_card, lease = MaterialFactory(name="身份证"), MaterialFactory(name="租赁合同")
     filing = filing_of(requirement(id_card), requirement(lease))
     services.record_materials(
+        **at_window(filing),
         application_id=filing.pk,
         records=[
             Record(id_card.pk, MaterialStatus.ORIGINAL),
@@ -68,6 +69,7 @@ def test_one_bad_record_refuses_them_all_and_names_every_error():
     filing = filing_of(requirement(id_card), requirement(lease), requirement(permit, e_certificate=True))
     with pytest.raises(ValidationError) as refused:
         services.record_materials(
+            **at_window(filing),
             application_id=filing.pk,
             records=[
                 Record(id_card.pk, MaterialStatus.ORIGINAL),
@@ -106,6 +108,7 @@ def test_an_e_certificate_the_applicant_holds_replaces_the_paper():
 
     def replace(reference=""):
         services.record_materials(
+            **at_window(filing),
             application_id=filing.pk,
             records=[Record(permit.pk, MaterialStatus.E_CERTIFICATE, certificate_reference=reference)],
         )
@@ -126,12 +129,17 @@ def test_accepting_with_the_checklist_records_it_in_the_same_transaction():
     id_card, lease = MaterialFactory(name="身份证"), MaterialFactory(name="租赁合同")
     filing = filing_of(requirement(id_card), requirement(lease))
     with pytest.raises(ValidationError) as refused:  # the lease is still missing
-        services.accept(application_id=filing.pk, materials=[Record(id_card.pk, MaterialStatus.ORIGINAL)])
+        services.accept(
+            **at_window(filing),
+            application_id=filing.pk,
+            materials=[Record(id_card.pk, MaterialStatus.ORIGINAL)],
+        )
     assert refused.value.message_dict["checklist"] == ["租赁合同尚未提交。"]
     # The refused decision recorded nothing either: one transaction.
     assert statuses(filing) == {"身份证": MaterialStatus.PENDING, "租赁合同": MaterialStatus.PENDING}
 
     services.accept(
+        **at_window(filing),
         application_id=filing.pk,
         materials=[Record(id_card.pk, MaterialStatus.ORIGINAL), Record(lease.pk, MaterialStatus.ELECTRONIC)],
     )
@@ -187,11 +195,11 @@ def _bundle_of(n: int):
 def _window_transaction(*, bundle=None, items=None) -> tuple[int, int]:
     """Statements to open a filing and to accept it with its checklist (warm caches)."""
     centre = bundle.centre if bundle else items[0].lineage.centre
-    window, clerk = comprehensive_window(centre), UserFactory()
+    window = comprehensive_window(centre)
+    clerk = window_clerk(window)
     with CaptureQueriesContext(connection) as opening:
         filing = services.open_filing(
             centre=centre,
-            channel=Channel.WINDOW,
             applicant=COMPANY,
             item_ids=[i.pk for i in items] if items else None,
             bundle=bundle,
@@ -217,9 +225,10 @@ def test_a_window_transaction_costs_the_same_statements_for_one_item_or_a_bundle
     _window_transaction(items=[single])  # warm: calendar loaded, content types cached
     one = _window_transaction(items=[make_item(department=DepartmentFactory(centre=single.lineage.centre))])
     three = _window_transaction(bundle=_bundle_of(3))
-    # Opening: items, their requirements, the number, the filing, its items, its checklist (+ the
-    # bundle's entries for a bundle). Accepting: lock, checklist, the checklist UPDATE, the log, the
-    # filing, its items, the calendar version, the clocks, the cases, the notice number, the notice.
-    assert one == (6, 11)
-    assert three == (8, 11)
+    # Opening: the clerk's windows at the centre, items, their requirements, the number, the filing,
+    # its items, its checklist (+ the bundle's entries for a bundle). Accepting: lock, the clerk's
+    # windows, checklist, the checklist UPDATE, the log (with the checklist as recorded), the filing,
+    # its items, the calendar version, the clocks, the cases, the notice number, the notice.
+    assert one == (7, 12)
+    assert three == (9, 12)
     assert Case.objects.count() == 1 + 1 + 3

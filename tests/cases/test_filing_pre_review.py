@@ -2,16 +2,17 @@
 back or decided like any window filing — through the services, the API and the clerk's desk."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases import selectors, services
-from apps.cases.codes import ApplicationState, Channel, MaterialStatus
+from apps.cases.codes import ApplicationState, MaterialStatus
 from apps.cases.models import Application
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
-from tests.factories.cases import PERSON, comprehensive_window
+from tests.factories.cases import comprehensive_window, online_filing
 from tests.factories.catalogue import MaterialFactory, default_children, make_item
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +31,7 @@ def hall():
 
 def submitted_online(centre, item):
     citizen = make_staff(Role.CITIZEN)
-    filing = services.open_filing(
-        centre=centre, channel=Channel.ONLINE, applicant=PERSON, item_ids=[item.pk], citizen=citizen
-    )
+    filing = online_filing(citizen=citizen, centre=centre, items=[item])
     return services.submit_online(application_id=filing.pk, actor=citizen)
 
 
@@ -44,7 +43,9 @@ def test_a_submitted_filing_is_decided_only_after_a_window_takes_it(hall):
     with pytest.raises(Conflict, match="预审"):
         services.accept(application_id=filing.pk, actor=clerk, window=window)
     with pytest.raises(Conflict, match="预审"):
-        services.record_material(application_id=filing.pk, material_id=material.pk, status="original")
+        services.record_material(
+            actor=clerk, window=window, application_id=filing.pk, material_id=material.pk, status="original"
+        )
 
     taken = services.start_pre_review(application_id=filing.pk, actor=clerk, window=window)
     assert (taken.state, taken.window, taken.pre_reviewer) == (S.PRE_REVIEW, window, clerk)
@@ -75,7 +76,9 @@ def test_one_clerk_at_a_time_and_a_release_puts_it_back_in_the_queue(hall):
     with pytest.raises(Conflict, match=str(first)):
         services.start_pre_review(application_id=filing.pk, actor=second, window=second_window)
 
-    services.release_pre_review(application_id=filing.pk, actor=first, reason="午休交班")
+    with pytest.raises(Conflict, match=str(first)):  # only the clerk who took it hands it back
+        services.release_pre_review(application_id=filing.pk, actor=second, window=second_window)
+    services.release_pre_review(application_id=filing.pk, actor=first, window=first_window, reason="午休交班")
     filing.refresh_from_db()
     assert (filing.state, filing.window, filing.pre_reviewer) == (S.SUBMITTED, None, None)
     assert list(selectors.awaiting_pre_review(centre.pk)) == [filing]
@@ -90,10 +93,14 @@ def test_pre_review_needs_a_window_of_the_filings_centre(hall):
     filing = submitted_online(centre, item)
     elsewhere = comprehensive_window()
     clerk = make_staff(Role.CLERK, centre=elsewhere.centre, window=elsewhere)
-    with pytest.raises(Exception, match="窗口不属于|does not belong"):
+    with pytest.raises(PermissionDenied):  # a clerk, but of another centre
         services.start_pre_review(application_id=filing.pk, actor=clerk, window=elsewhere)
-    with pytest.raises(Exception, match="窗口"):
-        services.start_pre_review(application_id=filing.pk, actor=clerk, window=None)
+    here = make_staff(Role.CLERK, centre=centre, window=comprehensive_window(centre))
+    with pytest.raises(ValidationError) as wrong_window:  # a clerk here, at a window of another centre
+        services.start_pre_review(application_id=filing.pk, actor=here, window=elsewhere)
+    assert "window" in wrong_window.value.message_dict
+    with pytest.raises(ValidationError):
+        services.start_pre_review(application_id=filing.pk, actor=here, window=None)
     filing.refresh_from_db()
     assert filing.state == S.SUBMITTED
 

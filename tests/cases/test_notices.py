@@ -13,6 +13,8 @@ from django.urls import include, path
 from django.utils import translation
 
 import hall.urls
+from apps.accounts.roles import Role
+from apps.accounts.services import assign_role
 from apps.audit.transitions import Conflict
 from apps.cases import services
 from apps.cases.codes import ApplicationState, MaterialStatus
@@ -24,7 +26,7 @@ from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
 from tests.capabilities import require
 from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory
-from tests.factories.cases import COMPANY, PERSON, make_filing
+from tests.factories.cases import COMPANY, PERSON, at_window, make_filing
 from tests.factories.catalogue import MaterialFactory, make_item
 
 # The lead mounts the tracking pages at /track/ in hall/urls.py; mounting them here too keeps these
@@ -57,7 +59,9 @@ def filing_with(*requirements, **kwargs):
 
 
 def record(filing, material, status):
-    services.record_material(application_id=filing.pk, material_id=material.pk, status=status)
+    services.record_material(
+        **at_window(filing), application_id=filing.pk, material_id=material.pk, status=status
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +91,7 @@ def accepted_filing(clerk):
     filing = filing_with(requirement(id_card), requirement(lease), promised_limit_days=5)
     record(filing, id_card, MaterialStatus.ORIGINAL)
     record(filing, lease, MaterialStatus.COPY)
+    assign_role(user=clerk, role=Role.CLERK, centre=filing.centre, window=filing.window)
     services.accept(application_id=filing.pk, actor=clerk, window=filing.window)
     filing.refresh_from_db()
     return filing
@@ -147,7 +152,9 @@ def test_deficiency_notice_lists_what_is_missing_by_when_and_the_lapse():
         requirement(report, Necessity.DEFERRABLE), requirement(id_card), promised_limit_days=10
     )
     record(filing, id_card, MaterialStatus.ORIGINAL)
-    services.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 12))
+    services.accept_with_deficiency(
+        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 12)
+    )
     notice = issue(filing, NoticeKind.DEFICIENCY)
 
     assert notice.number.endswith("-RQ-2026-00001")
@@ -163,8 +170,8 @@ def test_deficiency_notice_lists_what_is_missing_by_when_and_the_lapse():
         "承诺办结日期2026年10月15日",  # 10 working days; Saturday 10/10 is a make-up working day
     ]:
         assert expected in text, expected
-    # The filing was decided without a named clerk; the window is the filing's own.
-    assert "受理人员—" in text and f"{filing.window.number}号窗口" in text
+    # The clerk who decided, at the filing's own window.
+    assert f"受理人员{filing.created_by.full_name}" in text and f"{filing.window.number}号窗口" in text
 
 
 def test_completion_notice_lists_every_correction_and_the_resubmission_rule():
@@ -172,6 +179,7 @@ def test_completion_notice_lists_every_correction_and_the_resubmission_rule():
     id_card, lease = MaterialFactory(name="居民身份证"), MaterialFactory(name="房屋租赁合同")
     filing = filing_with(requirement(id_card), requirement(lease))
     services.return_for_completion(
+        **at_window(filing),
         application_id=filing.pk,
         corrections=[
             {"material": id_card.pk, "reason": "未提供原件"},
@@ -201,6 +209,7 @@ def test_refusal_notice_gives_reasons_basis_and_remedies():
     require("pdftotext")
     filing = make_filing(applicant=COMPANY)
     services.refuse(
+        **at_window(filing),
         application_id=filing.pk,
         reasons="申请事项依法不需要取得行政许可",
         legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（一）项",
@@ -234,9 +243,12 @@ def test_numbers_are_gap_free_per_kind_centre_and_year():
         filing = make_filing(items=[item])
         for entry in filing.checklist.all():
             services.record_material(
-                application_id=filing.pk, material_id=entry.material_id, status=MaterialStatus.ORIGINAL
+                **at_window(filing),
+                application_id=filing.pk,
+                material_id=entry.material_id,
+                status=MaterialStatus.ORIGINAL,
             )
-        services.accept(application_id=filing.pk)
+        services.accept(**at_window(filing), application_id=filing.pk)
         filing.refresh_from_db()
         return filing
 
@@ -251,10 +263,12 @@ def test_numbers_are_gap_free_per_kind_centre_and_year():
     assert issue(first, NoticeKind.ACCEPTANCE).number == f"{prefix}-SL-2026-00001"
     assert issue(second, NoticeKind.ACCEPTANCE).number == f"{prefix}-SL-2026-00002"
     refused = make_filing(items=[item])
-    services.refuse(application_id=refused.pk, reasons="不符合条件", legal_basis="某条例第五条")
+    services.refuse(
+        **at_window(refused), application_id=refused.pk, reasons="不符合条件", legal_basis="某条例第五条"
+    )
     assert issue(refused, NoticeKind.REFUSAL).number == f"{prefix}-BY-2026-00001"
     # Another centre of the same region counts on its own.
-    elsewhere = accepted_filing(None)
+    elsewhere = accepted_filing(UserFactory())
     other = elsewhere.centre
     assert issue(elsewhere, NoticeKind.ACCEPTANCE).number == f"350100-{other.pk:04d}-SL-2026-00001"
     # A new year starts a new series.
@@ -393,11 +407,14 @@ def test_a_notice_rendered_later_says_what_the_filing_was_when_decided():
     )
     record(filing, id_card, MaterialStatus.ORIGINAL)
     clerk = UserFactory(full_name="王窗口")
+    assign_role(user=clerk, role=Role.CLERK, centre=filing.centre, window=filing.window)
     services.accept_with_deficiency(
         application_id=filing.pk, commitment_date=dt.date(2026, 10, 12), actor=clerk, window=filing.window
     )
     # The missing report arrives, and the clerk's name changes, before anything is printed.
-    services.clear_deficiency(application_id=filing.pk, material_id=report.pk, status=MaterialStatus.ORIGINAL)
+    services.clear_deficiency(
+        **at_window(filing), application_id=filing.pk, material_id=report.pk, status=MaterialStatus.ORIGINAL
+    )
     clerk.full_name = "王某某"
     clerk.save()
     text = pdf_text(issue(filing, NoticeKind.DEFICIENCY))

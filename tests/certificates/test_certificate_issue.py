@@ -30,7 +30,7 @@ from apps.certificates.models import (
 from apps.licences.models import CertificateStatus, ElectronicCertificate
 from apps.sequences.models import Counter
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
-from tests.factories.cases import PERSON, accept_filing, make_filing
+from tests.factories.cases import PERSON, accept_filing, at_window, make_filing
 from tests.factories.catalogue import MaterialFactory, checklist, requirement
 from tests.factories.certificates import (
     certificate_item,
@@ -162,7 +162,9 @@ def test_an_open_deficiency_keeps_a_decided_filing_from_issue():
         department, promised_limit_days=10, children=checklist(requirement(later, Necessity.DEFERRABLE))
     )
     filing = make_filing(items=[item])
-    intake.accept_with_deficiency(application_id=filing.pk, commitment_date=dt.date(2026, 10, 9))
+    intake.accept_with_deficiency(
+        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
+    )
     filing = decide_all(filing)
     assert filing.state == ApplicationState.ACCEPTED_WITH_DEFICIENCY
     with pytest.raises(Conflict, match=re.escape("deficiency (容缺)")):

@@ -13,7 +13,7 @@ from apps.cases.codes import ApplicationState, MaterialStatus
 from apps.certificates import services
 from apps.licences.lookup import valid_certificates
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
-from tests.factories.cases import COMPANY, accept_filing, make_filing
+from tests.factories.cases import COMPANY, accept_filing, at_window, make_filing
 from tests.factories.catalogue import MaterialFactory, checklist, make_item, requirement
 from tests.factories.certificates import certificate_item, decide_all, issue, issuing_rule, make_seal
 
@@ -74,6 +74,7 @@ def test_a_certificate_the_desk_issued_replaces_the_paper_in_the_next_filing(wor
     [entry] = filing.checklist.filter(material=permit)
     assert entry.replaceable_by == licence_type
     intake.accept(
+        **at_window(filing),
         application_id=filing.pk,
         materials=[
             Record(permit.pk, MaterialStatus.E_CERTIFICATE),
@@ -92,6 +93,7 @@ def test_the_issued_certificate_may_be_named_by_its_identifier(world):
     document = issued_and_posted(centre, first_item)
     filing = make_filing(items=[second_item], centre=centre, applicant=COMPANY)
     entry = intake.record_material(
+        **at_window(filing),
         application_id=filing.pk,
         material_id=permit.pk,
         status=MaterialStatus.E_CERTIFICATE,
@@ -112,7 +114,10 @@ def test_a_revoked_certificate_no_longer_replaces_the_paper(world):
     filing = make_filing(items=[second_item], centre=centre, applicant=COMPANY)
     with pytest.raises(ValidationError) as refused:
         intake.record_material(
-            application_id=filing.pk, material_id=permit.pk, status=MaterialStatus.E_CERTIFICATE
+            **at_window(filing),
+            application_id=filing.pk,
+            material_id=permit.pk,
+            status=MaterialStatus.E_CERTIFICATE,
         )
     assert "certificate_reference" in refused.value.message_dict
     assert filing.checklist.get(material=permit).status == MaterialStatus.PENDING
@@ -125,7 +130,10 @@ def test_another_holders_certificate_does_not_count(world):
     filing = make_filing(items=[second_item], centre=centre)  # 张三, not the company
     with pytest.raises(ValidationError):
         intake.record_material(
-            application_id=filing.pk, material_id=permit.pk, status=MaterialStatus.E_CERTIFICATE
+            **at_window(filing),
+            application_id=filing.pk,
+            material_id=permit.pk,
+            status=MaterialStatus.E_CERTIFICATE,
         )
     assert filing.checklist.get(material=permit).status == MaterialStatus.PENDING
 
@@ -136,7 +144,7 @@ def test_the_intake_desk_offers_the_holders_certificates_of_the_type_to_pick_fro
     first = issued_and_posted(centre, first_item)
     second = issued_and_posted(centre, first_item)  # the company holds two of that type now
     filing = make_filing(items=[second_item], centre=centre, applicant=COMPANY)
-    client.force_login(make_staff(Role.CLERK, centre=centre))
+    client.force_login(filing.created_by)  # the clerk at the filing's window
 
     page = client.get(f"/intake/filings/{filing.pk}/").content.decode()
 

@@ -1,8 +1,8 @@
 from apps.accounts.models import Window, WindowKind
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import ApplicantKind, Channel
+from apps.cases.codes import ApplicantKind
 from apps.cases.services import open_filing
-from tests.factories.accounts import DepartmentFactory, ServiceCentreFactory, UserFactory
+from tests.factories.accounts import DepartmentFactory, ServiceCentreFactory
 from tests.factories.catalogue import default_children, make_item
 
 PERSON = ApplicantData(
@@ -39,12 +39,41 @@ def make_filing(
     window = window or comprehensive_window(centre)
     return open_filing(
         centre=centre,
-        channel=Channel.WINDOW,
         applicant=applicant,
         item_ids=[i.pk for i in items] if items else None,
         bundle=bundle,
-        actor=clerk or UserFactory(),
+        actor=clerk or window_clerk(window),
         window=window,
+    )
+
+
+def window_clerk(window):
+    """A clerk working at ``window`` (its centre's clerk, that window their usual one)."""
+    from apps.accounts.roles import Role
+    from tests.factories.accounts import make_staff
+
+    return make_staff(Role.CLERK, centre=window.centre, window=window)
+
+
+def at_window(filing) -> dict:
+    """Who acts on a window filing in tests: the clerk who opened it, at its window."""
+    return {"actor": filing.created_by, "window": filing.window}
+
+
+def online_filing(*, citizen, centre, items=None, bundle=None, applicant=None):
+    """A citizen's online draft in their own name (the account gets the identity if it has none)."""
+    from apps.cases.services import open_online_filing
+
+    applicant = applicant or PERSON
+    if not citizen.id_number and applicant.kind == ApplicantKind.PERSON:
+        citizen.id_number, citizen.full_name = applicant.id_number, applicant.name
+        citizen.save(update_fields=["id_number", "full_name"])
+    return open_online_filing(
+        centre=centre,
+        applicant=applicant,
+        citizen=citizen,
+        item_ids=[i.pk for i in items] if items else None,
+        bundle=bundle,
     )
 
 
@@ -53,11 +82,14 @@ def accept_filing(filing, *, actor=None):
     from apps.cases import services
     from apps.cases.codes import MaterialStatus
 
+    filing.refresh_from_db()  # its window, if a pre-review gave it one
     received = [
         services.MaterialRecord(material_id, MaterialStatus.ORIGINAL)
         for material_id in filing.checklist.values_list("material_id", flat=True)
     ]
-    services.accept(application_id=filing.pk, actor=actor, window=filing.window, materials=received)
+    services.accept(
+        application_id=filing.pk, actor=actor or filing.created_by, window=filing.window, materials=received
+    )
     filing.refresh_from_db()
     return filing
 

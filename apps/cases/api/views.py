@@ -2,13 +2,12 @@
 gets 404 for another's filing; staff see their centres' filings)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.models import ServiceCentre, Window
@@ -17,17 +16,17 @@ from apps.cases import selectors, services
 from apps.cases.api import serializers as s
 from apps.cases.api.review_serializers import AnswerSerializer
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import Channel
 from apps.cases.models import Application, CorrectionRequest, MaterialUpload
 from apps.cases.review import services as review
 from apps.catalogue.models import Material
+from hall.parsers import BoundedJSONParser
 
 CLERK = "accounts.use_intake_desk"
 CITIZEN = "accounts.use_citizen_portal"
 
 
 class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         queryset = selectors.filings_visible_to(self.request.user)
@@ -44,10 +43,6 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return s.FilingDetailSerializer(
             selectors.filing_detail(Application.objects.filter(pk=filing.pk)).get()
         ).data
-
-    def _require(self, permission):
-        if not self.request.user.has_perm(permission):
-            raise PermissionDenied
 
     @extend_schema(request=s.FilingCreateSerializer, responses={201: s.FilingDetailSerializer})
     def create(self, request, *args, **kwargs):
@@ -70,23 +65,21 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "applicant": applicant,
             "item_ids": [i.pk for i in data.get("items", [])] or None,
             "bundle": data.get("bundle"),
-            "actor": request.user,
         }
         if request.user.has_perm(CLERK):
+            # At one of the clerk's own windows (the usual one unless another is named); the service
+            # checks that the clerk works at that window's centre. The channel is the window's.
             window = (
                 get_object_or_404(Window, pk=data["window"])
                 if data.get("window")
-                else selectors.clerk_window(request.user)
+                else selectors.desk_window(request.user)
             )
-            if window is None or window.centre_id not in _centres_of(request.user):
-                raise PermissionDenied
-            channel = data.get("channel") or Channel.WINDOW
-            filing = services.open_filing(centre=window.centre, channel=channel, window=window, **common)
+            if window is None:
+                raise ValidationError({"window": _("You have no window: ask for your usual window.")})
+            filing = services.open_filing(centre=window.centre, window=window, actor=request.user, **common)
         elif request.user.has_perm(CITIZEN):
             centre = get_object_or_404(ServiceCentre, pk=data.get("centre") or 0)
-            filing = services.open_filing(
-                centre=centre, channel=Channel.ONLINE, citizen=request.user, **common
-            )
+            filing = services.open_online_filing(centre=centre, citizen=request.user, **common)
         else:
             raise PermissionDenied
         return Response(self._fresh(filing), status=status.HTTP_201_CREATED)
@@ -95,18 +88,20 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         filing = self.get_object()
-        return Response(self._fresh(services.submit_online(application_id=filing.pk, actor=request.user)))
+        submitted = services.submit_online(
+            application_id=filing.pk, actor=request.user, client_ip=_client_ip(request)
+        )
+        return Response(self._fresh(submitted))
 
     @extend_schema(request=None, responses=s.FilingDetailSerializer)
     @action(detail=True, methods=["post"], url_path="pre-review")
     def pre_review(self, request, pk=None):
         """网上预审: take a submitted online filing to your window (one clerk at a time: 409 if taken)."""
-        self._require(CLERK)
         filing = self.get_object()
         services.start_pre_review(
             application_id=filing.pk,
             actor=request.user,
-            window=selectors.clerk_window(request.user),
+            window=selectors.window_for(request.user, filing),
             client_ip=_client_ip(request),
         )
         return Response(self._fresh(filing))
@@ -127,7 +122,6 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="materials")
     def materials(self, request, pk=None):
         """Record several materials of the checklist at once (all or nothing)."""
-        self._require(CLERK)
         filing = self.get_object()
         body = s.RecordMaterialsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -149,6 +143,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 )
                 for r in rows
             ],
+            **self._at_window(filing),
         )
         return Response(self._fresh(filing))
 
@@ -162,8 +157,6 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """补正: the applicant's answer to a correction request (their own account, or a clerk at a
         window), with a note and files; it resumes the case."""
         filing = self.get_object()
-        if not (request.user.has_perm(CLERK) or filing.citizen_id == request.user.pk):
-            raise PermissionDenied
         correction = get_object_or_404(CorrectionRequest, pk=correction_id, case__application=filing)
         body = AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -173,7 +166,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             answer=body.validated_data["answer"],
             files=request.FILES.getlist("files"),
             client_ip=_client_ip(request),
-            window=selectors.clerk_window(request.user) if request.user.has_perm(CLERK) else None,
+            window=selectors.window_for(request.user, filing),
         )
         return Response(self._fresh(filing))
 
@@ -184,12 +177,16 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"materials/(?P<material_code>[^/.]+)")
     def material(self, request, pk=None, material_code=None):
-        self._require(CLERK)
         filing = self.get_object()
         body = s.RecordMaterialSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         material = get_object_or_404(Material, code=material_code)
-        services.record_material(application_id=filing.pk, material_id=material.pk, **body.validated_data)
+        services.record_material(
+            application_id=filing.pk,
+            material_id=material.pk,
+            **self._at_window(filing),
+            **body.validated_data,
+        )
         return Response(self._fresh(filing))
 
     @extend_schema(
@@ -200,8 +197,6 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path=r"materials/(?P<material_code>[^/.]+)/upload")
     def upload(self, request, pk=None, material_code=None):
         filing = self.get_object()
-        if not (request.user.has_perm(CLERK) or filing.citizen_id == request.user.pk):
-            raise PermissionDenied
         body = s.UploadCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         material = get_object_or_404(Material, code=material_code)
@@ -210,20 +205,22 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             material_id=material.pk,
             file=body.validated_data["file"],
             actor=request.user,
+            window=selectors.window_for(request.user, filing),
         )
         return Response(s.UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
+    def _at_window(self, filing) -> dict:
+        """Who acts, at which window, from where: the clerk's own window at the filing's centre (the
+        services refuse anyone who is not a clerk there)."""
+        return {
+            "actor": self.request.user,
+            "window": selectors.window_for(self.request.user, filing),
+            "client_ip": _client_ip(self.request),
+        }
+
     def _decision(self, request, service, **kwargs):
-        self._require(CLERK)
         filing = self.get_object()
-        window = selectors.clerk_window(request.user)
-        service(
-            application_id=filing.pk,
-            actor=request.user,
-            window=window,
-            client_ip=_client_ip(request),
-            **kwargs,
-        )
+        service(application_id=filing.pk, **self._at_window(filing), **kwargs)
         return Response(self._fresh(filing))
 
     @extend_schema(request=None, responses=s.FilingDetailSerializer)
@@ -266,31 +263,34 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self._decision(request, services.withdraw, **body.validated_data)
 
 
-def _centres_of(user) -> set[int]:
-    from apps.accounts.models import StaffMembership
-
-    return set(StaffMembership.objects.filter(user=user).values_list("centre_id", flat=True))
-
-
 def upload_file(request, filing_pk, upload_pk):
     """An uploaded material, only for those who may see the filing (404 otherwise)."""
+    from apps.uploads.serving import Disclosure, stored_file_response
+
     filing = get_object_or_404(selectors.filings_visible_to(request.user), pk=filing_pk)
     upload = get_object_or_404(MaterialUpload, pk=upload_pk, entry__application=filing)
-    return FileResponse(
-        upload.file.open("rb"), content_type=upload.content_type, filename=upload.original_name
+    return stored_file_response(
+        request,
+        upload.file,
+        filename=upload.original_name,
+        content_type=upload.content_type,
+        disclosure=Disclosure(upload, what="material_upload", owner_id=filing.citizen_id),
     )
 
 
 def notice_pdf(request, filing_pk, notice_pk):
     """A notice's PDF, the same bytes at every print (rendered at the first one if the render job has
     not come to it yet), for those who may see the filing."""
-    from django.http import HttpResponse
-
     from apps.cases.notices.models import Notice
     from apps.cases.notices.services import notice_pdf as pdf_of
+    from apps.uploads.serving import Disclosure, stored_file_response
 
     filing = get_object_or_404(selectors.filings_visible_to(request.user), pk=filing_pk)
     notice = get_object_or_404(Notice, pk=notice_pk, application=filing)
-    response = HttpResponse(pdf_of(notice), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{notice.number}.pdf"'
-    return response
+    return stored_file_response(
+        request,
+        pdf_of(notice),
+        filename=f"{notice.number}.pdf",
+        content_type="application/pdf",
+        disclosure=Disclosure(notice, what="notice_pdf", owner_id=filing.citizen_id),
+    )

@@ -35,6 +35,7 @@ from apps.cases.models import (
     Outcome,
     ReviewOpinion,
 )
+from apps.cases.window_rules import require_window_clerk
 from apps.uploads.stored import checked
 from apps.worktime import calendar
 from apps.worktime import services as clocks
@@ -271,6 +272,7 @@ def answer_correction(
     correction closed, the clock running again from today, the case back in review."""
     case_id = CorrectionRequest.objects.values_list("case_id", flat=True).get(pk=correction_id)
     case = _locked(case_id)
+    _require_applicant_or_clerk(case, actor, window)
     correction = CorrectionRequest.objects.select_for_update().get(pk=correction_id)
     if correction.answered_at is not None:
         raise Conflict(_("This correction has been answered already."))
@@ -296,6 +298,15 @@ def answer_correction(
     )
     case.save(update_fields=["state", "due_on"])
     return correction
+
+
+def _require_applicant_or_clerk(case: Case, actor, window) -> None:
+    """A correction is answered by the applicant's own account, or handed in at a window of the
+    filing's centre (recorded by a clerk there)."""
+    application = Application.objects.only("citizen_id", "centre_id").get(pk=case.application_id)
+    if application.citizen_id is not None and application.citizen_id == getattr(actor, "pk", None):
+        return
+    require_window_clerk(application, actor, window)
 
 
 @transaction.atomic

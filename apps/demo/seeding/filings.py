@@ -9,7 +9,7 @@ from __future__ import annotations
 from apps.accounts.models import ServiceCentre, User
 from apps.cases import services
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import ApplicantKind, Channel
+from apps.cases.codes import ApplicantKind
 from apps.cases.models import Application
 from apps.catalogue import selectors as catalogue
 
@@ -31,13 +31,8 @@ def seed_filings(centre_name: str) -> int:
         item = catalogue.offered_items().filter(lineage__centre=centre, name=name).first()
         if item is None:  # a catalogue without this item: nothing to file
             continue
-        filing = services.open_filing(
-            centre=centre,
-            channel=Channel.ONLINE,
-            applicant=CITIZEN_AS_APPLICANT,
-            item_ids=[item.pk],
-            citizen=citizen,
-            actor=citizen,
+        filing = services.open_online_filing(
+            centre=centre, applicant=CITIZEN_AS_APPLICANT, item_ids=[item.pk], citizen=citizen
         )
         services.submit_online(application_id=filing.pk, actor=citizen)
         made += 1
@@ -66,6 +61,7 @@ def seed_ready_for_issue(centre_name: str) -> int:
     from apps.cases.codes import MaterialStatus
     from apps.cases.review import services as review
 
+    _authorise_agent()
     if Application.objects.filter(applicant_id_number=DEMO_COMPANY.id_number).exists():
         return 0
     centre = ServiceCentre.objects.get(name=centre_name)
@@ -76,7 +72,6 @@ def seed_ready_for_issue(centre_name: str) -> int:
     window = Window.objects.get(centre=centre, number="A01")
     filing = services.open_filing(
         centre=centre,
-        channel=Channel.WINDOW,
         applicant=DEMO_COMPANY,
         item_ids=[item.pk],
         actor=clerk,
@@ -100,3 +95,22 @@ def seed_ready_for_issue(centre_name: str) -> int:
     if item.requires_second_signoff:
         review.sign_off(case_id=case.pk, actor=signer, opinion="同意。")
     return 1
+
+
+def _authorise_agent() -> None:
+    """张三 acts for the demo company as its authorised agent (经办人), so that he may also file for it
+    online."""
+    import datetime as dt
+
+    from apps.accounts.models import AuthorisationKind, OrganisationAuthorisation
+
+    OrganisationAuthorisation.objects.get_or_create(
+        user=User.objects.get(username="citizen"),
+        credit_code=DEMO_COMPANY.id_number,
+        defaults={
+            "organisation_name": DEMO_COMPANY.name,
+            "kind": AuthorisationKind.AGENT,
+            "valid_from": dt.date(2026, 1, 1),
+            "valid_until": dt.date(2027, 12, 31),
+        },
+    )

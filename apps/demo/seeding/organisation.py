@@ -54,6 +54,7 @@ class DemoUser:
     department: str | None = None
     window: str | None = None
     is_staff: bool = False
+    id_number: str = ""  # a citizen's own identity (实名), what their online filings must carry
 
 
 DEMO_USERS = [
@@ -64,7 +65,7 @@ DEMO_USERS = [
     DemoUser("keeper", "钱保管", Role.SEAL_KEEPER, window="C01"),
     DemoUser("supervisor", "孙督办", Role.SUPERVISOR),
     DemoUser("catalogue", "周事项", Role.CATALOGUE_ADMIN, is_staff=True),
-    DemoUser("citizen", "张三", Role.CITIZEN),
+    DemoUser("citizen", "张三", Role.CITIZEN, id_number="11010519491231002X"),
 ]
 
 
@@ -89,7 +90,7 @@ def seed_organisation() -> list[DemoUser]:
 
     for demo in DEMO_USERS:
         user, created = User.objects.get_or_create(username=demo.username)
-        user.full_name, user.is_staff = demo.full_name, demo.is_staff
+        user.full_name, user.is_staff, user.id_number = demo.full_name, demo.is_staff, demo.id_number
         if created or not user.has_usable_password():
             user.set_password(settings.HALL_DEMO_PASSWORD)
         user.save()

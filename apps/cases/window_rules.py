@@ -1,0 +1,60 @@
+"""Who may act on a filing at the window: the checks every front-desk service makes first, with the
+filing locked, so that the desk, the API and any future caller obey the same rules.
+
+- The actor is a window clerk *at the filing's centre* (a clerk elsewhere, or a supervisor here, is
+  not), working at one of their own windows there.
+- A citizen's online draft is theirs until they submit it: no window records or decides on it.
+- An online filing in pre-review is decided or handed back only by the clerk who took it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import StaffMembership
+from apps.accounts.roles import Role
+from apps.audit.transitions import Conflict
+from apps.cases.codes import ApplicationState, Channel
+
+
+def require_window_clerk_at(centre_id: int, actor, window) -> None:
+    """The actor is a clerk at that centre and ``window`` is one of their windows there (one query)."""
+    windows = set(
+        StaffMembership.objects.filter(
+            user_id=getattr(actor, "pk", None), role=Role.CLERK, centre_id=centre_id
+        ).values_list("window_id", flat=True)
+    )
+    if not windows or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Only a window clerk of this service centre may do this."))
+    if window is None:
+        raise ValidationError(
+            {"window": _("This is done at a window: you have no window at this service centre.")}
+        )
+    if window.pk not in windows:
+        raise ValidationError({"window": _("Use your own window at this service centre.")})
+
+
+def require_window_clerk(application, actor, window) -> None:
+    require_window_clerk_at(application.centre_id, actor, window)
+
+
+def require_not_a_citizen_draft(application) -> None:
+    if application.channel == Channel.ONLINE and application.state == ApplicationState.DRAFT:
+        raise Conflict(_("The applicant has not submitted this online filing yet."))
+
+
+def require_pre_reviewer(application, actor) -> None:
+    """In pre-review, only the clerk who took the filing to their window acts on it."""
+    if application.state == ApplicationState.PRE_REVIEW and application.pre_reviewer_id != actor.pk:
+        raise Conflict(
+            _("%(clerk)s has this filing in pre-review: only they can act on it.")
+            % {"clerk": application.pre_reviewer or _("Another clerk")}
+        )
+
+
+def require_window_action(application, actor, window) -> None:
+    """Everything a window decision or checklist entry needs of who acts and where."""
+    require_window_clerk(application, actor, window)
+    require_not_a_citizen_draft(application)
+    require_pre_reviewer(application, actor)
