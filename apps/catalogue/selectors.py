@@ -98,6 +98,13 @@ def maintained_lineages(user) -> QuerySet[ItemLineage]:
     ).distinct()
 
 
+def lineages_visible_to(user) -> QuerySet[ItemLineage]:
+    """Lineages with a published version, and those ``user`` maintains."""
+    return ItemLineage.objects.filter(
+        Q(versions__state=ItemState.PUBLISHED) | Q(pk__in=maintained_lineages(user).values("pk"))
+    ).distinct()
+
+
 def maintained_bundles(user) -> QuerySet[Bundle]:
     role = catalogue_role(user)
     return Bundle.objects.all() if role.everywhere else Bundle.objects.filter(centre_id__in=role.centre_ids)

@@ -245,6 +245,19 @@ def test_a_bundle_is_created_only_for_the_admins_own_centre(client, hall):
     assert Bundle.objects.get(code="B-NEW").centre == hall.city
 
 
+def test_a_bundle_naming_another_centres_unpublished_item_is_told_no_such_item(client, hall):
+    login(client, hall.city_admin)
+    body = {"code": "B-PROBE", "name": "探测", "promised_limit_days": 5, "centre": hall.city.pk}
+    unknown = post(client, "catalogue-bundle-list", body={**body, "items": ["000000000000"]})
+    hidden = post(client, "catalogue-bundle-list", body={**body, "items": [hall.county_draft.lineage.code]})
+    assert (unknown.status_code, hidden.status_code) == (400, 400)
+    assert hidden.json()["items"][0] == unknown.json()["items"][0].replace(
+        "000000000000", hall.county_draft.lineage.code
+    )
+    published = [hall.county_item.lineage.code, hall.city_draft.lineage.code, hall.base_draft.lineage.code]
+    assert post(client, "catalogue-bundle-list", body={**body, "items": published}).status_code == 201
+
+
 def test_the_material_dictionary_is_shared_by_every_catalogue_admin(client, hall):
     """Decision: materials (身份证, 营业执照 …) are one dictionary for every centre, as the base catalogue
     names them; any catalogue admin adds and corrects entries."""

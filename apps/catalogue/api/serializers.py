@@ -267,6 +267,14 @@ class BundleSerializer(serializers.ModelSerializer):
 class BundleWriteSerializer(BundleSerializer):
     centre = serializers.PrimaryKeyRelatedField(queryset=ServiceCentre.objects.all())
 
+    def get_fields(self):
+        fields = super().get_fields()
+        # Another centre's unpublished items are unknown here, as anywhere else: a bundle naming one
+        # is refused as naming no item, not told that it exists.
+        user = getattr(self.context.get("request"), "user", None)
+        fields["items"].child_relation.queryset = selectors.lineages_visible_to(user)
+        return fields
+
     def validate_centre(self, centre):
         return maintained(self.context, "centre", centre)
 
