@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -99,16 +98,21 @@ def filing(request, pk):
 @permission_required(ISSUING, raise_exception=True)
 def preview_pdf(request, pk, case_id):
     """The PDF a case's document would be, unsealed and marked as a preview (nothing is stored)."""
+    from apps.uploads.serving import Disclosure, stored_file_response
+
     application = selectors.desk_filing(request.user, pk)
     try:
         document = services.preview_document(application, case_id)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("desks:issuing_filing", application.pk)
-    response = HttpResponse(render_document(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="preview-{application.number}-{case_id}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(
+        request,
+        render_document(document),
+        filename=f"preview-{application.number}-{case_id}.pdf",
+        content_type="application/pdf",
+        disclosure=Disclosure(application, what="document_preview", owner_id=application.citizen_id),
+    )
 
 
 # What each action of a filing page says when it worked.

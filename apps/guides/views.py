@@ -3,7 +3,7 @@ bundle. No login; only published versions are shown. Constant SQL per page whate
 size (tested)."""
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -66,8 +66,9 @@ def result_sample(request, code):
 
 
 def _serve(field_file):
+    from apps.uploads.serving import stored_file_response
+
     if not field_file:
         raise Http404
-    return FileResponse(
-        field_file.open("rb"), as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1]
-    )
+    # A public blank form: no type recorded (checked by content now), nothing personal to log.
+    return stored_file_response(request=None, content=field_file, filename=field_file.name.rsplit("/", 1)[-1])

@@ -44,7 +44,7 @@ def filing_url(filing, action=None) -> str:
 
 
 def pdf_bytes(response) -> bytes:
-    return b"".join(response.streaming_content)
+    return response.getvalue()
 
 
 def citizen_of(filing):

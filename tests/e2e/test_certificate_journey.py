@@ -5,6 +5,8 @@ hands both certificates over to the agent and the filing is closed; an anonymous
 each certificate's QR link and sees it valid. Then the same company files again, and the clerk
 marks a material as replaced by the new e-certificate (免证可办): no paper, no upload."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -183,12 +185,10 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     # The issuer hands both over to the company's agent, whose identity card they check: 办结.
     issuer_page.reload()
     expect(issuer_page.get_by_test_id("document-number")).to_have_count(2)
-    with issuer_page.expect_popup() as popup:
+    # The PDF is an attachment (docs/security.md, "Uploads"): the browser downloads it.
+    with issuer_page.expect_download() as download:
         issuer_page.get_by_test_id("document-pdf").first.click()
-    popup.value.wait_for_load_state()
-    pdf = popup.value.request.get(popup.value.url)
-    popup.value.close()
-    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     hand_over = issuer_page.get_by_test_id("action-hand_over")
     hand_over.locator("input[name='recipient_name']").fill(AGENT_NAME)
     hand_over.locator("input[name='recipient_id_number']").fill(AGENT_ID)

@@ -1,5 +1,7 @@
 """A clerk files a bundle for an organisation, accepts it and opens the printed receipt (Chromium)."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -58,10 +60,9 @@ def test_a_clerk_files_a_bundle_accepts_it_and_opens_the_receipt(live_server, pa
     expect(page.get_by_test_id("filing-state")).to_have_text("已受理")
     expect(page.get_by_text("到期")).to_have_count(3)
 
-    with page.expect_popup() as popup:
+    # The notice is an attachment (docs/security.md, "Uploads"): the browser downloads it.
+    with page.expect_download() as download:
         page.get_by_test_id("notice-acceptance").click()
-    receipt = popup.value
-    receipt.wait_for_load_state()
-    body = receipt.request.get(receipt.url)
-    assert body.headers["content-type"] == "application/pdf"
-    assert body.body().startswith(b"%PDF")
+    receipt = download.value
+    assert receipt.suggested_filename.endswith(".pdf")
+    assert Path(receipt.path()).read_bytes().startswith(b"%PDF")

@@ -2,7 +2,6 @@
 the approval desk. A case of another department is a 404; an action the user may not take a 403 or
 a 409 with the reason."""
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -142,10 +141,17 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 def correction_file(request, case_pk, file_pk):
     """A file of a correction's answer: for the case's department and for those who see the filing."""
     from apps.cases.selectors import filings_visible_to
+    from apps.uploads.serving import Disclosure, stored_file_response
 
     visible = selectors.cases_visible_to(request.user) | Case.objects.filter(
         application__in=filings_visible_to(request.user)
     )
     case = get_object_or_404(visible, pk=case_pk)
     file = get_object_or_404(CorrectionFile, pk=file_pk, request__case=case)
-    return FileResponse(file.file.open("rb"), content_type=file.content_type, filename=file.original_name)
+    return stored_file_response(
+        request,
+        file.file,
+        filename=file.original_name,
+        content_type=file.content_type,
+        disclosure=Disclosure(file, what="correction_file", owner_id=case.application.citizen_id),
+    )

@@ -1,7 +1,6 @@
 """The certificate desk's API: the same services as the issuers' desk. A filing or document of
 another centre is a 404; an action the user may not take a 403; a state that moved on a 409."""
 
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -136,12 +135,18 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
+        from apps.uploads.serving import Disclosure, stored_file_response
+
         document = self.get_object()
-        response = FileResponse(
-            iter([document_pdf(document)]), content_type="application/pdf", filename=f"{document.number}.pdf"
+        return stored_file_response(
+            request,
+            document_pdf(document),
+            filename=f"{document.number}.pdf",
+            content_type="application/pdf",
+            disclosure=Disclosure(
+                document, what=f"{document.kind}_pdf", owner_id=document.application.citizen_id
+            ),
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
     @extend_schema(request=s.RevokeSerializer, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"])
