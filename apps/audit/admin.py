@@ -1,7 +1,9 @@
 from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.identifiers import mask_identifier
 from apps.audit.models import DisclosureLog, TransitionLog
 
 
@@ -37,10 +39,24 @@ class TransitionLogAdmin(ReadOnlyLogAdmin):
 
 @admin.register(DisclosureLog)
 class DisclosureLogAdmin(ReadOnlyLogAdmin):
-    list_display = ["at", "viewer", "what", "purpose", "content_type", "object_id", "client_ip"]
+    list_display = [
+        "at",
+        "viewer",
+        "what",
+        "purpose",
+        "content_type",
+        "object_id",
+        "looked_up_masked",
+        "client_ip",
+    ]
     list_filter = ["what", "content_type"]
-    search_fields = ["object_id", "viewer__username"]
+    # A holder is found by their whole identity number (exact), never by a fragment of one.
+    search_fields = ["object_id", "viewer__username", "=looked_up"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("looked up by"))
+    def looked_up_masked(self, entry):
+        return mask_identifier(entry.looked_up) if entry.looked_up else ""
 
 
 # django-axes' logs of logins (successes, and every failure) are part of the audit trail: readable,

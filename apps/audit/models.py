@@ -42,12 +42,18 @@ class TransitionLog(models.Model):
 
 
 class DisclosureLog(models.Model):
-    """Append-only record of who was shown personal data in full (an identity number unmasked), where
-    and why. Lists mask identity numbers; a page that shows one whole writes a row here first."""
+    """Append-only record of who was shown personal data in full (an identity number unmasked, a
+    scan downloaded, a holder's certificates looked up), where and why. Lists mask identity numbers;
+    a page that shows one whole writes a row here first.
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
+    A row names the object shown (``subject``), or, for a lookup that shows whatever matches, what
+    the viewer looked up by (``looked_up``: a holder's identity number or credit code), so that "who
+    looked at this person" finds lookups that matched nothing as well."""
+
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
+    looked_up = models.CharField(_("looked up by"), max_length=60, blank=True)
     what = models.CharField(_("what was shown"), max_length=60)
     purpose = models.CharField(_("purpose"), max_length=100)
     viewer = models.ForeignKey(
@@ -60,7 +66,15 @@ class DisclosureLog(models.Model):
         verbose_name = _("disclosure log entry")
         verbose_name_plural = _("disclosure log")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="disclosurelog_subject")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="disclosurelog_subject"),
+            models.Index(fields=["looked_up", "at"], name="disclosurelog_looked_up"),
+        ]
 
     def __str__(self):
-        return f"{self.viewer_id} saw {self.what} of {self.content_type_id}:{self.object_id}"
+        of = (
+            f"looked up by {self.looked_up}"
+            if self.looked_up
+            else f"of {self.content_type_id}:{self.object_id}"
+        )
+        return f"{self.viewer_id} saw {self.what} {of}"

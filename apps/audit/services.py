@@ -71,3 +71,13 @@ def record_disclosure(subject, *, what: str, purpose: str, viewer, client_ip: st
         viewer=viewer,
         client_ip=client_ip or None,
     )
+
+
+def record_lookup(*, what: str, purpose: str, viewer, looked_up: str, client_ip: str | None = None):
+    """Note that ``viewer`` looked personal data up by ``looked_up`` (a holder's identity number or
+    credit code) and was shown ``what`` matched: one row per lookup, whether or not anything did."""
+    from apps.audit.models import DisclosureLog
+
+    return DisclosureLog.objects.create(
+        looked_up=looked_up, what=what, purpose=purpose, viewer=viewer, client_ip=client_ip or None
+    )

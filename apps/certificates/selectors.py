@@ -107,16 +107,41 @@ def documents_visible_to(user) -> QuerySet[IssuedDocument]:
     ).select_related("application", "library_entry__licence_type", "seal", "department")
 
 
-def library_for(user, holder_code: str = "") -> QuerySet[ElectronicCertificate]:
-    """电子证照库 lookup: staff of a centre look up any holder (by code); a citizen sees the
-    certificates issued on their own filings."""
-    entries = ElectronicCertificate.objects.select_related("licence_type").order_by("-issued_on", "-pk")
+LOOKS_UP_HOLDERS, OWN_CERTIFICATES = "holders", "own"
+
+
+def library_access(user) -> str | None:
+    """How ``user`` may use the e-certificate library (电子证照库), in one query:
+
+    - ``LOOKS_UP_HOLDERS``: a window clerk (at any centre where they hold the role) looks a holder up
+      by identity number or credit code, to take a certificate in place of paper (免证可办);
+    - ``OWN_CERTIFICATES``: an account with no staff role sees the certificates of its own filings;
+    - None: anyone else. No other role's work needs a holder's certificates by identity number.
+    """
     if not getattr(user, "is_authenticated", False):
-        return entries.none()
-    if StaffMembership.objects.filter(user=user).exists():
-        code = (holder_code or "").strip().upper()
+        return None
+    roles = set(StaffMembership.objects.filter(user=user).values_list("role", flat=True))
+    if "clerk" in roles:
+        return LOOKS_UP_HOLDERS
+    return None if roles else OWN_CERTIFICATES
+
+
+def library_for(user, holder_code: str = "", *, access: str | None = None) -> QuerySet[ElectronicCertificate]:
+    """The library entries ``user`` sees (``access`` as ``library_access`` answers it): a holder's by
+    code for a clerk (none without a code), a citizen's own, nothing for anyone else. Lookups by
+    holder code are logged by ``apps.certificates.library.look_up``, which the API calls."""
+    entries = ElectronicCertificate.objects.select_related("licence_type").order_by("-issued_on", "-pk")
+    access = library_access(user) if access is None else access
+    if access == LOOKS_UP_HOLDERS:
+        code = normalised_holder_code(holder_code)
         return entries.filter(holder_code=code) if code else entries.none()
-    return entries.filter(issued_document__application__citizen=user)
+    if access == OWN_CERTIFICATES:
+        return entries.filter(issued_document__application__citizen=user)
+    return entries.none()
+
+
+def normalised_holder_code(holder_code: str) -> str:
+    return (holder_code or "").strip().upper()
 
 
 def keeper_centres(user):

@@ -16,7 +16,7 @@ from apps.catalogue.models import Bundle, ServiceItem
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.accounts import PASSWORD
 from tests.factories.cases import make_case
-from tests.factories.catalogue import ApprovalCategoryFactory, MaterialFactory, make_item
+from tests.factories.catalogue import ApprovalCategoryFactory, make_item
 
 pytestmark = pytest.mark.django_db
 HERE = "192.0.2.41"

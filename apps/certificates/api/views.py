@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from apps.audit.requests import client_ip
+from apps.certificates import library as certificate_library
 from apps.certificates import selectors, services, verification
 from apps.certificates.api import serializers as s
 from apps.certificates.documents import document_pdf
@@ -167,14 +168,16 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 )
 @api_view(["GET"])
 def library(request):
-    """电子证照库: staff look a holder up by identity number or credit code; a citizen sees the
-    certificates issued on their own filings."""
+    """电子证照库: a window clerk looks a holder up by identity number or credit code (each lookup
+    logged as a disclosure); a citizen sees the certificates issued on their own filings; other staff
+    are refused (403)."""
     query = s.LibraryQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(
-        selectors.library_for(request.user, query.validated_data.get("holder_code", "")), request
+    entries = certificate_library.look_up(
+        request.user, query.validated_data.get("holder_code", ""), client_ip=client_ip(request)
     )
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(entries, request)
     return paginator.get_paginated_response(s.LibraryEntrySerializer(page, many=True).data)
 
 
