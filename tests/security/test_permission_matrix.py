@@ -1,0 +1,621 @@
+"""The permission matrix: every URL of the hall × every kind of user → what they must get.
+
+``MATRIX`` below is the one table. Each row is one URL pattern and method (the route as the URL
+configuration spells it, ``<name>`` for a path parameter), the world objects its parameters point at
+(all of them the city's), and the expected outcome for each user of ``tests/security/world.py``. A
+row names the users who get each outcome; everyone else gets ``rest`` (anonymous gets ``anon``).
+
+``test_every_url_has_a_row`` reads the URL configuration: a new URL without a row, or a row whose URL
+or method is gone, fails it. ``test_permission`` runs one request per (row, user).
+
+The rules are docs/security.md's role-to-data table (the access spec). Outcomes are categories where
+the business rule behind the permission may answer in more than one way:
+
+- ``OK``: the request reached the rule: 2xx, 400 (the body is incomplete), 409 (the state moved on),
+  or a desk's redirect back to its page (success or an error message alike).
+- ``DONE``: it succeeded: 2xx, or a desk's redirect without an error message.
+- ``REFUSED``: the object is visible but the action is not this user's: 400/403/409, or a desk's
+  redirect carrying an error message.
+- ``CONFLICT``: 409, or a desk's redirect with an error message.
+- ``NOT_FOUND``: 404 — not allowed to see the object (another centre, department or citizen).
+- ``FORBIDDEN``: 403 — a desk or action the user's roles never open.
+- ``DENIED``: 403 or 404, where either is right (a role without the desk's permission, for an object
+  it could not see anyway).
+- ``LOGIN``: anonymous: a desk redirects to the login page; the API answers 401 or 403.
+- ``HIDDEN``: a list that must not show the city's filings: 403/404, or 2xx whose body names none
+  of the city's filing numbers, document numbers or seals.
+
+Besides, no response to a user of ``NEVER_SEE_FULL_ID`` (world.py) may contain the city applicant's
+full identity number (``sees_id`` exempts a user on a row where they typed it themselves).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlparse
+
+import pytest
+from django.contrib.messages import constants as message_levels
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.world import NEVER_SEE_FULL_ID, PDF, USERS
+
+pytestmark = pytest.mark.django_db
+
+OK, DONE, REFUSED, CONFLICT = "OK", "DONE", "REFUSED", "CONFLICT"
+NOT_FOUND, FORBIDDEN, DENIED, LOGIN, HIDDEN = "NOT_FOUND", "FORBIDDEN", "DENIED", "LOGIN", "HIDDEN"
+RULE = (OK, FORBIDDEN)  # the object is visible; the case's graph may still refuse this user (403)
+FILE = object()  # in a body: a small valid PDF, sent as multipart
+
+
+class _Refs:
+    """``w.f_case`` in the table: the world's value of that name, read when the request is made."""
+
+    def __getattr__(self, name):
+        return Ref(name)
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+
+
+w = _Refs()
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    route: str
+    args: dict
+    expect: dict  # user → tuple of acceptable outcomes
+    query: dict = field(default_factory=dict)
+    body: dict | None = None
+    multipart: bool = False
+    sees_id: frozenset = frozenset()
+    label: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.method, self.route
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.route}{f' [{self.label}]' if self.label else ''}"
+
+
+@dataclass(frozen=True)
+class Skip:
+    prefix: str
+    reason: str
+
+
+def _names(text: str) -> list[str]:
+    names = text.split()
+    unknown = set(names) - set(USERS)
+    assert not unknown, f"unknown users in the matrix: {unknown}"
+    return names
+
+
+def R(
+    key: str,
+    *,
+    ok="",
+    done="",
+    refused="",
+    conflict="",
+    not_found="",
+    forbidden="",
+    denied="",
+    hidden="",
+    rule="",
+    also=None,
+    rest=DENIED,
+    anon=LOGIN,
+    query=None,
+    body=None,
+    multipart=False,
+    sees_id="",
+    label="",
+    **args,
+) -> Row:
+    """One row: ``key`` is "METHOD route"; path parameters by name (``pk=w.f_case``)."""
+    method, route = key.split(" ", 1)
+    expect = {}
+    for outcome, users in (
+        (OK, ok),
+        (DONE, done),
+        (REFUSED, refused),
+        (CONFLICT, conflict),
+        (NOT_FOUND, not_found),
+        (FORBIDDEN, forbidden),
+        (DENIED, denied),
+        (HIDDEN, hidden),
+        (RULE, rule),
+        *((v, k) for k, v in (also or {}).items()),
+    ):
+        for user in _names(users):
+            assert user not in expect, f"{key}: {user} is listed twice"
+            expect[user] = outcome if isinstance(outcome, tuple) else (outcome,)
+    for user in USERS:
+        default = anon if user == "anonymous" else rest
+        expect.setdefault(user, default if isinstance(default, tuple) else (default,))
+    if not label:
+        label = " ".join(f"{k}={v.name if isinstance(v, Ref) else v}" for k, v in args.items())
+    return Row(
+        method,
+        route,
+        args,
+        expect,
+        query or {},
+        body,
+        multipart,
+        frozenset(_names(sees_id)),
+        label,
+    )
+
+
+# --- who is who (world.py builds them) -------------------------------------------------------------
+CITY_CLERKS = "clerk@city other_clerk@city"
+ELSEWHERE_CLERKS = "clerk@county dual"  # a clerk, but not at the city (dual supervises the city)
+ALL_CLERKS = f"{CITY_CLERKS} {ELSEWHERE_CLERKS}"
+D1 = "approver@D1 decision_maker@D1"  # the case's department
+OTHER_DEPARTMENTS = "approver@D2 approver@D3"
+CITY_DESK = "issuer@city seal_keeper@city"  # the city's certificate desk
+CATALOGUE_ADMINS = "catalogue_admin@city catalogue_admin@county"
+SUPERVISORS = "supervisor@city dual"
+PUBLIC = {"rest": OK, "anon": OK}
+# Who sees a city filing's details, files and notices: the applicant, the centre's clerks, and the
+# department with a case in it.
+FILING_READERS = f"citizen {CITY_CLERKS} {D1}"
+# What the window actions send: valid bodies, so that the rule, not the serializer, answers.
+APPLICANT = {
+    "applicant_kind": "person",
+    "applicant_name": w.person_name,
+    "applicant_id_number": w.person_id,
+    "applicant_phone": "13812343210",
+}
+REFUSAL = {"reasons": "不属于本中心受理范围。", "legal_basis": "《中华人民共和国行政许可法》第三十二条"}
+
+# fmt: off
+MATRIX = (
+    Skip("/admin/", "Django admin: staff status and model permissions, a system of its own"),
+    Skip("/static/", "static files are served by the proxy, not by the URL configuration"),
+
+    # --- accounts, public pages ----------------------------------------------------------------------
+    R("GET /", anon=LOGIN, rest=OK),  # lands each user on their own desk
+    R("GET /accounts/login/", **PUBLIC),
+    R("POST /accounts/login/", **PUBLIC, body={}),
+    R("POST /accounts/logout/", rest=(OK, LOGIN), anon=(OK, LOGIN)),  # back to the login page
+    R("GET /accounts/password/", rest=OK),
+    R("POST /accounts/password/", rest=OK, body={}),
+    R("GET /accounts/password/done/", rest=OK),
+    R("POST /i18n/setlang/", **PUBLIC, body={"language": "en", "next": "/guide/"}),
+    R("GET /healthz", **PUBLIC),
+    R("GET /guide/", **PUBLIC),
+    R("GET /guide/items/<code>/", **PUBLIC, code=w.i1_code),
+    R("GET /guide/items/<code>/result-sample/", **PUBLIC, code=w.i1_code),
+    R("GET /guide/bundles/<code>/", **PUBLIC, code=w.bundle),
+    R("GET /guide/files/<requirement_id>/<kind>/", **PUBLIC, requirement_id=w.requirement, kind="blank_form"),
+    R("GET /track/<token>/", **PUBLIC, token=w.tracking_token),
+    R("GET /verify/", **PUBLIC, query={"number": w.document_number, "code": w.check_code}),
+    R("GET /verify/<token>/", **PUBLIC, token=w.document_token),
+    R("GET /api/v1/verify/", **PUBLIC, query={"number": w.document_number, "code": w.check_code}),
+    R("GET /api/v1/verify/<token>/", **PUBLIC, token=w.document_token),
+    # Spec silent: the schema and its page are public in development; production asks for a login
+    # (item 9, tests/hall/test_security_headers.py). Either is right here.
+    R("GET /api/schema/", rest=OK, anon=(OK, LOGIN)),
+    R("GET /api/docs/", rest=OK, anon=(OK, LOGIN)),
+    R("GET /api/v1/me/", rest=OK),  # spec silent: one's own account and memberships
+    # Spec silent: job runs are the hall's, not a centre's: supervisors and catalogue admins anywhere.
+    R("GET /ops/jobs/", ok=f"{SUPERVISORS} {CATALOGUE_ADMINS}", rest=FORBIDDEN, anon=(LOGIN, FORBIDDEN)),
+
+    # --- the desks' landing pages ----------------------------------------------------------------------
+    R("GET /intake/", ok=CITY_CLERKS, hidden=ELSEWHERE_CLERKS, rest=FORBIDDEN),
+    R("GET /backoffice/", ok=D1, hidden=OTHER_DEPARTMENTS, rest=FORBIDDEN),
+    R("GET /issuing/", ok=CITY_DESK, hidden="issuer@county", rest=FORBIDDEN),
+    R("GET /issuing/", ok=CITY_DESK, hidden="issuer@county", rest=FORBIDDEN,
+      query={"tab": "requests"}, label="tab=requests"),
+    R("GET /issuing/", ok=CITY_DESK, hidden="issuer@county", rest=FORBIDDEN,
+      query={"tab": "delivery"}, label="tab=delivery"),
+    R("GET /supervision/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("GET /catalogue/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN),
+    R("GET /portal/", ok="citizen", hidden="other_citizen", rest=FORBIDDEN),
+
+    # --- the intake desk (a city filing: the city's clerks; a clerk elsewhere gets 404) --------------
+    R("GET /intake/search/", ok=ALL_CLERKS, rest=FORBIDDEN, query={"q": "测试"}),
+    R("GET /intake/check-identity/", ok=ALL_CLERKS, rest=FORBIDDEN,
+      query={"applicant_kind": "person", "applicant_id_number": "11010519491231002X"}),
+    R("GET /intake/new/", ok=CITY_CLERKS, not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, query={"item": w.i1}),
+    R("POST /intake/new/", done=CITY_CLERKS, not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN,
+      query={"item": w.i1}, body=APPLICANT),
+    R("GET /intake/filings/<pk>/", ok=CITY_CLERKS, not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.f_pre),
+    # A citizen's online draft is theirs until they submit it: no window sees it.
+    R("GET /intake/filings/<pk>/", not_found=ALL_CLERKS, rest=FORBIDDEN, pk=w.f_draft),
+    # In pre-review, only the clerk who took it (clerk@city) works on it.
+    R("POST /intake/filings/<pk>/materials/<material_id>/", done="clerk@city", refused="other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.f_pre, material_id=w.material,
+      body={"status": "original"}),
+    R("POST /intake/filings/<pk>/materials/<material_id>/upload/", done="clerk@city",
+      refused="other_clerk@city", not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.f_pre,
+      material_id=w.material, body={"file": FILE}, multipart=True),
+    R("POST /intake/filings/<pk>/all-received/", done="clerk@city", refused="other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.f_pre),
+    R("POST /intake/filings/<pk>/pre-review/<action>/", done=CITY_CLERKS, not_found=ELSEWHERE_CLERKS,
+      rest=FORBIDDEN, pk=w.f_sub, action="start_pre_review"),
+    R("POST /intake/filings/<pk>/pre-review/<action>/", done="clerk@city", refused="other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.f_pre, action="release_pre_review",
+      body={"reason": "材料需线下核对"}),
+    R("POST /intake/filings/<pk>/decide/<decision>/", done="clerk@city", refused="other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.f_pre, decision="refuse", body=REFUSAL),
+    R("POST /intake/filings/<pk>/decide/<decision>/", also={CITY_CLERKS: (NOT_FOUND, CONFLICT)},
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.f_draft, decision="refuse", body=REFUSAL),
+    # A window's own draft: any clerk of the centre at their window.
+    R("POST /intake/filings/<pk>/decide/<decision>/", done=CITY_CLERKS, not_found=ELSEWHERE_CLERKS,
+      rest=FORBIDDEN, pk=w.f_win, decision="refuse", body=REFUSAL),
+
+    # --- the approval desk ---------------------------------------------------------------------------------
+    R("GET /backoffice/cases/<pk>/", ok=D1, not_found=OTHER_DEPARTMENTS, rest=FORBIDDEN, pk=w.case),
+    R("POST /backoffice/cases/<pk>/<action>/", ok=D1, not_found=OTHER_DEPARTMENTS, rest=FORBIDDEN,
+      pk=w.case, action="record_opinion", body={"text": "材料齐全"}),
+    R("POST /backoffice/cases/<pk>/revoke/", done="decision_maker@D1", refused="approver@D1",
+      not_found=OTHER_DEPARTMENTS, rest=FORBIDDEN, pk=w.case_issued,
+      body={"reason": "以欺骗手段取得", "mode": "revoke"}),
+
+    # --- the certificate desk ------------------------------------------------------------------------------
+    R("GET /issuing/filings/<pk>/", ok=CITY_DESK, not_found="issuer@county", rest=FORBIDDEN, pk=w.f_ready),
+    R("GET /issuing/filings/<pk>/preview/<case_id>/", ok=CITY_DESK, not_found="issuer@county",
+      rest=FORBIDDEN, pk=w.f_ready, case_id=w.case_ready),
+    R("POST /issuing/filings/<pk>/<action>/", ok=CITY_DESK, not_found="issuer@county", rest=FORBIDDEN,
+      pk=w.f_ready, action="request_issue"),
+    # Dual control: the issuer who asked cannot confirm.
+    R("POST /issuing/filings/<pk>/<action>/", done="seal_keeper@city", refused="issuer@city",
+      not_found="issuer@county", rest=FORBIDDEN, pk=w.f_ready, action="confirm_issue",
+      body={"request": w.issue_request}),
+    R("GET /issuing/seals/", ok=CITY_DESK, hidden="issuer@county", rest=FORBIDDEN),
+    R("POST /issuing/seals/<pk>/status/", done="seal_keeper@city", rest=FORBIDDEN, pk=w.seal,
+      body={"reason": "印章送检"}),
+
+    # --- the supervision desk ------------------------------------------------------------------------------
+    R("POST /supervision/escalations/<pk>/<action>/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.escalation,
+      action="acknowledge", body={"note": "已督促"}),
+
+    # --- API: filings ---------------------------------------------------------------------------------
+    R("GET /api/v1/filings/", ok=FILING_READERS, rest=HIDDEN),
+    # A clerk files at their own window only; a citizen in their own name only.
+    R("POST /api/v1/filings/", done="citizen clerk@city",
+      refused=f"other_citizen other_clerk@city {ELSEWHERE_CLERKS}", rest=FORBIDDEN,
+      body={"items": [w.i1], "centre": w.city, "window": w.window_city, **APPLICANT},
+      sees_id=ALL_CLERKS + " other_citizen"),
+    R("GET /api/v1/filings/<pk>/", ok=FILING_READERS, rest=NOT_FOUND, pk=w.f_case),
+    R("GET /api/v1/filings/<pk>/", ok="citizen", rest=NOT_FOUND, pk=w.f_draft),
+    R("POST /api/v1/filings/<pk>/submit/", done="citizen", rest=NOT_FOUND, pk=w.f_draft),
+    R("POST /api/v1/filings/<pk>/pre-review/", done=CITY_CLERKS, refused="citizen",
+      not_found=ELSEWHERE_CLERKS, pk=w.f_sub),
+    R("POST /api/v1/filings/<pk>/release/", done="clerk@city", refused="citizen other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, pk=w.f_pre, body={"reason": "材料需线下核对"}),
+    R("POST /api/v1/filings/<pk>/materials/", done="clerk@city", refused="citizen other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, pk=w.f_pre,
+      body={"materials": [{"material": w.material_code, "status": "original"}]}),
+    R("POST /api/v1/filings/<pk>/materials/<material_code>/", done="clerk@city",
+      refused="citizen other_clerk@city", not_found=ELSEWHERE_CLERKS, pk=w.f_pre,
+      material_code=w.material_code, body={"status": "original"}),
+    R("POST /api/v1/filings/<pk>/materials/<material_code>/upload/", done="clerk@city",
+      refused="citizen other_clerk@city", not_found=ELSEWHERE_CLERKS, pk=w.f_pre,
+      material_code=w.material_code, body={"file": FILE}, multipart=True),
+    # The citizen uploads to their own draft; no window sees it.
+    R("POST /api/v1/filings/<pk>/materials/<material_code>/upload/", done="citizen",
+      not_found=ALL_CLERKS, pk=w.f_draft, material_code=w.material_code, body={"file": FILE},
+      multipart=True),
+    # Answered already (409) for those who may answer: the applicant, or a city clerk at their window.
+    R("POST /api/v1/filings/<pk>/corrections/<correction_id>/answer/", ok=f"citizen {CITY_CLERKS}",
+      refused=D1, not_found=ELSEWHERE_CLERKS, pk=w.f_case, correction_id=w.correction,
+      body={"answer": "已补充"}, multipart=True),
+    R("POST /api/v1/filings/<pk>/accept/", ok="clerk@city", refused="citizen other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, pk=w.f_pre),  # materials not recorded: 400 for the holder
+    R("POST /api/v1/filings/<pk>/accept/", also={ALL_CLERKS: (NOT_FOUND, CONFLICT)}, refused="citizen",
+      pk=w.f_draft),
+    R("POST /api/v1/filings/<pk>/accept-with-deficiency/", ok="clerk@city",
+      refused="citizen other_clerk@city", not_found=ELSEWHERE_CLERKS, pk=w.f_pre,
+      body={"commitment_date": "2026-10-09"}),
+    R("POST /api/v1/filings/<pk>/return/", done="clerk@city", refused="citizen other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, pk=w.f_pre,
+      body={"corrections": [{"material": w.material_code, "reason": "复印件不清晰"}]}),
+    R("POST /api/v1/filings/<pk>/refuse/", done="clerk@city", refused="citizen other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, pk=w.f_pre, body=REFUSAL),
+    R("POST /api/v1/filings/<pk>/refuse/", done=CITY_CLERKS, not_found=ELSEWHERE_CLERKS, pk=w.f_win,
+      body=REFUSAL),
+    R("POST /api/v1/filings/<pk>/withdraw/", done="clerk@city", refused="citizen other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, pk=w.f_pre, body={"reason": "申请人申请撤回"}),
+    # Files and notices: whoever sees the filing; nobody else learns that they exist.
+    R("GET /api/v1/filings/<filing_pk>/uploads/<upload_pk>/", ok=FILING_READERS, rest=NOT_FOUND,
+      filing_pk=w.f_case, upload_pk=w.upload),
+    R("GET /api/v1/filings/<filing_pk>/notices/<notice_pk>/", ok=FILING_READERS, rest=NOT_FOUND,
+      filing_pk=w.f_case, notice_pk=w.notice),
+    R("GET /api/v1/cases/<case_pk>/correction-files/<file_pk>/", ok=FILING_READERS, rest=NOT_FOUND,
+      case_pk=w.case, file_pk=w.correction_file),
+
+    # --- API: cases (the case's department; the graph decides which of its people may act) -------------
+    R("GET /api/v1/cases/", ok=D1, hidden=OTHER_DEPARTMENTS, rest=FORBIDDEN),
+    R("GET /api/v1/cases/<pk>/", ok=D1, not_found=OTHER_DEPARTMENTS, rest=FORBIDDEN, pk=w.case),
+    *(
+        R(f"POST /api/v1/cases/<pk>/{action}/", rule=D1, not_found=OTHER_DEPARTMENTS, rest=FORBIDDEN,
+          pk=w.case, body={})
+        for action in ("claim", "release", "opinions", "corrections", "special-procedure", "resume",
+                       "extend", "decide", "sign-off", "send-back")
+    ),
+
+    # --- API: the certificate desk ---------------------------------------------------------------------
+    R("GET /api/v1/issuing/filings/", ok=CITY_DESK, hidden="issuer@county", rest=FORBIDDEN),
+    R("GET /api/v1/issuing/filings/", ok=CITY_DESK, hidden="issuer@county", rest=FORBIDDEN,
+      query={"state": "issued"}, label="state=issued"),
+    R("GET /api/v1/issuing/filings/<pk>/", ok=CITY_DESK, not_found="issuer@county", rest=FORBIDDEN,
+      pk=w.f_ready),
+    R("POST /api/v1/issuing/filings/<pk>/request/", ok=CITY_DESK, not_found="issuer@county",
+      rest=FORBIDDEN, pk=w.f_ready),  # already requested: 409
+    R("POST /api/v1/issuing/filings/<pk>/hand-over/", ok=CITY_DESK, not_found="issuer@county",
+      rest=FORBIDDEN, pk=w.f_issued, body={}),
+    R("POST /api/v1/issuing/filings/<pk>/post/", ok=CITY_DESK, not_found="issuer@county",
+      rest=FORBIDDEN, pk=w.f_issued, body={}),
+    R("GET /api/v1/issuing/requests/", ok=CITY_DESK, hidden="issuer@county", rest=FORBIDDEN),
+    R("GET /api/v1/issuing/requests/<pk>/", ok=CITY_DESK, not_found="issuer@county", rest=FORBIDDEN,
+      pk=w.issue_request),
+    R("POST /api/v1/issuing/requests/<pk>/confirm/", done="seal_keeper@city", refused="issuer@city",
+      not_found="issuer@county", rest=FORBIDDEN, pk=w.issue_request),
+    R("POST /api/v1/issuing/requests/<pk>/cancel/", done=CITY_DESK, not_found="issuer@county",
+      rest=FORBIDDEN, pk=w.issue_request, body={"note": "信息有误"}),
+
+    # --- API: documents and the e-certificate library ------------------------------------------------------
+    R("GET /api/v1/documents/", ok=f"citizen {CITY_DESK} {D1}", rest=HIDDEN),
+    R("GET /api/v1/documents/<pk>/", ok=f"citizen {CITY_DESK} {D1}", rest=NOT_FOUND, pk=w.document),
+    R("GET /api/v1/documents/<pk>/pdf/", ok=f"citizen {CITY_DESK} {D1}", rest=NOT_FOUND, pk=w.document),
+    R("POST /api/v1/documents/<pk>/revoke/", done="decision_maker@D1",
+      refused=f"citizen {CITY_DESK} approver@D1", rest=NOT_FOUND, pk=w.document,
+      body={"reason": "以欺骗手段取得", "mode": "revoke"}),
+    # Clerks look a holder up for 免证 at intake (the library is not a centre's); a citizen sees
+    # their own certificates; nobody else reads it.
+    R("GET /api/v1/library/", ok=f"citizen {ALL_CLERKS}", rest=HIDDEN, query={"holder_code": w.person_id},
+      sees_id=ELSEWHERE_CLERKS),
+
+    # --- API: the catalogue (published items are public data; writes are the catalogue admins') --------
+    R("GET /api/v1/catalogue/categories/", **PUBLIC),
+    R("GET /api/v1/catalogue/categories/<code>/", **PUBLIC, code=w.category),
+    R("GET /api/v1/catalogue/materials/", **PUBLIC),
+    R("GET /api/v1/catalogue/materials/<code>/", **PUBLIC, code=w.material_code),
+    # Materials are shared base data: any catalogue admin.
+    R("POST /api/v1/catalogue/materials/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN, body={}),
+    R("PATCH /api/v1/catalogue/materials/<code>/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN,
+      code=w.material_code, body={}),
+    R("GET /api/v1/catalogue/items/", **PUBLIC),
+    R("POST /api/v1/catalogue/items/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN, body={}),
+    R("GET /api/v1/catalogue/items/<pk>/", **PUBLIC, pk=w.i1),
+    # Spec silent on reading drafts: the catalogue API's rule, another centre's draft is a 404.
+    R("GET /api/v1/catalogue/items/<pk>/", ok="catalogue_admin@city", rest=NOT_FOUND, anon=NOT_FOUND,
+      pk=w.i_draft),
+    # Writes to a city item: the city's catalogue admin only.
+    R("PATCH /api/v1/catalogue/items/<pk>/", ok="catalogue_admin@city", denied="catalogue_admin@county",
+      rest=FORBIDDEN, pk=w.i_draft, body={}),
+    *(
+        R(f"POST /api/v1/catalogue/items/<pk>/{action}/", ok="catalogue_admin@city",
+          denied="catalogue_admin@county", rest=FORBIDDEN, pk=item, body={})
+        for action, item in (("submit", w.i_draft), ("return", w.i_draft), ("publish", w.i_draft),
+                             ("retire", w.i1), ("new-version", w.i1))
+    ),
+    R("GET /api/v1/catalogue/bundles/", **PUBLIC),
+    R("GET /api/v1/catalogue/bundles/<code>/", **PUBLIC, code=w.bundle),
+    R("GET /api/v1/catalogue/bundles/<code>/checklist/", **PUBLIC, code=w.bundle),
+    R("POST /api/v1/catalogue/bundles/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN, body={}),
+    R("PATCH /api/v1/catalogue/bundles/<code>/", ok="catalogue_admin@city", denied="catalogue_admin@county",
+      rest=FORBIDDEN, code=w.bundle, body={}),
+    R("POST /api/v1/catalogue/bundles/<code>/publish/", ok="catalogue_admin@city",
+      denied="catalogue_admin@county", rest=FORBIDDEN, code=w.bundle, body={}),
+    R("POST /api/v1/catalogue/bundles/<code>/retire/", ok="catalogue_admin@city",
+      denied="catalogue_admin@county", rest=FORBIDDEN, code=w.bundle, body={}),
+)
+# fmt: on
+
+ROWS = [row for row in MATRIX if isinstance(row, Row)]
+SKIPS = [row for row in MATRIX if isinstance(row, Skip)]
+SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+# --- the URL configuration ------------------------------------------------------------------------------
+
+
+def normalise(route: str) -> str:
+    """A pattern as the table spells it: ``/api/v1/filings/<pk>/`` for both the path converters
+    (``<int:pk>``) and the routers' regular expressions (``^filings/(?P<pk>[^/.]+)/$``)."""
+    route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
+    route = re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", route)
+    return "/" + route.replace("^", "").replace("$", "")
+
+
+def _closure_methods(view) -> set[str] | None:
+    """The methods of ``require_http_methods`` (``require_POST``, ``require_GET``) around a view."""
+    while view is not None:
+        for cell in getattr(view, "__closure__", None) or ():
+            value = cell.cell_contents
+            if (
+                isinstance(value, list | tuple)
+                and value
+                and all(isinstance(v, str) and v.isupper() for v in value)
+            ):
+                return set(value) - {"HEAD", "OPTIONS"}
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def declared_methods(callback) -> set[str] | None:
+    """The methods a view answers (None: a plain function view that takes any)."""
+    cls = getattr(callback, "cls", None)  # Django REST framework
+    if cls is not None:
+        allowed = {m.upper() for m in cls.http_method_names} - {"HEAD", "OPTIONS"}
+        actions = getattr(callback, "actions", None)
+        if actions:
+            return {m.upper() for m in actions} & allowed
+        return {m for m in allowed if hasattr(cls, m.lower())}
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:  # PUT is FormView's alias of POST: not a way in of its own
+        names = set(view_class.http_method_names) - {"head", "options", "put"}
+        return {m.upper() for m in names if hasattr(view_class, m)}
+    return _closure_methods(callback)
+
+
+def url_patterns(patterns=None, prefix=""):
+    """Every (route, methods) of the URL configuration."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield normalise(prefix + str(pattern.pattern)), declared_methods(pattern.callback)
+
+
+def skipped(route: str) -> bool:
+    return any(route.startswith(skip.prefix) for skip in SKIPS)
+
+
+def test_every_url_has_a_row():
+    configured = {}
+    for route, methods in url_patterns():
+        if not skipped(route):
+            known = configured.setdefault(route, set())
+            configured[route] = None if methods is None or known is None else known | methods
+    rows = {}
+    for row in ROWS:
+        rows.setdefault(row.route, set()).add(row.method)
+    missing = sorted(
+        f"{method} {route}"
+        for route, methods in configured.items()
+        for method in (methods if methods is not None else {"(any method)"})
+        if (method not in rows.get(route, set()) if methods is not None else route not in rows)
+    )
+    stale = sorted(
+        f"{method} {route}"
+        for route, methods in rows.items()
+        for method in methods
+        if route not in configured or (configured[route] is not None and method not in configured[route])
+    )
+    assert not missing and not stale, (
+        "The permission matrix and the URL configuration disagree.\n"
+        f"URLs without a row (add one to MATRIX): {missing}\n"
+        f"Rows without a URL (remove or correct them): {stale}"
+    )
+
+
+def test_the_table_names_each_request_once():
+    names = [row.name for row in ROWS]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+
+
+# --- one request per (row, user) ------------------------------------------------------------------------
+
+
+def _resolve(value, world):
+    if isinstance(value, Ref):
+        return world.values[value.name]
+    if value is FILE:
+        return SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")
+    if isinstance(value, dict):
+        return {k: _resolve(v, world) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_resolve(v, world) for v in value]
+    return value
+
+
+def _path(row: Row, world) -> str:
+    args = _resolve(row.args, world)
+    path = re.sub(r"<(\w+)>", lambda m: str(args[m.group(1)]), row.route)
+    query = _resolve(row.query, world)
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _send(client, row: Row, world):
+    path = _path(row, world)
+    body = _resolve(row.body, world) if row.body is not None else {}
+    if row.method == "GET":
+        return client.get(path)
+    is_api = row.route.startswith("/api/")
+    if row.multipart or not is_api:
+        assert row.method == "POST", f"{row.name}: a form is posted"
+        return client.post(path, body)
+    return client.generic(row.method, path, json.dumps(body), content_type="application/json")
+
+
+def _error_message(response) -> bool:
+    request = getattr(response, "wsgi_request", None)
+    if request is None or not hasattr(request, "_messages"):
+        return False
+    return any(m.level >= message_levels.ERROR for m in get_messages(request))
+
+
+def _text(response) -> str | None:
+    if getattr(response, "streaming", False):
+        return None
+    kind = response.get("Content-Type", "")
+    if not any(t in kind for t in ("html", "json", "text")):
+        return None
+    return response.content.decode("utf-8", "replace")
+
+
+def _matches(outcome: str, response, row: Row, world) -> bool:
+    code = response.status_code
+    redirect = code in (301, 302, 303) and response.get("Location") is not None
+    to_login = redirect and urlparse(response["Location"]).path == reverse("accounts:login")
+    back = redirect and not to_login  # a desk's answer to a form: back to its page
+    if outcome == OK:
+        return 200 <= code < 300 or code in (400, 409) or back
+    if outcome == DONE:
+        return 200 <= code < 300 or (back and not _error_message(response))
+    if outcome == REFUSED:
+        return code in (400, 403, 409) or (back and _error_message(response))
+    if outcome == CONFLICT:
+        return code == 409 or (back and _error_message(response))
+    if outcome == NOT_FOUND:
+        return code == 404
+    if outcome == FORBIDDEN:
+        return code == 403
+    if outcome == DENIED:
+        return code in (403, 404)
+    if outcome == LOGIN:
+        return to_login or (row.route.startswith("/api/") and code in (401, 403))
+    if outcome == HIDDEN:
+        if code in (403, 404):
+            return True
+        text = _text(response)
+        return 200 <= code < 300 and text is not None and not any(s in text for s in world.secrets)
+    raise AssertionError(f"unknown outcome {outcome}")
+
+
+def _describe(response) -> str:
+    code = response.status_code
+    if code in (301, 302, 303):
+        errors = " with an error message" if _error_message(response) else ""
+        return f"{code} → {response.get('Location')}{errors}"
+    text = _text(response)
+    if code >= 400 and text and "json" in response.get("Content-Type", ""):
+        return f"{code} {text[:160]}"
+    return str(code)
+
+
+CELLS = [pytest.param(row, user, id=f"{row.name} | {user}") for row in ROWS for user in USERS]
+
+
+@pytest.mark.parametrize(("row", "user"), CELLS)
+def test_permission(row, user, world, client):
+    if user != "anonymous":
+        client.force_login(world.users[user])
+    try:
+        response = _send(client, row, world)
+    except Exception as error:  # a server error is an answer too: named, not a traceback of the test
+        pytest.fail(f"{row.name} as {user}: 500 {type(error).__name__}: {error}")
+    expected = row.expect[user]
+    assert any(_matches(outcome, response, row, world) for outcome in expected), (
+        f"{row.name} as {user}: got {_describe(response)}, expected {' or '.join(expected)}"
+    )
+    if user in NEVER_SEE_FULL_ID and user not in row.sees_id:
+        text = _text(response) or ""
+        assert world.full_id not in text, f"{row.name} as {user}: the response shows the full identity number"

@@ -1,0 +1,269 @@
+"""The hall the permission matrix runs against: two centres, three departments, a filing in every
+state a desk or API acts on, and one user per role and place.
+
+Everything the URLs point at belongs to the city, so that the county's staff test "at another
+centre", approver@D2 "in another department", ``other_citizen`` "not the owner" and ``dual`` (a clerk
+at the county, a supervisor at the city) "a role at two centres". Built once per module through the
+real services and factories (see conftest.py for the transaction around it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from apps.accounts.models import CentreLevel, Window, WindowKind
+from apps.accounts.roles import Role
+from apps.accounts.services import assign_role
+from apps.cases import services as intake
+from apps.cases.models import Escalation, EscalationLevel
+from apps.cases.notices.services import notice_pdf
+from apps.cases.review import services as review
+from apps.catalogue import services as catalogue
+from apps.catalogue.models import ItemMaterial, ServiceItem
+from apps.certificates import services as certificates
+from apps.certificates.documents import document_pdf
+from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
+from tests.factories.cases import PERSON, accept_filing, online_filing
+from tests.factories.catalogue import BundleFactory, make_item
+from tests.factories.certificates import certificate_item, make_seal
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# The users of the matrix, in the order its columns are read. ``dual`` is a clerk at the county and
+# a supervisor at the city; ``other_clerk@city`` is a clerk of the city who did not take the filing.
+USERS = (
+    "anonymous",
+    "citizen",
+    "other_citizen",
+    "clerk@city",
+    "other_clerk@city",
+    "clerk@county",
+    "approver@D1",
+    "approver@D2",
+    "approver@D3",
+    "decision_maker@D1",
+    "issuer@city",
+    "issuer@county",
+    "seal_keeper@city",
+    "supervisor@city",
+    "catalogue_admin@city",
+    "catalogue_admin@county",
+    "dual",
+)
+
+# Who must never receive the city applicant's full identity number, in any response (spec: the
+# clerks of the centre, the case's department and the applicant's own account see it; no one else).
+NEVER_SEE_FULL_ID = frozenset(
+    {
+        "anonymous",
+        "other_citizen",
+        "clerk@county",
+        "approver@D2",
+        "approver@D3",
+        "issuer@city",
+        "issuer@county",
+        "seal_keeper@city",
+        "supervisor@city",
+        "catalogue_admin@city",
+        "catalogue_admin@county",
+        "dual",
+    }
+)
+
+
+@dataclass(repr=False)  # a failing test prints its arguments: the row and the user say enough
+class World:
+    users: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)  # what the table's ``w.<name>`` references resolve to
+    secrets: list = field(default_factory=list)  # strings that identify the city's filings
+    full_id: str = PERSON.id_number
+
+
+def _save_file(name: str) -> str:
+    return default_storage.save(name, ContentFile(PDF))
+
+
+def _catalogue(v: dict, city, county, d1, d2, d3) -> None:
+    i1 = certificate_item(d1, postal_delivery_supported=True)  # every filing of the world is for it
+    i2 = make_item(department=d2)
+    i3 = make_item(department=d3)
+    i4 = make_item(department=d3)
+    draft = make_item(department=d1, publish_it=False)
+    # Public guide files: a result sample and a blank form, so that the guide rows reach a file.
+    ServiceItem.objects.filter(pk=i1.pk).update(result_sample=_save_file("catalogue/sample.pdf"))
+    requirement = ItemMaterial.objects.filter(item=i1).first()
+    ItemMaterial.objects.filter(pk=requirement.pk).update(blank_form=_save_file("catalogue/blank.pdf"))
+    bundles = {}
+    for name, centre, items in (("city", city, (i1, i2)), ("county", county, (i3, i4))):
+        bundle = BundleFactory(centre=centre, promised_limit_days=10)
+        catalogue.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
+        catalogue.publish_bundle(bundle_id=bundle.pk)
+        bundles[name] = bundle
+    v.update(
+        i1=i1.pk,
+        i1_code=i1.lineage.code,
+        i_draft=draft.pk,
+        i_county=i3.pk,
+        material=requirement.material_id,
+        material_code=requirement.material.code,
+        requirement=requirement.pk,
+        category=i1.approval_category.code,
+        bundle=bundles["city"].code,
+        bundle_county=bundles["county"].code,
+    )
+    return i1
+
+
+def _users(city, county, d1, d2, d3, windows) -> dict:
+    make = {
+        "citizen": lambda: make_staff(Role.CITIZEN, username="m_citizen"),
+        "other_citizen": lambda: make_staff(Role.CITIZEN, username="m_other_citizen"),
+        "clerk@city": lambda: make_staff(Role.CLERK, centre=city, window=windows["city"]),
+        "other_clerk@city": lambda: make_staff(Role.CLERK, centre=city, window=windows["city2"]),
+        "clerk@county": lambda: make_staff(Role.CLERK, centre=county, window=windows["county"]),
+        "approver@D1": lambda: make_staff(Role.APPROVER, department=d1),
+        "approver@D2": lambda: make_staff(Role.APPROVER, department=d2),
+        "approver@D3": lambda: make_staff(Role.APPROVER, department=d3),
+        "decision_maker@D1": lambda: make_staff(Role.DECISION_MAKER, department=d1),
+        "issuer@city": lambda: make_staff(Role.ISSUER, centre=city),
+        "issuer@county": lambda: make_staff(Role.ISSUER, centre=county),
+        "seal_keeper@city": lambda: make_staff(Role.SEAL_KEEPER, centre=city),
+        "supervisor@city": lambda: make_staff(Role.SUPERVISOR, centre=city),
+        "catalogue_admin@city": lambda: make_staff(Role.CATALOGUE_ADMIN, centre=city),
+        "catalogue_admin@county": lambda: make_staff(Role.CATALOGUE_ADMIN, centre=county),
+        "dual": lambda: make_staff(Role.CLERK, centre=county, window=windows["county2"]),
+    }
+    users = {name: build() for name, build in make.items()}
+    assign_role(user=users["dual"], role=Role.SUPERVISOR, centre=city)
+    return users
+
+
+def _pre_reviewed(citizen, city, item, clerk, window, *, upload=False):
+    """A citizen's online filing for ``item``, submitted and taken to ``clerk``'s window."""
+    filing = online_filing(citizen=citizen, centre=city, items=[item])
+    if upload:
+        intake.attach_upload(
+            application_id=filing.pk,
+            material_id=filing.checklist.get().material_id,
+            file=SimpleUploadedFile("身份证.pdf", PDF, content_type="application/pdf"),
+            actor=citizen,
+        )
+    intake.submit_online(application_id=filing.pk, actor=citizen)
+    intake.start_pre_review(application_id=filing.pk, actor=clerk, window=window)
+    filing.refresh_from_db()
+    return filing
+
+
+def _decided(filing, approver):
+    case = filing.cases.get()
+    review.claim(case_id=case.pk, actor=approver)
+    review.decide(case_id=case.pk, actor=approver, outcome="approve", holder=PERSON.name, scope="餐饮服务")
+    filing.refresh_from_db()
+    return filing
+
+
+def build_world() -> World:
+    world = World()
+    v = world.values
+    city = ServiceCentreFactory(name="矩阵市政务服务中心", level=CentreLevel.CITY)
+    county = ServiceCentreFactory(name="矩阵县政务服务中心", level=CentreLevel.COUNTY, region_code="350121")
+    d1, d2 = DepartmentFactory(centre=city), DepartmentFactory(centre=city)
+    d3 = DepartmentFactory(centre=county)
+    windows = {
+        key: Window.objects.create(centre=centre, number=number, kind=kind)
+        for key, centre, number, kind in (
+            ("city", city, "A01", WindowKind.COMPREHENSIVE),
+            ("city2", city, "A02", WindowKind.COMPREHENSIVE),
+            ("city_issuing", city, "C01", WindowKind.ISSUING),
+            ("county", county, "A01", WindowKind.COMPREHENSIVE),
+            ("county2", county, "A02", WindowKind.COMPREHENSIVE),
+            ("county_issuing", county, "C01", WindowKind.ISSUING),
+        )
+    }
+    users = world.users = _users(city, county, d1, d2, d3, windows)
+    i1 = _catalogue(v, city, county, d1, d2, d3)
+    seal = make_seal(d1)  # its custodian is another keeper: seal_keeper@city confirms as the centre's
+    citizen, clerk, approver = users["citizen"], users["clerk@city"], users["approver@D1"]
+
+    draft = online_filing(citizen=citizen, centre=city, items=[i1])
+    submitted = online_filing(citizen=citizen, centre=city, items=[i1])
+    intake.submit_online(application_id=submitted.pk, actor=citizen)
+    pre_review = _pre_reviewed(citizen, city, i1, clerk, windows["city"])
+    window_draft = intake.open_filing(
+        centre=city, applicant=PERSON, item_ids=[i1.pk], actor=clerk, window=windows["city"]
+    )
+
+    def accepted(upload=False):
+        return accept_filing(
+            _pre_reviewed(citizen, city, i1, clerk, windows["city"], upload=upload), actor=clerk
+        )
+
+    # Accepted, with an ID scan uploaded, a correction answered with a file, and the acceptance notice.
+    with_case = accepted(upload=True)
+    case = with_case.cases.get()
+    review.claim(case_id=case.pk, actor=approver)
+    correction = review.request_correction(
+        case_id=case.pk, actor=approver, items=[{"material": None, "what": "补充营业场所照片"}]
+    )
+    review.answer_correction(
+        correction_id=correction.pk,
+        actor=citizen,
+        answer="见附件",
+        files=[SimpleUploadedFile("照片.pdf", PDF, content_type="application/pdf")],
+    )
+    notice = with_case.notices.first()
+    notice_pdf(notice)
+    escalation = Escalation.objects.create(
+        case=case,
+        reason="overdue",
+        level=EscalationLevel.DEPARTMENT,
+        department=d1,
+        opened_on=timezone.localdate(),
+    )
+
+    ready = _decided(accepted(), approver)
+    issue_request = certificates.request_issue(application_id=ready.pk, actor=users["issuer@city"])
+
+    issued = _decided(accepted(), approver)
+    asked = certificates.request_issue(application_id=issued.pk, actor=users["issuer@city"])
+    [document] = certificates.confirm_issue(request_id=asked.pk, actor=users["seal_keeper@city"])
+    document_pdf(document)
+
+    v.update(
+        f_draft=draft.pk,
+        f_sub=submitted.pk,
+        f_pre=pre_review.pk,
+        f_win=window_draft.pk,
+        f_case=with_case.pk,
+        f_ready=ready.pk,
+        f_issued=issued.pk,
+        case=case.pk,
+        case_ready=ready.cases.get().pk,
+        case_issued=issued.cases.get().pk,
+        upload=with_case.checklist.get().uploads.get().pk,
+        correction=correction.pk,
+        correction_file=correction.files.get().pk,
+        notice=notice.pk,
+        escalation=escalation.pk,
+        issue_request=issue_request.pk,
+        document=document.pk,
+        document_number=document.number,
+        document_token=document.verification_token,
+        check_code=document.content.get("check_code", ""),
+        tracking_token=with_case.tracking_token,
+        seal=seal.pk,
+        window_city=windows["city"].pk,
+        city=city.pk,
+        person_id=PERSON.id_number,
+        person_name=PERSON.name,
+        today=dt.date.isoformat(timezone.localdate()),
+    )
+    filings = (draft, submitted, pre_review, window_draft, with_case, ready, issued)
+    world.secrets = [f.number for f in filings] + [document.number, seal.name]
+    return world
