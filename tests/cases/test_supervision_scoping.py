@@ -139,3 +139,19 @@ def test_the_desk_shows_no_applicant_identity(client, hall):
     assert hall.city_case.application.number in page
     assert PERSON.id_number not in page and PERSON.id_number[-6:] not in page
     assert PERSON.name not in page
+
+
+def test_the_escalation_services_refuse_a_supervisor_of_another_centre_whatever_calls_them(hall):
+    from django.core.exceptions import PermissionDenied
+
+    from apps.cases.review import services as review
+
+    elsewhere = make_staff(Role.SUPERVISOR, centre=hall.county)
+    with pytest.raises(PermissionDenied):
+        review.acknowledge_escalation(escalation_id=hall.city_escalation.pk, actor=elsewhere, note="越权")
+    with pytest.raises(PermissionDenied):
+        review.resolve_escalation(escalation_id=hall.city_escalation.pk, actor=elsewhere, resolution="越权")
+    assert untouched(hall.city_escalation)
+    here = make_staff(Role.SUPERVISOR, centre=hall.city)
+    review.acknowledge_escalation(escalation_id=hall.city_escalation.pk, actor=here, note="已督促")
+    assert not untouched(hall.city_escalation)

@@ -24,6 +24,7 @@ from django_fsm import can_proceed, has_transition_perm
 from apps.audit.services import record_disclosure, record_step
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.codes import ApplicationState, CaseState
+from apps.cases.escalations import escalations_visible_to
 from apps.cases.messages import tell_applicant, tell_supervisors
 from apps.cases.models import (
     OPEN_CASE,
@@ -576,6 +577,8 @@ def _escalation_step(
     escalation_id: int, *, actor, step: str, field: str, text: str, required: str, client_ip=None
 ) -> Escalation:
     """Acknowledge or resolve an open escalation (locked), with the supervisor's words, logged on its case."""
+    if not escalations_visible_to(actor).filter(pk=escalation_id).exists():
+        raise PermissionDenied(_("Only a supervisor of this department or service centre may do this."))
     if not (text or "").strip():
         raise ValidationError(required)
     escalation = Escalation.objects.select_for_update().select_related("case").get(pk=escalation_id)
