@@ -71,6 +71,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ as JSON, whatever answered it; then a request holding a NUL byte refused
+    # before the session is read or a URL resolved (docs/security.md, "Input that cannot break a page").
+    "hall.api_errors.ApiErrorsAsJsonMiddleware",
+    "hall.request_guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CSP, Permissions-Policy, no-store: after WhiteNoise, so static files keep their own caching.
     "hall.security_headers.SecurityHeadersMiddleware",
@@ -236,6 +240,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hall.api_errors.exception_handler",
+    # JSON within limits of size, depth and characters (hall/parsers.py); forms as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "hall.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Public certificate verification, per client address (the page and the API share the count).
     "DEFAULT_THROTTLE_RATES": {"verification": env_str("HALL_VERIFY_RATE", "30/min")},
 }

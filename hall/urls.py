@@ -30,3 +30,6 @@ urlpatterns = [
     path("api/docs/", docs_view, name="api-docs"),
     path("healthz", healthz, name="healthz"),
 ]
+
+# A refusal says why (hall/request_guards.py); under /api/ every error is JSON (hall/api_errors.py).
+handler400 = "hall.request_guards.bad_request"
