@@ -1,10 +1,13 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH, MAX_ID, text_limit
 from apps.cases.codes import ApplicantKind, Channel
 from apps.cases.models import Case, CorrectionFile, CorrectionRequest, Outcome, ReviewOpinion
 from apps.cases.review.selectors import Queue
+from apps.catalogue.models import Material
 from apps.worktime.codes import SpecialProcedure
+from apps.worktime.models import Extension
 from apps.worktime.warnings import WarningLevel
 
 
@@ -139,8 +142,10 @@ class CaseWorkspaceSerializer(CaseDetailSerializer):
 
 class QueueQuerySerializer(serializers.Serializer):
     queue = serializers.ChoiceField(choices=Queue.ALL, default=Queue.UNCLAIMED)
-    item = serializers.IntegerField(required=False, help_text="An item lineage id.")
-    category = serializers.IntegerField(required=False)
+    item = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="An item lineage id."
+    )
+    category = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     warning = serializers.ChoiceField(choices=WarningLevel.choices, required=False)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     accepted_from = serializers.DateField(required=False)
@@ -148,51 +153,74 @@ class QueueQuerySerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class OpinionCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(max_length=text_limit(ReviewOpinion, "text"), allow_blank=True)
 
 
 class CorrectionItemSerializer(serializers.Serializer):
     material = serializers.CharField(
-        required=False, allow_null=True, default=None, help_text="Material code."
+        max_length=text_limit(Material, "code"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Material code.",
     )
-    what = serializers.CharField(allow_blank=True)
+    what = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH, allow_blank=True)
 
 
 class CorrectionCreateSerializer(serializers.Serializer):
     items = CorrectionItemSerializer(many=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=text_limit(CorrectionRequest, "note"), required=False, allow_blank=True, default=""
+    )
 
 
 class ProcedureSerializer(serializers.Serializer):
     procedure = serializers.ChoiceField(choices=SpecialProcedure.choices)
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH, allow_blank=True)
     planned_end_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ExtensionSerializer(serializers.Serializer):
-    days = serializers.IntegerField()
-    reason = serializers.CharField(allow_blank=True)
+    # The service says why fewer than one day is refused; more than the column holds is no answer.
+    days = serializers.IntegerField(max_value=32767)
+    reason = serializers.CharField(max_length=text_limit(Extension, "reason"), allow_blank=True)
 
 
 class DecisionSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    holder = serializers.CharField(required=False, allow_blank=True, default="")
-    scope = serializers.CharField(required=False, allow_blank=True, default="")
+    holder = serializers.CharField(
+        max_length=text_limit(Case, "decision_holder"), required=False, allow_blank=True, default=""
+    )
+    scope = serializers.CharField(
+        max_length=text_limit(Case, "decision_scope"), required=False, allow_blank=True, default=""
+    )
     valid_from = serializers.DateField(required=False, allow_null=True, default=None)
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
-    reasons = serializers.CharField(required=False, allow_blank=True, default="")
-    legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    reasons = serializers.CharField(
+        max_length=text_limit(Case, "denial_reasons"), required=False, allow_blank=True, default=""
+    )
+    legal_basis = serializers.CharField(
+        max_length=text_limit(Case, "denial_legal_basis"), required=False, allow_blank=True, default=""
+    )
+    opinion = serializers.CharField(
+        max_length=text_limit(ReviewOpinion, "text"), required=False, allow_blank=True, default=""
+    )
 
 
 class SignOffSerializer(serializers.Serializer):
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    opinion = serializers.CharField(
+        max_length=text_limit(ReviewOpinion, "text"), required=False, allow_blank=True, default=""
+    )
 
 
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(required=False, allow_blank=True, default="")
+    answer = serializers.CharField(
+        max_length=text_limit(CorrectionRequest, "answer"), required=False, allow_blank=True, default=""
+    )
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)

@@ -2,9 +2,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.cases.codes import ApplicantKind, Channel, MaterialStatus
+from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH, MAX_ID, text_limit
+from apps.cases.codes import ApplicantKind, MaterialStatus
 from apps.cases.models import Application, Case, ChecklistEntry, MaterialUpload
-from apps.catalogue.models import Bundle, ServiceItem
+from apps.catalogue.models import Bundle, Material, ServiceItem
 
 
 class UploadSerializer(serializers.ModelSerializer):
@@ -157,29 +158,60 @@ class FilingCreateSerializer(serializers.Serializer):
     bundle = serializers.SlugRelatedField(
         slug_field="code", queryset=Bundle.objects.all(), required=False, allow_null=True
     )
-    centre = serializers.IntegerField(required=False, help_text="For an online filing: the centre filed at.")
-    window = serializers.IntegerField(required=False)
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    centre = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="For an online filing: the centre filed at."
+    )
+    window = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="For a clerk: one of their own windows (default: their usual window).",
+    )
     applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices)
-    applicant_name = serializers.CharField(max_length=200)
-    applicant_id_number = serializers.CharField(max_length=18)
-    applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    legal_representative = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    contact_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    agent_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    agent_id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
-    agent_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    applicant_name = serializers.CharField(max_length=text_limit(Application, "applicant_name"))
+    # An identity number is checked (and normalised) by the service; the length only keeps it sane.
+    applicant_id_number = serializers.CharField(max_length=text_limit(Application, "applicant_id_number"))
+    applicant_phone = serializers.CharField(
+        max_length=text_limit(Application, "applicant_phone"), required=False, allow_blank=True, default=""
+    )
+    legal_representative = serializers.CharField(
+        max_length=text_limit(Application, "legal_representative"),
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    contact_name = serializers.CharField(
+        max_length=text_limit(Application, "contact_name"), required=False, allow_blank=True, default=""
+    )
+    contact_phone = serializers.CharField(
+        max_length=text_limit(Application, "contact_phone"), required=False, allow_blank=True, default=""
+    )
+    agent_name = serializers.CharField(
+        max_length=text_limit(Application, "agent_name"), required=False, allow_blank=True, default=""
+    )
+    agent_id_number = serializers.CharField(
+        max_length=text_limit(Application, "agent_id_number"), required=False, allow_blank=True, default=""
+    )
+    agent_phone = serializers.CharField(
+        max_length=text_limit(Application, "agent_phone"), required=False, allow_blank=True, default=""
+    )
 
 
 class RecordMaterialSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=MaterialStatus.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    certificate_reference = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=text_limit(ChecklistEntry, "note"), required=False, allow_blank=True, default=""
+    )
+    certificate_reference = serializers.CharField(
+        max_length=text_limit(ChecklistEntry, "certificate_reference"),
+        required=False,
+        allow_blank=True,
+        default="",
+    )
 
 
 class MaterialRecordSerializer(RecordMaterialSerializer):
-    material = serializers.CharField(help_text="Material code.")
+    material = serializers.CharField(max_length=text_limit(Material, "code"), help_text="Material code.")
 
 
 class RecordMaterialsSerializer(serializers.Serializer):
@@ -187,7 +219,9 @@ class RecordMaterialsSerializer(serializers.Serializer):
 
 
 class ReleaseSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class UploadCreateSerializer(serializers.Serializer):
@@ -200,12 +234,13 @@ class DeficiencySerializer(serializers.Serializer):
 
 class CorrectionSerializer(serializers.Serializer):
     material = serializers.CharField(
+        max_length=text_limit(Material, "code"),
         required=False,
         allow_null=True,
         default=None,
         help_text="Material code, or empty for a general correction.",
     )
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH, allow_blank=True)
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -213,9 +248,11 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class RefuseSerializer(serializers.Serializer):
-    reasons = serializers.CharField(allow_blank=True)
-    legal_basis = serializers.CharField(allow_blank=True)
+    reasons = serializers.CharField(max_length=text_limit(Application, "decision_reasons"), allow_blank=True)
+    legal_basis = serializers.CharField(
+        max_length=text_limit(Application, "decision_legal_basis"), allow_blank=True
+    )
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH, allow_blank=True)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.accounts.models import Department, ServiceCentre
+from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH, text_limit
 from apps.catalogue import selectors
 from apps.catalogue.codes import ItemKind
 from apps.catalogue.models import (
@@ -296,9 +297,13 @@ class ChecklistEntrySerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class NewVersionSerializer(serializers.Serializer):
-    change_note = serializers.CharField(required=False, allow_blank=True, default="")
+    change_note = serializers.CharField(
+        max_length=text_limit(ServiceItem, "change_note"), required=False, allow_blank=True, default=""
+    )
     sync_from_base = serializers.BooleanField(required=False, default=False)

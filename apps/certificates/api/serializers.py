@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from apps.audit.input_limits import text_limit
 from apps.cases.models import Application
 from apps.certificates.models import Delivery, IssuedDocument, IssueRequest
 from apps.licences.models import ElectronicCertificate
@@ -52,7 +53,9 @@ class IssueRequestSerializer(serializers.ModelSerializer):
 
 
 class RequestBodySerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=text_limit(IssueRequest, "note"), default=""
+    )
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -104,16 +107,20 @@ class DeskFilingPreviewSerializer(DeskFilingSerializer):
 
 
 class HandOverSerializer(serializers.Serializer):
-    recipient_name = serializers.CharField(max_length=100, label=_("recipient"))
-    recipient_id_number = serializers.CharField(max_length=18, label=_("recipient's identity number"))
+    recipient_name = serializers.CharField(
+        max_length=text_limit(Delivery, "recipient_name"), label=_("recipient")
+    )
+    recipient_id_number = serializers.CharField(
+        max_length=text_limit(Delivery, "recipient_id_number"), label=_("recipient's identity number")
+    )
 
 
 class PostSerializer(serializers.Serializer):
-    recipient_name = serializers.CharField(max_length=100)
-    phone = serializers.CharField(max_length=20)
-    address = serializers.CharField(max_length=300)
-    carrier = serializers.CharField(max_length=50)
-    tracking_number = serializers.CharField(max_length=50)
+    recipient_name = serializers.CharField(max_length=text_limit(Delivery, "recipient_name"))
+    phone = serializers.CharField(max_length=text_limit(Delivery, "phone"))
+    address = serializers.CharField(max_length=text_limit(Delivery, "address"))
+    carrier = serializers.CharField(max_length=text_limit(Delivery, "carrier"))
+    tracking_number = serializers.CharField(max_length=text_limit(Delivery, "tracking_number"))
 
 
 class DeliverySerializer(serializers.ModelSerializer):
@@ -134,7 +141,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 class RevokeSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=["revoke", "cancel"], default="revoke")
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=text_limit(ElectronicCertificate, "revocation_reason"))
 
 
 class LibraryEntrySerializer(serializers.ModelSerializer):
@@ -176,7 +183,9 @@ class LibraryPageSerializer(serializers.Serializer):
 
 
 class LibraryQuerySerializer(serializers.Serializer):
-    holder_code = serializers.CharField(required=False, allow_blank=True, max_length=18)
+    holder_code = serializers.CharField(
+        required=False, allow_blank=True, max_length=text_limit(ElectronicCertificate, "holder_code")
+    )
 
 
 class VerifiedCertificateSerializer(serializers.Serializer):
@@ -210,5 +219,5 @@ class VerificationSerializer(serializers.Serializer):
 
 
 class VerifyQuerySerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=60)
+    number = serializers.CharField(max_length=text_limit(IssuedDocument, "number"))
     code = serializers.CharField(max_length=8)

@@ -29,6 +29,9 @@ class IssuingFilingViewSet(_DeskOnly, viewsets.GenericViewSet):
     """Filings at the user's certificate desk: ``?state=ready_for_issue`` (default) or ``issued``."""
 
     serializer_class = s.DeskFilingSerializer
+    # The actions look the filing up themselves (selectors.desk_filing): a key that is no number is
+    # no route, rather than a ValueError there.
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         state = self.request.query_params.get("state", "ready_for_issue")
