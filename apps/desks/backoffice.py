@@ -15,19 +15,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.audit.input_limits import MAX_ID
+from apps.audit.models import TransitionLog
 from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
 from apps.cases.codes import CASE_STEPS, Channel
-from apps.cases.models import Outcome
+from apps.cases.models import Case, CorrectionRequest, Outcome, ReviewOpinion
 from apps.cases.review import selectors, services
 from apps.catalogue.models import ApprovalCategory
 from apps.certificates import services as certificates
 from apps.certificates.models import IssuedDocument
-from apps.licences.models import STATUS_ON_LABELS
+from apps.desks.posted import checked_text, ids_in_names, posted_text
+from apps.licences.models import STATUS_ON_LABELS, ElectronicCertificate
 from apps.worktime import calendar
 from apps.worktime.codes import SpecialProcedure
+from apps.worktime.models import Extension, Suspension
 from apps.worktime.warnings import WarningLevel
 
 BACK_OFFICE = "accounts.use_backoffice_desk"
@@ -71,7 +75,10 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """A whole number from a filter or a form, or None: no key is larger than MAX_ID."""
+    if not (value and value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
+        return None
+    return int(value) if int(value) <= MAX_ID else None
 
 
 def desk_context(request) -> dict:
@@ -175,7 +182,7 @@ def revoke_certificate(request, pk):
         certificates.revoke(
             document_id=document.pk,
             actor=request.user,
-            reason=request.POST.get("reason", ""),
+            reason=posted_text(request.POST, "reason", ElectronicCertificate, "revocation_reason"),
             mode=request.POST.get("mode", "revoke"),
             client_ip=client_ip(request),
         )
@@ -206,22 +213,27 @@ def act(request, pk, action):
         if action == "claim":
             services.claim(client_ip=ip, **common)
         elif action == "release":
-            services.release(reason=post.get("reason", ""), client_ip=ip, **common)
+            reason = posted_text(post, "reason", TransitionLog, "comment")
+            services.release(reason=reason, client_ip=ip, **common)
             return redirect("desks:backoffice")
         elif action == "record_opinion":
-            services.record_opinion(text=post.get("text", ""), **common)
+            services.record_opinion(text=posted_text(post, "text", ReviewOpinion), **common)
         elif action == "request_correction":
             items = [
-                {"material": int(k.split("_", 1)[1]), "what": v}
-                for k, v in post.items()
-                if k.startswith("what_") and v.strip()
+                {
+                    "material": material,
+                    "what": checked_text(what, name=name, model=CorrectionRequest, field="items"),
+                }
+                for material, name, what in ids_in_names(post, "what_")
             ]
-            items += [{"material": None, "what": line} for line in _lines(post.get("other", ""))]
-            services.request_correction(items=items, note=post.get("note", ""), client_ip=ip, **common)
+            other = posted_text(post, "other", CorrectionRequest, "items")
+            items += [{"material": None, "what": line} for line in _lines(other)]
+            note = posted_text(post, "note", CorrectionRequest)
+            services.request_correction(items=items, note=note, client_ip=ip, **common)
         elif action == "start_special_procedure":
             services.start_special_procedure(
                 procedure=post.get("procedure", ""),
-                reason=post.get("reason", ""),
+                reason=posted_text(post, "reason", Suspension),
                 planned_end_on=_date(post.get("planned_end_on")),
                 client_ip=ip,
                 **common,
@@ -229,29 +241,32 @@ def act(request, pk, action):
         elif action == "resume":
             services.resume(client_ip=ip, **common)
         elif action == "extend":
-            services.extend(
-                days=_int(post.get("days")) or 0, reason=post.get("reason", ""), client_ip=ip, **common
-            )
+            reason = posted_text(post, "reason", Extension)
+            services.extend(days=_int(post.get("days")) or 0, reason=reason, client_ip=ip, **common)
         elif action in ("approve", "deny", "propose_decision"):
             outcome = {"approve": Outcome.APPROVE, "deny": Outcome.DENY}.get(action) or post.get(
                 "outcome", ""
             )
             services.decide(
                 outcome=outcome,
-                holder=post.get("holder", ""),
-                scope=post.get("scope", ""),
+                holder=posted_text(post, "holder", Case, "decision_holder"),
+                scope=posted_text(post, "scope", Case, "decision_scope"),
                 valid_from=_date(post.get("valid_from")),
                 valid_until=_date(post.get("valid_until")),
-                reasons=post.get("reasons", ""),
-                legal_basis=post.get("legal_basis", ""),
-                opinion=post.get("opinion", ""),
+                reasons=posted_text(post, "reasons", Case, "denial_reasons"),
+                legal_basis=posted_text(post, "legal_basis", Case, "denial_legal_basis"),
+                opinion=posted_text(post, "opinion", ReviewOpinion, "text"),
                 client_ip=ip,
                 **common,
             )
         elif action in ("sign_off_approval", "sign_off_denial"):
-            services.sign_off(opinion=post.get("opinion", ""), client_ip=ip, **common)
+            services.sign_off(
+                opinion=posted_text(post, "opinion", ReviewOpinion, "text"), client_ip=ip, **common
+            )
         else:
-            services.send_back(opinion=post.get("opinion", ""), client_ip=ip, **common)
+            services.send_back(
+                opinion=posted_text(post, "opinion", ReviewOpinion, "text"), client_ip=ip, **common
+            )
     except (ValidationError, Conflict, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:

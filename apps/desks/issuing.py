@@ -20,8 +20,9 @@ from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
 from apps.cases.codes import FILING_STEPS
 from apps.certificates import selectors, services
-from apps.certificates.models import SealStatus
+from apps.certificates.models import Delivery, IssueRequest, Seal, SealStatus
 from apps.certificates.rendering import render_document
+from apps.desks.posted import posted_text
 
 ISSUING = selectors.ISSUING
 PAGE_SIZE = 25
@@ -134,20 +135,23 @@ def _run(request, action: str, application, pending) -> None:
     post = request.POST
     common = {"actor": request.user, "client_ip": client_ip(request)}
     if action == "request_issue":
-        services.request_issue(application_id=application.pk, note=post.get("note", ""), **common)
+        note = posted_text(post, "note", IssueRequest)
+        services.request_issue(application_id=application.pk, note=note, **common)
     elif action == "confirm_issue":
         services.confirm_issue(request_id=pending.pk, **common)
     elif action == "cancel_request":
-        services.cancel_request(request_id=pending.pk, reason=post.get("reason", ""), **common)
+        reason = posted_text(post, "reason", IssueRequest, "note")
+        services.cancel_request(request_id=pending.pk, reason=reason, **common)
     elif action == "hand_over":
         services.hand_over(
             application_id=application.pk,
-            recipient_name=post.get("recipient_name", ""),
-            recipient_id_number=post.get("recipient_id_number", ""),
+            recipient_name=posted_text(post, "recipient_name", Delivery),
+            recipient_id_number=posted_text(post, "recipient_id_number", Delivery),
             **common,
         )
     else:
-        services.post(application_id=application.pk, **{f: post.get(f, "") for f in PARCEL_FIELDS}, **common)
+        parcel = {field: posted_text(post, field, Delivery) for field in PARCEL_FIELDS}
+        services.post(application_id=application.pk, **parcel, **common)
 
 
 @login_required
@@ -211,7 +215,7 @@ def seal_status(request, pk):
             seal_id=seal.pk,
             actor=request.user,
             status=status,
-            reason=request.POST.get("reason", ""),
+            reason=posted_text(request.POST, "reason", Seal, "status_reason"),
             client_ip=client_ip(request),
         )
     except (ValidationError, Conflict, PermissionDenied) as error:
