@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import (
@@ -10,6 +11,8 @@ from apps.accounts.models import (
     User,
     Window,
 )
+from apps.audit.requests import client_ip
+from apps.audit.services import record_event
 
 
 class StaffMembershipInline(admin.TabularInline):
@@ -35,6 +38,19 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "full_name", "is_staff", "is_active", "last_login"]
     search_fields = ["username", "full_name"]
     inlines = [StaffMembershipInline, OrganisationAuthorisationInline]
+
+    def user_change_password(self, request, id, form_url=""):
+        """An administrator setting someone's password is logged like a change by its owner."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                record_event(
+                    User.objects.get(pk=id),
+                    event="password_set_by_admin",
+                    actor=request.user,
+                    client_ip=client_ip(request),
+                )
+        return response
 
 
 @admin.register(ServiceCentre)

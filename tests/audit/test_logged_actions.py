@@ -53,6 +53,16 @@ def test_a_password_change_is_logged_with_who_when_and_where(client):
     assert "Mixed#Case2027" not in str(entry.context) + entry.comment
 
 
+@time_machine.travel(NOON, tick=False)
+def test_an_administrator_setting_a_password_is_logged_with_who_set_it(admin_client, admin_user):
+    clerk = make_staff(Role.CLERK)
+    url = reverse("admin:auth_user_password_change", args=[clerk.pk])
+    body = {"password1": "Mixed#Case2027", "password2": "Mixed#Case2027", "usable_password": "true"}
+    assert admin_client.post(url, body, REMOTE_ADDR=HERE).status_code == 302
+    [entry] = entries(clerk)
+    assert (entry.transition, entry.actor, entry.client_ip) == ("password_set_by_admin", admin_user, HERE)
+
+
 # --- catalogue edits ----------------------------------------------------------------------------------
 
 
