@@ -63,12 +63,19 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         case = selectors.case_detail(selectors.cases_visible_to(self.request.user)).get(pk=case_id)
         return Response(s.CaseDetailSerializer(case, context={"request": self.request}).data)
 
+    def _case(self):
+        """The case acted on (404 outside the user's departments), looked up once per request."""
+        if not hasattr(self, "_acted_on"):
+            self._acted_on = self.get_object()
+        return self._acted_on
+
     def _act(self, service, **kwargs):
-        case = self.get_object()  # 404 outside the user's departments
+        case = self._case()
         service(case_id=case.pk, actor=self.request.user, **kwargs)
         return self._done(case.pk)
 
     def _body(self, serializer_class):
+        self._case()  # someone else's case is a 404 before its body is judged
         body = serializer_class(data=self.request.data)
         body.is_valid(raise_exception=True)
         return dict(body.validated_data)
