@@ -10,7 +10,8 @@ from the rules the API follows everywhere (``hall.api_errors`` and DRF's excepti
 - 403 — not logged in, no permission, or a failed CSRF check, on every operation that needs a login;
 - 404 — not there, or not the user's to see (another centre's filing), on every operation with a path
   parameter, and a page past the last one on paginated lists;
-- 409 — the state moved on (another clerk took the filing first), on every write.
+- 409 — the state moved on (another clerk took the filing first), on every write;
+- 415 — a body in a media type the operation does not take, on every operation with a body.
 
 An operation documents its own answer for a status where it differs (public verification's 429 is a
 verification result) and the hook leaves it alone.
@@ -102,6 +103,8 @@ def document_errors(result, generator, request, public):
                 answers["404"] = _answer("Not found, or not yours to see; or a page past the last.", "Error")
             if write:
                 answers["409"] = _answer("The state moved on: the action no longer applies.", "Error")
+            if "requestBody" in operation:
+                answers["415"] = _answer("The body is in a media type this operation does not take.", "Error")
             responses = operation.setdefault("responses", {})
             for status, answer in answers.items():
                 responses.setdefault(status, answer)

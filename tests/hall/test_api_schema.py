@@ -187,6 +187,8 @@ def test_every_operation_documents_the_errors_it_can_give(schema):
             expected.add("404")
         if path.startswith("/api/v1/verify/"):
             expected.add("429")
+        if "requestBody" in operation:
+            expected.add("415")
         missing += [f"{method.upper()} {path}: {status}" for status in sorted(expected - set(answers))]
     assert not missing, missing
 
@@ -215,6 +217,9 @@ def test_the_error_answers_are_the_documented_shapes(client, schema):
     )
     assert broken.status_code == 400
     assert_conforms(schema, "/api/v1/filings/", "post", broken)
+    unreadable = client.post(reverse("filing-list"), "applicant", content_type="text/plain")
+    assert unreadable.status_code == 415
+    assert_conforms(schema, "/api/v1/filings/", "post", unreadable)
 
     department = DepartmentFactory()
     case = accept_filing(make_filing(items=[make_item(department=department)])).cases.get()
