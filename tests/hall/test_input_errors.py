@@ -173,6 +173,41 @@ def test_a_nul_character_in_a_json_body_is_a_400(client, hall, who, url, body):
     _assert_4xx(response, url, status=400)
 
 
+def _every_url() -> list[str]:
+    """Every URL of the URL configuration (the admin's too), with "1" for each of its parameters."""
+    from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+    def walk(resolver, namespace=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                route = pattern.pattern
+                names = getattr(route, "converters", {}) or route.regex.groupindex
+                yield f"{namespace}{pattern.name}", list(names)
+
+    urls = set()
+    for name, parameters in walk(get_resolver()):
+        try:
+            urls.add(reverse(name, kwargs={parameter: "1" for parameter in parameters}))
+        except NoReverseMatch:  # a name reused by another pattern (DRF's format suffixes): covered there
+            continue
+    return sorted(urls)
+
+
+def test_a_nul_byte_in_the_query_of_every_url_is_a_400(client, hall):
+    """Generated from the URL configuration, so that a URL added later is covered too."""
+    urls = _every_url()
+    assert len(urls) > 100 and "/verify/" in urls and "/api/v1/verify/" in urls
+    for who in ("anonymous", "clerk"):
+        if hall[who] is not None:
+            client.force_login(hall[who])
+        for url in urls:
+            response = client.get(url, {"q": NUL})
+            _assert_4xx(response, url, status=400)
+
+
 def test_an_unpaired_surrogate_in_a_json_body_is_a_400(client, hall):
     client.force_login(hall["approver"])
     url = reverse("case-opinions", args=[hall["case"].pk])
