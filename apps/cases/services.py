@@ -73,6 +73,7 @@ def open_filing(
     window,
     item_ids: list[int] | None = None,
     bundle: Bundle | None = None,
+    client_ip=None,
 ) -> Application:
     """A new filing (draft) at a window, for one item or a bundle, with the catalogue versions pinned
     and the checklist built from them (a bundle's merged checklist: each material once). The actor is
@@ -86,6 +87,7 @@ def open_filing(
         bundle=bundle,
         actor=actor,
         window=window,
+        client_ip=client_ip,
     )
 
 
@@ -97,6 +99,7 @@ def open_online_filing(
     citizen,
     item_ids: list[int] | None = None,
     bundle: Bundle | None = None,
+    client_ip=None,
 ) -> Application:
     """A citizen's online draft. The applicant is the account's own identity (its resident ID and
     real name), or an organisation the account is authorised for today — never an identity typed in
@@ -111,11 +114,21 @@ def open_online_filing(
         bundle=bundle,
         actor=citizen,
         citizen=citizen,
+        client_ip=client_ip,
     )
 
 
 def _create_filing(
-    *, centre, channel, applicant: ApplicantData, item_ids, bundle, actor, window=None, citizen=None
+    *,
+    centre,
+    channel,
+    applicant: ApplicantData,
+    item_ids,
+    bundle,
+    actor,
+    window=None,
+    citizen=None,
+    client_ip,
 ) -> Application:
     items = _items_for(centre, item_ids, bundle)
     application = Application.objects.create(
@@ -143,6 +156,10 @@ def _create_filing(
             produced_by=entry.produced_by,  # the bundle produces it: the applicant does not bring it
         )
         for n, entry in enumerate(catalogue.merged_checklist(items))
+    )
+    # Who opened it, where and from which address: the filing's first line in its log.
+    record_step(
+        application, step="open", actor=actor, client_ip=client_ip, window=getattr(window, "number", None)
     )
     return application
 
@@ -660,7 +677,7 @@ def withdraw(*, application_id: int, reason: str, actor, window, client_ip=None)
 
 
 @transaction.atomic
-def attach_upload(*, application_id: int, material_id: int, file, actor, window=None):
+def attach_upload(*, application_id: int, material_id: int, file, actor, window=None, client_ip=None):
     """A file for one material, checked by its content and size before anything is stored: by the
     citizen on their own online draft, or by a clerk at a window of the filing's centre."""
     application = _locked(application_id)
@@ -675,7 +692,17 @@ def attach_upload(*, application_id: int, material_id: int, file, actor, window=
     entry = application.checklist.filter(material_id=material_id).first()
     if entry is None:
         raise ValidationError({"material": _("This material is not on this filing's list.")})
-    return MaterialUpload.objects.create(entry=entry, **checked(file, actor=actor))
+    upload = MaterialUpload.objects.create(entry=entry, **checked(file, actor=actor))
+    record_step(
+        application,
+        step="upload",
+        actor=actor,
+        client_ip=client_ip,
+        window=getattr(window, "number", None),
+        material=material_id,
+        upload=upload.pk,
+    )
+    return upload
 
 
 @transaction.atomic

@@ -148,6 +148,7 @@ def new_filing(request):
                 item_ids=[item.pk] if item else None,
                 bundle=bundle,
                 actor=request.user,
+                client_ip=client_ip(request),
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -299,6 +300,7 @@ def upload_material(request, pk, material_id):
                 file=upload,
                 actor=request.user,
                 window=acting["window"],
+                client_ip=acting["client_ip"],
             )
         except (ValidationError, Conflict) as error:
             messages.error(request, _error_text(error))

@@ -70,7 +70,8 @@ def test_a_clerk_elsewhere_who_supervises_here_cannot_see_or_act_on_this_centres
         with pytest.raises(PermissionDenied):
             services.withdraw(application_id=filing.pk, reason="申请人撤回", actor=user, window=window)
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.DRAFT and not history_of(filing).exists()
+    assert filing.state == ApplicationState.DRAFT
+    assert [e.transition for e in history_of(filing)] == ["open"]  # nothing after it was opened
     assert filing.checklist.get().status == MaterialStatus.PENDING
 
 
@@ -248,10 +249,36 @@ def test_roles_whose_work_does_not_need_them_see_no_filings_and_no_uploads(clien
     assert MaterialUpload.objects.count() == 1
 
 
-def test_recording_the_checklist_is_logged_with_who_where_and_from_which_address(client, city):
+def test_every_step_at_the_window_is_logged_with_who_where_and_from_which_address(client, city):
     centre, item, material = city
-    filing = make_filing(items=[item])
-    client.force_login(filing.created_by)
+    window = comprehensive_window(centre)
+    clerk = make_staff(Role.CLERK, centre=centre, window=window)
+    client.force_login(clerk)
+    client.post(
+        f"{reverse('desks:intake_new')}?item={item.pk}",
+        {
+            "item": item.pk,
+            "applicant_kind": "person",
+            "applicant_name": PERSON.name,
+            "applicant_id_number": PERSON.id_number,
+        },
+        REMOTE_ADDR="10.20.30.40",
+    )
+    filing = centre.application_set.get()
+    client.post(
+        reverse("desks:intake_upload", args=[filing.pk, material.pk]),
+        {"file": SimpleUploadedFile("身份证.pdf", PDF)},
+        REMOTE_ADDR="10.20.30.40",
+    )
+    opened, uploaded = history_of(filing).order_by("pk")
+    assert (opened.transition, opened.actor, opened.client_ip, opened.context["window"]) == (
+        "open",
+        clerk,
+        "10.20.30.40",
+        window.number,
+    )
+    assert (uploaded.transition, uploaded.actor, uploaded.client_ip) == ("upload", clerk, "10.20.30.40")
+    assert uploaded.context["upload"] == filing.checklist.get().uploads.get().pk
     client.post(
         reverse("desks:intake_material", args=[filing.pk, material.pk]),
         {"status": MaterialStatus.COPY},

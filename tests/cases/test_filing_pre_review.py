@@ -62,11 +62,12 @@ def test_a_submitted_filing_is_decided_only_after_a_window_takes_it(hall):
     assert filing.state == S.ACCEPTED and filing.cases.count() == 1
     log = list(history_of(filing).order_by("pk"))
     assert [(e.transition, e.from_state, e.to_state) for e in log] == [
+        ("open", S.DRAFT, S.DRAFT),
         ("submit", S.DRAFT, S.SUBMITTED),
         ("start_pre_review", S.SUBMITTED, S.PRE_REVIEW),
         ("accept", S.PRE_REVIEW, S.ACCEPTED),
     ]
-    assert log[1].context == {"window": window.number}
+    assert log[2].context == {"window": window.number}
 
 
 def test_one_clerk_at_a_time_and_a_release_puts_it_back_in_the_queue(hall):

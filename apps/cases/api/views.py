@@ -65,6 +65,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "applicant": applicant,
             "item_ids": [i.pk for i in data.get("items", [])] or None,
             "bundle": data.get("bundle"),
+            "client_ip": _client_ip(request),
         }
         if request.user.has_perm(CLERK):
             # At one of the clerk's own windows (the usual one unless another is named); the service
@@ -206,6 +207,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             file=body.validated_data["file"],
             actor=request.user,
             window=selectors.window_for(request.user, filing),
+            client_ip=_client_ip(request),
         )
         return Response(s.UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
 
