@@ -11,6 +11,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import ServiceCentre
+from apps.accounts.roles import Role
+from apps.accounts.selectors import centres_where
 from apps.worktime import selectors, services
 from apps.worktime.codes import DayKind
 from apps.worktime.models import CalendarDay, CalendarYear, WarningPolicy
@@ -128,8 +131,24 @@ class ClosureForm(forms.ModelForm):
         return cleaned
 
 
+class CentreScopedAdmin(admin.ModelAdmin):
+    """A catalogue admin keeps the closures and warning policy of the centres where they hold the
+    role (roles are per centre); national rows stay readable; superusers keep everything."""
+
+    def _centres(self, request) -> set[int]:
+        return set(centres_where(request.user, Role.CATALOGUE_ADMIN).values_list("centre_id", flat=True))
+
+    def _keeps(self, request, obj) -> bool:
+        return request.user.is_superuser or obj is None or obj.centre_id in self._centres(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "centre" and not request.user.is_superuser:
+            kwargs["queryset"] = ServiceCentre.objects.filter(pk__in=self._centres(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(CentreScopedAdmin):
     list_display = ["date", "name", "kind", "source", "centre"]
     list_filter = ["kind", "source", "centre"]
     date_hierarchy = "date"
@@ -152,6 +171,11 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         return redirect("admin:worktime_calendarday_changelist")
 
+    def has_delete_permission(self, request, obj=None):
+        # Statutory days come and go with their year; a closure is its centre's admins'.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or (obj.kind == DayKind.CLOSURE and self._keeps(request, obj)))
+
     def delete_model(self, request, obj):
         services.remove_days(days=[obj])
 
@@ -160,12 +184,23 @@ class CalendarDayAdmin(admin.ModelAdmin):
         if statutory.exists():
             self.message_user(request, _("Statutory days are not deleted one by one."), messages.ERROR)
             queryset = queryset.filter(kind=DayKind.CLOSURE)
+        if not request.user.is_superuser:
+            queryset = queryset.filter(centre_id__in=self._centres(request))
         services.remove_days(days=list(queryset))
 
 
 @admin.register(WarningPolicy)
-class WarningPolicyAdmin(admin.ModelAdmin):
+class WarningPolicyAdmin(CentreScopedAdmin):
     list_display = ["centre", "yellow_working_days", "red_working_days"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(centre_id__in=self._centres(request))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._keeps(request, obj)
 
     def save_model(self, request, obj, form, change):
         services.set_warning_policy(

@@ -55,14 +55,26 @@ def test_a_contradictory_schedule_is_refused_in_the_admin_with_nothing_saved(cal
     assert not CalendarYear.objects.filter(year=2027).exists()
 
 
-def test_adding_a_local_closure_in_the_admin(calendar_admin, django_capture_on_commit_callbacks):
-    centre = ServiceCentreFactory()
+def test_adding_a_local_closure_in_the_admin(client, django_capture_on_commit_callbacks):
+    centre, elsewhere = ServiceCentreFactory(), ServiceCentreFactory()
+    client.force_login(make_staff(Role.CATALOGUE_ADMIN, centre=centre))
+    refused = client.post(  # roles are per centre: another centre's closures are not theirs
+        reverse("admin:worktime_calendarday_add"),
+        {"centre": elsewhere.pk, "date": "2026-12-28", "last": "", "name": "闭厅", "note": ""},
+    )
+    assert refused.status_code == 200 and "centre" in refused.context["adminform"].form.errors
+    assert not CalendarDay.objects.filter(kind="closure").exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = calendar_admin.post(
+        response = client.post(
             reverse("admin:worktime_calendarday_add"),
             {"centre": centre.pk, "date": "2026-12-28", "last": "2026-12-29", "name": "搬迁闭厅", "note": ""},
         )
     assert response.status_code == 302
+    assert CalendarDay.objects.filter(centre=centre, kind="closure").count() == 2
+    closure = CalendarDay.objects.filter(centre=centre).first()
+    client.force_login(make_staff(Role.CATALOGUE_ADMIN, centre=elsewhere))
+    delete = reverse("admin:worktime_calendarday_delete", args=[closure.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
     assert CalendarDay.objects.filter(centre=centre, kind="closure").count() == 2
 
 
