@@ -70,13 +70,26 @@ def describe_database(connection) -> str:
     return connection.vendor
 
 
-def write_results(metrics: dict[str, float], *, scale: str, database: str) -> dict:
+def write_results(metrics: dict[str, float], *, scale: str, database: str, only: list[str] = ()) -> dict:
+    """The figures, flat. A partial run (``only``) replaces its own figures in the last run of the same
+    scale and database and says which benchmarks it re-measured, and when."""
+    kept = {}
+    if only and RESULTS.exists():
+        previous = json.loads(RESULTS.read_text())
+        if (previous.get("scale"), previous.get("database")) == (scale, database):
+            kept = {k: v for k, v in previous.items() if k not in {"machine", "database", "scale"}}
+            kept["remeasured"] = {
+                **kept.get("remeasured", {}),
+                **{name: time.strftime("%Y-%m-%dT%H:%M:%S%z") for name in only},
+            }
+    figures = {**kept, **{k: round(v, 3) if isinstance(v, float) else v for k, v in metrics.items()}}
+    if not kept:  # a whole run, or a partial one with nothing of its scale to complete
+        figures["recorded_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     document = {
-        **{k: round(v, 3) if isinstance(v, float) else v for k, v in sorted(metrics.items())},
+        **dict(sorted(figures.items())),
         "machine": describe_machine(),
         "database": database,
         "scale": scale,
-        "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
