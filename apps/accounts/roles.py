@@ -78,6 +78,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CITIZEN: ["accounts.use_citizen_portal"],
 }
 
+# The back office: the roles that work on a department's cases (and read its filings and documents).
+BACK_OFFICE_ROLES = (Role.APPROVER, Role.DECISION_MAKER)
+
 # Roles that work in the Django admin (their users get is_staff).
 ADMIN_SITE_ROLES = frozenset({Role.CATALOGUE_ADMIN})
 

@@ -3,12 +3,11 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from apps.accounts.models import StaffMembership, Window
-from apps.accounts.roles import Role
+from apps.accounts.roles import BACK_OFFICE_ROLES, Role
 from apps.accounts.selectors import centres_where, departments_where, window_at
 from apps.cases.codes import ApplicationState, Channel
 from apps.cases.models import Application, Case, ChecklistEntry
 
-BACK_OFFICE_ROLES = (Role.APPROVER, Role.DECISION_MAKER)
 LIST_FIELDS = ("number", "state", "applicant_name", "applicant_id_number", "created_at", "submitted_at")
 
 
@@ -28,7 +27,7 @@ def filings_visible_to(user) -> QuerySet[Application]:
     return Application.objects.filter(Q(citizen=user) | _at_windows(user) | in_department)
 
 
-def _at_windows(user) -> Q:  # noqa: N802 (a condition, read like a constant)
+def _at_windows(user) -> Q:
     # A citizen's online draft stays theirs until they submit it.
     return Q(centre_id__in=centres_where(user, Role.CLERK)) & ~Q(
         channel=Channel.ONLINE, state=ApplicationState.DRAFT

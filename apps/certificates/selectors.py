@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import StaffMembership
+from apps.accounts.roles import BACK_OFFICE_ROLES, Role
 from apps.cases.codes import ApplicationState
 from apps.cases.models import Application, Case
 from apps.certificates.models import IssuedDocument, IssueRequest, RequestState, Seal, SealUse
@@ -14,7 +15,6 @@ from apps.licences.models import ElectronicCertificate
 
 ISSUING = "accounts.use_issuing_desk"
 DESK_ROLES = ("issuer", "seal_keeper")
-DEPARTMENT_ROLES = ("approver", "decision_maker")  # who reads a department's issued documents
 KEEP_SEALS = "certificates.keep_seals"
 LIST_FIELDS = ("number", "state", "applicant_kind", "applicant_name", "applicant_id_number", "created_at")
 
@@ -98,7 +98,7 @@ def documents_visible_to(user) -> QuerySet[IssuedDocument]:
     if not getattr(user, "is_authenticated", False):
         return IssuedDocument.objects.none()
     departments = StaffMembership.objects.filter(
-        user=user, role__in=DEPARTMENT_ROLES, department__isnull=False
+        user=user, role__in=BACK_OFFICE_ROLES, department__isnull=False
     ).values("department_id")
     return IssuedDocument.objects.filter(
         Q(application__centre_id__in=desk_centres(user))
@@ -121,7 +121,7 @@ def library_access(user) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None
     roles = set(StaffMembership.objects.filter(user=user).values_list("role", flat=True))
-    if "clerk" in roles:
+    if Role.CLERK in roles:
         return LOOKS_UP_HOLDERS
     return None if roles else OWN_CERTIFICATES
 
@@ -149,7 +149,9 @@ def keeper_centres(user):
     let them suspend this centre's seals or confirm its issues)."""
     if not getattr(user, "is_authenticated", False) or not user.has_perm(KEEP_SEALS):
         return StaffMembership.objects.none().values_list("centre_id", flat=True)
-    return StaffMembership.objects.filter(user=user, role="seal_keeper").values_list("centre_id", flat=True)
+    return StaffMembership.objects.filter(user=user, role=Role.SEAL_KEEPER).values_list(
+        "centre_id", flat=True
+    )
 
 
 def seals_at_desk(user) -> QuerySet[Seal]:

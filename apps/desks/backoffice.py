@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.audit.input_limits import MAX_ID
 from apps.audit.models import TransitionLog
 from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
@@ -27,7 +26,7 @@ from apps.cases.review import selectors, services
 from apps.catalogue.models import ApprovalCategory
 from apps.certificates import services as certificates
 from apps.certificates.models import IssuedDocument
-from apps.desks.posted import checked_text, ids_in_names, posted_text
+from apps.desks.posted import checked_text, ids_in_names, posted_text, whole_number
 from apps.licences.models import STATUS_ON_LABELS, ElectronicCertificate
 from apps.worktime import calendar
 from apps.worktime.codes import SpecialProcedure
@@ -74,19 +73,12 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-def _int(value: str | None) -> int | None:
-    """A whole number from a filter or a form, or None: no key is larger than MAX_ID."""
-    if not (value and value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
-        return None
-    return int(value) if int(value) <= MAX_ID else None
-
-
 def desk_context(request) -> dict:
     """The queues: one shown (``?queue=``), filtered and paginated, with every queue's count."""
     get = request.GET
     name = get.get("queue") if get.get("queue") in selectors.Queue.ALL else selectors.Queue.UNCLAIMED
     filters = selectors.QueueFilters(
-        category=_int(get.get("category")),
+        category=whole_number(get.get("category")),
         warning=get.get("warning") if get.get("warning") in WarningLevel.values else None,
         channel=get.get("channel") if get.get("channel") in Channel.values else None,
         accepted_from=_date(get.get("accepted_from")),
@@ -242,7 +234,7 @@ def act(request, pk, action):
             services.resume(client_ip=ip, **common)
         elif action == "extend":
             reason = posted_text(post, "reason", Extension)
-            services.extend(days=_int(post.get("days")) or 0, reason=reason, client_ip=ip, **common)
+            services.extend(days=whole_number(post.get("days")) or 0, reason=reason, client_ip=ip, **common)
         elif action in ("approve", "deny", "propose_decision"):
             outcome = {"approve": Outcome.APPROVE, "deny": Outcome.DENY}.get(action) or post.get(
                 "outcome", ""

@@ -28,7 +28,7 @@ from apps.cases.applicants import ApplicantData
 from apps.cases.codes import AT_A_WINDOW, ApplicantKind, MaterialStatus
 from apps.cases.models import Application, ChecklistEntry
 from apps.catalogue import selectors as catalogue
-from apps.desks.posted import address_id, checked_text, ids_in_names, posted_text
+from apps.desks.posted import address_id, checked_text, ids_in_names, posted_text, whole_number
 from apps.licences.lookup import valid_certificates
 
 CLERK = "accounts.use_intake_desk"
@@ -134,10 +134,10 @@ def new_filing(request):
     if bundle_code:
         bundle = get_object_or_404(catalogue.published_bundles(), code=bundle_code, centre=window.centre)
     else:
-        item_id = request.GET.get("item") or request.POST.get("item") or ""
-        if not (item_id.isascii() and item_id.isdigit() and len(item_id) <= 18):
+        item_id = whole_number(request.GET.get("item") or request.POST.get("item"))
+        if item_id is None:
             raise BadRequest(_("Choose an item of this service centre."))
-        item = get_object_or_404(catalogue.offered_items(), pk=int(item_id), lineage__centre=window.centre)
+        item = get_object_or_404(catalogue.offered_items(), pk=item_id, lineage__centre=window.centre)
     form = ApplicantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -38,8 +38,9 @@ def posted_text(post, name: str, model, field: str | None = None) -> str:
     return checked_text(post.get(name, ""), name=name, model=model, field=field or name)
 
 
-def _id(text: str) -> int | None:
-    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) and 0 < int(text) <= MAX_ID:
+def whole_number(text: str | None) -> int | None:
+    """A whole number typed or posted (0 to ``MAX_ID``: no key is larger), or None for anything else."""
+    if text and text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID:
         return int(text)
     return None
 
@@ -51,8 +52,8 @@ def ids_in_names(post, prefix: str) -> list[tuple[int, str, str]]:
     for name, value in post.items():
         if not name.startswith(prefix) or not value.strip():
             continue
-        key = _id(name.removeprefix(prefix))
-        if key is None:
+        key = whole_number(name.removeprefix(prefix))
+        if not key:
             raise BadRequest(
                 _("The form was changed before it was sent: “%(name)s” is not one of its fields.")
                 % {"name": name[:60]}

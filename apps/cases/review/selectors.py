@@ -14,10 +14,10 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import StaffMembership
+from apps.accounts.roles import BACK_OFFICE_ROLES
 from apps.cases.codes import CaseState
 from apps.cases.models import OPEN_CASE, Case, ChecklistEntry, CorrectionRequest
 
-BACK_OFFICE_ROLES = ("approver", "decision_maker")
 DECIDED = (CaseState.APPROVED, CaseState.DENIED)
 RECENT_DAYS = 30
 
