@@ -12,7 +12,7 @@ from apps.accounts.models import (
     Window,
 )
 from apps.audit.requests import client_ip
-from apps.audit.services import record_event
+from apps.audit.services import record_step
 
 
 class StaffMembershipInline(admin.TabularInline):
@@ -44,9 +44,9 @@ class UserAdmin(DjangoUserAdmin):
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
-                record_event(
+                record_step(
                     User.objects.get(pk=id),
-                    event="password_set_by_admin",
+                    step="password_set_by_admin",
                     actor=request.user,
                     client_ip=client_ip(request),
                 )

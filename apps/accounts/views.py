@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 
 from apps.audit.requests import client_ip
-from apps.audit.services import record_event
+from apps.audit.services import record_step
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -13,5 +13,5 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
-        record_event(form.user, event="password_changed", actor=form.user, client_ip=client_ip(self.request))
+        record_step(form.user, step="password_changed", actor=form.user, client_ip=client_ip(self.request))
         return response

@@ -30,26 +30,12 @@ def record_transition(
 
 def record_step(subject, *, step: str, actor=None, comment: str = "", client_ip=None, **context):
     """A logged step that leaves the subject's state as it is (an extension, a deficiency cleared, an
-    escalation acknowledged): the transition log with from = to."""
-    return record_transition(
-        subject,
-        transition=step,
-        from_state=subject.state,
-        to_state=subject.state,
-        actor=actor,
-        comment=comment,
-        client_ip=client_ip,
-        **context,
-    )
-
-
-def record_event(subject, *, event: str, actor=None, comment: str = "", client_ip=None, **context):
-    """A logged action on an object that has no state graph, or that leaves its state as it is (a
-    password change, a draft edited): the transition log with from = to = its state, if it has one."""
+    escalation acknowledged, a draft edited), or an action on an object with no state graph (a
+    password change): the transition log with from = to = its state, if it has one."""
     state = str(getattr(subject, "state", "") or "")
     return record_transition(
         subject,
-        transition=event,
+        transition=step,
         from_state=state,
         to_state=state,
         actor=actor,

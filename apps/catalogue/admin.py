@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.requests import client_ip as _client_ip
-from apps.audit.services import record_event
+from apps.audit.services import record_step
 from apps.audit.transitions import Conflict
 from apps.audit.transitions import error_text as _error_text
 from apps.catalogue import comparison, selectors, services
@@ -473,9 +473,9 @@ class BundleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.name_initials = services.pinyin_initials(obj.name)
         super().save_model(request, obj, form, change)
-        record_event(
+        record_step(
             obj,
-            event="bundle_edited" if change else "bundle_created",
+            step="bundle_edited" if change else "bundle_created",
             actor=request.user,
             client_ip=_client_ip(request),
             changed=sorted(form.changed_data),

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.audit.services import record_event, record_transition
+from apps.audit.services import record_step, record_transition
 from apps.audit.transitions import Conflict, apply_transition
 from apps.catalogue import rules
 from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
@@ -157,7 +157,7 @@ def save_new_item(item: ServiceItem, *, actor=None, client_ip=None) -> ServiceIt
         raise
     item.lineage, item.version, item.created_by = lineage, 1, actor
     item.save()
-    record_event(item, event="draft_created", actor=actor, client_ip=client_ip, code=lineage.code)
+    record_step(item, step="draft_created", actor=actor, client_ip=client_ip, code=lineage.code)
     return item
 
 
@@ -171,9 +171,9 @@ def save_draft(item: ServiceItem, *, actor=None, client_ip=None) -> ServiceItem:
             % {"state": current.get_state_display()}
         )
     _validated(item).save()
-    record_event(
+    record_step(
         item,
-        event="draft_edited",
+        step="draft_edited",
         actor=actor,
         client_ip=client_ip,
         changed=_changed(_elements(current), item),
@@ -242,9 +242,9 @@ def update_draft(
     _validated(item).save()
     if children is not None:
         _write_children(item, children)
-    record_event(
+    record_step(
         item,
-        event="draft_edited",
+        step="draft_edited",
         actor=actor,
         client_ip=client_ip,
         changed=_changed(before, item),
@@ -282,9 +282,9 @@ def start_new_version(
             setattr(draft, name, getattr(source, name))
     _validated(draft).save()
     _copy_children(source, draft)
-    record_event(
+    record_step(
         draft,
-        event="version_started",
+        step="version_started",
         actor=actor,
         comment=change_note,
         client_ip=client_ip,
@@ -404,9 +404,9 @@ def save_bundle(
     BundleItem.objects.bulk_create(
         BundleItem(bundle=bundle, lineage=lineage, order=order) for order, lineage in enumerate(lineages)
     )
-    record_event(
+    record_step(
         bundle,
-        event="bundle_edited" if bundle_id else "bundle_created",
+        step="bundle_edited" if bundle_id else "bundle_created",
         actor=actor,
         client_ip=client_ip,
         changed=sorted(name for name, value in values.items() if before[name] != value),

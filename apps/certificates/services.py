@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.identifiers import normalise_resident_id, validate_resident_id
+from apps.accounts.roles import Role
 from apps.accounts.selectors import holds_role
 from apps.audit.services import record_step, record_transition
 from apps.audit.transitions import Conflict, apply_transition
@@ -181,13 +182,7 @@ def request_issue(*, application_id: int, actor, note: str = "", client_ip=None)
 
 def keeps_seals_at(user, centre_id: int) -> bool:
     """Whether ``user`` is a seal keeper of that centre (the role held there, not anywhere)."""
-    return user.has_perm(KEEP_SEALS) and holds_role(user, "seal_keeper", centre_id=centre_id)
-
-
-def may_confirm(user, seals, centre_id: int) -> bool:
-    """A seal keeper of the filing's centre confirms: the seals' custodian or another keeper there.
-    Custody alone is not enough: a custodian who keeps seals only at another centre is refused."""
-    return keeps_seals_at(user, centre_id)
+    return user.has_perm(KEEP_SEALS) and holds_role(user, Role.SEAL_KEEPER, centre_id=centre_id)
 
 
 @transaction.atomic
@@ -227,7 +222,9 @@ def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocum
     application = _locked_application(issue_request.application_id)
     # The seals are read locked: a seal suspended since the request is named as a problem here.
     planned = _ready(application, lock_seals=True)
-    if not may_confirm(actor, {p.seal for p in planned}, application.centre_id):
+    # A seal keeper of the filing's centre confirms: the seals' custodian or another keeper there.
+    # Custody alone is not enough: a custodian who keeps seals only at another centre is refused.
+    if not keeps_seals_at(actor, application.centre_id):
         raise PermissionDenied(_("Only a seal keeper of this filing's service centre may confirm."))
 
     documents = _issue(application, planned, issuer=issue_request.requested_by, confirmer=actor)
