@@ -63,16 +63,20 @@ class CatalogueRole:
 
 
 def catalogue_role(user) -> CatalogueRole:
-    """Where ``user`` is a catalogue admin (one query; none for anonymous visitors)."""
+    """Where ``user`` is a catalogue admin (one query, once per request: the user object's life; none
+    for anonymous visitors)."""
     if not getattr(user, "is_authenticated", False):
         return CatalogueRole()
     if user.is_superuser:
         return CatalogueRole(everywhere=True)
-    centres, departments = set(), set()
-    memberships = StaffMembership.objects.filter(user=user, role=Role.CATALOGUE_ADMIN)
-    for centre_id, department_id in memberships.values_list("centre_id", "department_id"):
-        (departments if department_id else centres).add(department_id or centre_id)
-    return CatalogueRole(frozenset(centres), frozenset(departments))
+    cached = getattr(user, "_catalogue_role", None)
+    if cached is None:
+        centres, departments = set(), set()
+        memberships = StaffMembership.objects.filter(user=user, role=Role.CATALOGUE_ADMIN)
+        for centre_id, department_id in memberships.values_list("centre_id", "department_id"):
+            (departments if department_id else centres).add(department_id or centre_id)
+        cached = user._catalogue_role = CatalogueRole(frozenset(centres), frozenset(departments))
+    return cached
 
 
 def maintained_items(user) -> QuerySet[ServiceItem]:
