@@ -16,7 +16,7 @@ from apps.catalogue.models import Bundle, ServiceItem
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.accounts import PASSWORD
 from tests.factories.cases import make_case
-from tests.factories.catalogue import ApprovalCategoryFactory, make_item
+from tests.factories.catalogue import admin_item_form, make_item
 
 pytestmark = pytest.mark.django_db
 HERE = "192.0.2.41"
@@ -79,30 +79,7 @@ def catalogue_admin(client, department):
 
 
 def admin_form(department) -> dict:
-    form = {
-        "kind": "implementation",
-        "name": "后台新增事项",
-        "basic_code": "000765432109",
-        "item_type": "01",
-        "level": "3",
-        "department": department.pk,
-        "approval_category": ApprovalCategoryFactory().pk,
-        "legal_basis": "依据",
-        "conditions": "条件",
-        "legal_limit_days": 20,
-        "promised_limit_days": 10,
-        "handling_type": "2",
-        "serves": ["2"],
-        "channels": ["1"],
-        "visits_required": 1,
-        "result_name": "结果",
-        "consultation_phone": "0591-1234567",
-        "supervision_phone": "0591-7654321",
-        "max_extension_days": 0,
-    }
-    for prefix in ("materials", "fees", "steps", "faqs"):
-        form.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    return form
+    return admin_item_form(department=department)
 
 
 def test_a_draft_added_and_edited_in_the_admin_is_logged(client, catalogue_admin, department):

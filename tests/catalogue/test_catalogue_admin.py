@@ -5,7 +5,7 @@ from apps.accounts.roles import Role
 from apps.catalogue.codes import ItemKind, ItemState
 from apps.catalogue.models import ServiceItem
 from tests.factories import DepartmentFactory, make_staff
-from tests.factories.catalogue import make_item
+from tests.factories.catalogue import admin_item_form, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -96,29 +96,7 @@ def test_adding_an_item_in_the_admin_creates_its_lineage(client, catalogue_admin
     from tests.factories.catalogue import ApprovalCategoryFactory
 
     category = ApprovalCategoryFactory()
-    form = {
-        "kind": "implementation",
-        "name": "后台新增事项",
-        "basic_code": "000765432109",
-        "item_type": "01",
-        "level": "3",
-        "department": department.pk,
-        "approval_category": category.pk,
-        "legal_basis": "依据",
-        "conditions": "条件",
-        "legal_limit_days": 20,
-        "promised_limit_days": 10,
-        "handling_type": "2",
-        "serves": ["2"],
-        "channels": ["1"],
-        "visits_required": 1,
-        "result_name": "结果",
-        "consultation_phone": "0591-1234567",
-        "supervision_phone": "0591-7654321",
-        "max_extension_days": 0,
-    }
-    for prefix in ("materials", "fees", "steps", "faqs"):
-        form.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    form = admin_item_form(department=department, category=category)
     response = client.post(reverse("admin:catalogue_serviceitem_add"), form)
     assert response.status_code == 302, response.content.decode()[-3000:]
     item = ServiceItem.objects.get(name="后台新增事项")

@@ -22,7 +22,13 @@ from apps.catalogue.transfer.importer import ImportFailed, import_catalogue
 from apps.catalogue.transfer.readers import read_workbook
 from apps.catalogue.transfer.writers import write_workbook
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
-from tests.factories.catalogue import ApprovalCategoryFactory, BundleFactory, MaterialFactory, make_item
+from tests.factories.catalogue import (
+    ApprovalCategoryFactory,
+    BundleFactory,
+    MaterialFactory,
+    admin_item_form,
+    make_item,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -307,29 +313,7 @@ def test_another_centres_item_cannot_be_opened_or_acted_on_in_the_admin(client, 
 
 def test_the_add_form_offers_only_the_admins_departments_and_refuses_another(client, hall):
     login(client, hall.city_admin)
-    form = {
-        "kind": "implementation",
-        "name": "后台越权新增",
-        "basic_code": "000765432109",
-        "item_type": "01",
-        "level": "3",
-        "department": hall.county_dept.pk,
-        "approval_category": ApprovalCategoryFactory().pk,
-        "legal_basis": "依据",
-        "conditions": "条件",
-        "legal_limit_days": 20,
-        "promised_limit_days": 10,
-        "handling_type": "2",
-        "serves": ["2"],
-        "channels": ["1"],
-        "visits_required": 1,
-        "result_name": "结果",
-        "consultation_phone": "0591-1234567",
-        "supervision_phone": "0591-7654321",
-        "max_extension_days": 0,
-    }
-    for prefix in ("materials", "fees", "steps", "faqs"):
-        form.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    form = admin_item_form(department=hall.county_dept, name="后台越权新增")
     response = client.post(reverse("admin:catalogue_serviceitem_add"), form)
     assert response.status_code == 200  # the form again, with the error on the department
     assert set(response.context["adminform"].form.errors) == {"department"}

@@ -179,3 +179,32 @@ def requirement(material, necessity=Necessity.REQUIRED, *, originals=1, copies=0
 def checklist(*requirements) -> ItemChildren:
     """An item's children with these material requirements and one process step."""
     return ItemChildren(materials=list(requirements), steps=[{"name": "受理"}])
+
+
+def admin_item_form(*, department, name: str = "后台新增事项", category=None) -> dict:
+    """What the admin's "add item" page posts for a new implementation in ``department``, with empty
+    materials, fees, steps and FAQs."""
+    form = {
+        "kind": "implementation",
+        "name": name,
+        "basic_code": "000765432109",
+        "item_type": "01",
+        "level": "3",
+        "department": department.pk,
+        "approval_category": (category or ApprovalCategoryFactory()).pk,
+        "legal_basis": "依据",
+        "conditions": "条件",
+        "legal_limit_days": 20,
+        "promised_limit_days": 10,
+        "handling_type": "2",
+        "serves": ["2"],
+        "channels": ["1"],
+        "visits_required": 1,
+        "result_name": "结果",
+        "consultation_phone": "0591-1234567",
+        "supervision_phone": "0591-7654321",
+        "max_extension_days": 0,
+    }
+    for prefix in ("materials", "fees", "steps", "faqs"):
+        form.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    return form
