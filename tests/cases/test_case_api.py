@@ -18,11 +18,11 @@ from apps.cases.codes import CaseState
 from apps.cases.models import Case, CorrectionFile
 from apps.cases.review import services
 from tests.factories import DepartmentFactory, make_staff
+from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import PERSON, accept_filing, comprehensive_window, make_case, online_filing
 from tests.factories.catalogue import make_item
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = dt.datetime(2026, 9, 24, 2, 0)
 
 

@@ -18,10 +18,10 @@ from apps.cases.codes import ApplicationState, Channel, MaterialStatus
 from apps.cases.models import MaterialUpload
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import COMPANY, PERSON, at_window, comprehensive_window, make_filing, online_filing
+from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.catalogue import MaterialFactory, default_children, make_item
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

@@ -5,22 +5,17 @@ from django.urls import reverse
 from apps.accounts.roles import Role
 from apps.cases.codes import ApplicationState
 from apps.cases.models import Application, MaterialUpload
-from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
-from tests.factories.cases import comprehensive_window, make_filing
-from tests.factories.catalogue import MaterialFactory, default_children, make_item
+from tests.factories import make_staff
+from tests.factories.cases import MINIMAL_PDF as PDF
+from tests.factories.cases import make_filing, window_hall
+from tests.factories.catalogue import MaterialFactory
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def hall():
-    centre = ServiceCentreFactory()
-    material = MaterialFactory(name="身份证")
-    item = make_item(department=DepartmentFactory(centre=centre), children=default_children([material]))
-    window = comprehensive_window(centre)
-    clerk = make_staff(Role.CLERK, centre=centre, window=window)
-    return centre, item, material, window, clerk
+    return window_hall()
 
 
 def person(**extra):

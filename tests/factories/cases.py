@@ -5,6 +5,9 @@ from apps.cases.services import open_filing
 from tests.factories.accounts import DepartmentFactory, ServiceCentreFactory
 from tests.factories.catalogue import default_children, make_item
 
+# The smallest file the upload check accepts as a PDF.
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 PERSON = ApplicantData(
     kind=ApplicantKind.PERSON, name="张三", id_number="11010519491231002X", phone="13812343210"
 )
@@ -101,3 +104,18 @@ def make_case(*, department=None, applicant=PERSON, **item_kwargs):
     item = make_item(department=department, **item_kwargs)
     filing = accept_filing(make_filing(items=[item], applicant=applicant))
     return filing.cases.get()
+
+
+def window_hall():
+    """A centre with one item (its one material: 身份证) and a clerk at a comprehensive window there:
+    (centre, item, material, window, clerk)."""
+    from apps.accounts.roles import Role
+    from tests.factories.accounts import make_staff
+    from tests.factories.catalogue import MaterialFactory
+
+    centre = ServiceCentreFactory()
+    material = MaterialFactory(name="身份证")
+    item = make_item(department=DepartmentFactory(centre=centre), children=default_children([material]))
+    window = comprehensive_window(centre)
+    clerk = make_staff(Role.CLERK, centre=centre, window=window)
+    return centre, item, material, window, clerk

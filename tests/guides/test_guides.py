@@ -6,6 +6,7 @@ from apps.catalogue import services
 from apps.catalogue.codes import Channel, Visits
 from apps.catalogue.services import ItemChildren
 from tests.factories import DepartmentFactory, ServiceCentreFactory
+from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.catalogue import (
     ApprovalCategoryFactory,
     BundleFactory,
@@ -15,8 +16,6 @@ from tests.factories.catalogue import (
 )
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_the_catalogue_lists_only_published_items(client):

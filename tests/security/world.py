@@ -29,11 +29,10 @@ from apps.catalogue.models import ItemMaterial, ServiceItem
 from apps.certificates import services as certificates
 from apps.certificates.documents import document_pdf
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
+from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import PERSON, accept_filing, online_filing
 from tests.factories.catalogue import BundleFactory, make_item
 from tests.factories.certificates import certificate_item, make_seal
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # The users of the matrix, in the order its columns are read. ``dual`` is a clerk at the county and
 # a supervisor at the city; ``other_clerk@city`` is a clerk of the city who did not take the filing.

@@ -15,23 +15,24 @@ from apps.audit.models import DisclosureLog
 from apps.cases.models import MaterialUpload
 from apps.cases.review import services as review
 from apps.catalogue.services import ItemChildren
-from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
-from tests.factories.cases import accept_filing, comprehensive_window, make_case, make_filing, online_filing
-from tests.factories.catalogue import MaterialFactory, default_children, make_item
+from tests.factories import DepartmentFactory, make_staff
+from tests.factories.cases import MINIMAL_PDF as PDF
+from tests.factories.cases import (
+    accept_filing,
+    make_case,
+    make_filing,
+    online_filing,
+    window_hall,
+)
+from tests.factories.catalogue import MaterialFactory, make_item
 from tests.factories.certificates import issue, ready_filing
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
 def hall():
-    centre = ServiceCentreFactory()
-    material = MaterialFactory(name="身份证")
-    item = make_item(department=DepartmentFactory(centre=centre), children=default_children([material]))
-    window = comprehensive_window(centre)
-    clerk = make_staff(Role.CLERK, centre=centre, window=window)
-    return centre, item, material, window, clerk
+    return window_hall()
 
 
 def assert_served_safely(response, *, content_type: str, filename: str):
