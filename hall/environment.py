@@ -87,8 +87,9 @@ def weak_secret_reason(secret: str, *, demo_password: str = "") -> str | None:
     """Why a secret looks typed or patterned rather than random (None: it looks random).
 
     Heuristics, not a proof: at least 50 characters (Django's security.W009), at least 12 distinct
-    characters (a random hex key of 50 or more has about 16), no 4 characters repeated 3 times, no word
-    from _SECRET_WORDS and not the demo accounts' password.
+    characters (a random hex key of 50 or more has about 16), no 6 characters repeated 3 times (4 would
+    refuse about one random hex key in ten thousand), no word from _SECRET_WORDS and not the demo
+    accounts' password.
     """
     lowered = secret.lower()
     if len(secret) < 50:
@@ -100,7 +101,7 @@ def weak_secret_reason(secret: str, *, demo_password: str = "") -> str | None:
         return f"contains the word {word!r}"
     if len(set(secret)) < 12:
         return f"only {len(set(secret))} distinct characters (at least 12)"
-    chunks = [secret[i : i + 4] for i in range(len(secret) - 3)]
+    chunks = [secret[i : i + 6] for i in range(len(secret) - 5)]
     if any(chunks.count(chunk) >= 3 for chunk in set(chunks)):
         return "a repeated pattern"
     return None
