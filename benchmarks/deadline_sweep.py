@@ -38,14 +38,14 @@ def _fill(centre, departments, items, total: int) -> None:
     departments_sql = ", ".join(str(d.pk) for d in departments)
     n_departments = len(departments)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(max(id), 0) FROM cases_application")
+        cursor.execute("SELECT coalesce(max(id), 0) FROM cases_filing")
         base = cursor.fetchone()[0] + 1
         cursor.execute("SELECT coalesce(max(id), 0) FROM worktime_clock")
         clock_base = cursor.fetchone()[0] + 1
         due = "current_date + ((g %% 100) - 1)"  # g % 100 = 0: due yesterday (overdue)
         cursor.execute(
             """
-            INSERT INTO cases_application (id, number, tracking_token, centre_id, channel, state,
+            INSERT INTO cases_filing (id, number, tracking_token, centre_id, channel, state,
                 applicant_kind, applicant_name, applicant_id_number, applicant_phone, legal_representative,
                 contact_name, contact_phone, agent_name, agent_id_number, agent_phone, created_at,
                 accepted_on, decision_reasons, completion_list, decision_legal_basis)
@@ -67,7 +67,7 @@ def _fill(centre, departments, items, total: int) -> None:
         )
         cursor.execute(
             f"""
-            INSERT INTO cases_case (application_id, item_id, department_id, approval_category_id, clock_id,
+            INSERT INTO cases_case (filing_id, item_id, department_id, approval_category_id, clock_id,
                 due_on, warning, state, created_at, proposed_outcome, decision_holder, decision_scope,
                 denial_reasons, denial_legal_basis)
             SELECT %(base)s + g, (ARRAY[{items_sql}])[d + 1], (ARRAY[{departments_sql}])[d + 1],
@@ -77,7 +77,7 @@ def _fill(centre, departments, items, total: int) -> None:
             """,
             {"base": base, "clock_base": clock_base, "n": total},
         )
-        for table in ("cases_application", "worktime_clock", "cases_case"):
+        for table in ("cases_filing", "worktime_clock", "cases_case"):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
@@ -85,7 +85,7 @@ def _fill(centre, departments, items, total: int) -> None:
     connection.set_autocommit(True)
     try:
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE cases_application, worktime_clock, cases_case")
+            cursor.execute("VACUUM ANALYZE cases_filing, worktime_clock, cases_case")
     finally:
         connection.set_autocommit(autocommit)
 

@@ -64,7 +64,7 @@ def _accept_one(centre, window, item, clerk, material_ids) -> None:
         window=window,
     )
     received = [services.MaterialRecord(material_id, MaterialStatus.ORIGINAL) for material_id in material_ids]
-    services.accept(application_id=filing.pk, actor=clerk, window=window, materials=received)
+    services.accept(filing_id=filing.pk, actor=clerk, window=window, materials=received)
 
 
 def _worker(ids, n, queue):
@@ -83,7 +83,7 @@ def _worker(ids, n, queue):
 
 
 def run(scale: str) -> dict[str, float]:
-    from apps.cases.models import Application
+    from apps.cases.models import Filing
 
     centre, window, item, clerk = _setup()
     material_ids = _material_ids(item)
@@ -133,7 +133,7 @@ def run(scale: str) -> dict[str, float]:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     client.force_login(clerk)
-    filing = Application.objects.filter(window=window).order_by("-pk").first()
+    filing = Filing.objects.filter(window=window).order_by("-pk").first()
     desk = time_calls(lambda: client.get("/intake/"), 200 if scale == "full" else 60)
     workspace = time_calls(
         lambda: client.get(f"/intake/filings/{filing.pk}/"), 200 if scale == "full" else 60
@@ -143,6 +143,6 @@ def run(scale: str) -> dict[str, float]:
         intake_desk_p95_ms=desk["p95_ms"],
         intake_filing_page_median_ms=workspace["median_ms"],
         intake_filing_page_p95_ms=workspace["p95_ms"],
-        intake_filings_accepted=Application.objects.filter(state="accepted").count(),
+        intake_filings_accepted=Filing.objects.filter(state="accepted").count(),
     )
     return metrics

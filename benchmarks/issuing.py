@@ -40,7 +40,7 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # setup's staff
 
 def _setup(filings: int):
     from apps.accounts.roles import Role
-    from apps.cases.models import Application
+    from apps.cases.models import Filing
     from apps.certificates import services
     from tests.factories import DepartmentFactory, ServiceCentreFactory
     from tests.factories.accounts import make_staff, valid_uscc
@@ -60,8 +60,8 @@ def _setup(filings: int):
     for _ in range(filings):
         filing = accept_filing(make_filing(items=[item], centre=centre, window=window, clerk=clerk))
         decide_all(filing)  # an approver of the department each: users are cheap with FAST_HASHER
-        request_ids.append(services.request_issue(application_id=filing.pk, actor=issuer).pk)
-    if Application.objects.filter(centre=centre, state="ready_for_issue").count() != filings:
+        request_ids.append(services.request_issue(filing_id=filing.pk, actor=issuer).pk)
+    if Filing.objects.filter(centre=centre, state="ready_for_issue").count() != filings:
         raise RuntimeError("the issuing benchmark's filings are not all ready for issue")
     return item, keeper.pk, request_ids
 

@@ -6,7 +6,7 @@ and production run the same periodic jobs.
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 from hall.environment import env_int
@@ -16,6 +16,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hall.settings")
 app = Celery("hall")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def _log_as_django_does(**_kwargs):
+    """Worker and beat log through settings.LOGGING, as the web server does. Without this receiver
+    Celery configures the root logger itself, at its --loglevel, so HALL_LOG_LEVEL and the quieter
+    levels in LOGGING would not hold in the worker and beat."""
+    from django.conf import settings
+    from django.utils.log import configure_logging
+
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+
 
 app.conf.beat_schedule = {
     # Proves the scheduler is alive; recorded in ops.JobRun and shown on the jobs page.

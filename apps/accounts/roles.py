@@ -62,9 +62,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "licences.add_licencetype",
         "licences.change_licencetype",
         # How the desk numbers and lays out each type's certificates.
-        "certificates.view_certificatekind",
-        "certificates.add_certificatekind",
-        "certificates.change_certificatekind",
+        "certificates.view_issuingrule",
+        "certificates.add_issuingrule",
+        "certificates.change_issuingrule",
         # The working-day calendar: entering years, local closures, warning policies.
         "worktime.view_calendaryear",
         "worktime.add_calendaryear",

@@ -13,7 +13,7 @@ class ApplicantKind(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")  # 法人和其他组织
 
 
-class ApplicationState(models.TextChoices):
+class FilingState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted online")  # 网上已提交，待窗口预审
     PRE_REVIEW = "pre_review", _("In pre-review at a window")  # 窗口预审中
@@ -30,10 +30,10 @@ class ApplicationState(models.TextChoices):
 
 
 # A filing at the front desk is still being decided in these states.
-UNDECIDED = (ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.PRE_REVIEW)
+UNDECIDED = (FilingState.DRAFT, FilingState.SUBMITTED, FilingState.PRE_REVIEW)
 # ... and a window works on it (records materials, decides) in these: a window filing from the start,
 # an online one once a clerk has taken it for pre-review.
-AT_A_WINDOW = (ApplicationState.DRAFT, ApplicationState.PRE_REVIEW)
+AT_A_WINDOW = (FilingState.DRAFT, FilingState.PRE_REVIEW)
 
 
 class CaseState(models.TextChoices):

@@ -23,7 +23,7 @@ def open_escalations_for(user) -> QuerySet[Escalation]:
     return (
         escalations_visible_to(user)
         .filter(resolved_at__isnull=True)
-        .select_related("case__application", "case__item", "department", "acknowledged_by")
+        .select_related("case__filing", "case__item", "department", "acknowledged_by")
         # Raised to the centre first, then the oldest.
         .order_by(F("raised_at").desc(nulls_last=True), "opened_at", "pk")
     )

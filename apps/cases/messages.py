@@ -10,25 +10,25 @@ from apps.accounts.models import StaffMembership
 from apps.notifications.services import Message, Recipient, notify, notify_all
 
 
-def _concerns(application) -> str:
-    return f"cases.application:{application.pk}"
+def _concerns(filing) -> str:
+    return f"cases.filing:{filing.pk}"
 
 
-def tell_applicant(application, event: str, **context) -> None:
-    recipient = Recipient(user_id=application.citizen_id, phone=application.applicant_phone)
+def tell_applicant(filing, event: str, **context) -> None:
+    recipient = Recipient(user_id=filing.citizen_id, phone=filing.applicant_phone)
     if not (recipient.user_id or recipient.phone):
         return
     notify(
         event,
         [recipient],
-        context={"filing_number": application.number, "applicant": application.applicant_name, **context},
-        concerns=_concerns(application),
+        context={"filing_number": filing.number, "applicant": filing.applicant_name, **context},
+        concerns=_concerns(filing),
     )
 
 
 def tell_supervisors(event: str, escalations) -> None:
     """Each escalation to the supervisors it is addressed to: its department's, or the centre's
-    once raised (escalations need ``case__application`` and ``department`` loaded)."""
+    once raised (escalations need ``case__filing`` and ``department`` loaded)."""
     escalations = list(escalations)
     if not escalations:
         return
@@ -50,7 +50,7 @@ def tell_supervisors(event: str, escalations) -> None:
         else:
             users = by_centre.get(e.department.centre_id, set())
         context = {
-            "filing_number": e.case.application.number,
+            "filing_number": e.case.filing.number,
             "item": e.case.item.name,
             "department": e.department.name,
             "reason": e.reason,

@@ -1,7 +1,7 @@
 """Filings (申请) at the front desk and the cases (办件) they become in the back offices.
 
-An ``Application`` is one filing with one receipt and one material set, for one item or a bundle
-(一件事); it pins the catalogue versions it was filed under (``ApplicationItem``), so that a later
+An ``Filing`` is one filing with one receipt and one material set, for one item or a bundle
+(一件事); it pins the catalogue versions it was filed under (``FilingItem``), so that a later
 edit of an item never changes what the applicant was promised. Once accepted, each item becomes a
 ``Case`` in its department's back office with its own working-day clock.
 
@@ -19,16 +19,16 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from apps.accounts.identifiers import mask_identifier, mask_phone
 from apps.cases.codes import (
     ApplicantKind,
-    ApplicationState,
     CaseState,
     Channel,
+    FilingState,
     MaterialStatus,
 )
 from apps.catalogue.codes import Necessity
 from apps.uploads.models import CheckedFile
 from apps.worktime.warnings import WarningLevel, level_of
 
-S = ApplicationState
+S = FilingState
 OPEN_CASE = [CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
 
 
@@ -36,7 +36,7 @@ def new_tracking_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Application(FSMModelMixin, models.Model):
+class Filing(FSMModelMixin, models.Model):
     number = models.CharField(_("filing number"), max_length=60, unique=True)
     tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
     centre = models.ForeignKey(
@@ -49,7 +49,7 @@ class Application(FSMModelMixin, models.Model):
     bundle = models.ForeignKey(
         "catalogue.Bundle", verbose_name=_("bundle (一件事)"), null=True, blank=True, on_delete=models.PROTECT
     )
-    state = FSMField(_("state"), default=S.DRAFT, choices=ApplicationState.choices, protected=True)
+    state = FSMField(_("state"), default=S.DRAFT, choices=FilingState.choices, protected=True)
 
     # --- the applicant as stated on this filing (a record: later filings may differ) ---
     applicant_kind = models.CharField(_("applicant type"), max_length=20, choices=ApplicantKind.choices)
@@ -197,7 +197,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=[S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY],
         target=S.READY_FOR_ISSUE,
-        conditions=[lambda application: not application.has_open_deficiency],
+        conditions=[lambda filing: not filing.has_open_deficiency],
     )
     def complete_review(self):
         pass
@@ -222,10 +222,10 @@ class Application(FSMModelMixin, models.Model):
         pass
 
 
-class ApplicationItem(models.Model):
+class FilingItem(models.Model):
     """An item of a filing, pinned to the catalogue version it was filed under."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="items")
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="items")
     item = models.ForeignKey(
         "catalogue.ServiceItem", verbose_name=_("item version"), on_delete=models.PROTECT
     )
@@ -235,7 +235,7 @@ class ApplicationItem(models.Model):
         verbose_name = _("filed item")
         verbose_name_plural = _("filed items")
         ordering = ["order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["application", "item"], name="filing_item_once")]
+        constraints = [models.UniqueConstraint(fields=["filing", "item"], name="filing_item_once")]
 
     def __str__(self):
         return str(self.item)
@@ -245,7 +245,7 @@ class ChecklistEntry(models.Model):
     """One material of the filing's checklist (each material once for a bundle), with the terms asked
     for when it was filed and what the window recorded."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checklist")
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="checklist")
     material = models.ForeignKey("catalogue.Material", verbose_name=_("material"), on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(default=0)
     original_count = models.PositiveSmallIntegerField(_("originals"))
@@ -285,7 +285,7 @@ class ChecklistEntry(models.Model):
         verbose_name_plural = _("checklist")
         ordering = ["order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "material"], name="checklist_material_once")
+            models.UniqueConstraint(fields=["filing", "material"], name="checklist_material_once")
         ]
 
     def __str__(self):
@@ -334,7 +334,7 @@ class Outcome(models.TextChoices):
 class Case(FSMModelMixin, models.Model):
     """One item of an accepted filing, in its department's back office, with its clock."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="cases")
+    filing = models.ForeignKey(Filing, on_delete=models.PROTECT, related_name="cases")
     item = models.ForeignKey(
         "catalogue.ServiceItem", verbose_name=_("item version"), on_delete=models.PROTECT
     )
@@ -402,7 +402,7 @@ class Case(FSMModelMixin, models.Model):
         verbose_name_plural = _("cases")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "item"], name="case_one_per_item"),
+            models.UniqueConstraint(fields=["filing", "item"], name="case_one_per_item"),
             models.CheckConstraint(
                 condition=models.Q(valid_until__isnull=True)
                 | models.Q(valid_from__isnull=True)
@@ -429,7 +429,7 @@ class Case(FSMModelMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.application.number} · {self.item.name}"
+        return f"{self.filing.number} · {self.item.name}"
 
     @property
     def is_open(self) -> bool:
@@ -678,7 +678,7 @@ class Escalation(models.Model):
 
 def upload_path(instance, filename: str) -> str:
     # Random names under the filing: the original name is kept in the row, never trusted as a path.
-    return f"filings/{instance.entry.application_id}/{secrets.token_hex(16)}"
+    return f"filings/{instance.entry.filing_id}/{secrets.token_hex(16)}"
 
 
 class MaterialUpload(CheckedFile):

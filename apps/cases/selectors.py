@@ -5,42 +5,42 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from apps.accounts.models import StaffMembership, Window
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
 from apps.accounts.selectors import centres_where, departments_where, window_at
-from apps.cases.codes import ApplicationState, Channel
-from apps.cases.models import Application, Case, ChecklistEntry
+from apps.cases.codes import Channel, FilingState
+from apps.cases.models import Case, ChecklistEntry, Filing
 
 LIST_FIELDS = ("number", "state", "applicant_name", "applicant_id_number", "created_at", "submitted_at")
 
 
-def filings_visible_to(user) -> QuerySet[Application]:
+def filings_visible_to(user) -> QuerySet[Filing]:
     """The filings whose details (applicant, identity number, materials, files) the user's work needs:
     their own filings (a citizen account), the filings of the centres where they are a window clerk,
     and the filings with a case in a department where they approve or decide. Issuers, seal keepers,
     supervisors and catalogue admins read filings only through their own desks' selectors, which
     show what those desks need (masked), never the uploaded files."""
     if not getattr(user, "is_authenticated", False):
-        return Application.objects.none()
+        return Filing.objects.none()
     in_department = Exists(
         Case.objects.filter(
-            application=OuterRef("pk"), department_id__in=departments_where(user, BACK_OFFICE_ROLES)
+            filing=OuterRef("pk"), department_id__in=departments_where(user, BACK_OFFICE_ROLES)
         )
     )
-    return Application.objects.filter(Q(citizen=user) | _at_windows(user) | in_department)
+    return Filing.objects.filter(Q(citizen=user) | _at_windows(user) | in_department)
 
 
 def _at_windows(user) -> Q:
     # A citizen's online draft stays theirs until they submit it.
     return Q(centre_id__in=centres_where(user, Role.CLERK)) & ~Q(
-        channel=Channel.ONLINE, state=ApplicationState.DRAFT
+        channel=Channel.ONLINE, state=FilingState.DRAFT
     )
 
 
-def filings_at_windows(user) -> QuerySet[Application]:
+def filings_at_windows(user) -> QuerySet[Filing]:
     """The filings a window clerk works on: those of the centres where they are a clerk (not the
     citizens' unsubmitted online drafts)."""
-    return Application.objects.filter(_at_windows(user))
+    return Filing.objects.filter(_at_windows(user))
 
 
-def filing_detail(queryset: QuerySet[Application]) -> QuerySet[Application]:
+def filing_detail(queryset: QuerySet[Filing]) -> QuerySet[Filing]:
     return queryset.select_related("centre", "window", "bundle", "pre_reviewer").prefetch_related(
         "items__item__department",
         Prefetch(
@@ -68,24 +68,24 @@ def desk_window(user) -> Window | None:
     return membership.window if membership else None
 
 
-def window_for(user, application: Application) -> Window | None:
+def window_for(user, filing: Filing) -> Window | None:
     """The clerk's window at the filing's centre: a window at another centre never acts on it."""
-    return window_at(user, application.centre_id, Role.CLERK)
+    return window_at(user, filing.centre_id, Role.CLERK)
 
 
-def awaiting_pre_review(centre_id: int) -> QuerySet[Application]:
+def awaiting_pre_review(centre_id: int) -> QuerySet[Filing]:
     """Online filings of a centre submitted and not yet taken by a window, oldest first (网上预审)."""
     return (
-        Application.objects.filter(centre_id=centre_id, state=ApplicationState.SUBMITTED)
+        Filing.objects.filter(centre_id=centre_id, state=FilingState.SUBMITTED)
         .only(*LIST_FIELDS)
         .order_by("submitted_at", "pk")
     )
 
 
-def in_pre_review_by(user) -> QuerySet[Application]:
+def in_pre_review_by(user) -> QuerySet[Filing]:
     """The online filings a clerk has taken for pre-review and not decided yet."""
     return (
-        Application.objects.filter(pre_reviewer=user, state=ApplicationState.PRE_REVIEW)
+        Filing.objects.filter(pre_reviewer=user, state=FilingState.PRE_REVIEW)
         .only(*LIST_FIELDS)
         .order_by("submitted_at", "pk")
     )

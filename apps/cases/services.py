@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from apps.audit.services import record_step
 from apps.audit.transitions import Conflict, apply_transition
 from apps.cases.applicants import ApplicantData, require_own_identity
-from apps.cases.codes import AT_A_WINDOW, SATISFIED, ApplicationState, Channel, MaterialStatus
+from apps.cases.codes import AT_A_WINDOW, SATISFIED, Channel, FilingState, MaterialStatus
 from apps.cases.messages import tell_applicant
-from apps.cases.models import OPEN_CASE, Application, ApplicationItem, Case, ChecklistEntry, MaterialUpload
+from apps.cases.models import OPEN_CASE, Case, ChecklistEntry, Filing, FilingItem, MaterialUpload
 from apps.cases.notices.content import FilingFacts
 from apps.cases.notices.models import NoticeKind
 from apps.cases.review.services import complete_if_decided
@@ -74,7 +74,7 @@ def open_filing(
     item_ids: list[int] | None = None,
     bundle: Bundle | None = None,
     client_ip=None,
-) -> Application:
+) -> Filing:
     """A new filing (draft) at a window, for one item or a bundle, with the catalogue versions pinned
     and the checklist built from them (a bundle's merged checklist: each material once). The actor is
     a clerk of ``centre`` at one of their windows there; the filing's channel is the window's."""
@@ -100,7 +100,7 @@ def open_online_filing(
     item_ids: list[int] | None = None,
     bundle: Bundle | None = None,
     client_ip=None,
-) -> Application:
+) -> Filing:
     """A citizen's online draft. The applicant is the account's own identity (its resident ID and
     real name), or an organisation the account is authorised for today — never an identity typed in
     for someone else."""
@@ -129,9 +129,9 @@ def _create_filing(
     window=None,
     citizen=None,
     client_ip,
-) -> Application:
+) -> Filing:
     items = _items_for(centre, item_ids, bundle)
-    application = Application.objects.create(
+    filing = Filing.objects.create(
         number=_filing_number(centre, items[0], timezone.localdate()),
         centre=centre,
         window=window,
@@ -141,12 +141,12 @@ def _create_filing(
         created_by=actor,
         **applicant.model_fields(),
     )
-    ApplicationItem.objects.bulk_create(
-        ApplicationItem(application=application, item=item, order=n) for n, item in enumerate(items)
+    FilingItem.objects.bulk_create(
+        FilingItem(filing=filing, item=item, order=n) for n, item in enumerate(items)
     )
     ChecklistEntry.objects.bulk_create(
         ChecklistEntry(
-            application=application,
+            filing=filing,
             material=entry.material,
             order=n,
             original_count=entry.original_count,
@@ -159,28 +159,28 @@ def _create_filing(
     )
     # Who opened it, where and from which address: the filing's first line in its log.
     record_step(
-        application, step="open", actor=actor, client_ip=client_ip, window=getattr(window, "number", None)
+        filing, step="open", actor=actor, client_ip=client_ip, window=getattr(window, "number", None)
     )
-    return application
+    return filing
 
 
-def _locked(application_id: int) -> Application:
+def _locked(filing_id: int) -> Filing:
     # Only the filing's row is locked (``of``): the centre and bundle are read in the same statement,
     # and locking them too would queue every decision of the centre behind each other.
     return (
-        Application.objects.select_for_update(of=("self",))
+        Filing.objects.select_for_update(of=("self",))
         .select_related("centre", "bundle")
-        .get(pk=application_id)
+        .get(pk=filing_id)
     )
 
 
-def _require_at_a_window(application: Application) -> None:
-    if application.state == ApplicationState.SUBMITTED:
+def _require_at_a_window(filing: Filing) -> None:
+    if filing.state == FilingState.SUBMITTED:
         raise Conflict(_("Take this online filing for pre-review first."))
-    if application.state not in AT_A_WINDOW:
+    if filing.state not in AT_A_WINDOW:
         raise Conflict(
             _("This filing has been decided already: it is %(state)s.")
-            % {"state": application.get_state_display()}
+            % {"state": filing.get_state_display()}
         )
 
 
@@ -271,27 +271,27 @@ def _apply_records(
 
 @transaction.atomic
 def record_materials(
-    *, application_id: int, records: list[MaterialRecord], actor, window, client_ip=None
+    *, filing_id: int, records: list[MaterialRecord], actor, window, client_ip=None
 ) -> list[ChecklistEntry]:
     """Record what the window found for several materials at once (all or nothing): the filing
     locked, the entries read, one UPDATE for all of them, and one step in the filing's log."""
-    application = _locked(application_id)
-    require_window_action(application, actor, window)
-    _require_at_a_window(application)
+    filing = _locked(filing_id)
+    require_window_action(filing, actor, window)
+    _require_at_a_window(filing)
     checklist = list(
-        application.checklist.select_related("material", "replaceable_by").filter(
+        filing.checklist.select_related("material", "replaceable_by").filter(
             material_id__in=[r.material_id for r in records]
         )
     )
-    _apply_records(checklist, records, holder_code=application.applicant_id_number)
-    _log_records(application, records, actor=actor, window=window, client_ip=client_ip)
+    _apply_records(checklist, records, holder_code=filing.applicant_id_number)
+    _log_records(filing, records, actor=actor, window=window, client_ip=client_ip)
     return checklist
 
 
-def _log_records(application, records, *, actor, window, client_ip) -> None:
+def _log_records(filing, records, *, actor, window, client_ip) -> None:
     if records:
         record_step(
-            application,
+            filing,
             step="record_materials",
             actor=actor,
             client_ip=client_ip,
@@ -307,7 +307,7 @@ def _as_logged(records) -> list[dict]:
 
 def record_material(
     *,
-    application_id: int,
+    filing_id: int,
     material_id: int,
     status: str,
     actor,
@@ -318,7 +318,7 @@ def record_material(
 ) -> ChecklistEntry:
     """What the window found for one material of the checklist."""
     [entry] = record_materials(
-        application_id=application_id,
+        filing_id=filing_id,
         records=[MaterialRecord(material_id, status, note, certificate_reference)],
         actor=actor,
         window=window,
@@ -327,8 +327,8 @@ def record_material(
     return entry
 
 
-def _checklist(application: Application) -> list[ChecklistEntry]:
-    return list(application.checklist.select_related("material"))
+def _checklist(filing: Filing) -> list[ChecklistEntry]:
+    return list(filing.checklist.select_related("material"))
 
 
 def _outstanding(checklist: list[ChecklistEntry]) -> list[ChecklistEntry]:
@@ -357,29 +357,29 @@ FILED_ITEM_FIELDS = [
 ]
 
 
-def _filed_items(application: Application) -> list[ServiceItem]:
-    filed = application.items.select_related("item").only("application_id", "order", *FILED_ITEM_FIELDS)
+def _filed_items(filing: Filing) -> list[ServiceItem]:
+    filed = filing.items.select_related("item").only("filing_id", "order", *FILED_ITEM_FIELDS)
     return [row.item for row in filed]
 
 
-def _case_limit(application: Application, item: ServiceItem) -> int:
+def _case_limit(filing: Filing, item: ServiceItem) -> int:
     """The item's promised limit; for a bundle, the bundle's, but never beyond the item's legal limit."""
-    if application.bundle_id:
-        return min(application.bundle.promised_limit_days, item.legal_limit_days)
+    if filing.bundle_id:
+        return min(filing.bundle.promised_limit_days, item.legal_limit_days)
     return item.promised_limit_days
 
 
-def _open_cases(application: Application, items: list[ServiceItem], accepted_on: dt.date) -> list[Case]:
+def _open_cases(filing: Filing, items: list[ServiceItem], accepted_on: dt.date) -> list[Case]:
     """One case per item, routed to the item's department and approval category, each with its clock
     (all clocks in one INSERT, all cases in another)."""
     clocks = start_clocks(
-        centre=application.centre_id,
+        centre=filing.centre_id,
         started_on=accepted_on,
-        limits=[_case_limit(application, item) for item in items],
+        limits=[_case_limit(filing, item) for item in items],
     )
     return Case.objects.bulk_create(
         Case(
-            application=application,
+            filing=filing,
             item=item,
             department_id=item.department_id,
             approval_category_id=item.approval_category_id,
@@ -390,7 +390,7 @@ def _open_cases(application: Application, items: list[ServiceItem], accepted_on:
     )
 
 
-def _notice(application: Application, kind: str, *, actor, window, facts: FilingFacts) -> None:
+def _notice(filing: Filing, kind: str, *, actor, window, facts: FilingFacts) -> None:
     """The decision's official notice, numbered and its content captured in the decision's own
     transaction (its PDF is rendered after the commit)."""
     from django.conf import settings
@@ -398,15 +398,15 @@ def _notice(application: Application, kind: str, *, actor, window, facts: Filing
     from apps.cases.notices.services import issue_notice
 
     issue_notice(
-        application, kind, base_url=settings.HALL_PUBLIC_BASE_URL, actor=actor, window=window, facts=facts
+        filing, kind, base_url=settings.HALL_PUBLIC_BASE_URL, actor=actor, window=window, facts=facts
     )
 
 
 def _decide(
-    application: Application, transition: str, *, actor, window, client_ip, comment: str = "", **context
+    filing: Filing, transition: str, *, actor, window, client_ip, comment: str = "", **context
 ) -> None:
     apply_transition(
-        application,
+        filing,
         transition,
         actor=actor,
         comment=comment,
@@ -414,28 +414,28 @@ def _decide(
         window=getattr(window, "number", None),
         **context,
     )
-    application.decided_at = timezone.now()
-    application.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    filing.decided_at = timezone.now()
+    filing.decided_by = actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
 def accept(
     *,
-    application_id: int,
+    filing_id: int,
     actor,
     window,
     client_ip=None,
     materials: list[MaterialRecord] = (),
-) -> Application:
+) -> Filing:
     """受理: every needed material is in; one case per item, each with its clock started today.
 
     ``materials``: the checklist as the clerk completed it on screen, recorded in the decision's own
     transaction (what ``record_materials`` does; one request and one commit fewer at the window)."""
-    application = _locked(application_id)
-    require_window_action(application, actor, window)
-    _require_at_a_window(application)
-    checklist = _checklist(application)
-    _apply_records(checklist, list(materials), holder_code=application.applicant_id_number)
+    filing = _locked(filing_id)
+    require_window_action(filing, actor, window)
+    _require_at_a_window(filing)
+    checklist = _checklist(filing)
+    _apply_records(checklist, list(materials), holder_code=filing.applicant_id_number)
     missing = _outstanding(checklist)
     if missing:
         raise ValidationError(
@@ -447,41 +447,41 @@ def accept(
             }
         )
     _decide(
-        application,
+        filing,
         "accept",
         actor=actor,
         window=window,
         client_ip=client_ip,
         **({"materials": _as_logged(materials)} if materials else {}),
     )
-    application.accepted_on = timezone.localdate()
-    application.save()
-    items = _filed_items(application)
-    cases = _open_cases(application, items, application.accepted_on)
+    filing.accepted_on = timezone.localdate()
+    filing.save()
+    items = _filed_items(filing)
+    cases = _open_cases(filing, items, filing.accepted_on)
     facts = FilingFacts(items=items, checklist=checklist, clocks=[case.clock for case in cases])
-    _notice(application, NoticeKind.ACCEPTANCE, actor=actor, window=window, facts=facts)
-    tell_applicant(application, "accepted", due_on=str(max(case.due_on for case in cases)))
-    return application
+    _notice(filing, NoticeKind.ACCEPTANCE, actor=actor, window=window, facts=facts)
+    tell_applicant(filing, "accepted", due_on=str(max(case.due_on for case in cases)))
+    return filing
 
 
 @transaction.atomic
 def accept_with_deficiency(
     *,
-    application_id: int,
+    filing_id: int,
     commitment_date: dt.date | None,
     actor,
     window,
     client_ip=None,
     materials: list[MaterialRecord] = (),
-) -> Application:
+) -> Filing:
     """容缺受理: only when everything outstanding may follow later (容缺后补) for every item asking
     for it, by a committed date no later than the promised completion date. ``materials`` as for
     ``accept``."""
-    application = _locked(application_id)
-    require_window_action(application, actor, window)
-    _require_at_a_window(application)
-    checklist = _checklist(application)
-    _apply_records(checklist, list(materials), holder_code=application.applicant_id_number)
+    filing = _locked(filing_id)
+    require_window_action(filing, actor, window)
+    _require_at_a_window(filing)
+    checklist = _checklist(filing)
+    _apply_records(checklist, list(materials), holder_code=filing.applicant_id_number)
     outstanding = _outstanding(checklist)
     if not outstanding:
         raise ValidationError(_("Nothing is missing: accept the filing instead."))
@@ -497,9 +497,9 @@ def accept_with_deficiency(
             }
         )
     today = timezone.localdate()
-    items = _filed_items(application)
+    items = _filed_items(filing)
     latest = min(
-        calendar.add_working_days(today, _case_limit(application, item), application.centre_id)
+        calendar.add_working_days(today, _case_limit(filing, item), filing.centre_id)
         for item in items
     )
     if commitment_date is None:
@@ -514,40 +514,40 @@ def accept_with_deficiency(
             }
         )
     _decide(
-        application,
+        filing,
         "accept_with_deficiency",
         actor=actor,
         window=window,
         client_ip=client_ip,
         **({"materials": _as_logged(materials)} if materials else {}),
     )
-    application.accepted_on = today
-    application.commitment_date = commitment_date
-    application.save()
+    filing.accepted_on = today
+    filing.commitment_date = commitment_date
+    filing.save()
     ChecklistEntry.objects.filter(pk__in=[e.pk for e in outstanding]).update(status=MaterialStatus.DEFICIENT)
     for entry in outstanding:
         entry.status = MaterialStatus.DEFICIENT
-    cases = _open_cases(application, items, today)
+    cases = _open_cases(filing, items, today)
     facts = FilingFacts(items=items, checklist=checklist, clocks=[case.clock for case in cases])
-    _notice(application, NoticeKind.DEFICIENCY, actor=actor, window=window, facts=facts)
+    _notice(filing, NoticeKind.DEFICIENCY, actor=actor, window=window, facts=facts)
     tell_applicant(
-        application,
+        filing,
         "accepted_with_deficiency",
         due_on=str(max(case.due_on for case in cases)),
         commitment_date=str(commitment_date),
     )
-    return application
+    return filing
 
 
 @transaction.atomic
 def return_for_completion(
-    *, application_id: int, corrections: list[dict], actor, window, client_ip=None
-) -> Application:
+    *, filing_id: int, corrections: list[dict], actor, window, client_ip=None
+) -> Filing:
     """一次性告知: everything missing or wrong, with the reason, all at once."""
-    application = _locked(application_id)
-    require_window_action(application, actor, window)
-    _require_at_a_window(application)
-    checklist = _checklist(application)
+    filing = _locked(filing_id)
+    require_window_action(filing, actor, window)
+    _require_at_a_window(filing)
+    checklist = _checklist(filing)
     outstanding = {entry.material_id: entry for entry in _outstanding(checklist)}
     listed = {c.get("material") for c in corrections if c.get("material")}
     on_checklist = {entry.material_id for entry in checklist}
@@ -568,20 +568,20 @@ def return_for_completion(
         )
     if not corrections or any(not (c.get("reason") or "").strip() for c in corrections):
         raise ValidationError({"corrections": _("Give the reason for every material on the list.")})
-    _decide(application, "return_for_completion", actor=actor, window=window, client_ip=client_ip)
-    application.completion_list = [
+    _decide(filing, "return_for_completion", actor=actor, window=window, client_ip=client_ip)
+    filing.completion_list = [
         {"material": c.get("material"), "reason": c["reason"].strip()} for c in corrections
     ]
-    application.save()
-    facts = FilingFacts(items=_filed_items(application), checklist=checklist, clocks=[])
-    _notice(application, NoticeKind.COMPLETION, actor=actor, window=window, facts=facts)
-    return application
+    filing.save()
+    facts = FilingFacts(items=_filed_items(filing), checklist=checklist, clocks=[])
+    _notice(filing, NoticeKind.COMPLETION, actor=actor, window=window, facts=facts)
+    return filing
 
 
 @transaction.atomic
 def refuse(
-    *, application_id: int, reasons: str, legal_basis: str, actor, window, client_ip=None
-) -> Application:
+    *, filing_id: int, reasons: str, legal_basis: str, actor, window, client_ip=None
+) -> Filing:
     """不予受理: only with written reasons and their legal basis (the notice adds the remedies)."""
     errors = {}
     if not (reasons or "").strip():
@@ -590,111 +590,111 @@ def refuse(
         errors["legal_basis"] = _("A refusal gives its legal basis.")
     if errors:
         raise ValidationError(errors)
-    application = _locked(application_id)
-    require_window_action(application, actor, window)
-    _require_at_a_window(application)
-    _decide(application, "refuse", actor=actor, window=window, client_ip=client_ip, comment=reasons)
-    application.decision_reasons, application.decision_legal_basis = reasons.strip(), legal_basis.strip()
-    application.save()
-    facts = FilingFacts(items=_filed_items(application), checklist=[], clocks=[])
-    _notice(application, NoticeKind.REFUSAL, actor=actor, window=window, facts=facts)
-    return application
+    filing = _locked(filing_id)
+    require_window_action(filing, actor, window)
+    _require_at_a_window(filing)
+    _decide(filing, "refuse", actor=actor, window=window, client_ip=client_ip, comment=reasons)
+    filing.decision_reasons, filing.decision_legal_basis = reasons.strip(), legal_basis.strip()
+    filing.save()
+    facts = FilingFacts(items=_filed_items(filing), checklist=[], clocks=[])
+    _notice(filing, NoticeKind.REFUSAL, actor=actor, window=window, facts=facts)
+    return filing
 
 
 @transaction.atomic
-def submit_online(*, application_id: int, actor, client_ip=None) -> Application:
+def submit_online(*, filing_id: int, actor, client_ip=None) -> Filing:
     """A citizen submits their online draft; a window pre-reviews and decides it."""
-    application = _locked(application_id)
-    if application.citizen_id is None or application.citizen_id != getattr(actor, "pk", None):
+    filing = _locked(filing_id)
+    if filing.citizen_id is None or filing.citizen_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("Only the applicant's own account submits this filing."))
-    apply_transition(application, "submit", actor=actor, client_ip=client_ip)
-    application.submitted_at = timezone.now()
-    application.save()
-    return application
+    apply_transition(filing, "submit", actor=actor, client_ip=client_ip)
+    filing.submitted_at = timezone.now()
+    filing.save()
+    return filing
 
 
 @transaction.atomic
-def start_pre_review(*, application_id: int, actor, window, client_ip=None) -> Application:
+def start_pre_review(*, filing_id: int, actor, window, client_ip=None) -> Filing:
     """网上预审: a clerk takes a submitted online filing to their window. One clerk at a time: of two
     taking it at once, the second gets a ``Conflict``."""
-    application = _locked(application_id)
-    require_window_clerk(application, actor, window)
-    if application.state == ApplicationState.PRE_REVIEW:
+    filing = _locked(filing_id)
+    require_window_clerk(filing, actor, window)
+    if filing.state == FilingState.PRE_REVIEW:
         raise Conflict(
             _("%(clerk)s has taken this filing for pre-review already.")
-            % {"clerk": application.pre_reviewer or _("Another clerk")}
+            % {"clerk": filing.pre_reviewer or _("Another clerk")}
         )
-    apply_transition(application, "start_pre_review", actor=actor, client_ip=client_ip, window=window.number)
-    application.window, application.pre_reviewer = window, actor
-    application.save()
-    return application
+    apply_transition(filing, "start_pre_review", actor=actor, client_ip=client_ip, window=window.number)
+    filing.window, filing.pre_reviewer = window, actor
+    filing.save()
+    return filing
 
 
 @transaction.atomic
 def release_pre_review(
-    *, application_id: int, actor, window, client_ip=None, reason: str = ""
-) -> Application:
+    *, filing_id: int, actor, window, client_ip=None, reason: str = ""
+) -> Filing:
     """Hand an online filing back to the centre's pre-review queue (the clerk who took it cannot
     finish it); only that clerk hands it back."""
-    application = _locked(application_id)
-    require_window_clerk(application, actor, window)
-    require_pre_reviewer(application, actor)
+    filing = _locked(filing_id)
+    require_window_clerk(filing, actor, window)
+    require_pre_reviewer(filing, actor)
     apply_transition(
-        application,
+        filing,
         "release_pre_review",
         actor=actor,
         comment=reason,
         client_ip=client_ip,
         window=getattr(window, "number", None),
     )
-    application.window, application.pre_reviewer = None, None
-    application.save()
-    return application
+    filing.window, filing.pre_reviewer = None, None
+    filing.save()
+    return filing
 
 
 @transaction.atomic
-def withdraw(*, application_id: int, reason: str, actor, window, client_ip=None) -> Application:
+def withdraw(*, filing_id: int, reason: str, actor, window, client_ip=None) -> Filing:
     """撤回 at the applicant's request, recorded by a clerk of the filing's centre."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Record why the applicant withdraws.")})
-    application = _locked(application_id)
-    require_window_action(application, actor, window)
+    filing = _locked(filing_id)
+    require_window_action(filing, actor, window)
     apply_transition(
-        application,
+        filing,
         "withdraw",
         actor=actor,
         comment=reason,
         client_ip=client_ip,
         window=getattr(window, "number", None),
     )
-    application.save()
+    filing.save()
     today = timezone.localdate()
-    for case in application.cases.select_for_update().select_related("clock").filter(state__in=OPEN_CASE):
+    for case in filing.cases.select_for_update().select_related("clock").filter(state__in=OPEN_CASE):
         apply_transition(case, "withdraw", actor=actor, comment=reason, client_ip=client_ip)
         case.save()
         stop_clock(clock=case.clock, on=today)
-    return application
+    return filing
 
 
 @transaction.atomic
-def attach_upload(*, application_id: int, material_id: int, file, actor, window=None, client_ip=None):
+def attach_upload(*, filing_id: int, material_id: int, file, actor, window=None, client_ip=None):
     """A file for one material, checked by its content and size before anything is stored: by the
     citizen on their own online draft, or by a clerk at a window of the filing's centre."""
-    application = _locked(application_id)
+    filing = _locked(filing_id)
     own_draft = (
-        application.state == ApplicationState.DRAFT
-        and application.citizen_id is not None
-        and application.citizen_id == getattr(actor, "pk", None)
+        filing.state == FilingState.DRAFT
+        and filing.citizen_id is not None
+        and filing.citizen_id == getattr(actor, "pk", None)
     )
     if not own_draft:
-        require_window_action(application, actor, window)
-        _require_at_a_window(application)
-    entry = application.checklist.filter(material_id=material_id).first()
+        require_window_action(filing, actor, window)
+        _require_at_a_window(filing)
+    entry = filing.checklist.filter(material_id=material_id).first()
     if entry is None:
         raise ValidationError({"material": _("This material is not on this filing's list.")})
     upload = MaterialUpload.objects.create(entry=entry, **checked(file, actor=actor))
     record_step(
-        application,
+        filing,
         step="upload",
         actor=actor,
         client_ip=client_ip,
@@ -707,19 +707,19 @@ def attach_upload(*, application_id: int, material_id: int, file, actor, window=
 
 @transaction.atomic
 def clear_deficiency(
-    *, application_id: int, material_id: int, status: str, actor, window, client_ip=None
-) -> Application:
+    *, filing_id: int, material_id: int, status: str, actor, window, client_ip=None
+) -> Filing:
     """A material of a 容缺受理 arrives at a window of the filing's centre: recorded; when nothing is
     missing any more, the deficiency is cleared (and the filing may be issued once its cases are
     decided)."""
-    application = _locked(application_id)
-    require_window_clerk(application, actor, window)
-    if not application.has_open_deficiency:
+    filing = _locked(filing_id)
+    require_window_clerk(filing, actor, window)
+    if not filing.has_open_deficiency:
         raise Conflict(_("This filing has no open deficiency."))
     if status not in SATISFIED:
         raise ValidationError({"status": _("Record how the material was handed in.")})
     status = MaterialStatus(status)
-    entry = application.checklist.select_related("material").filter(material_id=material_id).first()
+    entry = filing.checklist.select_related("material").filter(material_id=material_id).first()
     if entry is None:
         raise ValidationError({"material": _("This material is not on this filing's list.")})
     if entry.status != MaterialStatus.DEFICIENT:
@@ -729,18 +729,18 @@ def clear_deficiency(
     entry.status = status
     entry.save(update_fields=["status"])
     _log_records(
-        application, [MaterialRecord(material_id, status)], actor=actor, window=window, client_ip=client_ip
+        filing, [MaterialRecord(material_id, status)], actor=actor, window=window, client_ip=client_ip
     )
-    if not application.checklist.filter(status=MaterialStatus.DEFICIENT).exists():
-        application.deficiency_cleared_at = timezone.now()
-        application.save(update_fields=["deficiency_cleared_at"])
+    if not filing.checklist.filter(status=MaterialStatus.DEFICIENT).exists():
+        filing.deficiency_cleared_at = timezone.now()
+        filing.save(update_fields=["deficiency_cleared_at"])
         record_step(
-            application,
+            filing,
             step="clear_deficiency",
             actor=actor,
             client_ip=client_ip,
             window=getattr(window, "number", None),
         )
         # The cases may all be decided already: then the filing is ready for issue now.
-        complete_if_decided(application, actor=actor, client_ip=client_ip)
-    return application
+        complete_if_decided(filing, actor=actor, client_ip=client_ip)
+    return filing

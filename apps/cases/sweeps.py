@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.cases.codes import ApplicationState, CaseState
-from apps.cases.models import Application, CorrectionRequest, Escalation, EscalationLevel
+from apps.cases.codes import CaseState, FilingState
+from apps.cases.models import CorrectionRequest, Escalation, EscalationLevel, Filing
 from apps.worktime import calendar
 from apps.worktime.warnings import WarningLevel
 
@@ -112,16 +112,16 @@ def lapse(today: dt.date | None = None, *, actor=None) -> LapseRun:
 
     today = today or timezone.localdate()
     run = LapseRun()
-    lapsed_filings = Application.objects.filter(
-        state=ApplicationState.ACCEPTED_WITH_DEFICIENCY,
+    lapsed_filings = Filing.objects.filter(
+        state=FilingState.ACCEPTED_WITH_DEFICIENCY,
         deficiency_cleared_at__isnull=True,
         commitment_date__lt=today,
         deficiency_lapsed_at__isnull=True,
     ).values_list("pk", flat=True)
-    for application_id in list(lapsed_filings):
+    for filing_id in list(lapsed_filings):
         with transaction.atomic():
-            if review.lapse_deficiency(application_id=application_id, actor=actor):
-                run.deficiencies.append(application_id)
+            if review.lapse_deficiency(filing_id=filing_id, actor=actor):
+                run.deficiencies.append(filing_id)
     unanswered = CorrectionRequest.objects.filter(
         answered_at__isnull=True, answer_due_on__lt=today, case__state=CaseState.SUSPENDED
     ).values_list("case_id", flat=True)
@@ -164,5 +164,5 @@ def escalate(today: dt.date | None = None) -> dict:
 
 def _escalations(ids):
     return Escalation.objects.filter(pk__in=ids).select_related(
-        "case__application", "case__item", "department"
+        "case__filing", "case__item", "department"
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import Role
 from apps.audit.transitions import Conflict
-from apps.cases.codes import ApplicationState, Channel
+from apps.cases.codes import Channel, FilingState
 
 
 def require_window_clerk_at(centre_id: int, actor, window) -> None:
@@ -35,26 +35,26 @@ def require_window_clerk_at(centre_id: int, actor, window) -> None:
         raise ValidationError({"window": _("Use your own window at this service centre.")})
 
 
-def require_window_clerk(application, actor, window) -> None:
-    require_window_clerk_at(application.centre_id, actor, window)
+def require_window_clerk(filing, actor, window) -> None:
+    require_window_clerk_at(filing.centre_id, actor, window)
 
 
-def require_not_a_citizen_draft(application) -> None:
-    if application.channel == Channel.ONLINE and application.state == ApplicationState.DRAFT:
+def require_not_a_citizen_draft(filing) -> None:
+    if filing.channel == Channel.ONLINE and filing.state == FilingState.DRAFT:
         raise Conflict(_("The applicant has not submitted this online filing yet."))
 
 
-def require_pre_reviewer(application, actor) -> None:
+def require_pre_reviewer(filing, actor) -> None:
     """In pre-review, only the clerk who took the filing to their window acts on it."""
-    if application.state == ApplicationState.PRE_REVIEW and application.pre_reviewer_id != actor.pk:
+    if filing.state == FilingState.PRE_REVIEW and filing.pre_reviewer_id != actor.pk:
         raise Conflict(
             _("%(clerk)s has this filing in pre-review: only they can act on it.")
-            % {"clerk": application.pre_reviewer or _("Another clerk")}
+            % {"clerk": filing.pre_reviewer or _("Another clerk")}
         )
 
 
-def require_window_action(application, actor, window) -> None:
+def require_window_action(filing, actor, window) -> None:
     """Everything a window decision or checklist entry needs of who acts and where."""
-    require_window_clerk(application, actor, window)
-    require_not_a_citizen_draft(application)
-    require_pre_reviewer(application, actor)
+    require_window_clerk(filing, actor, window)
+    require_not_a_citizen_draft(filing)
+    require_pre_reviewer(filing, actor)

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from apps.audit.admin import ReadOnlyLogAdmin
-from apps.certificates.models import CertificateKind, IssuedDocument, Seal, SealUse, VerificationLog
+from apps.certificates.models import IssuedDocument, IssuingRule, Seal, SealUse, VerificationLog
 
 
-@admin.register(CertificateKind)
-class CertificateKindAdmin(admin.ModelAdmin):
+@admin.register(IssuingRule)
+class IssuingRuleAdmin(admin.ModelAdmin):
     list_display = ["licence_type", "number_format", "validity_years", "layout"]
     search_fields = ["licence_type__name", "licence_type__code"]
     autocomplete_fields = ["licence_type"]
@@ -41,7 +41,7 @@ class SealUseAdmin(ReadOnlyLogAdmin):
 class IssuedDocumentAdmin(ReadOnlyLogAdmin):
     list_display = ["number", "kind", "licence_type", "department", "issued_at", "issued_by", "confirmed_by"]
     list_filter = ["kind", "licence_type"]
-    search_fields = ["number", "application__number"]
+    search_fields = ["number", "filing__number"]
     exclude = ["verification_token"]
 
 

@@ -33,7 +33,7 @@ def certificate_content(
     seal,
     verify_url: str,
 ) -> dict:
-    application = case.application
+    filing = case.filing
     return {
         "title": rule.licence_type.name,
         "layout": rule.layout,
@@ -41,9 +41,9 @@ def certificate_content(
         "identifier": identifier,
         "check_code": check_code,
         "holder_label": rule.holder_label,
-        "holder_name": case.decision_holder or application.applicant_name,
-        "holder_code_label": HOLDER_CODE_LABEL[application.applicant_kind],
-        "holder_code": application.applicant_id_number,
+        "holder_name": case.decision_holder or filing.applicant_name,
+        "holder_code_label": HOLDER_CODE_LABEL[filing.applicant_kind],
+        "holder_code": filing.applicant_id_number,
         "scope_label": rule.scope_label,
         "scope": case.decision_scope,
         "valid_from": _iso(valid_from),
@@ -53,23 +53,23 @@ def certificate_content(
         "seal_id": seal.pk,
         "seal_name": seal.name,
         "verify_url": verify_url,
-        "filing_number": application.number,
+        "filing_number": filing.number,
         "item_name": case.item.name,
     }
 
 
 def denial_content(case, *, number: str, issued_on: dt.date, seal) -> dict:
-    application = case.application
+    filing = case.filing
     return {
         "title": DENIAL_TITLE,
         "number": number,
-        "applicant_name": application.applicant_name,
-        "applicant_code_label": HOLDER_CODE_LABEL[application.applicant_kind],
-        "applicant_code": mask_identifier(application.applicant_id_number),
+        "applicant_name": filing.applicant_name,
+        "applicant_code_label": HOLDER_CODE_LABEL[filing.applicant_kind],
+        "applicant_code": mask_identifier(filing.applicant_id_number),
         "item_name": case.item.name,
         "item_code": case.item.implementation_code,
-        "filing_number": application.number,
-        "accepted_on": _iso(application.accepted_on),
+        "filing_number": filing.number,
+        "accepted_on": _iso(filing.accepted_on),
         "reasons": case.denial_reasons,
         "legal_basis": case.denial_legal_basis,
         "issuer": case.department.name,

@@ -40,7 +40,7 @@ class Layout(models.TextChoices):
     PORTRAIT = "portrait", _("Portrait permit (许可证 style)")
 
 
-class CertificateKind(models.Model):
+class IssuingRule(models.Model):
     """How the desk issues one certificate type (证照类型): its number series, validity rule, the
     labels of what the approval decision fills in, and its PDF layout."""
 
@@ -138,7 +138,7 @@ class IssueRequest(models.Model):
     """用印申请: an issuer asks to issue a filing's documents; a seal keeper confirms, and only then
     are the numbers allocated, the seals applied and the documents issued (dual control)."""
 
-    application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="+")
+    filing = models.ForeignKey("cases.Filing", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=12, choices=RequestState.choices, default=RequestState.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -154,12 +154,12 @@ class IssueRequest(models.Model):
         ordering = ["requested_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["application"], condition=Q(state="pending"), name="issue_request_one_pending"
+                fields=["filing"], condition=Q(state="pending"), name="issue_request_one_pending"
             )
         ]
 
     def __str__(self):
-        return f"{self.application_id} · {self.state}"
+        return f"{self.filing_id} · {self.state}"
 
 
 class DocumentKind(models.TextChoices):
@@ -172,7 +172,7 @@ def new_verification_token() -> str:
 
 
 def document_path(instance, filename: str) -> str:
-    return f"documents/{instance.application_id}/{secrets.token_hex(16)}.pdf"
+    return f"documents/{instance.filing_id}/{secrets.token_hex(16)}.pdf"
 
 
 class IssuedDocument(models.Model):
@@ -180,7 +180,7 @@ class IssuedDocument(models.Model):
     denial. Numbered, sealed and captured (``content``) in the issuing transaction; its PDF rendered
     from that content afterwards and stored once with its SHA-256."""
 
-    application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="documents")
+    filing = models.ForeignKey("cases.Filing", on_delete=models.PROTECT, related_name="documents")
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="document")
     kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
     licence_type = models.ForeignKey(
@@ -209,7 +209,7 @@ class IssuedDocument(models.Model):
     class Meta:
         verbose_name = _("issued document")
         verbose_name_plural = _("issued documents")
-        ordering = ["application", "pk"]
+        ordering = ["filing", "pk"]
         permissions = [("revoke_certificate", "Revoke or cancel certificates of one's department")]
         constraints = [
             models.UniqueConstraint(
@@ -268,7 +268,7 @@ class RecipientRole(models.TextChoices):
 class Delivery(models.Model):
     """How a filing's documents left the desk — all together, bundles included."""
 
-    application = models.OneToOneField("cases.Application", on_delete=models.PROTECT, related_name="delivery")
+    filing = models.OneToOneField("cases.Filing", on_delete=models.PROTECT, related_name="delivery")
     method = models.CharField(_("method"), max_length=12, choices=DeliveryMethod.choices)
     recipient_name = models.CharField(_("recipient"), max_length=100)
     recipient_id_number = models.CharField(_("recipient's identity number"), max_length=18, blank=True)
@@ -285,7 +285,7 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
 
     def __str__(self):
-        return f"{self.application_id} · {self.method}"
+        return f"{self.filing_id} · {self.method}"
 
 
 class VerificationOutcome(models.TextChoices):

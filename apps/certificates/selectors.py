@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
-from apps.cases.codes import ApplicationState
-from apps.cases.models import Application, Case
+from apps.cases.codes import FilingState
+from apps.cases.models import Case, Filing
 from apps.certificates.models import IssuedDocument, IssueRequest, RequestState, Seal, SealUse
 from apps.licences.models import ElectronicCertificate
 
@@ -29,49 +29,49 @@ def desk_centres(user):
     )
 
 
-def filings_at_desk(user, state: str) -> QuerySet[Application]:
+def filings_at_desk(user, state: str) -> QuerySet[Filing]:
     """A desk's filings in one state (the ``filing_state_centre`` index), oldest first."""
     return (
-        Application.objects.filter(centre_id__in=desk_centres(user), state=state)
+        Filing.objects.filter(centre_id__in=desk_centres(user), state=state)
         .only(*LIST_FIELDS, "centre_id")
         .order_by("pk")
     )
 
 
-def ready_for_issue(user) -> QuerySet[Application]:
-    return filings_at_desk(user, ApplicationState.READY_FOR_ISSUE)
+def ready_for_issue(user) -> QuerySet[Filing]:
+    return filings_at_desk(user, FilingState.READY_FOR_ISSUE)
 
 
-def awaiting_delivery(user) -> QuerySet[Application]:
-    return filings_at_desk(user, ApplicationState.ISSUED)
+def awaiting_delivery(user) -> QuerySet[Filing]:
+    return filings_at_desk(user, FilingState.ISSUED)
 
 
 def pending_requests(user) -> QuerySet[IssueRequest]:
     return (
-        IssueRequest.objects.filter(state=RequestState.PENDING, application__centre_id__in=desk_centres(user))
-        .select_related("application", "requested_by")
+        IssueRequest.objects.filter(state=RequestState.PENDING, filing__centre_id__in=desk_centres(user))
+        .select_related("filing", "requested_by")
         .order_by("requested_at", "pk")
     )
 
 
-def pending_request_of(application) -> IssueRequest | None:
+def pending_request_of(filing) -> IssueRequest | None:
     return (
-        IssueRequest.objects.filter(application=application, state=RequestState.PENDING)
+        IssueRequest.objects.filter(filing=filing, state=RequestState.PENDING)
         .select_related("requested_by")
         .first()
     )
 
 
-def with_items(queryset: QuerySet[Application]) -> QuerySet[Application]:
+def with_items(queryset: QuerySet[Filing]) -> QuerySet[Filing]:
     """A page of filings with their items and cases, in a constant number of queries."""
     return queryset.prefetch_related(
         Prefetch("cases", Case.objects.select_related("item", "department").order_by("pk"))
     )
 
 
-def desk_filing(user, pk: int) -> Application:
+def desk_filing(user, pk: int) -> Filing:
     """A filing of the user's desk with everything its page shows (404 for another centre's)."""
-    queryset = Application.objects.filter(centre_id__in=desk_centres(user)).select_related(
+    queryset = Filing.objects.filter(centre_id__in=desk_centres(user)).select_related(
         "centre", "delivery", "delivery__delivered_by"
     )
     return get_object_or_404(
@@ -101,10 +101,10 @@ def documents_visible_to(user) -> QuerySet[IssuedDocument]:
         user=user, role__in=BACK_OFFICE_ROLES, department__isnull=False
     ).values("department_id")
     return IssuedDocument.objects.filter(
-        Q(application__centre_id__in=desk_centres(user))
+        Q(filing__centre_id__in=desk_centres(user))
         | Q(department_id__in=departments)
-        | Q(application__citizen=user)
-    ).select_related("application", "library_entry__licence_type", "seal", "department")
+        | Q(filing__citizen=user)
+    ).select_related("filing", "library_entry__licence_type", "seal", "department")
 
 
 LOOKS_UP_HOLDERS, OWN_CERTIFICATES = "holders", "own"
@@ -136,7 +136,7 @@ def library_for(user, holder_code: str = "", *, access: str | None = None) -> Qu
         code = normalised_holder_code(holder_code)
         return entries.filter(holder_code=code) if code else entries.none()
     if access == OWN_CERTIFICATES:
-        return entries.filter(issued_document__application__citizen=user)
+        return entries.filter(issued_document__filing__citizen=user)
     return entries.none()
 
 

@@ -31,17 +31,17 @@ from apps.accounts.roles import Role
 from apps.accounts.selectors import holds_role
 from apps.audit.services import record_step, record_transition
 from apps.audit.transitions import Conflict, apply_transition
-from apps.cases.codes import ApplicantKind, ApplicationState, CaseState
+from apps.cases.codes import ApplicantKind, CaseState, FilingState
 from apps.cases.messages import tell_applicant
-from apps.cases.models import OPEN_CASE, Application, Case
+from apps.cases.models import OPEN_CASE, Case, Filing
 from apps.certificates import content, numbering, selectors
 from apps.certificates.models import (
-    CertificateKind,
     Delivery,
     DeliveryMethod,
     DocumentKind,
     IssuedDocument,
     IssueRequest,
+    IssuingRule,
     RecipientRole,
     RequestState,
     Seal,
@@ -65,7 +65,7 @@ class Planned:
 
     case: Case
     kind: str
-    rule: CertificateKind | None
+    rule: IssuingRule | None
     seal: Seal | None
     problems: list[str] = field(default_factory=list)
 
@@ -81,11 +81,11 @@ def _seals_of(department_ids, *, lock: bool) -> dict[int, list[Seal]]:
     return seals
 
 
-def plan(application: Application, cases=None, *, lock_seals: bool = False) -> list[Planned]:
+def plan(filing: Filing, cases=None, *, lock_seals: bool = False) -> list[Planned]:
     """Each decided case's document, its issuing rule and seal, and what stands in the way."""
     if cases is None:
         cases = list(
-            application.cases.filter(state__in=DECIDED)
+            filing.cases.filter(state__in=DECIDED)
             .select_related("item__result_licence_type__issuing", "department__centre")
             .order_by("pk")
         )
@@ -119,25 +119,25 @@ def plan(application: Application, cases=None, *, lock_seals: bool = False) -> l
     return planned
 
 
-def _why_not_ready(application: Application) -> str:
-    if application.state in (ApplicationState.ISSUED, ApplicationState.DELIVERED, ApplicationState.CLOSED):
+def _why_not_ready(filing: Filing) -> str:
+    if filing.state in (FilingState.ISSUED, FilingState.DELIVERED, FilingState.CLOSED):
         return _("The documents of this filing have been issued already.")
-    if application.state in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_WITH_DEFICIENCY):
-        if application.cases.filter(state__in=OPEN_CASE).exists():
+    if filing.state in (FilingState.ACCEPTED, FilingState.ACCEPTED_WITH_DEFICIENCY):
+        if filing.cases.filter(state__in=OPEN_CASE).exists():
             return _("Not every case of this filing has been decided yet.")
-        if application.has_open_deficiency:
+        if filing.has_open_deficiency:
             return _(
                 "A deficiency (容缺) of this filing is still open: nothing is issued before it is cleared."
             )
     return _("This filing is not ready for issue: it is %(state)s.") % {
-        "state": application.get_state_display()
+        "state": filing.get_state_display()
     }
 
 
-def _ready(application: Application, *, lock_seals: bool = False) -> list[Planned]:
-    if application.state != ApplicationState.READY_FOR_ISSUE:
-        raise Conflict(_why_not_ready(application))
-    planned = plan(application, lock_seals=lock_seals)
+def _ready(filing: Filing, *, lock_seals: bool = False) -> list[Planned]:
+    if filing.state != FilingState.READY_FOR_ISSUE:
+        raise Conflict(_why_not_ready(filing))
+    planned = plan(filing, lock_seals=lock_seals)
     if not planned:
         raise Conflict(_("This filing has no decided case to issue a document for."))
     problems = [problem for p in planned for problem in p.problems]
@@ -146,8 +146,8 @@ def _ready(application: Application, *, lock_seals: bool = False) -> list[Planne
     return planned
 
 
-def _locked_application(application_id: int) -> Application:
-    return Application.objects.select_for_update(of=("self",)).select_related("centre").get(pk=application_id)
+def _locked_filing(filing_id: int) -> Filing:
+    return Filing.objects.select_for_update(of=("self",)).select_related("centre").get(pk=filing_id)
 
 
 def works_desk_at(user, centre_id: int) -> bool:
@@ -155,8 +155,8 @@ def works_desk_at(user, centre_id: int) -> bool:
     return selectors.desk_centres(user).filter(centre_id=centre_id).exists()
 
 
-def _require_desk(user, application: Application) -> None:
-    if not works_desk_at(user, application.centre_id):
+def _require_desk(user, filing: Filing) -> None:
+    if not works_desk_at(user, filing.centre_id):
         raise PermissionDenied(_("Only the certificate desk of the filing's service centre may do this."))
 
 
@@ -164,19 +164,19 @@ def _require_desk(user, application: Application) -> None:
 
 
 @transaction.atomic
-def request_issue(*, application_id: int, actor, note: str = "", client_ip=None) -> IssueRequest:
+def request_issue(*, filing_id: int, actor, note: str = "", client_ip=None) -> IssueRequest:
     """The issuer asks to issue a filing's documents; a seal keeper must confirm."""
-    application = _locked_application(application_id)
-    _require_desk(actor, application)
-    _ready(application)
+    filing = _locked_filing(filing_id)
+    _require_desk(actor, filing)
+    _ready(filing)
     try:
         with transaction.atomic():
             issue_request = IssueRequest.objects.create(
-                application=application, requested_by=actor, note=note
+                filing=filing, requested_by=actor, note=note
             )
     except IntegrityError:
         raise Conflict(_("This filing is already awaiting the seal keeper's confirmation.")) from None
-    record_step(application, step="request_issue", actor=actor, comment=note, client_ip=client_ip)
+    record_step(filing, step="request_issue", actor=actor, comment=note, client_ip=client_ip)
     return issue_request
 
 
@@ -187,11 +187,11 @@ def keeps_seals_at(user, centre_id: int) -> bool:
 
 @transaction.atomic
 def cancel_request(*, request_id: int, actor, reason: str = "", client_ip=None) -> IssueRequest:
-    issue_request = IssueRequest.objects.select_for_update().select_related("application").get(pk=request_id)
+    issue_request = IssueRequest.objects.select_for_update().select_related("filing").get(pk=request_id)
     if issue_request.state != RequestState.PENDING:
         raise Conflict(_("This request has been %(state)s.") % {"state": issue_request.get_state_display()})
     if issue_request.requested_by_id != actor.pk and not keeps_seals_at(
-        actor, issue_request.application.centre_id
+        actor, issue_request.filing.centre_id
     ):
         raise PermissionDenied(_("Only the issuer who asked or a seal keeper may cancel the request."))
     issue_request.state, issue_request.decided_by, issue_request.decided_at = (
@@ -202,7 +202,7 @@ def cancel_request(*, request_id: int, actor, reason: str = "", client_ip=None) 
     issue_request.note = (reason or issue_request.note)[:300]
     issue_request.save(update_fields=["state", "decided_by", "decided_at", "note"])
     record_step(
-        issue_request.application, step="cancel_issue", actor=actor, comment=reason, client_ip=client_ip
+        issue_request.filing, step="cancel_issue", actor=actor, comment=reason, client_ip=client_ip
     )
     return issue_request
 
@@ -219,24 +219,24 @@ def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocum
         raise PermissionDenied(
             _("Dual control: the person who asked to issue cannot also confirm the seal's use.")
         )
-    application = _locked_application(issue_request.application_id)
+    filing = _locked_filing(issue_request.filing_id)
     # The seals are read locked: a seal suspended since the request is named as a problem here.
-    planned = _ready(application, lock_seals=True)
+    planned = _ready(filing, lock_seals=True)
     # A seal keeper of the filing's centre confirms: the seals' custodian or another keeper there.
     # Custody alone is not enough: a custodian who keeps seals only at another centre is refused.
-    if not keeps_seals_at(actor, application.centre_id):
+    if not keeps_seals_at(actor, filing.centre_id):
         raise PermissionDenied(_("Only a seal keeper of this filing's service centre may confirm."))
 
-    documents = _issue(application, planned, issuer=issue_request.requested_by, confirmer=actor)
+    documents = _issue(filing, planned, issuer=issue_request.requested_by, confirmer=actor)
     apply_transition(
-        application,
+        filing,
         "issue",
         actor=actor,
         client_ip=client_ip,
         requested_by=issue_request.requested_by_id,
         documents=[d.number for d in documents],
     )
-    application.save(update_fields=["state"])
+    filing.save(update_fields=["state"])
     issue_request.state, issue_request.decided_by, issue_request.decided_at = (
         RequestState.CONFIRMED,
         actor,
@@ -244,14 +244,14 @@ def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocum
     )
     issue_request.save(update_fields=["state", "decided_by", "decided_at"])
     tell_applicant(
-        application,
+        filing,
         "issued",
         documents="、".join(f"{d.content['title']}（{d.number}）" for d in documents),
     )
     return documents
 
 
-def validity(case: Case, rule: CertificateKind, issued_on: dt.date) -> tuple[dt.date, dt.date | None]:
+def validity(case: Case, rule: IssuingRule, issued_on: dt.date) -> tuple[dt.date, dt.date | None]:
     """From the decision's dates, else from the day of issue for the type's number of years (to the
     day before the anniversary), else indefinitely."""
     valid_from = case.valid_from or issued_on
@@ -265,14 +265,14 @@ def validity(case: Case, rule: CertificateKind, issued_on: dt.date) -> tuple[dt.
 PREVIEW_NUMBER = "（确认用印时编号）"
 
 
-def preview_document(application: Application, case_id: int) -> IssuedDocument:
+def preview_document(filing: Filing, case_id: int) -> IssuedDocument:
     """An unsaved, unsealed document as it would be issued today, for the issuer to check the PDF
     before asking for the seal: no number, no identifier, no seal; the PDF is marked as a preview."""
-    planned = next((p for p in plan(application) if p.case.pk == case_id), None)
+    planned = next((p for p in plan(filing) if p.case.pk == case_id), None)
     if planned is None:
         raise ValidationError(_("This case has no document to preview."))
     case, today = planned.case, timezone.localdate()
-    case.application = application
+    case.filing = filing
     seal = planned.seal or Seal(name="—")
     document = IssuedDocument(kind=planned.kind, issued_at=timezone.now())
     if planned.kind == DocumentKind.CERTIFICATE and planned.rule is not None:
@@ -306,14 +306,14 @@ def verify_url(token: str) -> str:
     return _public(reverse("verification:token", args=[token]))
 
 
-def _issue(application: Application, planned: list[Planned], *, issuer, confirmer) -> list[IssuedDocument]:
+def _issue(filing: Filing, planned: list[Planned], *, issuer, confirmer) -> list[IssuedDocument]:
     issued_at = timezone.now()
     today = timezone.localdate(issued_at)
     year = today.year
     documents, entries = [], []
     for p in planned:
         case = p.case
-        case.application = application
+        case.filing = filing
         if p.kind == DocumentKind.CERTIFICATE:
             rule = p.rule
             licence_type = rule.licence_type
@@ -322,7 +322,7 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
                 rule.number_format,
                 year=year,
                 serial=serial,
-                region=application.centre.region_code,
+                region=filing.centre.region_code,
                 type_code=licence_type.code,
             )
             identifier = numbering.certificate_identifier(
@@ -334,8 +334,8 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
                 identifier=identifier,
                 licence_type=licence_type,
                 number=number,
-                holder_name=case.decision_holder or application.applicant_name,
-                holder_code=application.applicant_id_number,
+                holder_name=case.decision_holder or filing.applicant_name,
+                holder_code=filing.applicant_id_number,
                 issuer=case.department.name,
                 issued_on=today,
                 valid_from=valid_from,
@@ -368,7 +368,7 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
                 number=number,
                 content=content.denial_content(case, number=number, issued_on=today, seal=p.seal),
             )
-        document.application, document.case, document.department = application, case, case.department
+        document.filing, document.case, document.department = filing, case, case.department
         document.seal, document.issued_at, document.issued_by, document.confirmed_by = (
             p.seal,
             issued_at,
@@ -385,7 +385,7 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
             document=d,
             issuer=issuer,
             confirmer=confirmer,
-            reason=f"{d.content['title']} {d.number}（{application.number}）",
+            reason=f"{d.content['title']} {d.number}（{filing.number}）",
         )
         for d in documents
     )
@@ -395,17 +395,17 @@ def _issue(application: Application, planned: list[Planned], *, issuer, confirme
 # --- delivery --------------------------------------------------------------------------------------
 
 
-def _recipient_role(application: Application, name: str, id_number: str) -> str:
+def _recipient_role(filing: Filing, name: str, id_number: str) -> str:
     if (
-        application.applicant_kind == ApplicantKind.PERSON
-        and id_number == application.applicant_id_number
-        and name == application.applicant_name
+        filing.applicant_kind == ApplicantKind.PERSON
+        and id_number == filing.applicant_id_number
+        and name == filing.applicant_name
     ):
         return RecipientRole.APPLICANT
     if (
-        application.agent_id_number
-        and id_number == application.agent_id_number
-        and name == application.agent_name
+        filing.agent_id_number
+        and id_number == filing.agent_id_number
+        and name == filing.agent_name
     ):
         return RecipientRole.AGENT
     raise ValidationError(
@@ -418,26 +418,26 @@ def _recipient_role(application: Application, name: str, id_number: str) -> str:
     )
 
 
-def _delivered(application: Application, delivery: Delivery, *, actor, client_ip) -> Delivery:
+def _delivered(filing: Filing, delivery: Delivery, *, actor, client_ip) -> Delivery:
     for name in ("deliver", "close"):
-        apply_transition(application, name, actor=actor, client_ip=client_ip, method=delivery.method)
-    application.save(update_fields=["state"])
-    tell_applicant(application, "closed", how=str(delivery.get_method_display()))
+        apply_transition(filing, name, actor=actor, client_ip=client_ip, method=delivery.method)
+    filing.save(update_fields=["state"])
+    tell_applicant(filing, "closed", how=str(delivery.get_method_display()))
     return delivery
 
 
-def _issued(application_id: int) -> Application:
-    application = _locked_application(application_id)
-    if application.state != ApplicationState.ISSUED:
-        if application.state in (ApplicationState.DELIVERED, ApplicationState.CLOSED):
+def _issued(filing_id: int) -> Filing:
+    filing = _locked_filing(filing_id)
+    if filing.state != FilingState.ISSUED:
+        if filing.state in (FilingState.DELIVERED, FilingState.CLOSED):
             raise Conflict(_("The documents of this filing have been delivered already."))
         raise Conflict(_("Nothing has been issued for this filing yet."))
-    return application
+    return filing
 
 
 @transaction.atomic
 def hand_over(
-    *, application_id: int, actor, recipient_name: str, recipient_id_number: str, client_ip=None
+    *, filing_id: int, actor, recipient_name: str, recipient_id_number: str, client_ip=None
 ) -> Delivery:
     """窗口领取: every document of the filing, to the applicant or their authorised agent, whose
     identity document the issuer has checked; the filing is closed (办结)."""
@@ -452,24 +452,24 @@ def hand_over(
         errors["recipient_id_number"] = error.messages
     if errors:
         raise ValidationError(errors)
-    application = _issued(application_id)
-    _require_desk(actor, application)
-    role = _recipient_role(application, recipient_name, id_number)
+    filing = _issued(filing_id)
+    _require_desk(actor, filing)
+    role = _recipient_role(filing, recipient_name, id_number)
     delivery = Delivery.objects.create(
-        application=application,
+        filing=filing,
         method=DeliveryMethod.HANDOVER,
         recipient_name=recipient_name,
         recipient_id_number=id_number,
         recipient_role=role,
         delivered_by=actor,
     )
-    return _delivered(application, delivery, actor=actor, client_ip=client_ip)
+    return _delivered(filing, delivery, actor=actor, client_ip=client_ip)
 
 
 @transaction.atomic
 def post(
     *,
-    application_id: int,
+    filing_id: int,
     actor,
     recipient_name: str,
     phone: str,
@@ -496,11 +496,11 @@ def post(
     errors = {name: message for name, message in messages.items() if not values[name]}
     if errors:
         raise ValidationError(errors)
-    application = _issued(application_id)
-    _require_desk(actor, application)
+    filing = _issued(filing_id)
+    _require_desk(actor, filing)
     not_posted = [
         item.item.name
-        for item in application.items.select_related("item")
+        for item in filing.items.select_related("item")
         if not item.item.postal_delivery_supported
     ]
     if not_posted:
@@ -511,13 +511,13 @@ def post(
             }
         )
     delivery = Delivery.objects.create(
-        application=application,
+        filing=filing,
         method=DeliveryMethod.POST,
         recipient_role=RecipientRole.APPLICANT,
         delivered_by=actor,
         **values,
     )
-    return _delivered(application, delivery, actor=actor, client_ip=client_ip)
+    return _delivered(filing, delivery, actor=actor, client_ip=client_ip)
 
 
 # --- revocation ------------------------------------------------------------------------------------
@@ -532,7 +532,7 @@ def may_revoke(user, document: IssuedDocument) -> bool:
 @transaction.atomic
 def revoke(*, document_id: int, actor, reason: str, mode: str = "revoke", client_ip=None) -> IssuedDocument:
     """撤销 / 注销 a certificate: the library and the verification page say so from this commit on."""
-    document = IssuedDocument.objects.select_related("application").get(pk=document_id)
+    document = IssuedDocument.objects.select_related("filing").get(pk=document_id)
     if not may_revoke(actor, document):
         raise PermissionDenied(
             _("Only a decision-maker of the issuing department may revoke its certificates.")
@@ -559,7 +559,7 @@ def revoke(*, document_id: int, actor, reason: str, mode: str = "revoke", client
         client_ip=client_ip,
     )
     tell_applicant(
-        document.application,
+        document.filing,
         "certificate_revoked",
         certificate=f"{document.title} {document.number}",
         reason=text,

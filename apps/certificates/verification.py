@@ -80,7 +80,7 @@ class Verification:
             "number": entry.number,
             # A person's name is masked on a public page; an organisation's name is public.
             "holder": entry.holder_name
-            if self.document.application.applicant_kind == ApplicantKind.ORGANISATION
+            if self.document.filing.applicant_kind == ApplicantKind.ORGANISATION
             else mask_name(entry.holder_name),
             "holder_code": mask_identifier(entry.holder_code),
             "issuer": entry.issuer,
@@ -105,7 +105,7 @@ def _outcome(document: IssuedDocument, today: dt.date) -> str:
 
 def _certificates():
     return IssuedDocument.objects.filter(kind=DocumentKind.CERTIFICATE).select_related(
-        "library_entry__licence_type", "application"
+        "library_entry__licence_type", "filing"
     )
 
 

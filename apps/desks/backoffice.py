@@ -114,7 +114,7 @@ def _case(request, pk):
 def case(request, pk):
     """The review workspace: everything about the case, and what this user may do now."""
     case = _case(request, pk)
-    application = case.application
+    filing = case.filing
     # The identity number in full is shown here only, and every showing is logged.
     identity = services.show_applicant_identity(case, viewer=request.user, client_ip=client_ip(request))
     today = timezone.localdate()
@@ -126,7 +126,7 @@ def case(request, pk):
         actions = [name for name in actions if name != "resume"]
     context = {
         "case": case,
-        "filing": application,
+        "filing": filing,
         "identity": identity,
         "clock": clock,
         "warning": case.warning_on(today),

@@ -26,7 +26,7 @@ from apps.audit.transitions import error_text as _error_text
 from apps.cases import selectors, services
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import AT_A_WINDOW, ApplicantKind, MaterialStatus
-from apps.cases.models import Application, ChecklistEntry
+from apps.cases.models import ChecklistEntry, Filing
 from apps.catalogue import selectors as catalogue
 from apps.desks.posted import address_id, checked_text, ids_in_names, posted_text, whole_number
 from apps.licences.lookup import valid_certificates
@@ -51,7 +51,7 @@ def desk_context(request) -> dict:
     filings, awaiting, mine = [], [], []
     if window is not None:
         filings = list(
-            Application.objects.filter(window=window, created_at__date=today)
+            Filing.objects.filter(window=window, created_at__date=today)
             .only("number", "state", "applicant_name", "applicant_id_number", "created_at")
             .order_by("-created_at")[:50]
         )
@@ -178,7 +178,7 @@ def check_identity(request):
     return HttpResponse(f'<span class="ok">✓ {valid}</span>')
 
 
-def _filing(request, pk) -> Application:
+def _filing(request, pk) -> Filing:
     """A filing of a centre where the user is a window clerk (404 for any other)."""
     return get_object_or_404(selectors.filing_detail(selectors.filings_at_windows(request.user)), pk=pk)
 
@@ -186,16 +186,16 @@ def _filing(request, pk) -> Application:
 @login_required
 @permission_required(CLERK, raise_exception=True)
 def filing(request, pk):
-    application = _filing(request, pk)
-    available = {t.name for t in application.get_available_state_transitions()}
-    held = valid_certificates(application.applicant_id_number)
-    _offer_held_certificates(application, held)
+    filing = _filing(request, pk)
+    available = {t.name for t in filing.get_available_state_transitions()}
+    held = valid_certificates(filing.applicant_id_number)
+    _offer_held_certificates(filing, held)
     context = {
-        "filing": application,
+        "filing": filing,
         "decisions": [name for name in DECISIONS if name in available],
         "pre_review": [name for name in PRE_REVIEW if name in available],
         # The checklist is worked on where the window may decide (a draft, or an online filing taken).
-        "editable": application.state in AT_A_WINDOW,
+        "editable": filing.state in AT_A_WINDOW,
         "statuses": MaterialStatus.choices,
         "today": timezone.localdate(),
         "certificates": held,
@@ -203,13 +203,13 @@ def filing(request, pk):
     return render(request, "desks/intake/filing.html", context)
 
 
-def _offer_held_certificates(application, held) -> None:
+def _offer_held_certificates(filing, held) -> None:
     """Each replaceable material's row offers the applicant's valid certificates of its type, so that
     the clerk picks one (免证可办) rather than types a number."""
     by_type = {}
     for certificate in held:
         by_type.setdefault(certificate.licence_type_id, []).append(certificate)
-    for entry in application.checklist.all():  # the prefetched rows the page shows
+    for entry in filing.checklist.all():  # the prefetched rows the page shows
         entry.held_certificates = by_type.get(entry.replaceable_by_id, [])
 
 
@@ -217,10 +217,10 @@ def _offer_held_certificates(application, held) -> None:
 @permission_required(CLERK, raise_exception=True)
 @require_POST
 def record_material(request, pk, material_id):
-    application = _filing(request, pk)
+    filing = _filing(request, pk)
     try:
         services.record_material(
-            **_acting(request, application),
+            **_acting(request, filing),
             material_id=address_id(material_id),
             status=request.POST.get("status", ""),
             note=posted_text(request.POST, "note", ChecklistEntry),
@@ -228,7 +228,7 @@ def record_material(request, pk, material_id):
         )
     except (ValidationError, Conflict, ValueError) as error:
         messages.error(request, _error_text(error))
-    return redirect("desks:intake_filing", application.pk)
+    return redirect("desks:intake_filing", filing.pk)
 
 
 @login_required
@@ -236,24 +236,24 @@ def record_material(request, pk, material_id):
 @require_POST
 def all_received(request, pk):
     """Every material not checked yet: received as an original (the common case, in one keystroke)."""
-    application = _filing(request, pk)
-    unchecked = [e.material_id for e in application.checklist.all() if e.status == MaterialStatus.PENDING]
+    filing = _filing(request, pk)
+    unchecked = [e.material_id for e in filing.checklist.all() if e.status == MaterialStatus.PENDING]
     try:
         services.record_materials(
-            **_acting(request, application),
+            **_acting(request, filing),
             records=[services.MaterialRecord(mid, MaterialStatus.ORIGINAL) for mid in unchecked],
         )
     except (ValidationError, Conflict) as error:
         messages.error(request, _error_text(error))
-    return redirect("desks:intake_filing", application.pk)
+    return redirect("desks:intake_filing", filing.pk)
 
 
-def _acting(request, application) -> dict:
+def _acting(request, filing) -> dict:
     """Who acts on the filing, where and from which address: what every window action records."""
     return {
-        "application_id": application.pk,
+        "filing_id": filing.pk,
         "actor": request.user,
-        "window": selectors.window_for(request.user, application),
+        "window": selectors.window_for(request.user, filing),
         "client_ip": client_ip(request),
     }
 
@@ -265,8 +265,8 @@ def pre_review(request, pk, action):
     """Take an online filing for pre-review at this window, or hand it back to the centre's queue."""
     if action not in PRE_REVIEW:
         raise PermissionDenied
-    application = _filing(request, pk)
-    common = _acting(request, application)
+    filing = _filing(request, pk)
+    common = _acting(request, filing)
     try:
         if action == "start_pre_review":
             services.start_pre_review(**common)
@@ -276,26 +276,26 @@ def pre_review(request, pk, action):
             )
     except (ValidationError, Conflict) as error:
         messages.error(request, _error_text(error))
-        return redirect("desks:intake_filing", application.pk)
+        return redirect("desks:intake_filing", filing.pk)
     if action == "release_pre_review":
         messages.success(request, _("Handed back to the pre-review queue."))
         return redirect("desks:intake")
-    return redirect("desks:intake_filing", application.pk)
+    return redirect("desks:intake_filing", filing.pk)
 
 
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
 def upload_material(request, pk, material_id):
-    application = _filing(request, pk)
+    filing = _filing(request, pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
     else:
         try:
-            acting = _acting(request, application)
+            acting = _acting(request, filing)
             services.attach_upload(
-                application_id=application.pk,
+                filing_id=filing.pk,
                 material_id=address_id(material_id),
                 file=upload,
                 actor=request.user,
@@ -304,7 +304,7 @@ def upload_material(request, pk, material_id):
             )
         except (ValidationError, Conflict) as error:
             messages.error(request, _error_text(error))
-    return redirect("desks:intake_filing", application.pk)
+    return redirect("desks:intake_filing", filing.pk)
 
 
 @login_required
@@ -313,8 +313,8 @@ def upload_material(request, pk, material_id):
 def decide(request, pk, decision):
     if decision not in DECISIONS:
         raise PermissionDenied
-    application = _filing(request, pk)
-    common = _acting(request, application)
+    filing = _filing(request, pk)
+    common = _acting(request, filing)
     post = request.POST
     try:
         if decision == "accept":
@@ -328,18 +328,18 @@ def decide(request, pk, decision):
             corrections = [
                 {
                     "material": material,
-                    "reason": checked_text(value, name=name, model=Application, field="completion_list"),
+                    "reason": checked_text(value, name=name, model=Filing, field="completion_list"),
                 }
                 for material, name, value in ids_in_names(post, "reason_")
             ]
-            general = posted_text(post, "general_reason", Application, "completion_list")
+            general = posted_text(post, "general_reason", Filing, "completion_list")
             if general.strip():
                 corrections.append({"material": None, "reason": general})
             services.return_for_completion(corrections=corrections, **common)
         elif decision == "refuse":
             services.refuse(
-                reasons=posted_text(post, "reasons", Application, "decision_reasons"),
-                legal_basis=posted_text(post, "legal_basis", Application, "decision_legal_basis"),
+                reasons=posted_text(post, "reasons", Filing, "decision_reasons"),
+                legal_basis=posted_text(post, "legal_basis", Filing, "decision_legal_basis"),
                 **common,
             )
         else:
@@ -348,4 +348,4 @@ def decide(request, pk, decision):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Decision recorded."))
-    return redirect("desks:intake_filing", application.pk)
+    return redirect("desks:intake_filing", filing.pk)

@@ -73,23 +73,23 @@ def _actions(request, filing, pending) -> list[str]:
 @permission_required(ISSUING, raise_exception=True)
 def filing(request, pk):
     """One filing at the desk: the preview of what it will get, or what it got, and what to do now."""
-    application = selectors.desk_filing(request.user, pk)
-    cases = list(application.cases.all())
-    documents = list(application.documents.all())
-    pending = selectors.pending_request_of(application)
+    filing = selectors.desk_filing(request.user, pk)
+    cases = list(filing.cases.all())
+    documents = list(filing.documents.all())
+    pending = selectors.pending_request_of(filing)
     planned = (
-        [] if documents else services.plan(application, [c for c in cases if c.state in services.DECIDED])
+        [] if documents else services.plan(filing, [c for c in cases if c.state in services.DECIDED])
     )
     context = {
-        "filing": application,
+        "filing": filing,
         "cases": cases,
         "planned": planned,
         "documents": documents,
         "pending": pending,
-        "delivery": getattr(application, "delivery", None),
-        "actions": _actions(request, application, pending),
+        "delivery": getattr(filing, "delivery", None),
+        "actions": _actions(request, filing, pending),
         "history": [
-            (entry, FILING_STEPS.get(entry.transition, entry.transition)) for entry in history_of(application)
+            (entry, FILING_STEPS.get(entry.transition, entry.transition)) for entry in history_of(filing)
         ],
     }
     return render(request, "desks/issuing/filing.html", context)
@@ -101,18 +101,18 @@ def preview_pdf(request, pk, case_id):
     """The PDF a case's document would be, unsealed and marked as a preview (nothing is stored)."""
     from apps.uploads.serving import Disclosure, stored_file_response
 
-    application = selectors.desk_filing(request.user, pk)
+    filing = selectors.desk_filing(request.user, pk)
     try:
-        document = services.preview_document(application, case_id)
+        document = services.preview_document(filing, case_id)
     except ValidationError as error:
         messages.error(request, _error_text(error))
-        return redirect("desks:issuing_filing", application.pk)
+        return redirect("desks:issuing_filing", filing.pk)
     return stored_file_response(
         request,
         render_document(document),
-        filename=f"preview-{application.number}-{case_id}.pdf",
+        filename=f"preview-{filing.number}-{case_id}.pdf",
         content_type="application/pdf",
-        disclosure=Disclosure(application, what="document_preview", owner_id=application.citizen_id),
+        disclosure=Disclosure(filing, what="document_preview", owner_id=filing.citizen_id),
     )
 
 
@@ -131,12 +131,12 @@ DONE = {
 PARCEL_FIELDS = ("recipient_name", "phone", "address", "carrier", "tracking_number")
 
 
-def _run(request, action: str, application, pending) -> None:
+def _run(request, action: str, filing, pending) -> None:
     post = request.POST
     common = {"actor": request.user, "client_ip": client_ip(request)}
     if action == "request_issue":
         note = posted_text(post, "note", IssueRequest)
-        services.request_issue(application_id=application.pk, note=note, **common)
+        services.request_issue(filing_id=filing.pk, note=note, **common)
     elif action == "confirm_issue":
         services.confirm_issue(request_id=pending.pk, **common)
     elif action == "cancel_request":
@@ -144,14 +144,14 @@ def _run(request, action: str, application, pending) -> None:
         services.cancel_request(request_id=pending.pk, reason=reason, **common)
     elif action == "hand_over":
         services.hand_over(
-            application_id=application.pk,
+            filing_id=filing.pk,
             recipient_name=posted_text(post, "recipient_name", Delivery),
             recipient_id_number=posted_text(post, "recipient_id_number", Delivery),
             **common,
         )
     else:
         parcel = {field: posted_text(post, field, Delivery) for field in PARCEL_FIELDS}
-        services.post(application_id=application.pk, **parcel, **common)
+        services.post(filing_id=filing.pk, **parcel, **common)
 
 
 @login_required
@@ -160,20 +160,20 @@ def _run(request, action: str, application, pending) -> None:
 def act(request, pk, action):
     if action not in DONE:
         raise PermissionDenied
-    application = selectors.desk_filing(request.user, pk)
+    filing = selectors.desk_filing(request.user, pk)
     pending = None
     if action in ("confirm_issue", "cancel_request"):
-        pending = selectors.pending_request_of(application)
+        pending = selectors.pending_request_of(filing)
         if pending is None or str(pending.pk) != request.POST.get("request"):
             messages.error(request, _("This request is no longer pending: the page was out of date."))
-            return redirect("desks:issuing_filing", application.pk)
+            return redirect("desks:issuing_filing", filing.pk)
     try:
-        _run(request, action, application, pending)
+        _run(request, action, filing, pending)
     except (ValidationError, Conflict, PermissionDenied) as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, DONE[action])
-    return redirect("desks:issuing_filing", application.pk)
+    return redirect("desks:issuing_filing", filing.pk)
 
 
 @login_required

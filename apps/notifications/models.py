@@ -56,7 +56,7 @@ class Outbox(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True, help_text=_("Phone or email."))
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     context = models.JSONField(_("context"), default=dict)
-    # What the event concerns, for the history of a filing or case ("cases.application:12").
+    # What the event concerns, for the history of a filing or case ("cases.filing:12").
     subject_ref = models.CharField(_("concerns"), max_length=80, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING

@@ -31,7 +31,7 @@ class Message:
     event: str
     recipients: list[Recipient]
     context: dict
-    concerns: str = ""  # what the event is about, e.g. "cases.application:12"
+    concerns: str = ""  # what the event is about, e.g. "cases.filing:12"
 
 
 def _rows(message: Message) -> list[Outbox]:

@@ -45,7 +45,7 @@ def test_an_approver_of_another_department_gets_404_everywhere(client, departmen
     assert client.get(reverse("case-list")).json()["results"] == []
     assert client.get(reverse("desks:backoffice_case", args=[case.pk])).status_code == 404
     assert client.post(reverse("desks:backoffice_act", args=[case.pk, "claim"])).status_code == 404
-    assert client.get(reverse("filing-detail", args=[case.application_id])).status_code == 404
+    assert client.get(reverse("filing-detail", args=[case.filing_id])).status_code == 404
     assert Case.objects.get(pk=case.pk).state == CaseState.QUEUED
 
 
@@ -72,7 +72,7 @@ def test_lists_mask_the_identity_number_and_the_workspace_shows_and_logs_it(clie
     assert detail["applicant"]["id_number"] == PERSON.id_number
     logged = DisclosureLog.objects.all()
     assert [(e.viewer, e.what, e.object_id) for e in logged] == [
-        (approver, "applicant_id_number", str(case.application_id))
+        (approver, "applicant_id_number", str(case.filing_id))
     ] * 2
 
 
@@ -116,10 +116,10 @@ def test_the_applicant_answers_a_correction_online_with_files(client, department
     citizen = make_staff(Role.CITIZEN)
     item = make_item(department=department)
     filing = online_filing(citizen=citizen, centre=department.centre, items=[item])
-    intake.submit_online(application_id=filing.pk, actor=citizen)
+    intake.submit_online(filing_id=filing.pk, actor=citizen)
     window = comprehensive_window(department.centre)
     clerk = make_staff(Role.CLERK, centre=department.centre, window=window)
-    intake.start_pre_review(application_id=filing.pk, actor=clerk, window=window)
+    intake.start_pre_review(filing_id=filing.pk, actor=clerk, window=window)
     accept_filing(filing, actor=clerk)
     case = filing.cases.get()
     services.claim(case_id=case.pk, actor=approver)

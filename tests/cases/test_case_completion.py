@@ -12,8 +12,8 @@ from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases import services as intake
-from apps.cases.codes import ApplicationState, CaseState, MaterialStatus
-from apps.cases.models import Application, Case, Outcome
+from apps.cases.codes import CaseState, FilingState, MaterialStatus
+from apps.cases.models import Case, Filing, Outcome
 from apps.cases.review import services
 from apps.catalogue import services as catalogue
 from apps.catalogue.codes import Necessity
@@ -51,10 +51,10 @@ def test_the_filing_is_ready_for_issue_when_its_last_case_is_decided():
         case_id=cases[1].pk, actor=approvers[1], outcome=Outcome.DENY, reasons="不符合", legal_basis="某条"
     )
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED  # one case still open
+    assert filing.state == FilingState.ACCEPTED  # one case still open
     approve(cases[2], approvers[2])
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.READY_FOR_ISSUE
+    assert filing.state == FilingState.READY_FOR_ISSUE
     [ready] = [e for e in history_of(filing) if e.transition == "complete_review"]
     assert ready.actor == approvers[2]
 
@@ -70,17 +70,17 @@ def test_an_open_deficiency_keeps_a_decided_filing_from_issue_until_it_is_cleare
     )
     filing = make_filing(items=[item])
     intake.accept_with_deficiency(
-        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
+        **at_window(filing), filing_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
     )
     approver = make_staff(Role.APPROVER, department=department)
     approve(filing.cases.get(), approver)
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED_WITH_DEFICIENCY  # decided, but blocked from issue
+    assert filing.state == FilingState.ACCEPTED_WITH_DEFICIENCY  # decided, but blocked from issue
     intake.clear_deficiency(
-        **at_window(filing), application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL
+        **at_window(filing), filing_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL
     )
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.READY_FOR_ISSUE
+    assert filing.state == FilingState.READY_FOR_ISSUE
 
 
 @pytest.mark.postgresql
@@ -107,7 +107,7 @@ def test_two_departments_deciding_the_last_two_cases_at_once_complete_the_filing
     for thread in threads:
         thread.join()
     assert errors == []
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.READY_FOR_ISSUE
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.READY_FOR_ISSUE
     assert history_of(filing).filter(transition="complete_review").count() == 1
 
 

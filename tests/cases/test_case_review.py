@@ -83,7 +83,7 @@ def test_a_correction_stops_the_clock_until_the_applicant_answers(department, ap
     case = make_case(department=department, promised_limit_days=5)
     assert case.clock.due_on == D(2026, 10, 9)  # 9/25 is a holiday: 9/28, 9/29, 9/30, 10/8, 10/9
     claimed(case, approver)
-    material = case.application.checklist.get().material
+    material = case.filing.checklist.get().material
     with pytest.raises(ValidationError):
         services.request_correction(case_id=case.pk, actor=approver, items=[])
     correction = services.request_correction(
@@ -107,14 +107,14 @@ def test_a_correction_stops_the_clock_until_the_applicant_answers(department, ap
         with pytest.raises(ValidationError):
             services.answer_correction(
                 correction_id=correction.pk,
-                actor=case.application.created_by,
-                window=case.application.window,
+                actor=case.filing.created_by,
+                window=case.filing.window,
                 answer="",
             )
         services.answer_correction(
             correction_id=correction.pk,
-            actor=case.application.created_by,
-            window=case.application.window,
+            actor=case.filing.created_by,
+            window=case.filing.window,
             answer="已补齐",
         )
     case.refresh_from_db()
@@ -125,8 +125,8 @@ def test_a_correction_stops_the_clock_until_the_applicant_answers(department, ap
     with pytest.raises(Conflict, match="已"):
         services.answer_correction(
             correction_id=correction.pk,
-            actor=case.application.created_by,
-            window=case.application.window,
+            actor=case.filing.created_by,
+            window=case.filing.window,
             answer="再答一次",
         )
 

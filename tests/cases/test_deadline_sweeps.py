@@ -9,7 +9,7 @@ import time_machine
 
 from apps.accounts.roles import Role
 from apps.cases import services as intake
-from apps.cases.codes import ApplicationState, CaseState
+from apps.cases.codes import CaseState, FilingState
 from apps.cases.models import Escalation, EscalationLevel, Outcome
 from apps.cases.review import services as review
 from apps.cases.sweeps import run_all
@@ -92,8 +92,8 @@ def test_a_suspended_case_keeps_its_level_until_it_resumes():
     with at(dt.date(2026, 10, 12)):
         review.answer_correction(
             correction_id=correction.pk,
-            actor=case.application.created_by,
-            window=case.application.window,
+            actor=case.filing.created_by,
+            window=case.filing.window,
             answer="已补",
         )
     sweep_on(dt.date(2026, 10, 12))
@@ -154,7 +154,7 @@ def deficient_filing():
     filing = make_filing(items=[item])
     with time_machine.travel(ACCEPTED, tick=False):
         intake.accept_with_deficiency(
-            **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 9, 30)
+            **at_window(filing), filing_id=filing.pk, commitment_date=dt.date(2026, 9, 30)
         )
     filing.refresh_from_db()
     return filing
@@ -165,7 +165,7 @@ def test_a_lapsed_deficiency_terminates_the_filing_by_default():
     assert sweep_on(dt.date(2026, 9, 30))["deficiencies_lapsed"] == 0  # the commitment day itself
     assert sweep_on(dt.date(2026, 10, 8))["deficiencies_lapsed"] == 1
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.TERMINATED
+    assert filing.state == FilingState.TERMINATED
     assert [c.state for c in filing.cases.all()] == [CaseState.TERMINATED]
     assert filing.cases.get().clock.stopped_on == dt.date(2026, 10, 8)
     assert Outbox.objects.filter(event="deficiency_lapsed", address=filing.applicant_phone).exists()
@@ -177,7 +177,7 @@ def test_a_lapsed_deficiency_escalates_first_when_the_rule_says_so(settings):
     filing = deficient_filing()
     assert sweep_on(dt.date(2026, 10, 8))["deficiencies_lapsed"] == 1
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED_WITH_DEFICIENCY
+    assert filing.state == FilingState.ACCEPTED_WITH_DEFICIENCY
     [escalation] = Escalation.objects.all()
     assert escalation.reason == "deficiency_lapsed"
     assert sweep_on(dt.date(2026, 10, 9))["deficiencies_lapsed"] == 0  # once
@@ -198,7 +198,7 @@ def test_an_unanswered_correction_terminates_the_case(settings):
     assert sweep_on(dt.date(2026, 10, 8))["corrections_lapsed"] == 1
     case.refresh_from_db()
     assert case.state == CaseState.TERMINATED
-    assert case.application.state == ApplicationState.TERMINATED  # nothing left to decide
+    assert case.filing.state == FilingState.TERMINATED  # nothing left to decide
     assert Outbox.objects.filter(event="correction_lapsed").exists()
 
 
@@ -224,13 +224,13 @@ def test_the_supervision_desk_lists_and_acknowledges_escalations(client):
     sweep_on(dt.date(2026, 9, 29))
     escalation = Escalation.objects.get()
     client.force_login(elsewhere)
-    assert case.application.number not in client.get("/supervision/").content.decode()
+    assert case.filing.number not in client.get("/supervision/").content.decode()
     assert (
         client.post(f"/supervision/escalations/{escalation.pk}/acknowledge/", {"note": "x"}).status_code
         == 404
     )
     client.force_login(supervisor)
-    assert case.application.number in client.get("/supervision/").content.decode()
+    assert case.filing.number in client.get("/supervision/").content.decode()
     client.post(f"/supervision/escalations/{escalation.pk}/acknowledge/", {"note": "已督促"})
     escalation.refresh_from_db()
     assert (escalation.acknowledged_by, escalation.acknowledgement) == (supervisor, "已督促")

@@ -14,7 +14,7 @@ from apps.accounts.services import assign_role
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases import services
-from apps.cases.codes import ApplicationState, Channel, MaterialStatus
+from apps.cases.codes import Channel, FilingState, MaterialStatus
 from apps.cases.models import MaterialUpload
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import COMPANY, PERSON, at_window, comprehensive_window, make_filing, online_filing
@@ -58,19 +58,19 @@ def test_a_clerk_elsewhere_who_supervises_here_cannot_see_or_act_on_this_centres
     # The services refuse it too, whichever window is offered.
     for window in (county_window, filing.window):
         with pytest.raises(PermissionDenied):
-            services.accept(application_id=filing.pk, actor=user, window=window)
+            services.accept(filing_id=filing.pk, actor=user, window=window)
         with pytest.raises(PermissionDenied):
             services.record_material(
-                application_id=filing.pk,
+                filing_id=filing.pk,
                 material_id=material.pk,
                 status=MaterialStatus.ORIGINAL,
                 actor=user,
                 window=window,
             )
         with pytest.raises(PermissionDenied):
-            services.withdraw(application_id=filing.pk, reason="申请人撤回", actor=user, window=window)
+            services.withdraw(filing_id=filing.pk, reason="申请人撤回", actor=user, window=window)
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.DRAFT
+    assert filing.state == FilingState.DRAFT
     assert [e.transition for e in history_of(filing)] == ["open"]  # nothing after it was opened
     assert filing.checklist.get().status == MaterialStatus.PENDING
 
@@ -82,9 +82,9 @@ def test_a_clerk_here_acts_only_at_a_window_of_their_own_here(city):
     elsewhere = comprehensive_window()
     for window in (colleague_window, elsewhere, None):
         with pytest.raises(ValidationError) as refused:
-            services.accept(application_id=filing.pk, actor=filing.created_by, window=window)
+            services.accept(filing_id=filing.pk, actor=filing.created_by, window=window)
         assert "window" in refused.value.message_dict
-    assert ApplicationState(filing.state) == ApplicationState.DRAFT
+    assert FilingState(filing.state) == FilingState.DRAFT
 
 
 def test_the_api_acts_at_the_clerks_window_of_the_filings_centre_not_their_first(client, city):
@@ -107,28 +107,28 @@ def test_only_the_clerk_holding_a_filing_in_pre_review_decides_or_releases_it(ci
     centre, item, material = city
     citizen = make_staff(Role.CITIZEN)
     filing = online_filing(citizen=citizen, centre=centre, items=[item])
-    services.submit_online(application_id=filing.pk, actor=citizen)
+    services.submit_online(filing_id=filing.pk, actor=citizen)
     first_window, second_window = comprehensive_window(centre), comprehensive_window(centre)
     first = make_staff(Role.CLERK, centre=centre, window=first_window)
     second = make_staff(Role.CLERK, centre=centre, window=second_window)
-    services.start_pre_review(application_id=filing.pk, actor=first, window=first_window)
+    services.start_pre_review(filing_id=filing.pk, actor=first, window=first_window)
 
     received = [services.MaterialRecord(material.pk, MaterialStatus.ORIGINAL)]
     with pytest.raises(Conflict, match=str(first)):
-        services.accept(application_id=filing.pk, actor=second, window=second_window, materials=received)
+        services.accept(filing_id=filing.pk, actor=second, window=second_window, materials=received)
     with pytest.raises(Conflict):
         services.refuse(
-            application_id=filing.pk, reasons="不符", legal_basis="条例", actor=second, window=second_window
+            filing_id=filing.pk, reasons="不符", legal_basis="条例", actor=second, window=second_window
         )
     with pytest.raises(Conflict):
-        services.release_pre_review(application_id=filing.pk, actor=second, window=second_window)
+        services.release_pre_review(filing_id=filing.pk, actor=second, window=second_window)
     with pytest.raises(Conflict):
         services.record_materials(
-            application_id=filing.pk, records=received, actor=second, window=second_window
+            filing_id=filing.pk, records=received, actor=second, window=second_window
         )
     filing.refresh_from_db()
-    assert (filing.state, filing.pre_reviewer) == (ApplicationState.PRE_REVIEW, first)
-    services.accept(application_id=filing.pk, actor=first, window=first_window, materials=received)
+    assert (filing.state, filing.pre_reviewer) == (FilingState.PRE_REVIEW, first)
+    services.accept(filing_id=filing.pk, actor=first, window=first_window, materials=received)
 
 
 def test_a_citizens_unsubmitted_draft_is_theirs_alone(client, city):
@@ -143,17 +143,17 @@ def test_a_citizens_unsubmitted_draft_is_theirs_alone(client, city):
     assert client.get(reverse("desks:intake_filing", args=[draft.pk])).status_code == 404
     with pytest.raises(Conflict):
         services.accept(
-            application_id=draft.pk,
+            filing_id=draft.pk,
             actor=clerk,
             window=window,
             materials=[services.MaterialRecord(material.pk, MaterialStatus.ORIGINAL)],
         )
     with pytest.raises(Conflict):
         services.record_material(
-            application_id=draft.pk, material_id=material.pk, status="original", actor=clerk, window=window
+            filing_id=draft.pk, material_id=material.pk, status="original", actor=clerk, window=window
         )
     draft.refresh_from_db()
-    assert draft.state == ApplicationState.DRAFT
+    assert draft.state == FilingState.DRAFT
 
     # The citizen uploads to their own draft.
     client.force_login(citizen)
@@ -182,7 +182,7 @@ def test_a_clerk_cannot_set_a_filings_channel(client, city):
         f"{reverse('desks:intake_new')}?item={item.pk}",
         {**body, "item": item.pk, "applicant_kind": "person"},
     )
-    assert {f.channel for f in centre.application_set.all()} == {Channel.WINDOW}
+    assert {f.channel for f in centre.filing_set.all()} == {Channel.WINDOW}
 
 
 def test_an_online_filing_is_in_the_accounts_own_name_or_an_authorised_organisations(client, city):
@@ -235,7 +235,7 @@ def test_roles_whose_work_does_not_need_them_see_no_filings_and_no_uploads(clien
     filing = make_filing(items=[item])
     upload = services.attach_upload(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         material_id=material.pk,
         file=SimpleUploadedFile("身份证.pdf", PDF),
     )
@@ -264,7 +264,7 @@ def test_every_step_at_the_window_is_logged_with_who_where_and_from_which_addres
         },
         REMOTE_ADDR="10.20.30.40",
     )
-    filing = centre.application_set.get()
+    filing = centre.filing_set.get()
     client.post(
         reverse("desks:intake_upload", args=[filing.pk, material.pk]),
         {"file": SimpleUploadedFile("身份证.pdf", PDF)},

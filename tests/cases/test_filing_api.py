@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.accounts.roles import Role
-from apps.cases.codes import ApplicationState
-from apps.cases.models import Application, MaterialUpload
+from apps.cases.codes import FilingState
+from apps.cases.models import Filing, MaterialUpload
 from tests.factories import make_staff
 from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import make_filing, window_hall
@@ -61,7 +61,7 @@ def test_a_wrong_checksum_is_a_400_naming_the_field(client, hall):
     )
     assert response.status_code == 400
     assert "校验码" in response.json()["id_number"][0]
-    assert not Application.objects.exists()
+    assert not Filing.objects.exists()
 
 
 def test_a_citizen_sees_only_their_own_filings_and_gets_404_for_others(client, hall):
@@ -102,7 +102,7 @@ def test_a_citizen_cannot_decide(client, hall):
         content_type="application/json",
     ).json()
     assert client.post(reverse("filing-accept", args=[mine["id"]])).status_code == 403
-    assert Application.objects.get(pk=mine["id"]).state == ApplicationState.DRAFT
+    assert Filing.objects.get(pk=mine["id"]).state == FilingState.DRAFT
 
 
 def test_uploads_are_checked_by_content_and_served_only_to_those_who_may_see(client, hall, settings):
@@ -164,4 +164,4 @@ def test_a_correction_must_name_a_material_of_the_filing(client, hall):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.DRAFT
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.DRAFT

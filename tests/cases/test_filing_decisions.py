@@ -12,8 +12,8 @@ from apps.audit.models import TransitionLog
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases import services
-from apps.cases.codes import ApplicationState, CaseState, MaterialStatus
-from apps.cases.models import Application, Case
+from apps.cases.codes import CaseState, FilingState, MaterialStatus
+from apps.cases.models import Case, Filing
 from apps.catalogue import services as catalogue
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
@@ -47,7 +47,7 @@ def hand_in_everything(filing):
     for entry in filing.checklist.all():
         services.record_material(
             **at_window(filing),
-            application_id=filing.pk,
+            filing_id=filing.pk,
             material_id=entry.material_id,
             status=MaterialStatus.ORIGINAL,
         )
@@ -58,9 +58,9 @@ def test_accepting_opens_a_case_with_its_clock_and_logs_who_and_where():
     filing = make_filing(promised_limit_days=5)
     hand_in_everything(filing)
     clerk = filing.created_by
-    services.accept(application_id=filing.pk, actor=clerk, window=filing.window, client_ip="10.1.2.3")
+    services.accept(filing_id=filing.pk, actor=clerk, window=filing.window, client_ip="10.1.2.3")
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED
+    assert filing.state == FilingState.ACCEPTED
     assert filing.accepted_on == dt.date(2026, 9, 24)
     [case] = filing.cases.select_related("clock")
     assert case.state == CaseState.QUEUED
@@ -76,10 +76,10 @@ def test_accepting_with_materials_missing_is_refused_and_lists_them_all():
         children=ItemChildren(materials=[requirement(a), requirement(b)], steps=[{"name": "受理"}])
     )
     with pytest.raises(ValidationError) as exc:
-        services.accept(**at_window(filing), application_id=filing.pk)
+        services.accept(**at_window(filing), filing_id=filing.pk)
     assert exc.value.message_dict["checklist"] == ["身份证尚未提交。", "租赁合同尚未提交。"]
     assert not Case.objects.exists()
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.DRAFT
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.DRAFT
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -95,12 +95,12 @@ def test_a_bundle_becomes_one_case_per_item_in_each_department_with_one_number()
     catalogue.publish_bundle(bundle_id=bundle.pk)
     filing = make_filing(bundle=bundle, applicant=COMPANY)
     hand_in_everything(filing)
-    services.accept(**at_window(filing), application_id=filing.pk)
-    cases = list(Case.objects.filter(application=filing).select_related("clock").order_by("pk"))
+    services.accept(**at_window(filing), filing_id=filing.pk)
+    cases = list(Case.objects.filter(filing=filing).select_related("clock").order_by("pk"))
     assert [c.department for c in cases] == departments
     # The bundle's limit, but never beyond an item's legal limit (3 days for the second).
     assert [c.clock.limit_days for c in cases] == [10, 3, 10]
-    assert Application.objects.count() == 1
+    assert Filing.objects.count() == 1
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -115,26 +115,26 @@ def test_accept_with_deficiency_only_for_materials_that_may_follow_later():
     )
     with pytest.raises(ValidationError) as exc:
         services.accept_with_deficiency(
-            **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
+            **at_window(filing), filing_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
         )
     assert "身份证" in exc.value.message_dict["checklist"][0]
     services.record_material(
-        **at_window(filing), application_id=filing.pk, material_id=needed.pk, status=MaterialStatus.COPY
+        **at_window(filing), filing_id=filing.pk, material_id=needed.pk, status=MaterialStatus.COPY
     )
     with pytest.raises(ValidationError) as exc:
-        services.accept_with_deficiency(**at_window(filing), application_id=filing.pk, commitment_date=None)
+        services.accept_with_deficiency(**at_window(filing), filing_id=filing.pk, commitment_date=None)
     assert "commitment_date" in exc.value.message_dict
     # Past the promised date: 10 working days from 9/24 is 10/15 (National Day off, Saturday 10/10 on).
     with pytest.raises(ValidationError) as exc:
         services.accept_with_deficiency(
-            **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 16)
+            **at_window(filing), filing_id=filing.pk, commitment_date=dt.date(2026, 10, 16)
         )
     assert "2026-10-15" in exc.value.message_dict["commitment_date"][0]
     services.accept_with_deficiency(
-        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 15)
+        **at_window(filing), filing_id=filing.pk, commitment_date=dt.date(2026, 10, 15)
     )
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED_WITH_DEFICIENCY
+    assert filing.state == FilingState.ACCEPTED_WITH_DEFICIENCY
     assert filing.has_open_deficiency
     assert filing.checklist.get(material=later).status == MaterialStatus.DEFICIENT
     assert filing.cases.count() == 1
@@ -147,12 +147,12 @@ def test_return_for_completion_lists_everything_at_once():
     )
     with pytest.raises(ValidationError) as exc:
         services.return_for_completion(
-            **at_window(filing), application_id=filing.pk, corrections=[{"material": a.pk, "reason": "缺"}]
+            **at_window(filing), filing_id=filing.pk, corrections=[{"material": a.pk, "reason": "缺"}]
         )
     assert "租赁合同" in exc.value.message_dict["corrections"][0]
     services.return_for_completion(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         corrections=[
             {"material": a.pk, "reason": "未提供原件"},
             {"material": b.pk, "reason": "合同已过期"},
@@ -160,7 +160,7 @@ def test_return_for_completion_lists_everything_at_once():
         ],
     )
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.RETURNED
+    assert filing.state == FilingState.RETURNED
     assert [c["reason"] for c in filing.completion_list] == ["未提供原件", "合同已过期", "申请表未签字"]
     assert not Case.objects.exists()
 
@@ -168,30 +168,30 @@ def test_return_for_completion_lists_everything_at_once():
 def test_a_refusal_needs_reasons_and_legal_basis():
     filing = make_filing()
     with pytest.raises(ValidationError) as exc:
-        services.refuse(**at_window(filing), application_id=filing.pk, reasons="", legal_basis="")
+        services.refuse(**at_window(filing), filing_id=filing.pk, reasons="", legal_basis="")
     assert set(exc.value.message_dict) == {"reasons", "legal_basis"}
     services.refuse(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         reasons="不属于本机关职权范围",
         legal_basis="《行政许可法》第三十二条",
     )
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.REJECTED
+    assert filing.state == FilingState.REJECTED
 
 
 def test_deciding_twice_is_a_conflict_and_changes_nothing():
     filing = make_filing()
     hand_in_everything(filing)
-    services.accept(**at_window(filing), application_id=filing.pk)
+    services.accept(**at_window(filing), filing_id=filing.pk)
     with pytest.raises(Conflict):
-        services.accept(**at_window(filing), application_id=filing.pk)
+        services.accept(**at_window(filing), filing_id=filing.pk)
     with pytest.raises(Conflict):
-        services.refuse(**at_window(filing), application_id=filing.pk, reasons="x", legal_basis="y")
+        services.refuse(**at_window(filing), filing_id=filing.pk, reasons="x", legal_basis="y")
     with pytest.raises(Conflict):
         services.record_material(
             **at_window(filing),
-            application_id=filing.pk,
+            filing_id=filing.pk,
             material_id=filing.checklist.first().material_id,
             status=MaterialStatus.MISSING,
         )
@@ -203,11 +203,11 @@ def test_deciding_twice_is_a_conflict_and_changes_nothing():
 def test_withdrawing_an_accepted_filing_withdraws_its_cases_and_stops_their_clocks():
     filing = make_filing()
     hand_in_everything(filing)
-    services.accept(**at_window(filing), application_id=filing.pk)
+    services.accept(**at_window(filing), filing_id=filing.pk)
     with pytest.raises(ValidationError):
-        services.withdraw(**at_window(filing), application_id=filing.pk, reason="")
-    services.withdraw(**at_window(filing), application_id=filing.pk, reason="申请人书面申请撤回")
-    case = Case.objects.select_related("clock").get(application=filing)
+        services.withdraw(**at_window(filing), filing_id=filing.pk, reason="")
+    services.withdraw(**at_window(filing), filing_id=filing.pk, reason="申请人书面申请撤回")
+    case = Case.objects.select_related("clock").get(filing=filing)
     assert case.state == CaseState.WITHDRAWN
     assert case.clock.stopped_on == dt.date(2026, 9, 24)
     assert not Clock.objects.filter(stopped_on__isnull=True).exists()
@@ -218,10 +218,10 @@ def test_an_online_filing_is_submitted_by_its_own_citizen_only():
     citizen = UserFactory()
     filing = online_filing(citizen=citizen, centre=item.lineage.centre, items=[item])
     with pytest.raises(PermissionDenied):
-        services.submit_online(application_id=filing.pk, actor=UserFactory())
-    services.submit_online(application_id=filing.pk, actor=citizen)
+        services.submit_online(filing_id=filing.pk, actor=UserFactory())
+    services.submit_online(filing_id=filing.pk, actor=citizen)
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.SUBMITTED and filing.submitted_at is not None
+    assert filing.state == FilingState.SUBMITTED and filing.submitted_at is not None
 
 
 @pytest.mark.postgresql
@@ -243,13 +243,13 @@ def test_two_clerks_deciding_at_once_get_one_success_and_one_conflict():
 
     threads = [
         threading.Thread(
-            target=attempt, args=(lambda: services.accept(**at_window(filing), application_id=filing.pk),)
+            target=attempt, args=(lambda: services.accept(**at_window(filing), filing_id=filing.pk),)
         ),
         threading.Thread(
             target=attempt,
             args=(
                 lambda: services.refuse(
-                    **at_window(filing), application_id=filing.pk, reasons="理由", legal_basis="依据"
+                    **at_window(filing), filing_id=filing.pk, reasons="理由", legal_basis="依据"
                 ),
             ),
         ),
@@ -258,9 +258,9 @@ def test_two_clerks_deciding_at_once_get_one_success_and_one_conflict():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(type(r).__name__ for r in results) == ["Application", "Conflict"]
-    state = Application.objects.get(pk=filing.pk).state
-    assert Case.objects.filter(application=filing).count() == (1 if state == ApplicationState.ACCEPTED else 0)
+    assert sorted(type(r).__name__ for r in results) == ["Filing", "Conflict"]
+    state = Filing.objects.get(pk=filing.pk).state
+    assert Case.objects.filter(filing=filing).count() == (1 if state == FilingState.ACCEPTED else 0)
     assert history_of(filing).filter(transition__in=["accept", "refuse"]).count() == 1  # one decision
 
 
@@ -271,7 +271,7 @@ def test_two_clerks_taking_one_online_filing_at_once_get_one_success_and_one_con
     centre = item.lineage.centre
     citizen = UserFactory()
     filing = online_filing(citizen=citizen, centre=centre, items=[item])
-    services.submit_online(application_id=filing.pk, actor=citizen)
+    services.submit_online(filing_id=filing.pk, actor=citizen)
     windows = [comprehensive_window(centre) for _ in range(2)]
     clerks = [(window_clerk(window), window) for window in windows]
     barrier = threading.Barrier(2)
@@ -280,7 +280,7 @@ def test_two_clerks_taking_one_online_filing_at_once_get_one_success_and_one_con
     def take(clerk, window):
         barrier.wait()
         try:
-            results.append(services.start_pre_review(application_id=filing.pk, actor=clerk, window=window))
+            results.append(services.start_pre_review(filing_id=filing.pk, actor=clerk, window=window))
         except Conflict as conflict:
             results.append(conflict)
         finally:
@@ -291,10 +291,10 @@ def test_two_clerks_taking_one_online_filing_at_once_get_one_success_and_one_con
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(type(r).__name__ for r in results) == ["Application", "Conflict"]
-    [winner] = [r for r in results if isinstance(r, Application)]
+    assert sorted(type(r).__name__ for r in results) == ["Filing", "Conflict"]
+    [winner] = [r for r in results if isinstance(r, Filing)]
     filing.refresh_from_db()
-    assert (filing.state, filing.pre_reviewer) == (ApplicationState.PRE_REVIEW, winner.pre_reviewer)
+    assert (filing.state, filing.pre_reviewer) == (FilingState.PRE_REVIEW, winner.pre_reviewer)
     assert history_of(filing).filter(transition="start_pre_review").count() == 1
 
 
@@ -308,19 +308,19 @@ def test_the_deficiency_is_cleared_when_the_last_missing_material_arrives():
     with pytest.raises(Conflict):
         services.clear_deficiency(
             **at_window(filing),
-            application_id=filing.pk,
+            filing_id=filing.pk,
             material_id=later.pk,
             status=MaterialStatus.ORIGINAL,
         )
     services.accept_with_deficiency(
-        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
+        **at_window(filing), filing_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
     )
     with pytest.raises(ValidationError):
         services.clear_deficiency(
-            **at_window(filing), application_id=filing.pk, material_id=later.pk, status=MaterialStatus.MISSING
+            **at_window(filing), filing_id=filing.pk, material_id=later.pk, status=MaterialStatus.MISSING
         )
     services.clear_deficiency(
-        **at_window(filing), application_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL
+        **at_window(filing), filing_id=filing.pk, material_id=later.pk, status=MaterialStatus.ORIGINAL
     )
     filing.refresh_from_db()
     assert filing.deficiency_cleared_at is not None

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.cases import services
-from apps.cases.codes import ApplicationState, MaterialStatus
-from apps.cases.models import Application, Case
+from apps.cases.codes import FilingState, MaterialStatus
+from apps.cases.models import Case, Filing
 from apps.catalogue import services as catalogue
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
@@ -51,7 +51,7 @@ def test_several_materials_are_recorded_at_once():
     filing = filing_of(requirement(id_card), requirement(lease))
     services.record_materials(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         records=[
             Record(id_card.pk, MaterialStatus.ORIGINAL),
             Record(lease.pk, MaterialStatus.COPY, note="复印件加盖公章"),
@@ -70,7 +70,7 @@ def test_one_bad_record_refuses_them_all_and_names_every_error():
     with pytest.raises(ValidationError) as refused:
         services.record_materials(
             **at_window(filing),
-            application_id=filing.pk,
+            filing_id=filing.pk,
             records=[
                 Record(id_card.pk, MaterialStatus.ORIGINAL),
                 Record(lease.pk, MaterialStatus.E_CERTIFICATE),  # no e-certificate can stand in for it
@@ -109,7 +109,7 @@ def test_an_e_certificate_the_applicant_holds_replaces_the_paper():
     def replace(reference=""):
         services.record_materials(
             **at_window(filing),
-            application_id=filing.pk,
+            filing_id=filing.pk,
             records=[Record(permit.pk, MaterialStatus.E_CERTIFICATE, certificate_reference=reference)],
         )
 
@@ -131,7 +131,7 @@ def test_accepting_with_the_checklist_records_it_in_the_same_transaction():
     with pytest.raises(ValidationError) as refused:  # the lease is still missing
         services.accept(
             **at_window(filing),
-            application_id=filing.pk,
+            filing_id=filing.pk,
             materials=[Record(id_card.pk, MaterialStatus.ORIGINAL)],
         )
     assert refused.value.message_dict["checklist"] == ["租赁合同尚未提交。"]
@@ -140,11 +140,11 @@ def test_accepting_with_the_checklist_records_it_in_the_same_transaction():
 
     services.accept(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         materials=[Record(id_card.pk, MaterialStatus.ORIGINAL), Record(lease.pk, MaterialStatus.ELECTRONIC)],
     )
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED
+    assert filing.state == FilingState.ACCEPTED
     assert statuses(filing) == {"身份证": MaterialStatus.ORIGINAL, "租赁合同": MaterialStatus.ELECTRONIC}
     notice = filing.notices.get()
     assert [r["material"] for r in notice.content["received"]] == ["身份证", "租赁合同"]
@@ -208,8 +208,8 @@ def _window_transaction(*, bundle=None, items=None) -> tuple[int, int]:
         )
     received = [Record(e.material_id, MaterialStatus.ORIGINAL) for e in filing.checklist.all()]
     with CaptureQueriesContext(connection) as accepting:
-        services.accept(application_id=filing.pk, actor=clerk, window=window, materials=received)
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ACCEPTED
+        services.accept(filing_id=filing.pk, actor=clerk, window=window, materials=received)
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ACCEPTED
     return _statements(opening), _statements(accepting)
 
 

@@ -5,8 +5,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import ApplicantKind, ApplicationState
-from apps.cases.models import Application
+from apps.cases.codes import ApplicantKind, FilingState
+from apps.cases.models import Filing
 from apps.catalogue import services as catalogue
 from tests.factories import DepartmentFactory, ServiceCentreFactory
 from tests.factories.cases import COMPANY, PERSON, make_filing
@@ -28,7 +28,7 @@ def test_filing_numbers_are_implementation_code_date_and_a_gap_free_daily_serial
     first, second = make_filing(items=[item]), make_filing(items=[item])
     assert first.number == f"{item.implementation_code}202611230001"
     assert second.number == f"{item.implementation_code}202611230002"
-    assert first.state == ApplicationState.DRAFT
+    assert first.state == FilingState.DRAFT
     other_centre = make_filing()
     assert other_centre.number.endswith("202611230001")
 
@@ -83,7 +83,7 @@ def test_only_items_the_centre_offers_can_be_filed():
     draft = make_item(publish_it=False)
     with pytest.raises(ValidationError):
         make_filing(items=[draft])
-    assert not Application.objects.exists()
+    assert not Filing.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,7 @@ def test_bad_identities_are_refused_by_field_and_nothing_is_saved(applicant, fie
     with pytest.raises(ValidationError) as exc:
         make_filing(applicant=applicant)
     assert field in exc.value.message_dict
-    assert not Application.objects.exists()
+    assert not Filing.objects.exists()
 
 
 def test_identity_numbers_are_normalised_and_masked():

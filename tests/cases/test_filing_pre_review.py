@@ -9,14 +9,14 @@ from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases import selectors, services
-from apps.cases.codes import ApplicationState, MaterialStatus
-from apps.cases.models import Application
+from apps.cases.codes import FilingState, MaterialStatus
+from apps.cases.models import Filing
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import comprehensive_window, online_filing
 from tests.factories.catalogue import MaterialFactory, default_children, make_item
 
 pytestmark = pytest.mark.django_db
-S = ApplicationState
+S = FilingState
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def hall():
 def submitted_online(centre, item):
     citizen = make_staff(Role.CITIZEN)
     filing = online_filing(citizen=citizen, centre=centre, items=[item])
-    return services.submit_online(application_id=filing.pk, actor=citizen)
+    return services.submit_online(filing_id=filing.pk, actor=citizen)
 
 
 def test_a_submitted_filing_is_decided_only_after_a_window_takes_it(hall):
@@ -41,19 +41,19 @@ def test_a_submitted_filing_is_decided_only_after_a_window_takes_it(hall):
     assert list(selectors.awaiting_pre_review(centre.pk)) == [filing]
 
     with pytest.raises(Conflict, match="预审"):
-        services.accept(application_id=filing.pk, actor=clerk, window=window)
+        services.accept(filing_id=filing.pk, actor=clerk, window=window)
     with pytest.raises(Conflict, match="预审"):
         services.record_material(
-            actor=clerk, window=window, application_id=filing.pk, material_id=material.pk, status="original"
+            actor=clerk, window=window, filing_id=filing.pk, material_id=material.pk, status="original"
         )
 
-    taken = services.start_pre_review(application_id=filing.pk, actor=clerk, window=window)
+    taken = services.start_pre_review(filing_id=filing.pk, actor=clerk, window=window)
     assert (taken.state, taken.window, taken.pre_reviewer) == (S.PRE_REVIEW, window, clerk)
     assert not selectors.awaiting_pre_review(centre.pk).exists()
     assert list(selectors.in_pre_review_by(clerk)) == [filing]
 
     services.accept(
-        application_id=filing.pk,
+        filing_id=filing.pk,
         actor=clerk,
         window=window,
         materials=[services.MaterialRecord(material.pk, MaterialStatus.ELECTRONIC)],
@@ -73,18 +73,18 @@ def test_a_submitted_filing_is_decided_only_after_a_window_takes_it(hall):
 def test_one_clerk_at_a_time_and_a_release_puts_it_back_in_the_queue(hall):
     centre, item, _material, (first_window, second_window), (first, second) = hall
     filing = submitted_online(centre, item)
-    services.start_pre_review(application_id=filing.pk, actor=first, window=first_window)
+    services.start_pre_review(filing_id=filing.pk, actor=first, window=first_window)
     with pytest.raises(Conflict, match=str(first)):
-        services.start_pre_review(application_id=filing.pk, actor=second, window=second_window)
+        services.start_pre_review(filing_id=filing.pk, actor=second, window=second_window)
 
     with pytest.raises(Conflict, match=str(first)):  # only the clerk who took it hands it back
-        services.release_pre_review(application_id=filing.pk, actor=second, window=second_window)
-    services.release_pre_review(application_id=filing.pk, actor=first, window=first_window, reason="午休交班")
+        services.release_pre_review(filing_id=filing.pk, actor=second, window=second_window)
+    services.release_pre_review(filing_id=filing.pk, actor=first, window=first_window, reason="午休交班")
     filing.refresh_from_db()
     assert (filing.state, filing.window, filing.pre_reviewer) == (S.SUBMITTED, None, None)
     assert list(selectors.awaiting_pre_review(centre.pk)) == [filing]
     assert history_of(filing).get(transition="release_pre_review").comment == "午休交班"
-    services.start_pre_review(application_id=filing.pk, actor=second, window=second_window)
+    services.start_pre_review(filing_id=filing.pk, actor=second, window=second_window)
     filing.refresh_from_db()
     assert filing.pre_reviewer == second
 
@@ -95,13 +95,13 @@ def test_pre_review_needs_a_window_of_the_filings_centre(hall):
     elsewhere = comprehensive_window()
     clerk = make_staff(Role.CLERK, centre=elsewhere.centre, window=elsewhere)
     with pytest.raises(PermissionDenied):  # a clerk, but of another centre
-        services.start_pre_review(application_id=filing.pk, actor=clerk, window=elsewhere)
+        services.start_pre_review(filing_id=filing.pk, actor=clerk, window=elsewhere)
     here = make_staff(Role.CLERK, centre=centre, window=comprehensive_window(centre))
     with pytest.raises(ValidationError) as wrong_window:  # a clerk here, at a window of another centre
-        services.start_pre_review(application_id=filing.pk, actor=here, window=elsewhere)
+        services.start_pre_review(filing_id=filing.pk, actor=here, window=elsewhere)
     assert "window" in wrong_window.value.message_dict
     with pytest.raises(ValidationError):
-        services.start_pre_review(application_id=filing.pk, actor=here, window=None)
+        services.start_pre_review(filing_id=filing.pk, actor=here, window=None)
     filing.refresh_from_db()
     assert filing.state == S.SUBMITTED
 
@@ -172,4 +172,4 @@ def test_the_desk_hands_a_filing_back(client, hall):
         reverse("desks:intake_pre_review", args=[filing.pk, "release_pre_review"]), {"reason": "材料需专窗"}
     )
     assert response.url == reverse("desks:intake")
-    assert Application.objects.get(pk=filing.pk).state == S.SUBMITTED
+    assert Filing.objects.get(pk=filing.pk).state == S.SUBMITTED

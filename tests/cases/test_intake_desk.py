@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.roles import Role
-from apps.cases.codes import ApplicationState
-from apps.cases.models import Application
+from apps.cases.codes import FilingState
+from apps.cases.models import Filing
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import comprehensive_window, make_filing
 from tests.factories.catalogue import MaterialFactory, default_children, make_item
@@ -45,7 +45,7 @@ def test_filing_checking_and_accepting_at_the_desk(clerk_client):
             "applicant_phone": "13812343210",
         },
     )
-    filing = Application.objects.get()
+    filing = Filing.objects.get()
     assert response.url == reverse("desks:intake_filing", args=[filing.pk])
     page = clerk_client.get(response.url).content.decode()
     assert filing.number in page and "110105********002X" in page
@@ -53,7 +53,7 @@ def test_filing_checking_and_accepting_at_the_desk(clerk_client):
     clerk_client.post(reverse("desks:intake_material", args=[filing.pk, material.pk]), {"status": "original"})
     clerk_client.post(reverse("desks:intake_decide", args=[filing.pk, "accept"]))
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED
+    assert filing.state == FilingState.ACCEPTED
     page = clerk_client.get(reverse("desks:intake_filing", args=[filing.pk])).content.decode()
     assert (
         reverse("desks:intake_decide", args=[filing.pk, "accept"]) not in page
@@ -84,7 +84,7 @@ def test_a_wrong_identity_number_is_flagged_as_typed_and_refused(clerk_client):
         },
     ).content.decode()
     assert "校验码错误" in page
-    assert not Application.objects.exists()
+    assert not Filing.objects.exists()
 
 
 def test_accepting_with_a_material_missing_says_which(clerk_client):
@@ -95,7 +95,7 @@ def test_accepting_with_a_material_missing_says_which(clerk_client):
     filing = make_filing(items=[item], window=clerk_client.window)
     response = clerk_client.post(reverse("desks:intake_decide", args=[filing.pk, "accept"]), follow=True)
     assert "租赁合同尚未提交" in response.content.decode()
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.DRAFT
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.DRAFT
 
 
 def test_the_filing_page_runs_a_constant_number_of_queries(clerk_client, django_assert_max_num_queries):

@@ -17,7 +17,7 @@ from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
 from apps.audit.transitions import Conflict
 from apps.cases import services
-from apps.cases.codes import ApplicationState, MaterialStatus
+from apps.cases.codes import FilingState, MaterialStatus
 from apps.cases.notices import rendering
 from apps.cases.notices.models import Notice, NoticeKind
 from apps.cases.notices.rendering import render_notice
@@ -60,7 +60,7 @@ def filing_with(*requirements, **kwargs):
 
 def record(filing, material, status):
     services.record_material(
-        **at_window(filing), application_id=filing.pk, material_id=material.pk, status=status
+        **at_window(filing), filing_id=filing.pk, material_id=material.pk, status=status
     )
 
 
@@ -72,7 +72,7 @@ def public_address(settings):
 def issue(filing, kind, **kwargs):
     """The notice the decision issued in its own transaction (apps.cases.services), printed once (its
     PDF rendered and stored, as the render job or the clerk's first print does)."""
-    notice = Notice.objects.get(application=filing, kind=kind)
+    notice = Notice.objects.get(filing=filing, kind=kind)
     notice_pdf(notice)
     return notice
 
@@ -92,7 +92,7 @@ def accepted_filing(clerk):
     record(filing, id_card, MaterialStatus.ORIGINAL)
     record(filing, lease, MaterialStatus.COPY)
     assign_role(user=clerk, role=Role.CLERK, centre=filing.centre, window=filing.window)
-    services.accept(application_id=filing.pk, actor=clerk, window=filing.window)
+    services.accept(filing_id=filing.pk, actor=clerk, window=filing.window)
     filing.refresh_from_db()
     return filing
 
@@ -153,7 +153,7 @@ def test_deficiency_notice_lists_what_is_missing_by_when_and_the_lapse():
     )
     record(filing, id_card, MaterialStatus.ORIGINAL)
     services.accept_with_deficiency(
-        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 12)
+        **at_window(filing), filing_id=filing.pk, commitment_date=dt.date(2026, 10, 12)
     )
     notice = issue(filing, NoticeKind.DEFICIENCY)
 
@@ -180,7 +180,7 @@ def test_completion_notice_lists_every_correction_and_the_resubmission_rule():
     filing = filing_with(requirement(id_card), requirement(lease))
     services.return_for_completion(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         corrections=[
             {"material": id_card.pk, "reason": "未提供原件"},
             {"material": lease.pk, "reason": "合同已过期"},
@@ -210,7 +210,7 @@ def test_refusal_notice_gives_reasons_basis_and_remedies():
     filing = make_filing(applicant=COMPANY)
     services.refuse(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         reasons="申请事项依法不需要取得行政许可",
         legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（一）项",
     )
@@ -244,11 +244,11 @@ def test_numbers_are_gap_free_per_kind_centre_and_year():
         for entry in filing.checklist.all():
             services.record_material(
                 **at_window(filing),
-                application_id=filing.pk,
+                filing_id=filing.pk,
                 material_id=entry.material_id,
                 status=MaterialStatus.ORIGINAL,
             )
-        services.accept(**at_window(filing), application_id=filing.pk)
+        services.accept(**at_window(filing), filing_id=filing.pk)
         filing.refresh_from_db()
         return filing
 
@@ -264,7 +264,7 @@ def test_numbers_are_gap_free_per_kind_centre_and_year():
     assert issue(second, NoticeKind.ACCEPTANCE).number == f"{prefix}-SL-2026-00002"
     refused = make_filing(items=[item])
     services.refuse(
-        **at_window(refused), application_id=refused.pk, reasons="不符合条件", legal_basis="某条例第五条"
+        **at_window(refused), filing_id=refused.pk, reasons="不符合条件", legal_basis="某条例第五条"
     )
     assert issue(refused, NoticeKind.REFUSAL).number == f"{prefix}-BY-2026-00001"
     # Another centre of the same region counts on its own.
@@ -362,7 +362,7 @@ def test_tracking_page_shows_progress_without_identity_numbers(client):
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     page = response.content.decode()
     with translation.override("zh-hans"):
-        state = str(ApplicationState.ACCEPTED.label)
+        state = str(FilingState.ACCEPTED.label)
     for expected in [filing.number, filing.items.get().item.name, state, "张*", "2026-09-24", "2026-10-09"]:
         assert expected in page, expected
     assert notice.number in page
@@ -385,7 +385,7 @@ def test_a_decision_writes_no_file_and_the_render_job_stores_each_notice_once():
     from apps.ops.models import JobRun
 
     filing = accepted_filing(UserFactory())
-    notice = Notice.objects.get(application=filing)
+    notice = Notice.objects.get(filing=filing)
     assert (notice.sha256, notice.pdf.name) == ("", "")  # numbered and captured; not rendered yet
     assert render_pending_notices() == 1
     notice.refresh_from_db()
@@ -409,11 +409,11 @@ def test_a_notice_rendered_later_says_what_the_filing_was_when_decided():
     clerk = UserFactory(full_name="王窗口")
     assign_role(user=clerk, role=Role.CLERK, centre=filing.centre, window=filing.window)
     services.accept_with_deficiency(
-        application_id=filing.pk, commitment_date=dt.date(2026, 10, 12), actor=clerk, window=filing.window
+        filing_id=filing.pk, commitment_date=dt.date(2026, 10, 12), actor=clerk, window=filing.window
     )
     # The missing report arrives, and the clerk's name changes, before anything is printed.
     services.clear_deficiency(
-        **at_window(filing), application_id=filing.pk, material_id=report.pk, status=MaterialStatus.ORIGINAL
+        **at_window(filing), filing_id=filing.pk, material_id=report.pk, status=MaterialStatus.ORIGINAL
     )
     clerk.full_name = "王某某"
     clerk.save()

@@ -63,8 +63,8 @@ def untouched(escalation) -> bool:
 def test_a_supervisor_of_another_centre_neither_sees_nor_acts_on_the_escalation(client, hall):
     client.force_login(make_staff(Role.SUPERVISOR, centre=hall.county))
     page = desk(client)
-    assert hall.county_case.application.number in page
-    assert hall.city_case.application.number not in page
+    assert hall.county_case.filing.number in page
+    assert hall.city_case.filing.number not in page
     for action in ("acknowledge", "resolve"):
         assert act(client, hall.city_escalation, action).status_code == 404, action
     assert untouched(hall.city_escalation)
@@ -72,7 +72,7 @@ def test_a_supervisor_of_another_centre_neither_sees_nor_acts_on_the_escalation(
 
 def test_a_supervisor_of_another_department_of_the_same_centre_neither_sees_nor_acts(client, hall):
     client.force_login(make_staff(Role.SUPERVISOR, centre=hall.city, department=hall.other_city_dept))
-    assert hall.city_case.application.number not in desk(client)
+    assert hall.city_case.filing.number not in desk(client)
     for action in ("acknowledge", "resolve"):
         assert act(client, hall.city_escalation, action).status_code == 404, action
     assert untouched(hall.city_escalation)
@@ -81,7 +81,7 @@ def test_a_supervisor_of_another_department_of_the_same_centre_neither_sees_nor_
 def test_the_departments_and_the_centres_supervisors_act_on_it(client, hall):
     department_supervisor = make_staff(Role.SUPERVISOR, centre=hall.city, department=hall.city_dept)
     client.force_login(department_supervisor)
-    assert hall.city_case.application.number in desk(client)
+    assert hall.city_case.filing.number in desk(client)
     act(client, hall.city_escalation, "acknowledge", "已督促承办人")
     hall.city_escalation.refresh_from_db()
     assert hall.city_escalation.acknowledged_by == department_supervisor
@@ -98,7 +98,7 @@ def test_a_user_with_roles_at_two_centres_supervises_only_where_they_are_a_super
     assign_role(user=user, role=Role.CLERK, centre=hall.city)
     client.force_login(user)
     page = desk(client)
-    assert hall.city_case.application.number not in page
+    assert hall.city_case.filing.number not in page
     assert act(client, hall.city_escalation, "acknowledge").status_code == 404
     assert untouched(hall.city_escalation)
     act(client, hall.county_escalation, "acknowledge", "区里督促")
@@ -136,7 +136,7 @@ def test_staff_without_the_supervisor_role_are_refused_and_visitors_sent_to_log_
 def test_the_desk_shows_no_applicant_identity(client, hall):
     client.force_login(make_staff(Role.SUPERVISOR, centre=hall.city))
     page = desk(client)
-    assert hall.city_case.application.number in page
+    assert hall.city_case.filing.number in page
     assert PERSON.id_number not in page and PERSON.id_number[-6:] not in page
     assert PERSON.name not in page
 

@@ -11,8 +11,8 @@ from django.db import connection
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.audit.transitions import Conflict
-from apps.cases.codes import ApplicationState
-from apps.cases.models import Application
+from apps.cases.codes import FilingState
+from apps.cases.models import Filing
 from apps.certificates import services
 from apps.certificates.models import IssuedDocument, IssueRequest, RequestState, Seal, SealStatus, SealUse
 from apps.licences.models import ElectronicCertificate
@@ -58,9 +58,9 @@ def test_fifty_confirms_of_one_type_at_once_get_the_numbers_one_to_fifty():
     rule = issuing_rule()
     item = certificate_item(department, rule=rule)
     filings = [decide_all(accept_filing(make_filing(items=[item], centre=centre))) for _ in range(50)]
-    assert {f.state for f in filings} == {ApplicationState.READY_FOR_ISSUE}
+    assert {f.state for f in filings} == {FilingState.READY_FOR_ISSUE}
     issuer, keeper = make_staff(Role.ISSUER, centre=centre), make_staff(Role.SEAL_KEEPER, centre=centre)
-    requests = [services.request_issue(application_id=f.pk, actor=issuer) for f in filings]
+    requests = [services.request_issue(filing_id=f.pk, actor=issuer) for f in filings]
 
     def confirm(request_id):
         return lambda: services.confirm_issue(request_id=request_id, actor=User.objects.get(pk=keeper.pk))
@@ -80,27 +80,27 @@ def test_fifty_confirms_of_one_type_at_once_get_the_numbers_one_to_fifty():
     assert SealUse.objects.count() == 50
     assert set(IssueRequest.objects.values_list("state", flat=True)) == {RequestState.CONFIRMED}
     assert set(
-        Application.objects.filter(pk__in=[f.pk for f in filings]).values_list("state", flat=True)
-    ) == {ApplicationState.ISSUED}
+        Filing.objects.filter(pk__in=[f.pk for f in filings]).values_list("state", flat=True)
+    ) == {FilingState.ISSUED}
 
 
 def test_two_issuers_asking_for_one_filing_at_once_make_one_request():
     filing = ready()
     first, second = (make_staff(Role.ISSUER, centre=filing.centre) for _ in range(2))
     outcomes = run_together(
-        lambda: services.request_issue(application_id=filing.pk, actor=first),
-        lambda: services.request_issue(application_id=filing.pk, actor=second),
+        lambda: services.request_issue(filing_id=filing.pk, actor=first),
+        lambda: services.request_issue(filing_id=filing.pk, actor=second),
     )
     assert kinds(outcomes) == ["error", "ok"]
     [conflict] = [o for o in outcomes if isinstance(o, Exception)]
     assert isinstance(conflict, Conflict), repr(conflict)
-    assert IssueRequest.objects.filter(application=filing, state=RequestState.PENDING).count() == 1
+    assert IssueRequest.objects.filter(filing=filing, state=RequestState.PENDING).count() == 1
 
 
 def test_two_seal_keepers_confirming_one_request_at_once_issue_once():
     filing = ready(departments=2)
     request = services.request_issue(
-        application_id=filing.pk, actor=make_staff(Role.ISSUER, centre=filing.centre)
+        filing_id=filing.pk, actor=make_staff(Role.ISSUER, centre=filing.centre)
     )
     keepers = [keeper_for(filing) for _ in range(2)]
     outcomes = run_together(
@@ -109,10 +109,10 @@ def test_two_seal_keepers_confirming_one_request_at_once_issue_once():
     assert kinds(outcomes) == ["error", "ok"]
     [conflict] = [o for o in outcomes if isinstance(o, Exception)]
     assert isinstance(conflict, Conflict), repr(conflict)
-    assert IssuedDocument.objects.filter(application=filing).count() == filing.cases.count() == 2
+    assert IssuedDocument.objects.filter(filing=filing).count() == filing.cases.count() == 2
     assert ElectronicCertificate.objects.count() == 2
     assert SealUse.objects.count() == 2
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
 
 
 @pytest.mark.parametrize("attempt", range(4))
@@ -124,7 +124,7 @@ def test_no_document_is_sealed_after_its_seal_was_suspended(attempt):
         keeper_for(filing),
         keeper_for(filing),
     )
-    request = services.request_issue(application_id=filing.pk, actor=issuer)
+    request = services.request_issue(filing_id=filing.pk, actor=issuer)
     confirmed, suspended = run_together(
         lambda: services.confirm_issue(request_id=request.pk, actor=keeper),
         lambda: services.set_seal_status(
@@ -138,10 +138,10 @@ def test_no_document_is_sealed_after_its_seal_was_suspended(attempt):
     if isinstance(confirmed, Exception):
         # Refused: the keeper saw the suspension.
         assert isinstance(confirmed, ValidationError), repr(confirmed)
-        assert uses == [] and not IssuedDocument.objects.filter(application=filing).exists()
+        assert uses == [] and not IssuedDocument.objects.filter(filing=filing).exists()
         assert IssueRequest.objects.get(pk=request.pk).state == RequestState.PENDING
     else:
         # Issued first: the suspension waited for the issue's commit.
         assert len(uses) == len(confirmed) == 1
-        assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+        assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
     assert all(use.at <= seal.status_changed_at for use in uses)

@@ -13,7 +13,7 @@ from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import ApplicantKind, ApplicationState
+from apps.cases.codes import ApplicantKind, FilingState
 from apps.catalogue import services as catalogue
 from apps.certificates import services
 from apps.certificates.models import Delivery, DeliveryMethod, IssuedDocument, RecipientRole
@@ -71,7 +71,7 @@ def desk(filing):
 def unchanged(filing) -> bool:
     filing.refresh_from_db()
     return (
-        filing.state == ApplicationState.ISSUED and not Delivery.objects.filter(application=filing).exists()
+        filing.state == FilingState.ISSUED and not Delivery.objects.filter(filing=filing).exists()
     )
 
 
@@ -79,7 +79,7 @@ def test_handing_over_to_the_applicant_closes_the_filing_and_tells_them():
     filing = issued()
     issuer = desk(filing)
     delivery = services.hand_over(
-        application_id=filing.pk,
+        filing_id=filing.pk,
         actor=issuer,
         recipient_name=" 张三 ",
         recipient_id_number="11010519491231002x",  # typed with a small x: normalised
@@ -91,15 +91,15 @@ def test_handing_over_to_the_applicant_closes_the_filing_and_tells_them():
     assert (delivery.recipient_name, delivery.recipient_id_number) == ("张三", PERSON.id_number)
     assert delivery.delivered_by == issuer
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.CLOSED
+    assert filing.state == FilingState.CLOSED
     steps = [
         (e.transition, e.to_state) for e in history_of(filing).filter(transition__in=["deliver", "close"])
     ]
-    assert steps == [("deliver", ApplicationState.DELIVERED), ("close", ApplicationState.CLOSED)]
+    assert steps == [("deliver", FilingState.DELIVERED), ("close", FilingState.CLOSED)]
     assert {e.client_ip for e in history_of(filing).filter(transition__in=["deliver", "close"])} == {
         "198.51.100.7"
     }
-    closed = Outbox.objects.filter(event="closed", subject_ref=f"cases.application:{filing.pk}")
+    closed = Outbox.objects.filter(event="closed", subject_ref=f"cases.filing:{filing.pk}")
     assert closed.exists()
     assert {row.address for row in closed if row.address} == {PERSON.phone}
 
@@ -107,11 +107,11 @@ def test_handing_over_to_the_applicant_closes_the_filing_and_tells_them():
 def test_the_agent_named_on_the_filing_may_collect():
     filing = issued(applicant=WITH_AGENT)
     delivery = services.hand_over(
-        application_id=filing.pk, actor=desk(filing), recipient_name="赵六", recipient_id_number=AGENT_ID
+        filing_id=filing.pk, actor=desk(filing), recipient_name="赵六", recipient_id_number=AGENT_ID
     )
     assert delivery.recipient_role == RecipientRole.AGENT
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.CLOSED
+    assert filing.state == FilingState.CLOSED
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_a_stranger_with_a_valid_card_is_refused(name, id_number):
     filing = issued(applicant=WITH_AGENT)
     with pytest.raises(ValidationError) as refused:
         services.hand_over(
-            application_id=filing.pk, actor=desk(filing), recipient_name=name, recipient_id_number=id_number
+            filing_id=filing.pk, actor=desk(filing), recipient_name=name, recipient_id_number=id_number
         )
     assert list(refused.value.message_dict) == ["recipient_id_number"]
     assert "neither the applicant nor the agent" in refused.value.message_dict["recipient_id_number"][0]
@@ -139,7 +139,7 @@ def test_an_identity_number_with_a_wrong_check_character_is_refused():
     wrong = PERSON.id_number[:17] + ("0" if PERSON.id_number[17] != "0" else "1")
     with pytest.raises(ValidationError) as refused:
         services.hand_over(
-            application_id=filing.pk, actor=desk(filing), recipient_name="张三", recipient_id_number=wrong
+            filing_id=filing.pk, actor=desk(filing), recipient_name="张三", recipient_id_number=wrong
         )
     assert "check character" in refused.value.message_dict["recipient_id_number"][0]
     assert unchanged(filing)
@@ -149,7 +149,7 @@ def test_a_missing_name_and_card_are_both_named():
     filing = issued()
     with pytest.raises(ValidationError) as refused:
         services.hand_over(
-            application_id=filing.pk, actor=desk(filing), recipient_name=" ", recipient_id_number=""
+            filing_id=filing.pk, actor=desk(filing), recipient_name=" ", recipient_id_number=""
         )
     assert set(refused.value.message_dict) == {"recipient_name", "recipient_id_number"}
     assert unchanged(filing)
@@ -160,7 +160,7 @@ def test_an_organisation_without_an_agent_on_the_filing_cannot_collect_at_the_wi
     representative = resident_id("35010219700101123")
     with pytest.raises(ValidationError) as refused:
         services.hand_over(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             actor=desk(filing),
             recipient_name=COMPANY.legal_representative,
             recipient_id_number=representative,
@@ -171,13 +171,13 @@ def test_an_organisation_without_an_agent_on_the_filing_cannot_collect_at_the_wi
 
 def test_posting_records_the_parcel_and_closes_the_filing():
     filing = issued()
-    delivery = services.post(application_id=filing.pk, actor=desk(filing), **PARCEL)
+    delivery = services.post(filing_id=filing.pk, actor=desk(filing), **PARCEL)
     delivery.refresh_from_db()
     assert delivery.method == DeliveryMethod.POST
     assert delivery.recipient_role == RecipientRole.APPLICANT
     assert {name: getattr(delivery, name) for name in PARCEL} == PARCEL
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.CLOSED
+    assert filing.state == FilingState.CLOSED
     assert [e.transition for e in history_of(filing).filter(transition__in=["deliver", "close"])] == [
         "deliver",
         "close",
@@ -189,7 +189,7 @@ def test_a_parcel_names_each_missing_field():
     filing = issued()
     with pytest.raises(ValidationError) as refused:
         services.post(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             actor=desk(filing),
             recipient_name="",
             phone=" ",
@@ -199,7 +199,7 @@ def test_a_parcel_names_each_missing_field():
         )
     assert set(refused.value.message_dict) == set(PARCEL)
     with pytest.raises(ValidationError) as refused:
-        services.post(application_id=filing.pk, actor=desk(filing), **{**PARCEL, "tracking_number": ""})
+        services.post(filing_id=filing.pk, actor=desk(filing), **{**PARCEL, "tracking_number": ""})
     assert set(refused.value.message_dict) == {"tracking_number"}
     assert unchanged(filing)
 
@@ -212,7 +212,7 @@ def test_results_handed_over_at_the_window_only_are_not_posted():
     filing = decide_all(accept_filing(make_filing(items=[item], centre=centre)))
     issue(filing)
     with pytest.raises(ValidationError) as refused:
-        services.post(application_id=filing.pk, actor=desk(filing), **PARCEL)
+        services.post(filing_id=filing.pk, actor=desk(filing), **PARCEL)
     assert item.name in refused.value.message_dict["address"][0]
     assert unchanged(filing)
 
@@ -220,21 +220,21 @@ def test_results_handed_over_at_the_window_only_are_not_posted():
 def test_documents_are_delivered_once():
     filing = issued()
     services.hand_over(
-        application_id=filing.pk,
+        filing_id=filing.pk,
         actor=desk(filing),
         recipient_name="张三",
         recipient_id_number=PERSON.id_number,
     )
     with pytest.raises(Conflict, match="delivered already"):
-        services.post(application_id=filing.pk, actor=desk(filing), **PARCEL)
+        services.post(filing_id=filing.pk, actor=desk(filing), **PARCEL)
     with pytest.raises(Conflict, match="delivered already"):
         services.hand_over(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             actor=desk(filing),
             recipient_name="张三",
             recipient_id_number=PERSON.id_number,
         )
-    assert Delivery.objects.filter(application=filing).count() == 1
+    assert Delivery.objects.filter(filing=filing).count() == 1
     assert history_of(filing).filter(transition="deliver").count() == 1
 
 
@@ -242,15 +242,15 @@ def test_nothing_is_delivered_before_it_is_issued():
     filing = ready_filing()
     with pytest.raises(Conflict, match="Nothing has been issued"):
         services.hand_over(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             actor=desk(filing),
             recipient_name="张三",
             recipient_id_number=PERSON.id_number,
         )
     with pytest.raises(Conflict, match="Nothing has been issued"):
-        services.post(application_id=filing.pk, actor=desk(filing), **PARCEL)
+        services.post(filing_id=filing.pk, actor=desk(filing), **PARCEL)
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.READY_FOR_ISSUE
+    assert filing.state == FilingState.READY_FOR_ISSUE
     assert not Delivery.objects.exists()
 
 
@@ -268,13 +268,13 @@ def test_a_bundle_of_two_departments_is_handed_over_in_one_delivery():
     assert {d.department_id for d in documents} == {d.pk for d in departments}
 
     delivery = services.hand_over(
-        application_id=filing.pk,
+        filing_id=filing.pk,
         actor=desk(filing),
         recipient_name="张三",
         recipient_id_number=PERSON.id_number,
     )
-    assert Delivery.objects.get() == delivery and delivery.application_id == filing.pk
-    assert set(IssuedDocument.objects.values_list("application_id", flat=True)) == {filing.pk}
+    assert Delivery.objects.get() == delivery and delivery.filing_id == filing.pk
+    assert set(IssuedDocument.objects.values_list("filing_id", flat=True)) == {filing.pk}
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.CLOSED
+    assert filing.state == FilingState.CLOSED
     assert history_of(filing).filter(transition="deliver").count() == 1

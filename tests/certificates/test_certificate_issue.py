@@ -15,7 +15,7 @@ from apps.accounts.services import assign_role
 from apps.audit.selectors import history_of
 from apps.audit.transitions import Conflict
 from apps.cases import services as intake
-from apps.cases.codes import ApplicationState
+from apps.cases.codes import FilingState
 from apps.cases.models import Outcome
 from apps.catalogue.codes import Necessity
 from apps.certificates import services
@@ -81,14 +81,14 @@ def mixed_filing():
 def test_a_two_department_filing_gets_two_numbered_sealed_certificates_in_the_library():
     filing = ready_filing(departments=2)
     issuer, keeper = issuer_of(filing), keeper_for(filing)
-    request = services.request_issue(application_id=filing.pk, actor=issuer, note="窗口领取")
+    request = services.request_issue(filing_id=filing.pk, actor=issuer, note="窗口领取")
     assert IssueRequest.objects.get(pk=request.pk).state == RequestState.PENDING
     assert not IssuedDocument.objects.exists()  # nothing is numbered before the keeper confirms
 
     documents = services.confirm_issue(request_id=request.pk, actor=keeper)
 
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ISSUED
+    assert filing.state == FilingState.ISSUED
     cases = list(filing.cases.select_related("department", "item__result_licence_type").order_by("pk"))
     assert [d.case_id for d in documents] == [c.pk for c in cases]
     for document, case in zip(documents, cases, strict=True):
@@ -115,7 +115,7 @@ def test_a_two_department_filing_gets_two_numbered_sealed_certificates_in_the_li
     assert len({d.verification_token for d in documents}) == 2
 
     [logged] = history_of(filing).filter(transition="issue")
-    assert (logged.from_state, logged.to_state) == (ApplicationState.READY_FOR_ISSUE, ApplicationState.ISSUED)
+    assert (logged.from_state, logged.to_state) == (FilingState.READY_FOR_ISSUE, FilingState.ISSUED)
     assert logged.actor == keeper
     assert logged.context["requested_by"] == issuer.pk
     assert logged.context["documents"] == [d.number for d in documents]
@@ -126,7 +126,7 @@ def test_a_two_department_filing_gets_two_numbered_sealed_certificates_in_the_li
 @time_machine.travel(TODAY, tick=False)
 def test_a_mixed_filing_gets_a_certificate_and_a_numbered_decision_of_denial():
     filing, approved, denied = mixed_filing()
-    assert filing.state == ApplicationState.READY_FOR_ISSUE
+    assert filing.state == FilingState.READY_FOR_ISSUE
     documents = issue(filing)
 
     by_department = {d.department_id: d for d in documents}
@@ -139,7 +139,7 @@ def test_a_mixed_filing_gets_a_certificate_and_a_numbered_decision_of_denial():
     assert denial.content["reasons"] == "经营场所与申请材料不符。"
     assert ElectronicCertificate.objects.get() == certificate.library_entry
     assert SealUse.objects.filter(document=denial, seal__department=denied).count() == 1
-    assert filing.state == ApplicationState.ISSUED
+    assert filing.state == FilingState.ISSUED
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -147,9 +147,9 @@ def test_a_filing_with_an_undecided_case_is_not_issued():
     department = DepartmentFactory()
     make_seal(department)
     filing = accept_filing(make_filing(items=[certificate_item(department)]))
-    assert filing.state == ApplicationState.ACCEPTED
+    assert filing.state == FilingState.ACCEPTED
     with pytest.raises(Conflict, match="Not every case of this filing has been decided"):
-        services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+        services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     assert not IssueRequest.objects.exists()
 
 
@@ -163,12 +163,12 @@ def test_an_open_deficiency_keeps_a_decided_filing_from_issue():
     )
     filing = make_filing(items=[item])
     intake.accept_with_deficiency(
-        **at_window(filing), application_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
+        **at_window(filing), filing_id=filing.pk, commitment_date=dt.date(2026, 10, 9)
     )
     filing = decide_all(filing)
-    assert filing.state == ApplicationState.ACCEPTED_WITH_DEFICIENCY
+    assert filing.state == FilingState.ACCEPTED_WITH_DEFICIENCY
     with pytest.raises(Conflict, match=re.escape("deficiency (容缺)")):
-        services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+        services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     assert not IssueRequest.objects.exists()
 
 
@@ -178,7 +178,7 @@ def test_a_suspended_seal_is_named_and_no_request_is_made():
     seal = filing.cases.get().department.seals.get()
     services.set_seal_status(seal_id=seal.pk, actor=keeper_for(filing), status="suspended", reason="印面磨损")
     with pytest.raises(ValidationError) as refused:
-        services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+        services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     assert any(seal.name in message and "suspended" in message for message in refused.value.messages)
     assert not IssueRequest.objects.exists()
 
@@ -188,7 +188,7 @@ def test_a_department_without_a_seal_cannot_issue():
     filing = ready_filing(seals=False)
     department = filing.cases.get().department
     with pytest.raises(ValidationError) as refused:
-        services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+        services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     assert any(department.name in m and "no seal" in m for m in refused.value.messages)
     assert not IssueRequest.objects.exists()
 
@@ -197,20 +197,20 @@ def test_a_department_without_a_seal_cannot_issue():
 def test_the_person_who_asked_cannot_confirm():
     filing = ready_filing()
     keeper = keeper_for(filing)  # a seal keeper may also ask; then someone else confirms
-    request = services.request_issue(application_id=filing.pk, actor=keeper)
+    request = services.request_issue(filing_id=filing.pk, actor=keeper)
     with pytest.raises(PermissionDenied, match="Dual control"):
         services.confirm_issue(request_id=request.pk, actor=keeper)
     assert not IssuedDocument.objects.exists() and not ElectronicCertificate.objects.exists()
     request.refresh_from_db()
     filing.refresh_from_db()
-    assert (request.state, filing.state) == (RequestState.PENDING, ApplicationState.READY_FOR_ISSUE)
+    assert (request.state, filing.state) == (RequestState.PENDING, FilingState.READY_FOR_ISSUE)
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_a_seal_keeper_of_another_centre_cannot_confirm():
     filing = ready_filing()
     stranger = make_staff(Role.SEAL_KEEPER, centre=ServiceCentreFactory())
-    request = services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+    request = services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     with pytest.raises(PermissionDenied):
         services.confirm_issue(request_id=request.pk, actor=stranger)
     # Nor can an issuer (no seal-keeping permission) of the same centre.
@@ -228,7 +228,7 @@ def test_the_seals_custodian_confirms_only_as_a_seal_keeper_of_the_filings_centr
     custodian = make_staff(Role.SEAL_KEEPER, centre=ServiceCentreFactory())
     make_seal(department, custodian=custodian)
     filing = decide_all(accept_filing(make_filing(items=[certificate_item(department)], centre=centre)))
-    request = services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+    request = services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     with pytest.raises(PermissionDenied):
         services.confirm_issue(request_id=request.pk, actor=custodian)
     assert not IssuedDocument.objects.exists()
@@ -241,7 +241,7 @@ def test_the_seals_custodian_confirms_only_as_a_seal_keeper_of_the_filings_centr
 @time_machine.travel(TODAY, tick=False)
 def test_a_request_is_cancelled_by_whoever_asked_or_a_seal_keeper_of_its_centre_only():
     filing = ready_filing()
-    request = services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+    request = services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     for outsider in (issuer_of(filing), make_staff(Role.SEAL_KEEPER, centre=ServiceCentreFactory())):
         with pytest.raises(PermissionDenied):
             services.cancel_request(request_id=request.pk, actor=outsider, reason="不是我的")
@@ -253,23 +253,23 @@ def test_a_request_is_cancelled_by_whoever_asked_or_a_seal_keeper_of_its_centre_
 @time_machine.travel(TODAY, tick=False)
 def test_a_second_request_while_one_is_pending_is_a_conflict():
     filing = ready_filing()
-    services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+    services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     with pytest.raises(Conflict, match="already awaiting"):
-        services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
-    assert IssueRequest.objects.filter(application=filing).count() == 1
+        services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
+    assert IssueRequest.objects.filter(filing=filing).count() == 1
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_a_cancelled_or_confirmed_request_cannot_be_confirmed():
     filing = ready_filing()
     issuer, keeper = issuer_of(filing), keeper_for(filing)
-    cancelled = services.request_issue(application_id=filing.pk, actor=issuer)
+    cancelled = services.request_issue(filing_id=filing.pk, actor=issuer)
     services.cancel_request(request_id=cancelled.pk, actor=issuer, reason="申请人改期领取")
     with pytest.raises(Conflict, match="Cancelled"):
         services.confirm_issue(request_id=cancelled.pk, actor=keeper)
     assert not IssuedDocument.objects.exists()
 
-    confirmed = services.request_issue(application_id=filing.pk, actor=issuer)
+    confirmed = services.request_issue(filing_id=filing.pk, actor=issuer)
     services.confirm_issue(request_id=confirmed.pk, actor=keeper)
     with pytest.raises(Conflict, match="Confirmed"):
         services.confirm_issue(request_id=confirmed.pk, actor=keeper_for(filing))
@@ -281,7 +281,7 @@ def test_a_failed_confirm_issues_nothing_and_uses_up_no_number():
     filing = ready_filing()
     keeper = keeper_for(filing)
     seal = filing.cases.get().department.seals.get()
-    request = services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
+    request = services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
     services.set_seal_status(seal_id=seal.pk, actor=keeper, status=SealStatus.SUSPENDED, reason="送检")
     with pytest.raises(ValidationError):
         services.confirm_issue(request_id=request.pk, actor=keeper)
@@ -290,7 +290,7 @@ def test_a_failed_confirm_issues_nothing_and_uses_up_no_number():
     assert not SealUse.objects.exists()
     assert not Counter.objects.filter(series__startswith="certificate:").exists()
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.READY_FOR_ISSUE
+    assert filing.state == FilingState.READY_FOR_ISSUE
     assert IssueRequest.objects.get(pk=request.pk).state == RequestState.PENDING
 
     # The seal back in use, the same request is confirmed and gets the first number: no gap.
@@ -335,8 +335,8 @@ def test_a_filing_is_issued_once():
     filing = ready_filing()
     issue(filing)
     with pytest.raises(Conflict, match="issued already"):
-        services.request_issue(application_id=filing.pk, actor=issuer_of(filing))
-    assert IssueRequest.objects.filter(application=filing).count() == 1
+        services.request_issue(filing_id=filing.pk, actor=issuer_of(filing))
+    assert IssueRequest.objects.filter(filing=filing).count() == 1
     assert IssuedDocument.objects.count() == 1
 
 

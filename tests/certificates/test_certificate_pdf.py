@@ -119,7 +119,7 @@ def test_downloads_are_identical_and_match_the_recorded_digest():
     first = document_pdf(document)
     document = IssuedDocument.objects.get(pk=document.pk)
     assert document.sha256 == hashlib.sha256(first).hexdigest()
-    assert document.pdf.name.startswith(f"documents/{document.application_id}/")  # unguessable name
+    assert document.pdf.name.startswith(f"documents/{document.filing_id}/")  # unguessable name
     with time_machine.travel(dt.datetime(2027, 3, 1, 8, 0), tick=False):
         second = document_pdf(IssuedDocument.objects.get(pk=document.pk))
     assert second == first

@@ -59,7 +59,7 @@ def test_a_decision_maker_of_the_issuing_department_revokes_a_certificate():
     told = Outbox.objects.filter(event="certificate_revoked")
     assert told.exists()
     assert all(document.number in row.context["certificate"] for row in told)
-    assert all(row.subject_ref == f"cases.application:{document.application_id}" for row in told)
+    assert all(row.subject_ref == f"cases.filing:{document.filing_id}" for row in told)
 
     # The library no longer counts it, and the public page says so at once.
     assert valid_certificates(PERSON.id_number) == []

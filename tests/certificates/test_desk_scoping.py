@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
-from apps.cases.codes import ApplicationState
+from apps.cases.codes import FilingState
 from apps.certificates import services
 from apps.certificates.models import IssuedDocument, IssueRequest, RequestState, Seal, SealStatus
 from tests.factories import ServiceCentreFactory, make_staff
@@ -53,7 +53,7 @@ def test_a_seal_keeper_elsewhere_is_offered_no_confirmation_here_and_is_refused_
     client, english, centre, issuer, dual
 ):
     filing = ready_filing(centre=centre)
-    pending = services.request_issue(application_id=filing.pk, actor=issuer)
+    pending = services.request_issue(filing_id=filing.pk, actor=issuer)
     client.force_login(dual)
     page = filing_page(client, filing)
     assert 'data-testid="action-confirm_issue"' not in page
@@ -72,7 +72,7 @@ def test_custody_of_a_seal_does_not_stand_in_for_the_seal_keepers_role_at_its_ce
 ):
     filing = ready_filing(centre=centre)
     Seal.objects.filter(pk=seal_of(filing).pk).update(custodian=dual)
-    pending = services.request_issue(application_id=filing.pk, actor=issuer)
+    pending = services.request_issue(filing_id=filing.pk, actor=issuer)
     client.force_login(dual)
     assert api_post(client, reverse("issue-request-confirm", args=[pending.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
@@ -82,14 +82,14 @@ def test_custody_of_a_seal_does_not_stand_in_for_the_seal_keepers_role_at_its_ce
 
 def test_the_same_user_confirms_at_the_centre_where_they_keep_seals(client, county, dual):
     filing = ready_filing(centre=county)
-    pending = services.request_issue(application_id=filing.pk, actor=make_staff(Role.ISSUER, centre=county))
+    pending = services.request_issue(filing_id=filing.pk, actor=make_staff(Role.ISSUER, centre=county))
     client.force_login(dual)
     listed = client.get(reverse("issue-request-list")).json()["results"]
     assert [r["id"] for r in listed] == [pending.pk]
     confirmed = api_post(client, reverse("issue-request-confirm", args=[pending.pk]))
     assert confirmed.status_code == 201, confirmed.json()
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ISSUED
+    assert filing.state == FilingState.ISSUED
 
 
 def test_at_the_centre_where_they_issue_they_ask_for_the_seal_as_an_issuer(client, centre, dual):
@@ -137,19 +137,19 @@ def test_the_services_refuse_an_issuer_of_another_centre_at_every_step(centre, c
     outsider = make_staff(Role.ISSUER, centre=county)
     filing = ready_filing(centre=centre)
     with pytest.raises(PermissionDenied):
-        services.request_issue(application_id=filing.pk, actor=outsider)
+        services.request_issue(filing_id=filing.pk, actor=outsider)
     assert not IssueRequest.objects.exists()
     issue(filing)
     with pytest.raises(PermissionDenied):
         services.hand_over(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             actor=outsider,
             recipient_name=PERSON.name,
             recipient_id_number=PERSON.id_number,
         )
     with pytest.raises(PermissionDenied):
         services.post(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             actor=outsider,
             recipient_name=PERSON.name,
             phone="13812343210",
@@ -158,10 +158,10 @@ def test_the_services_refuse_an_issuer_of_another_centre_at_every_step(centre, c
             tracking_number="EMS0001",
         )
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ISSUED
+    assert filing.state == FilingState.ISSUED
     # The desk of the filing's centre hands over.
     services.hand_over(
-        application_id=filing.pk,
+        filing_id=filing.pk,
         actor=make_staff(Role.ISSUER, centre=centre),
         recipient_name=PERSON.name,
         recipient_id_number=PERSON.id_number,

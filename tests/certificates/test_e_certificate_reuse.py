@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from apps.accounts.roles import Role
 from apps.cases import services as intake
-from apps.cases.codes import ApplicationState, MaterialStatus
+from apps.cases.codes import FilingState, MaterialStatus
 from apps.certificates import services
 from apps.licences.lookup import valid_certificates
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
@@ -53,9 +53,9 @@ def issued_and_posted(centre, item):
     with time_machine.travel(TODAY, tick=False):
         filing = decide_all(accept_filing(make_filing(items=[item], centre=centre, applicant=COMPANY)))
         [document] = issue(filing)
-        services.post(application_id=filing.pk, actor=make_staff(Role.ISSUER, centre=filing.centre), **PARCEL)
+        services.post(filing_id=filing.pk, actor=make_staff(Role.ISSUER, centre=filing.centre), **PARCEL)
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.CLOSED
+    assert filing.state == FilingState.CLOSED
     return document
 
 
@@ -75,14 +75,14 @@ def test_a_certificate_the_desk_issued_replaces_the_paper_in_the_next_filing(wor
     assert entry.replaceable_by == licence_type
     intake.accept(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         materials=[
             Record(permit.pk, MaterialStatus.E_CERTIFICATE),
             Record(id_card.pk, MaterialStatus.ORIGINAL),
         ],
     )
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED
+    assert filing.state == FilingState.ACCEPTED
     entry.refresh_from_db()
     assert (entry.status, entry.certificate_reference) == (MaterialStatus.E_CERTIFICATE, document.number)
 
@@ -94,7 +94,7 @@ def test_the_issued_certificate_may_be_named_by_its_identifier(world):
     filing = make_filing(items=[second_item], centre=centre, applicant=COMPANY)
     entry = intake.record_material(
         **at_window(filing),
-        application_id=filing.pk,
+        filing_id=filing.pk,
         material_id=permit.pk,
         status=MaterialStatus.E_CERTIFICATE,
         certificate_reference=document.library_entry.identifier,
@@ -115,7 +115,7 @@ def test_a_revoked_certificate_no_longer_replaces_the_paper(world):
     with pytest.raises(ValidationError) as refused:
         intake.record_material(
             **at_window(filing),
-            application_id=filing.pk,
+            filing_id=filing.pk,
             material_id=permit.pk,
             status=MaterialStatus.E_CERTIFICATE,
         )
@@ -131,7 +131,7 @@ def test_another_holders_certificate_does_not_count(world):
     with pytest.raises(ValidationError):
         intake.record_material(
             **at_window(filing),
-            application_id=filing.pk,
+            filing_id=filing.pk,
             material_id=permit.pk,
             status=MaterialStatus.E_CERTIFICATE,
         )

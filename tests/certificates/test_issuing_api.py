@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from apps.accounts.identifiers import resident_id_check_char
 from apps.accounts.roles import Role
-from apps.cases.codes import ApplicationState
-from apps.cases.models import Application
+from apps.cases.codes import FilingState
+from apps.cases.models import Filing
 from apps.certificates import numbering, services
 from apps.certificates.models import (
     Delivery,
@@ -49,7 +49,7 @@ def pdf_bytes(response) -> bytes:
 
 def citizen_of(filing):
     citizen = make_staff(Role.CITIZEN)
-    Application.objects.filter(pk=filing.pk).update(citizen=citizen)
+    Filing.objects.filter(pk=filing.pk).update(citizen=citizen)
     return citizen
 
 
@@ -124,7 +124,7 @@ def test_the_api_walks_a_filing_from_request_to_hand_over(client, english, centr
     asked = post(client, filing_url(filing, "request"), {"note": "请确认"})
     assert asked.status_code == 201
     body = asked.json()
-    assert (body["application"], body["state"], body["note"], body["filing"]) == (
+    assert (body["filing_id"], body["state"], body["note"], body["filing"]) == (
         filing.pk,
         "pending",
         "请确认",
@@ -157,7 +157,7 @@ def test_the_api_walks_a_filing_from_request_to_hand_over(client, english, centr
         assert document["kind"] == "certificate" and document["status"] == "valid"
         assert document["pdf"] == "http://testserver" + reverse("document-pdf", args=[row.pk])
         assert (row.issued_by, row.confirmed_by) == (issuer, keeper)
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
     assert IssueRequest.objects.get(pk=request_id).state == RequestState.CONFIRMED
     assert post(client, confirm).status_code == 404  # no longer pending: not in the list of requests
 
@@ -179,7 +179,7 @@ def test_the_api_walks_a_filing_from_request_to_hand_over(client, english, centr
         {"recipient_name": "赵六", "recipient_id_number": STRANGER_ID},
     )
     assert stranger.status_code == 400 and set(stranger.json()) == {"recipient_id_number"}
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
 
     handed = post(
         client,
@@ -192,7 +192,7 @@ def test_the_api_walks_a_filing_from_request_to_hand_over(client, english, centr
         "applicant",
         filing.number,
     )
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.CLOSED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.CLOSED
 
     twice = post(
         client,
@@ -220,7 +220,7 @@ def test_another_issuer_cannot_confirm_and_a_keeper_of_another_centre_does_not_s
     client, english, centre, issuer
 ):
     filing = ready_filing(centre=centre)
-    pending = services.request_issue(application_id=filing.pk, actor=issuer)
+    pending = services.request_issue(filing_id=filing.pk, actor=issuer)
     confirm = reverse("issue-request-confirm", args=[pending.pk])
     client.force_login(make_staff(Role.ISSUER, centre=centre))
     assert post(client, confirm).status_code == 403
@@ -240,7 +240,7 @@ def test_posting_without_the_parcels_details_names_each_missing_field(client, ce
     assert blank.status_code == 400 and set(blank.json()) == PARCEL_FIELDS
     partial = post(client, filing_url(filing, "post"), {"recipient_name": "张三", "phone": "13812343210"})
     assert partial.status_code == 400 and set(partial.json()) == {"address", "carrier", "tracking_number"}
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
 
     posted = post(
         client,
@@ -254,7 +254,7 @@ def test_posting_without_the_parcels_details_names_each_missing_field(client, ce
         },
     )
     assert posted.status_code == 201 and posted.json()["tracking_number"] == "EA123456789CN"
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.CLOSED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.CLOSED
 
 
 def test_a_companys_documents_go_to_its_authorised_agent_only(client, centre, issuer):
@@ -269,7 +269,7 @@ def test_a_companys_documents_go_to_its_authorised_agent_only(client, centre, is
     assert bad_number.status_code == 400 and set(bad_number.json()) == {"recipient_id_number"}
     no_name = post(client, hand_over, {"recipient_name": "", "recipient_id_number": STRANGER_ID})
     assert no_name.status_code == 400 and set(no_name.json()) == {"recipient_name"}
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
 
     handed = post(client, hand_over, {"recipient_name": "赵六", "recipient_id_number": STRANGER_ID.lower()})
     assert handed.status_code == 201 and handed.json()["recipient_role"] == "agent"
@@ -308,7 +308,7 @@ def test_asking_with_a_suspended_seal_is_a_400_naming_the_seal(client, english, 
 
 def test_a_seal_suspended_after_the_request_stops_the_confirmation(client, english, centre, issuer):
     filing = ready_filing(centre=centre)
-    pending = services.request_issue(application_id=filing.pk, actor=issuer)
+    pending = services.request_issue(filing_id=filing.pk, actor=issuer)
     seal = Seal.objects.get(department=filing.cases.get().department)
     services.set_seal_status(
         seal_id=seal.pk, actor=seal.custodian, status=SealStatus.SUSPENDED, reason="遗失"

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from apps.accounts.identifiers import resident_id_check_char
 from apps.accounts.roles import Role
-from apps.cases.codes import ApplicationState
-from apps.cases.models import Application
+from apps.cases.codes import FilingState
+from apps.cases.models import Filing
 from apps.certificates import services
 from apps.certificates.models import Delivery, IssuedDocument, IssueRequest, RequestState, SealUse
 from apps.licences.models import ElectronicCertificate
@@ -76,7 +76,7 @@ def test_the_desk_lists_the_ready_filings_of_the_users_centre_only_with_masked_i
 
 def test_the_tabs_list_pending_requests_and_filings_awaiting_delivery(client, centre, issuer):
     asked = ready_filing(centre=centre)
-    services.request_issue(application_id=asked.pk, actor=issuer)
+    services.request_issue(filing_id=asked.pk, actor=issuer)
     issued = ready_filing(centre=centre)
     issue(issued)
     client.force_login(issuer)
@@ -100,7 +100,7 @@ def test_the_ready_list_reads_the_same_number_of_queries_for_2_and_for_12_filing
     few = count_queries(client, url)
     for _ in range(10):
         ready_filing(centre=centre)
-    assert Application.objects.filter(centre=centre, state=ApplicationState.READY_FOR_ISSUE).count() == 12
+    assert Filing.objects.filter(centre=centre, state=FilingState.READY_FOR_ISSUE).count() == 12
     many = count_queries(client, url)
     assert many == few
     page = page_of(client, url)
@@ -113,7 +113,7 @@ def test_the_requests_and_delivery_tabs_read_a_constant_number_of_queries(client
 
     def add(n):
         for _ in range(n):
-            services.request_issue(application_id=ready_filing(centre=centre).pk, actor=issuer)
+            services.request_issue(filing_id=ready_filing(centre=centre).pk, actor=issuer)
             issue(ready_filing(centre=centre), issuer=issuer)
 
     add(1)
@@ -207,7 +207,7 @@ def test_the_actions_shown_follow_the_filings_state_and_the_users_role(client, e
     assert actions_on(page_of(client, filing_url(filing))) == {"request_issue"}
 
     asked = client.post(act_url(filing, "request_issue"), {"note": "请尽快"}, follow=True)
-    [pending] = IssueRequest.objects.filter(application=filing, state=RequestState.PENDING)
+    [pending] = IssueRequest.objects.filter(filing=filing, state=RequestState.PENDING)
     assert pending.requested_by == issuer and pending.note == "请尽快"
     page = asked.content.decode()
     assert actions_on(page) == {"cancel_request"}  # the issuer cannot confirm their own request
@@ -222,8 +222,8 @@ def test_the_actions_shown_follow_the_filings_state_and_the_users_role(client, e
     confirmed = client.post(act_url(filing, "confirm_issue"), {"request": pending.pk}, follow=True)
     page = confirmed.content.decode()
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ISSUED
-    documents = list(IssuedDocument.objects.filter(application=filing))
+    assert filing.state == FilingState.ISSUED
+    documents = list(IssuedDocument.objects.filter(filing=filing))
     assert len(documents) == 2
     assert actions_on(page) == {"hand_over", "post"}
     assert 'data-testid="preview"' not in page
@@ -241,10 +241,10 @@ def test_the_actions_shown_follow_the_filings_state_and_the_users_role(client, e
     )
     page = handed.content.decode()
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.CLOSED
+    assert filing.state == FilingState.CLOSED
     assert actions_on(page) == set() and "panel actions" not in page
     assert 'data-testid="delivery"' in page and PERSON.name in page
-    delivery = Delivery.objects.get(application=filing)
+    delivery = Delivery.objects.get(filing=filing)
     assert (delivery.method, delivery.recipient_role, delivery.delivered_by) == (
         "handover",
         "applicant",
@@ -269,7 +269,7 @@ def test_the_issuer_may_cancel_their_request_and_ask_again(client, english, cent
 
 def test_another_issuer_sees_neither_confirm_nor_cancel_and_cannot_cancel(client, english, centre, issuer):
     filing = ready_filing(centre=centre)
-    pending = services.request_issue(application_id=filing.pk, actor=issuer)
+    pending = services.request_issue(filing_id=filing.pk, actor=issuer)
     client.force_login(make_staff(Role.ISSUER, centre=centre))
     page = page_of(client, filing_url(filing))
     assert actions_on(page) == set() and 'data-testid="pending-request"' in page
@@ -281,9 +281,9 @@ def test_another_issuer_sees_neither_confirm_nor_cancel_and_cannot_cancel(client
 
 def test_confirming_a_stale_request_says_so_and_issues_nothing(client, english, centre, issuer):
     filing = ready_filing(centre=centre)
-    first = services.request_issue(application_id=filing.pk, actor=issuer)
+    first = services.request_issue(filing_id=filing.pk, actor=issuer)
     services.cancel_request(request_id=first.pk, actor=issuer)
-    current = services.request_issue(application_id=filing.pk, actor=issuer)
+    current = services.request_issue(filing_id=filing.pk, actor=issuer)
     client.force_login(keeper_for(filing))
     response = client.post(act_url(filing, "confirm_issue"), {"request": first.pk}, follow=True)
     assert response.redirect_chain == [(filing_url(filing), 302)]
@@ -291,7 +291,7 @@ def test_confirming_a_stale_request_says_so_and_issues_nothing(client, english, 
     assert "no longer pending" in message
     assert not IssuedDocument.objects.exists() and not SealUse.objects.exists()
     assert IssueRequest.objects.get(pk=current.pk).state == RequestState.PENDING
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.READY_FOR_ISSUE
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.READY_FOR_ISSUE
 
 
 def test_confirming_with_nothing_pending_says_so(client, english, centre, issuer):
@@ -317,14 +317,14 @@ def test_the_issuer_cannot_confirm_their_own_request_even_by_crafting_the_post(
     assert "Dual control" in message
     assert not IssuedDocument.objects.exists() and not ElectronicCertificate.objects.exists()
     assert IssueRequest.objects.get().state == RequestState.PENDING
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.READY_FOR_ISSUE
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.READY_FOR_ISSUE
 
 
 def test_an_issuer_without_the_seal_keepers_role_cannot_confirm_by_crafting_the_post(
     client, english, centre, issuer
 ):
     filing = ready_filing(centre=centre)
-    pending = services.request_issue(application_id=filing.pk, actor=issuer)
+    pending = services.request_issue(filing_id=filing.pk, actor=issuer)
     client.force_login(make_staff(Role.ISSUER, centre=centre))
     response = client.post(act_url(filing, "confirm_issue"), {"request": pending.pk}, follow=True)
     assert messages_on(response.content.decode())
@@ -345,7 +345,7 @@ def test_handing_over_to_a_stranger_names_the_rule_and_keeps_the_filing_issued(
     )
     [message] = messages_on(response.content.decode())
     assert "neither the applicant nor the agent" in message
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
     assert not Delivery.objects.exists()
     assert actions_on(response.content.decode()) == {"hand_over", "post"}
 
@@ -360,7 +360,7 @@ def test_handing_over_with_an_invalid_id_number_is_refused(client, english, cent
         follow=True,
     )
     assert messages_on(response.content.decode())
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
 
 
 def test_posting_closes_the_filing_and_shows_the_parcel(client, english, centre, issuer):
@@ -376,9 +376,9 @@ def test_posting_closes_the_filing_and_shows_the_parcel(client, english, centre,
     }
     missing = client.post(act_url(filing, "post"), {**parcel, "tracking_number": ""}, follow=True)
     assert messages_on(missing.content.decode())
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.ISSUED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.ISSUED
     page = client.post(act_url(filing, "post"), parcel, follow=True).content.decode()
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.CLOSED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.CLOSED
     assert "EA123456789CN" in page and actions_on(page) == set()
 
 

@@ -9,7 +9,7 @@ from apps.accounts.identifiers import resident_id_check_char
 from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
 from apps.audit.models import DisclosureLog
-from apps.cases.models import Application
+from apps.cases.models import Filing
 from apps.certificates.library import PURPOSE, WHAT
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import PERSON
@@ -97,7 +97,7 @@ def test_a_clerk_elsewhere_keeps_the_lookup_whatever_else_they_are(client, issue
 def test_a_citizen_sees_their_own_certificates_only_and_nothing_is_logged(client, centre, issued):
     mine = ready_filing(centre=centre)
     citizen = make_staff(Role.CITIZEN)
-    Application.objects.filter(pk=mine.pk).update(citizen=citizen)
+    Filing.objects.filter(pk=mine.pk).update(citizen=citizen)
     [my_document] = issue(mine)
     client.force_login(citizen)
     for query in ({}, {"holder_code": PERSON.id_number}, {"holder_code": STRANGER_ID}):

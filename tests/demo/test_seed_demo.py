@@ -42,7 +42,7 @@ def test_seed_demo_refuses_production(settings):
 
 
 def test_the_demo_citizens_online_filings_wait_for_pre_review_once():
-    from apps.cases.models import Application
+    from apps.cases.models import Filing
     from apps.cases.selectors import awaiting_pre_review
 
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -51,12 +51,12 @@ def test_the_demo_citizens_online_filings_wait_for_pre_review_once():
     assert [f.items.get().item.name for f in waiting] == ["个体工商户设立登记", "食品经营许可"]
     assert {f.citizen.username for f in waiting} == {"citizen"}
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Application.objects.filter(citizen__username="citizen").count() == 2
+    assert Filing.objects.filter(citizen__username="citizen").count() == 2
 
 
 def test_a_company_filing_waits_at_the_certificate_desk_once_and_can_be_issued():
-    from apps.cases.codes import ApplicationState
-    from apps.cases.models import Application
+    from apps.cases.codes import FilingState
+    from apps.cases.models import Filing
     from apps.certificates import services
     from apps.certificates.selectors import ready_for_issue
 
@@ -66,14 +66,14 @@ def test_a_company_filing_waits_at_the_certificate_desk_once_and_can_be_issued()
     [filing] = ready_for_issue(issuer)
     assert (filing.applicant_name, filing.agent_name) == ("示范餐饮有限公司", "张三")
     # The demo's issuing rules and seals are enough to issue it, and its agent collects it.
-    request = services.request_issue(application_id=filing.pk, actor=issuer)
+    request = services.request_issue(filing_id=filing.pk, actor=issuer)
     [document] = services.confirm_issue(request_id=request.pk, actor=keeper)
     assert document.licence_type.name == "食品经营许可证"
     assert document.number.startswith("JY350100")
     services.hand_over(
-        application_id=filing.pk,
+        filing_id=filing.pk,
         actor=issuer,
         recipient_name="张三",
         recipient_id_number="11010519491231002X",
     )
-    assert Application.objects.get(pk=filing.pk).state == ApplicationState.CLOSED
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.CLOSED

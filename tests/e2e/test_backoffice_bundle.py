@@ -7,8 +7,8 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
-from apps.cases.codes import ApplicationState
-from apps.cases.models import Application
+from apps.cases.codes import FilingState
+from apps.cases.models import Filing
 from apps.catalogue import services as catalogue
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.accounts import PASSWORD
@@ -55,7 +55,7 @@ def test_a_correction_answered_online_then_both_departments_approve(live_server,
     catalogue.publish_bundle(bundle_id=bundle.pk)
     citizen = make_staff(Role.CITIZEN)
     filing = make_filing(bundle=bundle, applicant=COMPANY)
-    Application.objects.filter(pk=filing.pk).update(citizen=citizen)  # filed at a window, for their account
+    Filing.objects.filter(pk=filing.pk).update(citizen=citizen)  # filed at a window, for their account
     filing = accept_filing(filing)
     food_approver = make_staff(Role.APPROVER, department=food, full_name="李审批")
     health_approver = make_staff(Role.APPROVER, department=health, full_name="周审批")
@@ -84,7 +84,7 @@ def test_a_correction_answered_online_then_both_departments_approve(live_server,
     page.get_by_role("button", name="准予许可").click()
     expect(page.get_by_test_id("case-state")).to_have_text("准予许可")
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.ACCEPTED  # the health case is still open
+    assert filing.state == FilingState.ACCEPTED  # the health case is still open
 
     # The health department approves the second case: the filing is ready for issue.
     approve_in_the_browser(page, live_server, health_approver, filing.number)
@@ -93,4 +93,4 @@ def test_a_correction_answered_online_then_both_departments_approve(live_server,
     page.get_by_role("button", name="准予许可").click()
     expect(page.get_by_test_id("case-state")).to_have_text("准予许可")
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.READY_FOR_ISSUE
+    assert filing.state == FilingState.READY_FOR_ISSUE

@@ -13,8 +13,8 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
-from apps.cases.codes import ApplicantKind, ApplicationState, CaseState, MaterialStatus
-from apps.cases.models import Application
+from apps.cases.codes import ApplicantKind, CaseState, FilingState, MaterialStatus
+from apps.cases.models import Filing
 from apps.catalogue import services as catalogue
 from apps.certificates.models import Delivery, IssuedDocument, RecipientRole, SealUse, VerificationOutcome
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
@@ -70,12 +70,12 @@ def open_filing_for_the_company(page, *, search: str, link: str, exact: bool = F
     form.locator("button[type='submit']").click()
     expect(page.locator("[data-desk='intake-filing']")).to_be_visible()
     number = page.get_by_test_id("filing-number").inner_text()
-    return Application.objects.get(number=number)
+    return Filing.objects.get(number=number)
 
 
 def accept(page):
     page.locator("form[action$='/decide/accept/'] button[type='submit']").click()
-    expect(page.get_by_test_id("filing-state")).to_have_text(label(page, ApplicationState.ACCEPTED))
+    expect(page.get_by_test_id("filing-state")).to_have_text(label(page, FilingState.ACCEPTED))
 
 
 def approve(page, filing, *, scope: str):
@@ -138,7 +138,7 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     log_in(page, live_server, clerk, "intake")
     filing = open_filing_for_the_company(page, search="wykfd", link="我要开饭店")  # by pinyin initials
     assert (filing.bundle_id, filing.agent_name, filing.agent_id_number) == (bundle.pk, AGENT_NAME, AGENT_ID)
-    expect(page.get_by_test_id("filing-state")).to_have_text(label(page, ApplicationState.DRAFT))
+    expect(page.get_by_test_id("filing-state")).to_have_text(label(page, FilingState.DRAFT))
     statuses = page.locator("table.checklist select[name='status']")
     expect(statuses).to_have_count(2)
     page.locator("form[action$='/all-received/'] button[type='submit']").click()
@@ -152,7 +152,7 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     health_page = in_own_context(new_context, live_server, health_approver, "backoffice")
     approve(health_page, filing, scope="餐饮服务场所")
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.READY_FOR_ISSUE
+    assert filing.state == FilingState.READY_FOR_ISSUE
 
     # The issuer finds the filing ready, sees what will be issued and asks the seal keeper.
     issuer_page = in_own_context(new_context, live_server, issuer, "issuing")
@@ -177,9 +177,9 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     numbers = keeper_page.get_by_test_id("document-number")
     expect(numbers).to_have_count(2)
     expect(keeper_page.get_by_test_id("filing-state")).to_have_text(
-        label(keeper_page, ApplicationState.ISSUED)
+        label(keeper_page, FilingState.ISSUED)
     )
-    documents = list(IssuedDocument.objects.filter(application=filing).order_by("pk"))
+    documents = list(IssuedDocument.objects.filter(filing=filing).order_by("pk"))
     assert sorted(numbers.all_inner_texts()) == sorted(d.number for d in documents)
 
     # The issuer hands both over to the company's agent, whose identity card they check: 办结.
@@ -194,21 +194,21 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     hand_over.locator("input[name='recipient_id_number']").fill(AGENT_ID)
     hand_over.locator("button[type='submit']").click()
     expect(issuer_page.get_by_test_id("filing-state")).to_have_text(
-        label(issuer_page, ApplicationState.CLOSED)
+        label(issuer_page, FilingState.CLOSED)
     )
     expect(issuer_page.get_by_test_id("delivery")).to_contain_text(AGENT_NAME)
     expect(issuer_page.get_by_test_id("action-hand_over")).to_have_count(0)
 
     filing.refresh_from_db()
-    assert filing.state == ApplicationState.CLOSED
+    assert filing.state == FilingState.CLOSED
     assert len(documents) == 2
     assert {d.department_id for d in documents} == {food.pk, health.pk}
     assert all(d.issued_by == issuer and d.confirmed_by == keeper for d in documents)
-    uses = SealUse.objects.filter(document__application=filing)
+    uses = SealUse.objects.filter(document__filing=filing)
     assert sorted((u.seal_id, u.issuer_id, u.confirmer_id) for u in uses) == sorted(
         (seals[d.department_id].pk, issuer.pk, keeper.pk) for d in documents
     )
-    delivery = Delivery.objects.get(application=filing)
+    delivery = Delivery.objects.get(filing=filing)
     assert (delivery.recipient_name, delivery.recipient_id_number, delivery.recipient_role) == (
         AGENT_NAME,
         AGENT_ID,
@@ -250,7 +250,7 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     expect(row).to_contain_text(label(page, MaterialStatus.E_CERTIFICATE))
 
     renewal.refresh_from_db()
-    assert renewal.state == ApplicationState.ACCEPTED
+    assert renewal.state == FilingState.ACCEPTED
     [entry] = renewal.checklist.all()
     assert (entry.material_id, entry.status, entry.certificate_reference) == (
         licence_material.pk,

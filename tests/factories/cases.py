@@ -91,7 +91,7 @@ def accept_filing(filing, *, actor=None):
         for material_id in filing.checklist.values_list("material_id", flat=True)
     ]
     services.accept(
-        application_id=filing.pk, actor=actor or filing.created_by, window=filing.window, materials=received
+        filing_id=filing.pk, actor=actor or filing.created_by, window=filing.window, materials=received
     )
     filing.refresh_from_db()
     return filing

@@ -10,7 +10,7 @@ from apps.accounts.roles import Role
 from apps.cases.models import Outcome
 from apps.cases.review import services as review
 from apps.certificates import services
-from apps.certificates.models import CertificateKind, Layout, Seal
+from apps.certificates.models import IssuingRule, Layout, Seal
 from apps.certificates.seal_images import draw_seal
 from tests.factories.accounts import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import PERSON, accept_filing, make_filing
@@ -22,9 +22,9 @@ def seal_png() -> bytes:
     return draw_seal("测试市测试局")
 
 
-def issuing_rule(licence_type=None, **overrides) -> CertificateKind:
+def issuing_rule(licence_type=None, **overrides) -> IssuingRule:
     values = {"number_format": "JY{region}{year}{serial:06d}", "validity_years": 5, **overrides}
-    return CertificateKind.objects.create(licence_type=licence_type or LicenceTypeFactory(), **values)
+    return IssuingRule.objects.create(licence_type=licence_type or LicenceTypeFactory(), **values)
 
 
 def make_seal(department, *, custodian=None, **overrides) -> Seal:
@@ -86,7 +86,7 @@ def issue(filing, *, issuer=None, keeper=None):
     """Ask and confirm through the real services; the issued documents."""
     issuer = issuer or make_staff(Role.ISSUER, centre=filing.centre)
     keeper = keeper or keeper_for(filing)
-    request = services.request_issue(application_id=filing.pk, actor=issuer)
+    request = services.request_issue(filing_id=filing.pk, actor=issuer)
     documents = services.confirm_issue(request_id=request.pk, actor=keeper)
     filing.refresh_from_db()
     return documents

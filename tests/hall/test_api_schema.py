@@ -142,7 +142,7 @@ def test_the_issuing_preview_is_one_filing_with_its_documents(client, schema):
 def test_confirming_an_issue_answers_the_plain_list_of_documents(client, schema):
     filing = ready_filing()
     request = certificates.request_issue(
-        application_id=filing.pk, actor=make_staff(Role.ISSUER, centre=filing.centre)
+        filing_id=filing.pk, actor=make_staff(Role.ISSUER, centre=filing.centre)
     )
     client.force_login(keeper_for(filing))
     response = client.post(reverse("issue-request-confirm", args=[request.pk]))
@@ -280,7 +280,7 @@ def test_every_answer_field_that_can_be_null_is_declared_nullable():
 
 def test_the_scan_sees_a_nullable_relation():
     """The scan above is not vacuous: a field through a nullable foreign key is caught."""
-    from apps.cases.models import Application
+    from apps.cases.models import Filing
 
-    assert _nullable_on_the_way(Application, "window.number") == "Application.window"
-    assert isinstance(Application._meta.get_field("window"), models.ForeignKey)
+    assert _nullable_on_the_way(Filing, "window.number") == "Filing.window"
+    assert isinstance(Filing._meta.get_field("window"), models.ForeignKey)

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.cases.codes import CaseState
-from apps.cases.models import Application, ChecklistEntry, Escalation, EscalationLevel, MaterialUpload
+from apps.cases.models import ChecklistEntry, Escalation, EscalationLevel, Filing, MaterialUpload
 from apps.cases.review import services as review
 from apps.certificates.models import IssueRequest, VerificationLog
 from apps.certificates.verification import VerificationThrottle
@@ -363,7 +363,7 @@ def test_an_unknown_channel_at_the_desk_is_never_a_500(client, hall):
         reverse("desks:intake_new"), {"item": hall["item"].pk, "channel": "carrier_pigeon", **PERSON}
     )
     assert response.status_code < 500
-    assert not Application.objects.filter(channel="carrier_pigeon").exists()
+    assert not Filing.objects.filter(channel="carrier_pigeon").exists()
 
 
 @pytest.mark.parametrize(
@@ -475,7 +475,7 @@ def test_an_over_long_search_is_a_400_in_the_api_and_ignored_on_the_public_page(
             "/intake/filings/{filing}/materials/{material}/",
             {"status": "original", "note": LONG},
             lambda hall: ChecklistEntry.objects.filter(
-                application=hall["filing"], status="original"
+                filing=hall["filing"], status="original"
             ).exists(),
         ),
         (

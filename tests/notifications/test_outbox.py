@@ -37,7 +37,7 @@ def test_one_row_per_channel_delivered_with_its_key(recorded_sms):
         "decided",
         [Recipient(user_id=user.pk, phone="13812343210", email="zhang@example.cn")],
         context={"filing_number": "F-1", "outcome": "准予许可"},
-        concerns="cases.application:1",
+        concerns="cases.filing:1",
     )
     assert sorted(r.channel for r in rows) == [Channel.EMAIL, Channel.SITE, Channel.SMS]
     run = deliver_due()

@@ -148,13 +148,13 @@ def _pre_reviewed(citizen, city, item, clerk, window, *, upload=False):
     filing = online_filing(citizen=citizen, centre=city, items=[item])
     if upload:
         intake.attach_upload(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             material_id=filing.checklist.get().material_id,
             file=SimpleUploadedFile("身份证.pdf", PDF, content_type="application/pdf"),
             actor=citizen,
         )
-    intake.submit_online(application_id=filing.pk, actor=citizen)
-    intake.start_pre_review(application_id=filing.pk, actor=clerk, window=window)
+    intake.submit_online(filing_id=filing.pk, actor=citizen)
+    intake.start_pre_review(filing_id=filing.pk, actor=clerk, window=window)
     filing.refresh_from_db()
     return filing
 
@@ -192,7 +192,7 @@ def build_world() -> World:
 
     draft = online_filing(citizen=citizen, centre=city, items=[i1])
     submitted = online_filing(citizen=citizen, centre=city, items=[i1])
-    intake.submit_online(application_id=submitted.pk, actor=citizen)
+    intake.submit_online(filing_id=submitted.pk, actor=citizen)
     pre_review = _pre_reviewed(citizen, city, i1, clerk, windows["city"])
     window_draft = intake.open_filing(
         centre=city, applicant=PERSON, item_ids=[i1.pk], actor=clerk, window=windows["city"]
@@ -227,10 +227,10 @@ def build_world() -> World:
     )
 
     ready = _decided(accepted(), approver)
-    issue_request = certificates.request_issue(application_id=ready.pk, actor=users["issuer@city"])
+    issue_request = certificates.request_issue(filing_id=ready.pk, actor=users["issuer@city"])
 
     issued = _decided(accepted(), approver)
-    asked = certificates.request_issue(application_id=issued.pk, actor=users["issuer@city"])
+    asked = certificates.request_issue(filing_id=issued.pk, actor=users["issuer@city"])
     [document] = certificates.confirm_issue(request_id=asked.pk, actor=users["seal_keeper@city"])
     document_pdf(document)
 

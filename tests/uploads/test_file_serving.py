@@ -147,7 +147,7 @@ def test_an_approver_downloading_a_correction_file_is_logged(client):
     correction = review.request_correction(
         case_id=case.pk, actor=approver, items=[{"material": None, "what": "照片"}]
     )
-    filing = case.application
+    filing = case.filing
     review.answer_correction(
         correction_id=correction.pk,
         actor=filing.created_by,

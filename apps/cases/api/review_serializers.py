@@ -12,10 +12,10 @@ from apps.worktime.warnings import WarningLevel
 
 
 class CaseListSerializer(serializers.ModelSerializer):
-    filing = serializers.CharField(source="application.number")
-    channel = serializers.CharField(source="application.channel")
-    applicant_name = serializers.CharField(source="application.applicant_name")
-    applicant_id_number = serializers.CharField(source="application.masked_id_number")
+    filing = serializers.CharField(source="filing.number")
+    channel = serializers.CharField(source="filing.channel")
+    applicant_name = serializers.CharField(source="filing.applicant_name")
+    applicant_id_number = serializers.CharField(source="filing.masked_id_number")
     item = serializers.CharField(source="item.name")
     approval_category = serializers.CharField(source="approval_category.name")
     suspended_since = serializers.DateField(source="clock.suspended_since", allow_null=True)
@@ -72,8 +72,8 @@ class CorrectionRequestSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(serializers.ModelSerializer):
-    filing = serializers.IntegerField(source="application_id")
-    filing_number = serializers.CharField(source="application.number")
+    filing = serializers.IntegerField(source="filing_id")
+    filing_number = serializers.CharField(source="filing.number")
     item = serializers.CharField(source="item.name")
     department = serializers.CharField(source="department.name")
     approval_category = serializers.CharField(source="approval_category.name")

@@ -48,14 +48,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         case = self.get_object()
         data = s.CaseDetailSerializer(case, context={"request": request}).data
         # The applicant's identity in full is for the review workspace only, and logged.
-        application = case.application
+        filing = case.filing
         data["applicant"] = {
-            "kind": application.applicant_kind,
-            "name": application.applicant_name,
+            "kind": filing.applicant_kind,
+            "name": filing.applicant_name,
             "id_number": services.show_applicant_identity(
                 case, viewer=request.user, client_ip=client_ip(request)
             ),
-            "phone": application.applicant_phone,
+            "phone": filing.applicant_phone,
         }
         return Response(data)
 
@@ -151,7 +151,7 @@ def correction_file(request, case_pk, file_pk):
     from apps.uploads.serving import Disclosure, stored_file_response
 
     visible = selectors.cases_visible_to(request.user) | Case.objects.filter(
-        application__in=filings_visible_to(request.user)
+        filing__in=filings_visible_to(request.user)
     )
     case = get_object_or_404(visible, pk=case_pk)
     file = get_object_or_404(CorrectionFile, pk=file_pk, request__case=case)
@@ -160,5 +160,5 @@ def correction_file(request, case_pk, file_pk):
         file.file,
         filename=file.original_name,
         content_type=file.content_type,
-        disclosure=Disclosure(file, what="correction_file", owner_id=case.application.citizen_id),
+        disclosure=Disclosure(file, what="correction_file", owner_id=case.filing.citizen_id),
     )

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH, MAX_ID, text_limit
 from apps.cases.codes import ApplicantKind, MaterialStatus
-from apps.cases.models import Application, Case, ChecklistEntry, MaterialUpload
+from apps.cases.models import Case, ChecklistEntry, Filing, MaterialUpload
 from apps.catalogue.models import Bundle, Material, ServiceItem
 
 
@@ -16,7 +16,7 @@ class UploadSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
 
     def get_url(self, upload) -> str:
-        return reverse("filing-upload", args=[upload.entry.application_id, upload.pk])
+        return reverse("filing-upload", args=[upload.entry.filing_id, upload.pk])
 
 
 class FilingChecklistEntrySerializer(serializers.ModelSerializer):
@@ -71,7 +71,7 @@ class CaseSerializer(serializers.ModelSerializer):
     @extend_schema_field(FilingCorrectionSerializer(many=True))
     def get_corrections(self, case) -> list[dict]:
         return FilingCorrectionSerializer(
-            case.corrections.all(), many=True, context={"filing_id": case.application_id}
+            case.corrections.all(), many=True, context={"filing_id": case.filing_id}
         ).data
 
 
@@ -80,7 +80,7 @@ class FilingListSerializer(serializers.ModelSerializer):
     window = serializers.CharField(source="window.number", default=None, allow_null=True)
 
     class Meta:
-        model = Application
+        model = Filing
         fields = [
             "id",
             "number",
@@ -104,7 +104,7 @@ class NoticeSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, notice) -> str:
-        return reverse("filing-notice", args=[notice.application_id, notice.pk])
+        return reverse("filing-notice", args=[notice.filing_id, notice.pk])
 
 
 class FilingItemSerializer(serializers.Serializer):
@@ -168,32 +168,32 @@ class FilingCreateSerializer(serializers.Serializer):
         help_text="For a clerk: one of their own windows (default: their usual window).",
     )
     applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices)
-    applicant_name = serializers.CharField(max_length=text_limit(Application, "applicant_name"))
+    applicant_name = serializers.CharField(max_length=text_limit(Filing, "applicant_name"))
     # An identity number is checked (and normalised) by the service; the length only keeps it sane.
-    applicant_id_number = serializers.CharField(max_length=text_limit(Application, "applicant_id_number"))
+    applicant_id_number = serializers.CharField(max_length=text_limit(Filing, "applicant_id_number"))
     applicant_phone = serializers.CharField(
-        max_length=text_limit(Application, "applicant_phone"), required=False, allow_blank=True, default=""
+        max_length=text_limit(Filing, "applicant_phone"), required=False, allow_blank=True, default=""
     )
     legal_representative = serializers.CharField(
-        max_length=text_limit(Application, "legal_representative"),
+        max_length=text_limit(Filing, "legal_representative"),
         required=False,
         allow_blank=True,
         default="",
     )
     contact_name = serializers.CharField(
-        max_length=text_limit(Application, "contact_name"), required=False, allow_blank=True, default=""
+        max_length=text_limit(Filing, "contact_name"), required=False, allow_blank=True, default=""
     )
     contact_phone = serializers.CharField(
-        max_length=text_limit(Application, "contact_phone"), required=False, allow_blank=True, default=""
+        max_length=text_limit(Filing, "contact_phone"), required=False, allow_blank=True, default=""
     )
     agent_name = serializers.CharField(
-        max_length=text_limit(Application, "agent_name"), required=False, allow_blank=True, default=""
+        max_length=text_limit(Filing, "agent_name"), required=False, allow_blank=True, default=""
     )
     agent_id_number = serializers.CharField(
-        max_length=text_limit(Application, "agent_id_number"), required=False, allow_blank=True, default=""
+        max_length=text_limit(Filing, "agent_id_number"), required=False, allow_blank=True, default=""
     )
     agent_phone = serializers.CharField(
-        max_length=text_limit(Application, "agent_phone"), required=False, allow_blank=True, default=""
+        max_length=text_limit(Filing, "agent_phone"), required=False, allow_blank=True, default=""
     )
 
 
@@ -248,9 +248,9 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class RefuseSerializer(serializers.Serializer):
-    reasons = serializers.CharField(max_length=text_limit(Application, "decision_reasons"), allow_blank=True)
+    reasons = serializers.CharField(max_length=text_limit(Filing, "decision_reasons"), allow_blank=True)
     legal_basis = serializers.CharField(
-        max_length=text_limit(Application, "decision_legal_basis"), allow_blank=True
+        max_length=text_limit(Filing, "decision_legal_basis"), allow_blank=True
     )
 
 

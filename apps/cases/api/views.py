@@ -16,7 +16,7 @@ from apps.cases import selectors, services
 from apps.cases.api import serializers as s
 from apps.cases.api.review_serializers import AnswerSerializer
 from apps.cases.applicants import ApplicantData
-from apps.cases.models import Application, CorrectionRequest, MaterialUpload
+from apps.cases.models import CorrectionRequest, Filing, MaterialUpload
 from apps.cases.review import services as review
 from apps.catalogue.models import Material
 from hall.parsers import BoundedJSONParser
@@ -41,7 +41,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _fresh(self, filing):
         return s.FilingDetailSerializer(
-            selectors.filing_detail(Application.objects.filter(pk=filing.pk)).get()
+            selectors.filing_detail(Filing.objects.filter(pk=filing.pk)).get()
         ).data
 
     @extend_schema(request=s.FilingCreateSerializer, responses={201: s.FilingDetailSerializer})
@@ -90,7 +90,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def submit(self, request, pk=None):
         filing = self.get_object()
         submitted = services.submit_online(
-            application_id=filing.pk, actor=request.user, client_ip=_client_ip(request)
+            filing_id=filing.pk, actor=request.user, client_ip=_client_ip(request)
         )
         return Response(self._fresh(submitted))
 
@@ -100,7 +100,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """网上预审: take a submitted online filing to your window (one clerk at a time: 409 if taken)."""
         filing = self.get_object()
         services.start_pre_review(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             actor=request.user,
             window=selectors.window_for(request.user, filing),
             client_ip=_client_ip(request),
@@ -134,7 +134,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 {"materials": _("Unknown material code: %(codes)s.") % {"codes": ", ".join(unknown)}}
             )
         services.record_materials(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             records=[
                 services.MaterialRecord(
                     material_id=ids[r["material"]],
@@ -158,7 +158,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """补正: the applicant's answer to a correction request (their own account, or a clerk at a
         window), with a note and files; it resumes the case."""
         filing = self.get_object()
-        correction = get_object_or_404(CorrectionRequest, pk=correction_id, case__application=filing)
+        correction = get_object_or_404(CorrectionRequest, pk=correction_id, case__filing=filing)
         body = AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         review.answer_correction(
@@ -183,7 +183,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         material = get_object_or_404(Material, code=material_code)
         services.record_material(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             material_id=material.pk,
             **self._at_window(filing),
             **body.validated_data,
@@ -202,7 +202,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         material = get_object_or_404(Material, code=material_code)
         upload = services.attach_upload(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             material_id=material.pk,
             file=body.validated_data["file"],
             actor=request.user,
@@ -222,7 +222,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _decision(self, request, service, **kwargs):
         filing = self.get_object()
-        service(application_id=filing.pk, **self._at_window(filing), **kwargs)
+        service(filing_id=filing.pk, **self._at_window(filing), **kwargs)
         return Response(self._fresh(filing))
 
     @extend_schema(request=None, responses=s.FilingDetailSerializer)
@@ -270,7 +270,7 @@ def upload_file(request, filing_pk, upload_pk):
     from apps.uploads.serving import Disclosure, stored_file_response
 
     filing = get_object_or_404(selectors.filings_visible_to(request.user), pk=filing_pk)
-    upload = get_object_or_404(MaterialUpload, pk=upload_pk, entry__application=filing)
+    upload = get_object_or_404(MaterialUpload, pk=upload_pk, entry__filing=filing)
     return stored_file_response(
         request,
         upload.file,
@@ -288,7 +288,7 @@ def notice_pdf(request, filing_pk, notice_pk):
     from apps.uploads.serving import Disclosure, stored_file_response
 
     filing = get_object_or_404(selectors.filings_visible_to(request.user), pk=filing_pk)
-    notice = get_object_or_404(Notice, pk=notice_pk, application=filing)
+    notice = get_object_or_404(Notice, pk=notice_pk, filing=filing)
     return stored_file_response(
         request,
         pdf_of(notice),

@@ -31,11 +31,11 @@ class FilingFacts:
     clocks: list  # worktime Clock of each case
 
     @classmethod
-    def load(cls, application) -> FilingFacts:
+    def load(cls, filing) -> FilingFacts:
         return cls(
-            items=[filed.item for filed in application.items.select_related("item")],
-            checklist=list(application.checklist.select_related("material").order_by("order", "pk")),
-            clocks=[case.clock for case in application.cases.select_related("clock")],
+            items=[filed.item for filed in filing.items.select_related("item")],
+            checklist=list(filing.checklist.select_related("material").order_by("order", "pk")),
+            clocks=[case.clock for case in filing.cases.select_related("clock")],
         )
 
 
@@ -51,18 +51,18 @@ def promised_completion(clocks) -> tuple[dt.date | None, bool]:
     return max(c.due_on for c in clocks), any(c.provisional for c in clocks)
 
 
-def snapshot(application, facts: FilingFacts, *, clerk) -> dict:
+def snapshot(filing, facts: FilingFacts, *, clerk) -> dict:
     """The notice's content: everything it prints about the filing, as plain JSON."""
     names = {entry.material_id: entry.material.name for entry in facts.checklist}
     promised, provisional = promised_completion(facts.clocks)
     return {
-        "centre": application.centre.name,
-        "filing_number": application.number,
-        "applicant_kind": application.applicant_kind,
-        "applicant_name": application.applicant_name,
-        "applicant_id_masked": application.masked_id_number,
+        "centre": filing.centre.name,
+        "filing_number": filing.number,
+        "applicant_kind": filing.applicant_kind,
+        "applicant_name": filing.applicant_name,
+        "applicant_id_masked": filing.masked_id_number,
         "items": [{"name": item.name, "code": item.code} for item in facts.items],
-        "accepted_on": _iso(application.accepted_on),
+        "accepted_on": _iso(filing.accepted_on),
         "promised_on": _iso(promised),
         "provisional": provisional,
         "clerk": (clerk.full_name or clerk.username) if clerk else "",
@@ -78,11 +78,11 @@ def snapshot(application, facts: FilingFacts, *, clerk) -> dict:
         "missing": [
             entry.material.name for entry in facts.checklist if entry.status == MaterialStatus.DEFICIENT
         ],
-        "commitment_date": _iso(application.commitment_date),
+        "commitment_date": _iso(filing.commitment_date),
         "completion": [
             {"material": names.get(c.get("material")), "reason": c["reason"]}
-            for c in application.completion_list
+            for c in filing.completion_list
         ],
-        "reasons": application.decision_reasons,
-        "legal_basis": application.decision_legal_basis,
+        "reasons": filing.decision_reasons,
+        "legal_basis": filing.decision_legal_basis,
     }

@@ -22,7 +22,7 @@ class NoticeKind(models.TextChoices):
 
 
 class Notice(models.Model):
-    application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="notices")
+    filing = models.ForeignKey("cases.Filing", on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     number = models.CharField(_("notice number"), max_length=60, unique=True)
     # What the notice says about the filing, captured at the decision (content.snapshot).
@@ -52,7 +52,7 @@ class Notice(models.Model):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["issued_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="notice_one_per_kind")]
+        constraints = [models.UniqueConstraint(fields=["filing", "kind"], name="notice_one_per_kind")]
         # The render job's queue: notices not rendered yet (a handful at any time, however many exist).
         indexes = [models.Index(fields=["issued_at"], condition=Q(sha256=""), name="notice_pending_pdf")]
 

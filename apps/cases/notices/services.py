@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.transitions import Conflict
-from apps.cases.codes import ApplicationState
+from apps.cases.codes import FilingState
 from apps.cases.notices.content import FilingFacts, snapshot
 from apps.cases.notices.models import Notice, NoticeKind
 from apps.cases.notices.rendering import render_notice
@@ -41,10 +41,10 @@ KIND_CODES = {
 
 # The decision a notice documents: a notice never contradicts the filing's state.
 STATE_FOR_KIND = {
-    NoticeKind.ACCEPTANCE: ApplicationState.ACCEPTED,
-    NoticeKind.DEFICIENCY: ApplicationState.ACCEPTED_WITH_DEFICIENCY,
-    NoticeKind.COMPLETION: ApplicationState.RETURNED,
-    NoticeKind.REFUSAL: ApplicationState.REJECTED,
+    NoticeKind.ACCEPTANCE: FilingState.ACCEPTED,
+    NoticeKind.DEFICIENCY: FilingState.ACCEPTED_WITH_DEFICIENCY,
+    NoticeKind.COMPLETION: FilingState.RETURNED,
+    NoticeKind.REFUSAL: FilingState.REJECTED,
 }
 
 
@@ -56,16 +56,16 @@ def notice_number(centre, kind: str, year: int, serial: int) -> str:
     return f"{centre.region_code}-{centre.pk:04d}-{KIND_CODES[kind]}-{year}-{serial:05d}"
 
 
-def tracking_url(application, base_url: str) -> str:
+def tracking_url(filing, base_url: str) -> str:
     """The public tracking page of a filing, absolute: a QR code cannot carry a relative address."""
     parts = urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValueError(f"base_url must be an absolute http(s) address, not {base_url!r}")
-    return base_url.rstrip("/") + reverse("tracking:filing", args=[application.tracking_token])
+    return base_url.rstrip("/") + reverse("tracking:filing", args=[filing.tracking_token])
 
 
 def issue_notice(
-    application, kind: str, *, base_url: str, actor=None, window=None, facts: FilingFacts | None = None
+    filing, kind: str, *, base_url: str, actor=None, window=None, facts: FilingFacts | None = None
 ) -> Notice:
     """Issue the notice of ``kind`` for a decided filing, inside the decision's transaction.
 
@@ -76,27 +76,27 @@ def issue_notice(
     leaves no gap; nothing is written to disk until the decision has committed.
     """
     kind = NoticeKind(kind)
-    url = tracking_url(application, base_url)
-    if application.state != STATE_FOR_KIND[kind]:
+    url = tracking_url(filing, base_url)
+    if filing.state != STATE_FOR_KIND[kind]:
         raise Conflict(
             _("A %(kind)s cannot be issued for a filing that is %(state)s.")
-            % {"kind": kind.label, "state": application.get_state_display()}
+            % {"kind": kind.label, "state": filing.get_state_display()}
         )
     issued_at = timezone.now()
     year = timezone.localdate(issued_at).year
-    clerk = actor if getattr(actor, "is_authenticated", False) else application.decided_by
-    window = window or application.window
+    clerk = actor if getattr(actor, "is_authenticated", False) else filing.decided_by
+    window = window or filing.window
     notice = Notice(
-        application=application,
+        filing=filing,
         kind=kind,
         number=notice_number(
-            application.centre, kind, year, next_value(f"notice:{kind}:{application.centre_id}:{year}")
+            filing.centre, kind, year, next_value(f"notice:{kind}:{filing.centre_id}:{year}")
         ),
         issued_at=issued_at,
         issued_by=clerk,
         window_number=window.number if window else "",
         tracking_url=url,
-        content=snapshot(application, facts or FilingFacts.load(application), clerk=clerk),
+        content=snapshot(filing, facts or FilingFacts.load(filing), clerk=clerk),
     )
     try:
         notice.save()
@@ -109,7 +109,7 @@ def issue_notice(
 
 def _file_name(notice: Notice) -> str:
     # notices/<centre>/<year>/<number>.pdf under MEDIA_ROOT (outside the web root).
-    return f"{notice.application.centre_id}/{timezone.localdate(notice.issued_at).year}/{notice.number}.pdf"
+    return f"{notice.filing.centre_id}/{timezone.localdate(notice.issued_at).year}/{notice.number}.pdf"
 
 
 RENDERING = {"render": render_notice, "name": _file_name}
@@ -118,11 +118,11 @@ RENDERING = {"render": render_notice, "name": _file_name}
 def notice_pdf(notice: Notice) -> bytes:
     """The notice's PDF, the very same bytes every time: rendered and stored on first use, read back
     and checked against the recorded SHA-256 ever after."""
-    return stored_pdf(notice, Notice.objects.select_related("application"), **RENDERING)
+    return stored_pdf(notice, Notice.objects.select_related("filing"), **RENDERING)
 
 
 def render_pending_notices(limit: int = 200) -> int:
     """Render notices issued but not rendered yet, oldest first; returns how many this call rendered."""
     return render_pending(
-        Notice.objects.select_related("application"), order_by="issued_at", limit=limit, **RENDERING
+        Notice.objects.select_related("filing"), order_by="issued_at", limit=limit, **RENDERING
     )

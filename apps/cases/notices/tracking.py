@@ -10,14 +10,14 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.identifiers import mask_name
 from apps.cases.codes import ApplicantKind
-from apps.cases.models import Application
+from apps.cases.models import Filing
 from apps.cases.notices.content import promised_completion
 
 
-def masked_name(application: Application) -> str:
+def masked_name(filing: Filing) -> str:
     """张* for a person (a public page must not name them); an organisation's name is public."""
-    name = application.applicant_name
-    if application.applicant_kind == ApplicantKind.ORGANISATION:
+    name = filing.applicant_name
+    if filing.applicant_kind == ApplicantKind.ORGANISATION:
         return name
     return mask_name(name)
 
@@ -25,17 +25,17 @@ def masked_name(application: Application) -> str:
 @require_GET
 @never_cache  # the state changes; a shared cache must not keep an old answer
 def tracking(request, token):
-    application = get_object_or_404(Application.objects.select_related("centre"), tracking_token=token)
+    filing = get_object_or_404(Filing.objects.select_related("centre"), tracking_token=token)
     promised, provisional = promised_completion(
-        [case.clock for case in application.cases.select_related("clock")]
+        [case.clock for case in filing.cases.select_related("clock")]
     )
     context = {
-        "application": application,
-        "applicant": masked_name(application),
-        "items": [filed.item for filed in application.items.select_related("item")],
+        "filing": filing,
+        "applicant": masked_name(filing),
+        "items": [filed.item for filed in filing.items.select_related("item")],
         "promised": promised,
         "provisional": provisional,
-        "notices": list(application.notices.order_by("issued_at", "pk")),
+        "notices": list(filing.notices.order_by("issued_at", "pk")),
     }
     response = render(request, "cases/tracking.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

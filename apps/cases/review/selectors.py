@@ -71,11 +71,11 @@ ROW_FIELDS = (
     "created_at",
     "decided_at",
     "claimed_by_id",
-    "application__number",
-    "application__channel",
-    "application__applicant_name",
-    "application__applicant_id_number",
-    "application__applicant_kind",
+    "filing__number",
+    "filing__channel",
+    "filing__applicant_name",
+    "filing__applicant_id_number",
+    "filing__applicant_kind",
     "item__name",
     "approval_category__name",
     "clock__due_on",
@@ -115,7 +115,7 @@ def queue(user, name: str, filters: QueueFilters = QueueFilters()) -> QuerySet[C
     if filters.warning:
         cases = cases.filter(warning=filters.warning)  # as the warning sweep last set it
     if filters.channel:
-        cases = cases.filter(application__channel=filters.channel)
+        cases = cases.filter(filing__channel=filters.channel)
     if filters.accepted_from:
         cases = cases.filter(clock__started_on__gte=filters.accepted_from)
     if filters.accepted_to:
@@ -127,7 +127,7 @@ def queue(user, name: str, filters: QueueFilters = QueueFilters()) -> QuerySet[C
 def rows_of(ids) -> list[Case]:
     """The queue rows of these case ids, in the order given (one query)."""
     ids = list(ids)
-    rows = Case.objects.filter(pk__in=ids).select_related("application", "item", "approval_category", "clock")
+    rows = Case.objects.filter(pk__in=ids).select_related("filing", "item", "approval_category", "clock")
     by_id = {case.pk: case for case in rows.only(*ROW_FIELDS)}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -156,9 +156,9 @@ def queue_counts(user) -> dict[str, int]:
 def case_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Everything the review workspace shows, in a fixed number of queries."""
     return queryset.select_related(
-        "application__centre",
-        "application__window",
-        "application__bundle",
+        "filing__centre",
+        "filing__window",
+        "filing__bundle",
         "item",
         "department",
         "approval_category",
@@ -167,15 +167,15 @@ def case_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:
         "decided_by",
         "signed_off_by",
     ).prefetch_related(
-        "application__items__item",
+        "filing__items__item",
         Prefetch(
-            "application__checklist",
+            "filing__checklist",
             ChecklistEntry.objects.select_related("material", "replaceable_by").prefetch_related("uploads"),
         ),
         Prefetch(
-            "application__cases",
+            "filing__cases",
             Case.objects.select_related("department").only(
-                "application_id", "state", "department__name", "item_id"
+                "filing_id", "state", "department__name", "item_id"
             ),
         ),
         "opinions__author",

@@ -23,16 +23,16 @@ from django_fsm import can_proceed, has_transition_perm
 
 from apps.audit.services import record_disclosure, record_step
 from apps.audit.transitions import Conflict, apply_transition
-from apps.cases.codes import ApplicationState, CaseState
+from apps.cases.codes import CaseState, FilingState
 from apps.cases.escalations import escalations_visible_to
 from apps.cases.messages import tell_applicant, tell_supervisors
 from apps.cases.models import (
     OPEN_CASE,
-    Application,
     Case,
     CorrectionFile,
     CorrectionRequest,
     Escalation,
+    Filing,
     Outcome,
     ReviewOpinion,
 )
@@ -64,11 +64,11 @@ def _locked(case_id: int) -> Case:
     )
 
 
-def _locked_with_filing(case_id: int) -> tuple[Case, Application]:
+def _locked_with_filing(case_id: int) -> tuple[Case, Filing]:
     """The filing, then the case (the lock order of every action that may finish a filing)."""
-    application_id = Case.objects.values_list("application_id", flat=True).get(pk=case_id)
-    application = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
-    return _locked(case_id), application
+    filing_id = Case.objects.values_list("filing_id", flat=True).get(pk=case_id)
+    filing = Filing.objects.select_for_update(of=("self",)).get(pk=filing_id)
+    return _locked(case_id), filing
 
 
 def _allowed(case: Case, name: str, actor) -> None:
@@ -104,13 +104,13 @@ def _opinion(case: Case, actor, step: str, text: str) -> None:
 def show_applicant_identity(case: Case, *, viewer, client_ip=None) -> str:
     """The applicant's identity number in full, for the review workspace: each showing is logged."""
     record_disclosure(
-        case.application,
+        case.filing,
         what="applicant_id_number",
         purpose="case review",
         viewer=viewer,
         client_ip=client_ip,
     )
-    return case.application.applicant_id_number
+    return case.filing.applicant_id_number
 
 
 @transaction.atomic
@@ -148,7 +148,7 @@ def record_opinion(*, case_id: int, actor, text: str) -> ReviewOpinion:
 def _correction_items(case: Case, items: list[dict]) -> list[dict]:
     if not items:
         raise ValidationError({"items": _("List what the applicant must correct.")})
-    on_checklist = set(case.application.checklist.values_list("material_id", flat=True))
+    on_checklist = set(case.filing.checklist.values_list("material_id", flat=True))
     cleaned = []
     for item in items:
         what = (item.get("what") or "").strip()
@@ -194,7 +194,7 @@ def request_correction(
         ),
     )
     tell_applicant(
-        case.application,
+        case.filing,
         "correction_requested",
         item=case.item.name,
         what=summary,
@@ -241,7 +241,7 @@ def start_special_procedure(
     )
     case.save(update_fields=["state"])
     tell_applicant(
-        case.application,
+        case.filing,
         "suspended",
         item=case.item.name,
         procedure=str(dict(SpecialProcedure.choices).get(procedure, procedure)),
@@ -261,7 +261,7 @@ def resume(*, case_id: int, actor, ended_on: dt.date | None = None, client_ip=No
     _follow_clock(case)
     apply_transition(case, "resume", actor=actor, client_ip=client_ip)
     case.save(update_fields=["state", "due_on"])
-    tell_applicant(case.application, "resumed", item=case.item.name, due_on=str(case.due_on))
+    tell_applicant(case.filing, "resumed", item=case.item.name, due_on=str(case.due_on))
     return case
 
 
@@ -304,10 +304,10 @@ def answer_correction(
 def _require_applicant_or_clerk(case: Case, actor, window) -> None:
     """A correction is answered by the applicant's own account, or handed in at a window of the
     filing's centre (recorded by a clerk there)."""
-    application = Application.objects.only("citizen_id", "centre_id").get(pk=case.application_id)
-    if application.citizen_id is not None and application.citizen_id == getattr(actor, "pk", None):
+    filing = Filing.objects.only("citizen_id", "centre_id").get(pk=case.filing_id)
+    if filing.citizen_id is not None and filing.citizen_id == getattr(actor, "pk", None):
         return
-    require_window_clerk(application, actor, window)
+    require_window_clerk(filing, actor, window)
 
 
 @transaction.atomic
@@ -388,7 +388,7 @@ DECISION_FIELDS = [
 def decide(*, case_id: int, actor, outcome: str, opinion: str = "", client_ip=None, **content) -> Case:
     """准予 / 不予许可. For an item with a second sign-off this is the approver's proposal (the case
     awaits a decision-maker); otherwise the decision itself, which finishes the case."""
-    case, application = _locked_with_filing(case_id)
+    case, filing = _locked_with_filing(case_id)
     fields = _decision_content(outcome, content)
     if case.item.requires_second_signoff:
         _transition(
@@ -409,14 +409,14 @@ def decide(*, case_id: int, actor, outcome: str, opinion: str = "", client_ip=No
     _opinion(case, actor, "decision", opinion)
     case.save(update_fields=DECISION_FIELDS)
     if not case.is_open:
-        _finish(case, application, actor=actor, client_ip=client_ip)
+        _finish(case, filing, actor=actor, client_ip=client_ip)
     return case
 
 
 @transaction.atomic
 def sign_off(*, case_id: int, actor, opinion: str = "", client_ip=None) -> Case:
     """A decision-maker signs the approver's proposal off: the case is decided as proposed."""
-    case, application = _locked_with_filing(case_id)
+    case, filing = _locked_with_filing(case_id)
     name = "sign_off_approval" if case.proposed_outcome == Outcome.APPROVE else "sign_off_denial"
     if case.state == CaseState.AWAITING_DECISION and case.claimed_by_id == getattr(actor, "pk", None):
         # Two people: whoever proposed the decision does not sign it off too (双人复核).
@@ -426,7 +426,7 @@ def sign_off(*, case_id: int, actor, opinion: str = "", client_ip=None) -> Case:
     case.decided_by = case.claimed_by  # the approver who proposed it
     _opinion(case, actor, "sign_off", opinion)
     case.save(update_fields=DECISION_FIELDS)
-    _finish(case, application, actor=actor, client_ip=client_ip)
+    _finish(case, filing, actor=actor, client_ip=client_ip)
     return case
 
 
@@ -443,14 +443,14 @@ def send_back(*, case_id: int, actor, opinion: str, client_ip=None) -> Case:
     return case
 
 
-def _finish(case: Case, application: Application, *, actor, client_ip=None) -> None:
+def _finish(case: Case, filing: Filing, *, actor, client_ip=None) -> None:
     """The case is decided (or ended): its clock stops, its open escalation is resolved, the applicant
     is told; the filing is ready for issue once all are decided."""
     clocks.stop_clock(clock=case.clock, on=timezone.localdate())
     _close_escalation(case, actor=actor, resolution=str(case.get_state_display()))
     if case.state in (CaseState.APPROVED, CaseState.DENIED):
-        tell_applicant(application, "decided", item=case.item.name, outcome=str(case.get_state_display()))
-    complete_if_decided(application, actor=actor, client_ip=client_ip)
+        tell_applicant(filing, "decided", item=case.item.name, outcome=str(case.get_state_display()))
+    complete_if_decided(filing, actor=actor, client_ip=client_ip)
 
 
 def _close_escalation(case: Case, *, actor, resolution: str) -> None:
@@ -462,23 +462,23 @@ def _close_escalation(case: Case, *, actor, resolution: str) -> None:
     )
 
 
-def complete_if_decided(application: Application, *, actor=None, client_ip=None) -> bool:
+def complete_if_decided(filing: Filing, *, actor=None, client_ip=None) -> bool:
     """Move a (locked) filing to ready-for-issue when every case is decided and no deficiency is open;
     True if it moved. Called when a case is decided and when a deficiency is cleared."""
-    if application.state not in (ApplicationState.ACCEPTED, ApplicationState.ACCEPTED_WITH_DEFICIENCY):
+    if filing.state not in (FilingState.ACCEPTED, FilingState.ACCEPTED_WITH_DEFICIENCY):
         return False
-    if application.cases.filter(state__in=OPEN_CASE).exists():
+    if filing.cases.filter(state__in=OPEN_CASE).exists():
         return False
-    if not application.cases.filter(state__in=[CaseState.APPROVED, CaseState.DENIED]).exists():
+    if not filing.cases.filter(state__in=[CaseState.APPROVED, CaseState.DENIED]).exists():
         # Nothing was decided (every case ended by a rule): the filing ends too.
-        apply_transition(application, "terminate", actor=actor, client_ip=client_ip)
-        application.save(update_fields=["state"])
+        apply_transition(filing, "terminate", actor=actor, client_ip=client_ip)
+        filing.save(update_fields=["state"])
         return False
-    if not can_proceed(application.complete_review):  # a deficiency is still open: not before it clears
+    if not can_proceed(filing.complete_review):  # a deficiency is still open: not before it clears
         return False
-    apply_transition(application, "complete_review", actor=actor, client_ip=client_ip)
-    application.save(update_fields=["state"])
-    tell_applicant(application, "ready_for_issue")
+    apply_transition(filing, "complete_review", actor=actor, client_ip=client_ip)
+    filing.save(update_fields=["state"])
+    tell_applicant(filing, "ready_for_issue")
     return True
 
 
@@ -493,7 +493,7 @@ def _terminate_case(case: Case, *, actor, reason: str, client_ip=None) -> None:
 @transaction.atomic
 def lapse_correction(*, case_id: int, actor=None) -> bool:
     """A correction request unanswered past its date: the case is terminated, the applicant told."""
-    case, application = _locked_with_filing(case_id)
+    case, filing = _locked_with_filing(case_id)
     correction = case.corrections.filter(answered_at__isnull=True).first()
     if case.state != CaseState.SUSPENDED or correction is None:
         return False  # answered meanwhile
@@ -505,34 +505,34 @@ def lapse_correction(*, case_id: int, actor=None) -> bool:
     }
     clocks.resume(clock_id=case.clock_id, ended_on=timezone.localdate(), actor=actor)
     _terminate_case(case, actor=actor, reason=reason)
-    tell_applicant(application, "correction_lapsed", item=case.item.name, reason=reason)
-    _finish(case, application, actor=actor)
+    tell_applicant(filing, "correction_lapsed", item=case.item.name, reason=reason)
+    _finish(case, filing, actor=actor)
     return True
 
 
 @transaction.atomic
-def lapse_deficiency(*, application_id: int, actor=None) -> bool:
+def lapse_deficiency(*, filing_id: int, actor=None) -> bool:
     """A 容缺 commitment date passed without the material: the hall's rule (HALL_DEFICIENCY_LAPSE)
     terminates the filing's open cases, or escalates each to its department's supervisors first."""
-    application = Application.objects.select_for_update(of=("self",)).get(pk=application_id)
-    if not application.has_open_deficiency or application.deficiency_lapsed_at is not None:
+    filing = Filing.objects.select_for_update(of=("self",)).get(pk=filing_id)
+    if not filing.has_open_deficiency or filing.deficiency_lapsed_at is not None:
         return False
-    if application.commitment_date is None or application.commitment_date >= timezone.localdate():
+    if filing.commitment_date is None or filing.commitment_date >= timezone.localdate():
         return False
     reason = _("The missing materials were not handed in by %(date)s.") % {
-        "date": application.commitment_date
+        "date": filing.commitment_date
     }
-    application.deficiency_lapsed_at = timezone.now()
-    application.save(update_fields=["deficiency_lapsed_at"])
+    filing.deficiency_lapsed_at = timezone.now()
+    filing.save(update_fields=["deficiency_lapsed_at"])
     record_step(
-        application,
+        filing,
         step="deficiency_lapsed",
         actor=actor,
         comment=reason,
         rule=settings.HALL_DEFICIENCY_LAPSE,
     )
     open_cases = list(
-        application.cases.select_for_update(of=("self",))
+        filing.cases.select_for_update(of=("self",))
         .select_related("item", "clock")
         .filter(state__in=OPEN_CASE)
     )
@@ -552,11 +552,11 @@ def lapse_deficiency(*, application_id: int, actor=None) -> bool:
         tell_supervisors(
             "escalated",
             Escalation.objects.filter(pk__in=[e.pk for e in escalations]).select_related(
-                "case__application", "case__item", "department"
+                "case__filing", "case__item", "department"
             ),
         )
         tell_applicant(
-            application, "deficiency_lapsed", reason=reason, consequence=str(_("referred to a supervisor"))
+            filing, "deficiency_lapsed", reason=reason, consequence=str(_("referred to a supervisor"))
         )
         return True
     for case in open_cases:
@@ -565,10 +565,10 @@ def lapse_deficiency(*, application_id: int, actor=None) -> bool:
         _terminate_case(case, actor=actor, reason=reason)
         clocks.stop_clock(clock=case.clock, on=timezone.localdate())
         _close_escalation(case, actor=actor, resolution=reason)
-    apply_transition(application, "terminate", actor=actor, comment=reason)
-    application.save(update_fields=["state"])
+    apply_transition(filing, "terminate", actor=actor, comment=reason)
+    filing.save(update_fields=["state"])
     tell_applicant(
-        application, "deficiency_lapsed", reason=reason, consequence=str(_("the filing is terminated"))
+        filing, "deficiency_lapsed", reason=reason, consequence=str(_("the filing is terminated"))
     )
     return True
 

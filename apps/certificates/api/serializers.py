@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from apps.audit.input_limits import text_limit
-from apps.cases.models import Application
+from apps.cases.models import Filing
 from apps.certificates.models import Delivery, IssuedDocument, IssueRequest
 from apps.licences.models import ElectronicCertificate
 
@@ -13,7 +13,7 @@ class DeskFilingSerializer(serializers.ModelSerializer):
     applicant_id_number = serializers.CharField(source="masked_id_number", read_only=True)
 
     class Meta:
-        model = Application
+        model = Filing
         fields = ["id", "number", "state", "applicant_name", "applicant_id_number", "created_at"]
 
 
@@ -35,14 +35,15 @@ class PlannedSerializer(serializers.Serializer):
 
 
 class IssueRequestSerializer(serializers.ModelSerializer):
-    filing = serializers.CharField(source="application.number", read_only=True)
+    filing_id = serializers.IntegerField(read_only=True)
+    filing = serializers.CharField(source="filing.number", read_only=True)
     requested_by = serializers.CharField(source="requested_by.__str__", read_only=True)
 
     class Meta:
         model = IssueRequest
         fields = [
             "id",
-            "application",
+            "filing_id",
             "filing",
             "state",
             "requested_by",
@@ -60,7 +61,7 @@ class RequestBodySerializer(serializers.Serializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
-    filing = serializers.CharField(source="application.number", read_only=True)
+    filing = serializers.CharField(source="filing.number", read_only=True)
     identifier = serializers.CharField(
         source="library_entry.identifier", default=None, allow_null=True, read_only=True
     )
@@ -124,7 +125,7 @@ class PostSerializer(serializers.Serializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
-    filing = serializers.CharField(source="application.number", read_only=True)
+    filing = serializers.CharField(source="filing.number", read_only=True)
 
     class Meta:
         model = Delivery

@@ -65,7 +65,7 @@ class IssuingFilingViewSet(_DeskOnly, viewsets.GenericViewSet):
         body = s.RequestBodySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         issue_request = services.request_issue(
-            application_id=filing.pk,
+            filing_id=filing.pk,
             actor=request.user,
             note=body.validated_data["note"],
             client_ip=client_ip(request),
@@ -79,7 +79,7 @@ class IssuingFilingViewSet(_DeskOnly, viewsets.GenericViewSet):
         body = s.HandOverSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         delivery = services.hand_over(
-            application_id=filing.pk, actor=request.user, client_ip=client_ip(request), **body.validated_data
+            filing_id=filing.pk, actor=request.user, client_ip=client_ip(request), **body.validated_data
         )
         return Response(s.DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
@@ -90,7 +90,7 @@ class IssuingFilingViewSet(_DeskOnly, viewsets.GenericViewSet):
         body = s.PostSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         delivery = services.post(
-            application_id=filing.pk, actor=request.user, client_ip=client_ip(request), **body.validated_data
+            filing_id=filing.pk, actor=request.user, client_ip=client_ip(request), **body.validated_data
         )
         return Response(s.DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
@@ -148,7 +148,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             filename=f"{document.number}.pdf",
             content_type="application/pdf",
             disclosure=Disclosure(
-                document, what=f"{document.kind}_pdf", owner_id=document.application.citizen_id
+                document, what=f"{document.kind}_pdf", owner_id=document.filing.citizen_id
             ),
         )
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 
 from apps.accounts.models import Department, User
 from apps.catalogue.naming import pinyin_initials
-from apps.certificates.models import CertificateKind, Layout, Seal, SealKind
+from apps.certificates.models import IssuingRule, Layout, Seal, SealKind
 from apps.certificates.seal_images import draw_seal
 from apps.licences.models import LicenceType
 
@@ -51,7 +51,7 @@ def _rule_values(licence_type: LicenceType) -> dict:
 def seed_certificate_desk() -> dict:
     rules = 0
     for licence_type in LicenceType.objects.all():
-        CertificateKind.objects.get_or_create(licence_type=licence_type, defaults=_rule_values(licence_type))
+        IssuingRule.objects.get_or_create(licence_type=licence_type, defaults=_rule_values(licence_type))
         rules += 1
     keeper = User.objects.get(username=KEEPER_USERNAME)
     seals = 0

@@ -10,7 +10,7 @@ from apps.accounts.models import ServiceCentre, User
 from apps.cases import services
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind
-from apps.cases.models import Application
+from apps.cases.models import Filing
 from apps.catalogue import selectors as catalogue
 
 # The demo citizen as they state themselves (a resident ID with a valid GB 11643 check digit).
@@ -23,7 +23,7 @@ ONLINE_ITEMS = ("个体工商户设立登记", "食品经营许可")
 def seed_filings(centre_name: str) -> int:
     """Submit the demo citizen's online filings if they have none yet; returns how many were made."""
     citizen = User.objects.get(username="citizen")
-    if Application.objects.filter(citizen=citizen).exists():
+    if Filing.objects.filter(citizen=citizen).exists():
         return 0
     centre = ServiceCentre.objects.get(name=centre_name)
     made = 0
@@ -34,7 +34,7 @@ def seed_filings(centre_name: str) -> int:
         filing = services.open_online_filing(
             centre=centre, applicant=CITIZEN_AS_APPLICANT, item_ids=[item.pk], citizen=citizen
         )
-        services.submit_online(application_id=filing.pk, actor=citizen)
+        services.submit_online(filing_id=filing.pk, actor=citizen)
         made += 1
     return made
 
@@ -62,7 +62,7 @@ def seed_ready_for_issue(centre_name: str) -> int:
     from apps.cases.review import services as review
 
     _authorise_agent()
-    if Application.objects.filter(applicant_id_number=DEMO_COMPANY.id_number).exists():
+    if Filing.objects.filter(applicant_id_number=DEMO_COMPANY.id_number).exists():
         return 0
     centre = ServiceCentre.objects.get(name=centre_name)
     item = catalogue.offered_items().filter(lineage__centre=centre, name=READY_ITEM).first()
@@ -81,7 +81,7 @@ def seed_ready_for_issue(centre_name: str) -> int:
         services.MaterialRecord(material_id, MaterialStatus.ORIGINAL)
         for material_id in filing.checklist.values_list("material_id", flat=True)
     ]
-    services.accept(application_id=filing.pk, actor=clerk, window=window, materials=received)
+    services.accept(filing_id=filing.pk, actor=clerk, window=window, materials=received)
     case = filing.cases.get()
     review.claim(case_id=case.pk, actor=approver)
     review.decide(
