@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from apps.audit.transitions import Conflict
+from apps.core.errors import Conflict
 
 
 def exception_handler(exc, context):

@@ -8,14 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from apps.audit.services import record_transition
-
-
-class Conflict(Exception):
-    """The action is not possible in the object's current state (HTTP 409 in the API)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+from apps.core.errors import Conflict
 
 
 def state_label(obj, field: str = "state") -> str:
@@ -41,12 +34,3 @@ def apply_transition(
         client_ip=client_ip,
         **context,
     )
-
-
-def error_text(error: Exception) -> str:
-    """One line for people from a refused action (a broken rule or a conflict)."""
-    from django.core.exceptions import ValidationError
-
-    if isinstance(error, ValidationError):
-        return "；".join(str(m) for m in error.messages)
-    return str(getattr(error, "message", error))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record_step
-from apps.audit.transitions import Conflict, apply_transition
+from apps.audit.transitions import apply_transition
 from apps.cases.applicants import ApplicantData, require_own_identity
 from apps.cases.codes import AT_A_WINDOW, SATISFIED, Channel, FilingState, MaterialStatus
 from apps.cases.messages import tell_applicant
@@ -32,6 +32,7 @@ from apps.cases.window_rules import (
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.codes import ItemState, Necessity
 from apps.catalogue.models import Bundle, BundleState, ServiceItem
+from apps.core.errors import Conflict
 from apps.licences.lookup import valid_certificates
 from apps.sequences.services import next_value
 from apps.uploads.stored import checked

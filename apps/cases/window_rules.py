@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import Role
-from apps.audit.transitions import Conflict
 from apps.cases.codes import Channel, FilingState
+from apps.core.errors import Conflict
 
 
 def require_window_clerk_at(centre_id: int, actor, window) -> None:

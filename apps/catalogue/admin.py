@@ -18,8 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.requests import client_ip as _client_ip
 from apps.audit.services import record_step
-from apps.audit.transitions import Conflict
-from apps.audit.transitions import error_text as _error_text
 from apps.catalogue import comparison, selectors, services
 from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
 from apps.catalogue.models import (
@@ -34,6 +32,8 @@ from apps.catalogue.models import (
     ProcessStep,
     ServiceItem,
 )
+from apps.core.errors import Conflict
+from apps.core.errors import error_text as _error_text
 
 PUBLISH_PERMISSION = "catalogue.publish_serviceitem"
 # Button label and required permission of each action offered on a version's page.

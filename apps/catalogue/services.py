@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record_step, record_transition
-from apps.audit.transitions import Conflict, apply_transition
+from apps.audit.transitions import apply_transition
 from apps.catalogue import rules
 from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
 from apps.catalogue.models import (
@@ -30,6 +30,7 @@ from apps.catalogue.models import (
     ServiceItem,
 )
 from apps.catalogue.naming import pinyin_initials
+from apps.core.errors import Conflict
 
 # Fields that are bookkeeping of a version, not elements of the item.
 VERSION_FIELDS = {

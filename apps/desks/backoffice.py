@@ -18,14 +18,14 @@ from django.views.decorators.http import require_POST
 from apps.audit.models import TransitionLog
 from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
-from apps.audit.transitions import error_text as _error_text
 from apps.cases.codes import CASE_STEPS, Channel
 from apps.cases.models import Case, CorrectionRequest, Outcome, ReviewOpinion
 from apps.cases.review import selectors, services
 from apps.catalogue.models import ApprovalCategory
 from apps.certificates import services as certificates
 from apps.certificates.models import IssuedDocument
+from apps.core.errors import Conflict
+from apps.core.errors import error_text as _error_text
 from apps.desks.posted import checked_text, ids_in_names, posted_text, whole_number
 from apps.licences.models import STATUS_ON_LABELS, ElectronicCertificate
 from apps.worktime import calendar

@@ -21,13 +21,13 @@ from django.views.decorators.http import require_POST
 from apps.accounts.identifiers import validate_resident_id, validate_uscc
 from apps.audit.models import TransitionLog
 from apps.audit.requests import client_ip
-from apps.audit.transitions import Conflict
-from apps.audit.transitions import error_text as _error_text
 from apps.cases import selectors, services
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import AT_A_WINDOW, ApplicantKind, MaterialStatus
 from apps.cases.models import ChecklistEntry, Filing
 from apps.catalogue import selectors as catalogue
+from apps.core.errors import Conflict
+from apps.core.errors import error_text as _error_text
 from apps.desks.posted import address_id, checked_text, ids_in_names, posted_text, whole_number
 from apps.licences.lookup import valid_certificates
 

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
-from apps.audit.transitions import error_text as _error_text
 from apps.cases.codes import FILING_STEPS
 from apps.certificates import selectors, services
 from apps.certificates.models import Delivery, IssueRequest, Seal, SealStatus
 from apps.certificates.rendering import render_document
+from apps.core.errors import Conflict
+from apps.core.errors import error_text as _error_text
 from apps.desks.posted import posted_text
 
 ISSUING = selectors.ISSUING

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.audit.requests import client_ip
-from apps.audit.transitions import Conflict
-from apps.audit.transitions import error_text as _error_text
 from apps.cases.escalations import escalations_visible_to, open_escalations_for
 from apps.cases.models import Escalation
 from apps.cases.review import services
+from apps.core.errors import Conflict
+from apps.core.errors import error_text as _error_text
 from apps.desks.posted import posted_text
 
 SUPERVISOR = "accounts.use_supervision_desk"

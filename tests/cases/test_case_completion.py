@@ -10,13 +10,13 @@ from django.db import connection
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.cases import services as intake
 from apps.cases.codes import CaseState, FilingState, MaterialStatus
 from apps.cases.models import Case, Filing, Outcome
 from apps.cases.review import services
 from apps.catalogue import services as catalogue
 from apps.catalogue.codes import Necessity
+from apps.core.errors import Conflict
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import COMPANY, accept_filing, at_window, make_case, make_filing
 from tests.factories.catalogue import BundleFactory, MaterialFactory, checklist, make_item, requirement

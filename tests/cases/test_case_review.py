@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.cases.codes import CaseState
 from apps.cases.models import Outcome
 from apps.cases.review import services
+from apps.core.errors import Conflict
 from apps.worktime.codes import SpecialProcedure
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.cases import make_case

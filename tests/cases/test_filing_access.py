@@ -12,10 +12,10 @@ from apps.accounts.models import AuthorisationKind, OrganisationAuthorisation
 from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.cases import services
 from apps.cases.codes import Channel, FilingState, MaterialStatus
 from apps.cases.models import MaterialUpload
+from apps.core.errors import Conflict
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import COMPANY, PERSON, at_window, comprehensive_window, make_filing, online_filing
 from tests.factories.cases import MINIMAL_PDF as PDF

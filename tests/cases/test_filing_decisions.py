@@ -10,13 +10,13 @@ from django.db import connection
 
 from apps.audit.models import TransitionLog
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.cases import services
 from apps.cases.codes import CaseState, FilingState, MaterialStatus
 from apps.cases.models import Case, Filing
 from apps.catalogue import services as catalogue
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
+from apps.core.errors import Conflict
 from apps.worktime.models import Clock
 from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory
 from tests.factories.cases import (

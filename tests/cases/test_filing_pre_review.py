@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.cases import selectors, services
 from apps.cases.codes import FilingState, MaterialStatus
 from apps.cases.models import Filing
+from apps.core.errors import Conflict
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import comprehensive_window, online_filing
 from tests.factories.catalogue import MaterialFactory, default_children, make_item

@@ -15,7 +15,6 @@ from django.utils import translation
 import hall.urls
 from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
-from apps.audit.transitions import Conflict
 from apps.cases import services
 from apps.cases.codes import FilingState, MaterialStatus
 from apps.cases.notices import rendering
@@ -24,6 +23,7 @@ from apps.cases.notices.rendering import render_notice
 from apps.cases.notices.services import NoticeTampered, issue_notice, notice_pdf
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
+from apps.core.errors import Conflict
 from tests.capabilities import require
 from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory
 from tests.factories.cases import COMPANY, PERSON, at_window, make_filing

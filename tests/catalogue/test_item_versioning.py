@@ -6,11 +6,11 @@ from django.db import connection
 
 from apps.audit.models import TransitionLog
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.catalogue import services
 from apps.catalogue.codes import ItemState
 from apps.catalogue.models import ServiceItem
 from apps.catalogue.services import ItemChildren
+from apps.core.errors import Conflict
 from tests.factories import UserFactory
 from tests.factories.catalogue import BundleFactory, MaterialFactory, default_children, make_item
 

@@ -10,11 +10,11 @@ from django.db import connection
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.audit.transitions import Conflict
 from apps.cases.codes import FilingState
 from apps.cases.models import Filing
 from apps.certificates import services
 from apps.certificates.models import IssuedDocument, IssueRequest, RequestState, Seal, SealStatus, SealUse
+from apps.core.errors import Conflict
 from apps.licences.models import ElectronicCertificate
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import accept_filing, make_filing

@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from apps.accounts.identifiers import resident_id_check_char
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind, FilingState
 from apps.catalogue import services as catalogue
 from apps.certificates import services
 from apps.certificates.models import Delivery, DeliveryMethod, IssuedDocument, RecipientRole
+from apps.core.errors import Conflict
 from apps.notifications.models import Outbox
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import COMPANY, PERSON, accept_filing, make_filing

@@ -13,7 +13,6 @@ from django.db import DatabaseError, transaction
 from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.cases import services as intake
 from apps.cases.codes import FilingState
 from apps.cases.models import Outcome
@@ -27,6 +26,7 @@ from apps.certificates.models import (
     SealStatus,
     SealUse,
 )
+from apps.core.errors import Conflict
 from apps.licences.models import CertificateStatus, ElectronicCertificate
 from apps.sequences.models import Counter
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff

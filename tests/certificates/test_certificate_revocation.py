@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
-from apps.audit.transitions import Conflict
 from apps.cases.models import Outcome
 from apps.certificates import services, verification
 from apps.certificates.models import VerificationOutcome
+from apps.core.errors import Conflict
 from apps.licences.lookup import valid_certificates
 from apps.licences.models import CertificateStatus, ElectronicCertificate
 from apps.notifications.models import Outbox

@@ -24,11 +24,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.audit.transitions import Conflict
 from apps.cases.codes import FilingState
 from apps.cases.notices.content import FilingFacts, snapshot
 from apps.cases.notices.models import Notice, NoticeKind
 from apps.cases.notices.rendering import render_notice
+from apps.core.errors import Conflict
 from apps.sequences.services import next_value
 from apps.uploads.rendered import StoredFileAltered, render_pending, stored_pdf
 

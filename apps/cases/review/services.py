@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from apps.audit.services import record_disclosure, record_step
-from apps.audit.transitions import Conflict, apply_transition
+from apps.audit.transitions import apply_transition
 from apps.cases.codes import CaseState, FilingState
 from apps.cases.escalations import escalations_visible_to
 from apps.cases.messages import tell_applicant, tell_supervisors
@@ -37,6 +37,7 @@ from apps.cases.models import (
     ReviewOpinion,
 )
 from apps.cases.window_rules import require_window_clerk
+from apps.core.errors import Conflict
 from apps.uploads.stored import checked
 from apps.worktime import calendar
 from apps.worktime import services as clocks

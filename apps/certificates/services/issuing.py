@@ -1,17 +1,8 @@
-"""The certificate desk's use cases: asking for and confirming an issue (双人用印), delivery, revocation
-and the seal registry's suspensions. Each runs in one transaction with its rows locked, every state
-change written to the audit log.
-
-Issuing is dual control: an issuer asks (``request_issue``: nothing is numbered yet); a seal keeper —
-the seal's custodian, or another seal keeper of the centre, never the person who asked — confirms
-(``confirm_issue``), and in that one transaction every document of the filing is numbered, sealed,
-captured and entered in the e-certificate library, or none is. PDFs are rendered after the commit
-(``documents.render_pending_documents``, or on first download).
-
-Roles are held at a centre: every action here checks the role at the filing's (or seal's) centre —
-the desk's staff (issuer or seal keeper) there to ask, hand over and post; a seal keeper there to
-confirm, cancel another's request, suspend or reinstate a seal. A role at another centre counts for
-nothing, custody of a seal included.
+"""Issuing is dual control (双人用印): an issuer asks (``request_issue``: nothing is numbered yet); a
+seal keeper — the seal's custodian, or another seal keeper of the centre, never the person who asked —
+confirms (``confirm_issue``), and in that one transaction every document of the filing is numbered,
+sealed, captured and entered in the e-certificate library, or none is. PDFs are rendered after the
+commit (``documents.render_pending_documents``, or on first download).
 """
 
 from __future__ import annotations
@@ -26,30 +17,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.identifiers import normalise_resident_id, validate_resident_id
 from apps.accounts.roles import Role
 from apps.accounts.selectors import holds_role
-from apps.audit.services import record_step, record_transition
-from apps.audit.transitions import Conflict, apply_transition
-from apps.cases.codes import ApplicantKind, CaseState, FilingState
+from apps.audit.services import record_step
+from apps.audit.transitions import apply_transition
+from apps.cases.codes import CaseState, FilingState
 from apps.cases.messages import tell_applicant
 from apps.cases.models import OPEN_CASE, Case, Filing
 from apps.certificates import content, numbering, selectors
 from apps.certificates.models import (
-    Delivery,
-    DeliveryMethod,
     DocumentKind,
     IssuedDocument,
     IssueRequest,
     IssuingRule,
-    RecipientRole,
     RequestState,
     Seal,
-    SealStatus,
     SealUse,
     new_verification_token,
 )
-from apps.licences.models import CertificateStatus, ElectronicCertificate
+from apps.core.errors import Conflict
+from apps.licences.models import ElectronicCertificate
 
 KEEP_SEALS = "certificates.keep_seals"
 REVOKE = "certificates.revoke_certificate"
@@ -129,9 +116,7 @@ def _why_not_ready(filing: Filing) -> str:
             return _(
                 "A deficiency (容缺) of this filing is still open: nothing is issued before it is cleared."
             )
-    return _("This filing is not ready for issue: it is %(state)s.") % {
-        "state": filing.get_state_display()
-    }
+    return _("This filing is not ready for issue: it is %(state)s.") % {"state": filing.get_state_display()}
 
 
 def _ready(filing: Filing, *, lock_seals: bool = False) -> list[Planned]:
@@ -171,9 +156,7 @@ def request_issue(*, filing_id: int, actor, note: str = "", client_ip=None) -> I
     _ready(filing)
     try:
         with transaction.atomic():
-            issue_request = IssueRequest.objects.create(
-                filing=filing, requested_by=actor, note=note
-            )
+            issue_request = IssueRequest.objects.create(filing=filing, requested_by=actor, note=note)
     except IntegrityError:
         raise Conflict(_("This filing is already awaiting the seal keeper's confirmation.")) from None
     record_step(filing, step="request_issue", actor=actor, comment=note, client_ip=client_ip)
@@ -201,9 +184,7 @@ def cancel_request(*, request_id: int, actor, reason: str = "", client_ip=None) 
     )
     issue_request.note = (reason or issue_request.note)[:300]
     issue_request.save(update_fields=["state", "decided_by", "decided_at", "note"])
-    record_step(
-        issue_request.filing, step="cancel_issue", actor=actor, comment=reason, client_ip=client_ip
-    )
+    record_step(issue_request.filing, step="cancel_issue", actor=actor, comment=reason, client_ip=client_ip)
     return issue_request
 
 
@@ -390,215 +371,3 @@ def _issue(filing: Filing, planned: list[Planned], *, issuer, confirmer) -> list
         for d in documents
     )
     return documents
-
-
-# --- delivery --------------------------------------------------------------------------------------
-
-
-def _recipient_role(filing: Filing, name: str, id_number: str) -> str:
-    if (
-        filing.applicant_kind == ApplicantKind.PERSON
-        and id_number == filing.applicant_id_number
-        and name == filing.applicant_name
-    ):
-        return RecipientRole.APPLICANT
-    if (
-        filing.agent_id_number
-        and id_number == filing.agent_id_number
-        and name == filing.agent_name
-    ):
-        return RecipientRole.AGENT
-    raise ValidationError(
-        {
-            "recipient_id_number": _(
-                "The recipient is neither the applicant nor the agent authorised on this filing: "
-                "the documents are not handed over."
-            )
-        }
-    )
-
-
-def _delivered(filing: Filing, delivery: Delivery, *, actor, client_ip) -> Delivery:
-    for name in ("deliver", "close"):
-        apply_transition(filing, name, actor=actor, client_ip=client_ip, method=delivery.method)
-    filing.save(update_fields=["state"])
-    tell_applicant(filing, "closed", how=str(delivery.get_method_display()))
-    return delivery
-
-
-def _issued(filing_id: int) -> Filing:
-    filing = _locked_filing(filing_id)
-    if filing.state != FilingState.ISSUED:
-        if filing.state in (FilingState.DELIVERED, FilingState.CLOSED):
-            raise Conflict(_("The documents of this filing have been delivered already."))
-        raise Conflict(_("Nothing has been issued for this filing yet."))
-    return filing
-
-
-@transaction.atomic
-def hand_over(
-    *, filing_id: int, actor, recipient_name: str, recipient_id_number: str, client_ip=None
-) -> Delivery:
-    """窗口领取: every document of the filing, to the applicant or their authorised agent, whose
-    identity document the issuer has checked; the filing is closed (办结)."""
-    recipient_name = (recipient_name or "").strip()
-    id_number = normalise_resident_id(recipient_id_number or "")
-    errors = {}
-    if not recipient_name:
-        errors["recipient_name"] = _("Enter the recipient's name as on their identity card.")
-    try:
-        validate_resident_id(id_number)
-    except ValidationError as error:
-        errors["recipient_id_number"] = error.messages
-    if errors:
-        raise ValidationError(errors)
-    filing = _issued(filing_id)
-    _require_desk(actor, filing)
-    role = _recipient_role(filing, recipient_name, id_number)
-    delivery = Delivery.objects.create(
-        filing=filing,
-        method=DeliveryMethod.HANDOVER,
-        recipient_name=recipient_name,
-        recipient_id_number=id_number,
-        recipient_role=role,
-        delivered_by=actor,
-    )
-    return _delivered(filing, delivery, actor=actor, client_ip=client_ip)
-
-
-@transaction.atomic
-def post(
-    *,
-    filing_id: int,
-    actor,
-    recipient_name: str,
-    phone: str,
-    address: str,
-    carrier: str,
-    tracking_number: str,
-    client_ip=None,
-) -> Delivery:
-    """免费邮寄: every document of the filing in one parcel to the applicant; the filing is closed."""
-    values = {
-        "recipient_name": (recipient_name or "").strip(),
-        "phone": (phone or "").strip(),
-        "address": (address or "").strip(),
-        "carrier": (carrier or "").strip(),
-        "tracking_number": (tracking_number or "").strip(),
-    }
-    messages = {
-        "recipient_name": _("Name the person the parcel is addressed to."),
-        "phone": _("Give the recipient's phone for the carrier."),
-        "address": _("Give the postal address."),
-        "carrier": _("Name the carrier."),
-        "tracking_number": _("Enter the parcel's tracking number."),
-    }
-    errors = {name: message for name, message in messages.items() if not values[name]}
-    if errors:
-        raise ValidationError(errors)
-    filing = _issued(filing_id)
-    _require_desk(actor, filing)
-    not_posted = [
-        item.item.name
-        for item in filing.items.select_related("item")
-        if not item.item.postal_delivery_supported
-    ]
-    if not_posted:
-        raise ValidationError(
-            {
-                "address": _("These results are handed over at the window only: %(items)s.")
-                % {"items": "、".join(not_posted)}
-            }
-        )
-    delivery = Delivery.objects.create(
-        filing=filing,
-        method=DeliveryMethod.POST,
-        recipient_role=RecipientRole.APPLICANT,
-        delivered_by=actor,
-        **values,
-    )
-    return _delivered(filing, delivery, actor=actor, client_ip=client_ip)
-
-
-# --- revocation ------------------------------------------------------------------------------------
-
-REVOCATION_MODES = {"revoke": "撤销", "cancel": "注销"}
-
-
-def may_revoke(user, document: IssuedDocument) -> bool:
-    return user.has_perm(REVOKE) and holds_role(user, "decision_maker", department_id=document.department_id)
-
-
-@transaction.atomic
-def revoke(*, document_id: int, actor, reason: str, mode: str = "revoke", client_ip=None) -> IssuedDocument:
-    """撤销 / 注销 a certificate: the library and the verification page say so from this commit on."""
-    document = IssuedDocument.objects.select_related("filing").get(pk=document_id)
-    if not may_revoke(actor, document):
-        raise PermissionDenied(
-            _("Only a decision-maker of the issuing department may revoke its certificates.")
-        )
-    if mode not in REVOCATION_MODES:
-        raise ValidationError({"mode": _("Revoke (撤销) or cancel (注销).")})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for the revocation.")})
-    if document.kind != DocumentKind.CERTIFICATE:
-        raise ValidationError(_("A decision of denial is not a certificate: it cannot be revoked."))
-    entry = ElectronicCertificate.objects.select_for_update().get(pk=document.library_entry_id)
-    if entry.status != CertificateStatus.VALID:
-        raise Conflict(_("This certificate was revoked already."))
-    text = f"{REVOCATION_MODES[mode]}：{reason.strip()}"
-    entry.status, entry.revoked_at, entry.revocation_reason = CertificateStatus.REVOKED, timezone.now(), text
-    entry.save(update_fields=["status", "revoked_at", "revocation_reason"])
-    record_transition(
-        entry,
-        transition=mode,
-        from_state=CertificateStatus.VALID,
-        to_state=CertificateStatus.REVOKED,
-        actor=actor,
-        comment=reason,
-        client_ip=client_ip,
-    )
-    tell_applicant(
-        document.filing,
-        "certificate_revoked",
-        certificate=f"{document.title} {document.number}",
-        reason=text,
-    )
-    return document
-
-
-# --- the seal registry -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def set_seal_status(*, seal_id: int, actor, status: str, reason: str, client_ip=None) -> Seal:
-    """Suspend a seal (lost, damaged, under review) or put it back in use; either needs a reason. Only
-    a seal keeper of the seal's centre (its department's) may."""
-    seal = Seal.objects.select_for_update(of=("self",)).select_related("department").get(pk=seal_id)
-    if not keeps_seals_at(actor, seal.department.centre_id):
-        raise PermissionDenied(
-            _("Only a seal keeper of the seal's service centre suspends or reinstates it.")
-        )
-    if status not in SealStatus.values:
-        raise ValidationError({"status": _("Choose in use or suspended.")})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason.")})
-    if seal.status == status:
-        raise Conflict(_("The seal is %(status)s already.") % {"status": seal.get_status_display()})
-    previous = seal.status
-    seal.status, seal.status_changed_at, seal.status_reason = status, timezone.now(), reason.strip()
-    try:
-        with transaction.atomic():
-            seal.save(update_fields=["status", "status_changed_at", "status_reason"])
-    except IntegrityError:
-        raise Conflict(_("Another seal of this department is in use: suspend it first.")) from None
-    record_transition(
-        seal,
-        transition="suspend" if status == SealStatus.SUSPENDED else "reinstate",
-        from_state=previous,
-        to_state=status,
-        actor=actor,
-        comment=reason,
-        client_ip=client_ip,
-    )
-    return seal

@@ -1,0 +1,272 @@
+"""A case (办件): one item of an accepted filing in its department's back office, with its own
+working-day clock. The review graph and the conditions of its transitions live here.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from apps.cases.codes import (
+    CaseState,
+)
+from apps.cases.models.filing import Filing
+from apps.worktime.warnings import WarningLevel, level_of
+
+OPEN_CASE = [CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
+
+
+def _decides_alone(case) -> bool:
+    return not case.item.requires_second_signoff
+
+
+def _needs_sign_off(case) -> bool:
+    return case.item.requires_second_signoff
+
+
+def _proposes(outcome):
+    def condition(case) -> bool:
+        return case.proposed_outcome == outcome
+
+    condition.__name__ = f"proposes_{outcome}"
+    return condition
+
+
+def _allows_special_procedures(case) -> bool:
+    return bool(case.item.special_procedures)
+
+
+def _holds_it(case, user) -> bool:
+    """Review actions are the claiming approver's: claim first, then act."""
+    return case.claimed_by_id is not None and case.claimed_by_id == getattr(user, "pk", None)
+
+
+def _signs_off(case, user) -> bool:
+    """A decision-maker of the case's department (审批决定人)."""
+    from apps.accounts.selectors import holds_role
+
+    return user.has_perm("accounts.sign_off_decisions") and holds_role(
+        user, "decision_maker", department_id=case.department_id
+    )
+
+
+class Outcome(models.TextChoices):
+    APPROVE = "approve", _("Approve")  # 准予许可
+    DENY = "deny", _("Deny")  # 不予许可
+
+
+class Case(FSMModelMixin, models.Model):
+    """One item of an accepted filing, in its department's back office, with its clock."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.PROTECT, related_name="cases")
+    item = models.ForeignKey(
+        "catalogue.ServiceItem", verbose_name=_("item version"), on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT
+    )
+    approval_category = models.ForeignKey(
+        "catalogue.ApprovalCategory", verbose_name=_("approval category"), on_delete=models.PROTECT
+    )
+    clock = models.OneToOneField("worktime.Clock", on_delete=models.PROTECT, related_name="case")
+    # The clock's due date, copied so that a department's queue is one index range in due order (the
+    # clock stays the truth: the services copy it when they move it, and follow_clocks() catches up
+    # after a calendar change moved clocks in bulk).
+    due_on = models.DateField(_("due on"))
+    # 黄牌 / 红牌 / 逾期 as the warning sweep last set it from the clock's dates (frozen while suspended).
+    warning = models.CharField(
+        _("warning level"), max_length=10, choices=WarningLevel.choices, default=WarningLevel.NORMAL
+    )
+    state = FSMField(_("state"), default=CaseState.QUEUED, choices=CaseState.choices, protected=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # --- review ---
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+
+    # --- the decision (准予 / 不予许可): proposed by the approver, signed off where the item says so ---
+    proposed_outcome = models.CharField(
+        _("proposed decision"), max_length=10, choices=Outcome.choices, blank=True
+    )
+    # What the certificate will say (approve): holder, scope, validity.
+    decision_holder = models.CharField(_("holder"), max_length=200, blank=True)
+    decision_scope = models.TextField(_("scope"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # Why not (deny): the 不予许可决定书 quotes both.
+    denial_reasons = models.TextField(_("reasons for denial"), blank=True)
+    denial_legal_basis = models.TextField(_("legal basis of the denial"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["filing", "item"], name="case_one_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="case_validity_ordered",
+            ),
+        ]
+        indexes = [
+            # The queues: a department's cases in one state, most urgent first.
+            models.Index(fields=["department", "state", "due_on", "id"], name="case_queue"),
+            # "Decided recently" among a million decided cases, newest first.
+            models.Index(
+                fields=["department", "-decided_at", "-id"],
+                condition=models.Q(state__in=[CaseState.APPROVED, CaseState.DENIED]),
+                name="case_decided",
+            ),
+            models.Index(fields=["claimed_by", "state"], name="case_claimed_state"),
+            # The queues filtered by warning level (黄牌 / 红牌 / 逾期), and the escalation sweep.
+            models.Index(
+                fields=["department", "warning", "due_on"],
+                condition=models.Q(state__in=OPEN_CASE),
+                name="case_open_warning",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.filing.number} · {self.item.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CASE
+
+    def warning_on(self, day) -> str:
+        """The warning level (黄牌/红牌/逾期) on ``day``, from the clock's stored dates."""
+        clock = self.clock
+        return level_of(due_on=clock.due_on, yellow_on=clock.yellow_on, red_on=clock.red_on, on=day)
+
+    # --- the back-office graph (DESIGN.md) ---
+    # Conditions read the pinned item version (what the applicant was promised); permissions say who
+    # may act: the claiming approver for review actions, a decision-maker of the department for
+    # sign-off and extensions. The review workspace offers exactly get_available_user_state_transitions.
+    @transition(field=state, source=CaseState.QUEUED, target=CaseState.IN_REVIEW)
+    def claim(self):
+        pass
+
+    @transition(field=state, source=CaseState.IN_REVIEW, target=CaseState.QUEUED, permission=_holds_it)
+    def release(self):
+        pass
+
+    @transition(field=state, source=CaseState.IN_REVIEW, target=None, permission=_holds_it)
+    def record_opinion(self):
+        """审查意见 on the record; the case stays where it is."""
+
+    @transition(field=state, source=CaseState.IN_REVIEW, target=CaseState.SUSPENDED, permission=_holds_it)
+    def request_correction(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.IN_REVIEW,
+        target=CaseState.SUSPENDED,
+        conditions=[_allows_special_procedures],
+        permission=_holds_it,
+    )
+    def start_special_procedure(self):
+        pass
+
+    @transition(field=state, source=CaseState.SUSPENDED, target=CaseState.IN_REVIEW, permission=_holds_it)
+    def resume(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION],
+        target=None,
+        permission=_signs_off,
+    )
+    def extend(self):
+        """延长审批, within the item's allowance; the case stays where it is."""
+
+    @transition(
+        field=state,
+        source=CaseState.IN_REVIEW,
+        target=CaseState.APPROVED,
+        conditions=[_decides_alone],
+        permission=_holds_it,
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.IN_REVIEW,
+        target=CaseState.DENIED,
+        conditions=[_decides_alone],
+        permission=_holds_it,
+    )
+    def deny(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.IN_REVIEW,
+        target=CaseState.AWAITING_DECISION,
+        conditions=[_needs_sign_off],
+        permission=_holds_it,
+    )
+    def propose_decision(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.AWAITING_DECISION,
+        target=CaseState.APPROVED,
+        conditions=[_proposes(Outcome.APPROVE)],
+        permission=_signs_off,
+    )
+    def sign_off_approval(self):
+        pass
+
+    @transition(
+        field=state,
+        source=CaseState.AWAITING_DECISION,
+        target=CaseState.DENIED,
+        conditions=[_proposes(Outcome.DENY)],
+        permission=_signs_off,
+    )
+    def sign_off_denial(self):
+        pass
+
+    @transition(
+        field=state, source=CaseState.AWAITING_DECISION, target=CaseState.IN_REVIEW, permission=_signs_off
+    )
+    def send_back(self):
+        pass
+
+    @transition(field=state, source=OPEN_CASE, target=CaseState.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+    @transition(field=state, source=OPEN_CASE, target=CaseState.TERMINATED)
+    def terminate(self):
+        pass

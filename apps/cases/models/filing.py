@@ -1,0 +1,304 @@
+"""A filing (申请) at the front desk: one receipt, one material set, for one item or a bundle (一件事).
+
+It pins the catalogue versions it was filed under (``FilingItem``), so a later edit of an item never
+changes what the applicant was promised, and carries its checklist of materials and their uploads.
+The state field is a protected django-fsm field: the graph lives here, the use cases in
+``apps.cases.services``, and every transition is written to the audit log there.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from apps.accounts.identifiers import mask_identifier, mask_phone
+from apps.cases.codes import (
+    ApplicantKind,
+    Channel,
+    FilingState,
+    MaterialStatus,
+)
+from apps.catalogue.codes import Necessity
+from apps.uploads.models import CheckedFile
+
+S = FilingState
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Filing(FSMModelMixin, models.Model):
+    number = models.CharField(_("filing number"), max_length=60, unique=True)
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
+    centre = models.ForeignKey(
+        "accounts.ServiceCentre", verbose_name=_("service centre"), on_delete=models.PROTECT
+    )
+    window = models.ForeignKey(
+        "accounts.Window", verbose_name=_("window"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    bundle = models.ForeignKey(
+        "catalogue.Bundle", verbose_name=_("bundle (一件事)"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    state = FSMField(_("state"), default=S.DRAFT, choices=FilingState.choices, protected=True)
+
+    # --- the applicant as stated on this filing (a record: later filings may differ) ---
+    applicant_kind = models.CharField(_("applicant type"), max_length=20, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_id_number = models.CharField(
+        _("identity number"), max_length=18, help_text=_("Resident ID number, or unified social credit code.")
+    )
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # An agent filing on the applicant's behalf (代理人), recorded with their own identity.
+    agent_name = models.CharField(_("agent"), max_length=100, blank=True)
+    agent_id_number = models.CharField(_("agent's resident ID number"), max_length=18, blank=True)
+    agent_phone = models.CharField(_("agent's phone"), max_length=20, blank=True)
+
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("citizen account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filings",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # 网上预审: the clerk who took the online filing (the window is then theirs, on ``window``).
+    pre_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pre-reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # --- the window's decision ---
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    commitment_date = models.DateField(
+        _("deficiency to be cleared by"),
+        null=True,
+        blank=True,
+        help_text=_("容缺受理: the date the applicant commits to hand in what is missing."),
+    )
+    deficiency_cleared_at = models.DateTimeField(_("deficiency cleared at"), null=True, blank=True)
+    # The commitment date passed without the material: when the lapse rule was applied (once).
+    deficiency_lapsed_at = models.DateTimeField(_("deficiency lapsed at"), null=True, blank=True)
+    decision_reasons = models.TextField(_("reasons"), blank=True)
+    # 一次性告知: everything missing or wrong, all at once: [{"material": id or null, "reason": text}].
+    completion_list = models.JSONField(_("what to complete"), default=list, blank=True)
+    decision_legal_basis = models.TextField(_("legal basis of the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["centre", "window", "created_at"], name="filing_window_day"),
+            models.Index(fields=["applicant_id_number", "created_at"], name="filing_applicant"),
+            models.Index(fields=["citizen", "created_at"], name="filing_citizen"),
+            models.Index(fields=["state", "centre"], name="filing_state_centre"),
+            # The windows' queue of online filings awaiting pre-review, oldest first.
+            models.Index(
+                fields=["centre", "submitted_at"],
+                condition=models.Q(state=S.SUBMITTED),
+                name="filing_awaiting_pre_review",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_identifier(self.applicant_id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.applicant_phone)
+
+    @property
+    def has_open_deficiency(self) -> bool:
+        return self.state == S.ACCEPTED_WITH_DEFICIENCY and self.deficiency_cleared_at is None
+
+    # --- the front-desk graph (DESIGN.md) ---
+    # A window filing is decided from its draft. An online filing is submitted by the citizen, taken
+    # by a clerk for pre-review (网上预审: one clerk at a time, released back if they cannot finish),
+    # and then decided like any other: the window has the same four answers for both channels.
+    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED)
+    def submit(self):
+        pass
+
+    @transition(field=state, source=S.SUBMITTED, target=S.PRE_REVIEW)
+    def start_pre_review(self):
+        pass
+
+    @transition(field=state, source=S.PRE_REVIEW, target=S.SUBMITTED)
+    def release_pre_review(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.ACCEPTED_WITH_DEFICIENCY)
+    def accept_with_deficiency(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.RETURNED)
+    def return_for_completion(self):
+        pass
+
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.REJECTED)
+    def refuse(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[S.DRAFT, S.SUBMITTED, S.PRE_REVIEW, S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY],
+        target=S.WITHDRAWN,
+    )
+    def withdraw(self):
+        pass
+
+    # Every case decided (in parallel, department by department), and no deficiency open: the
+    # unified desk may issue. The services check the cases; the graph keeps the deficiency rule.
+    @transition(
+        field=state,
+        source=[S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY],
+        target=S.READY_FOR_ISSUE,
+        conditions=[lambda filing: not filing.has_open_deficiency],
+    )
+    def complete_review(self):
+        pass
+
+    # The unified desk (统一窗口出证, apps.certificates): every certificate and denial decision of the
+    # filing issued at once, then handed over or posted together, and the filing is closed (办结).
+    @transition(field=state, source=S.READY_FOR_ISSUE, target=S.ISSUED)
+    def issue(self):
+        pass
+
+    @transition(field=state, source=S.ISSUED, target=S.DELIVERED)
+    def deliver(self):
+        pass
+
+    @transition(field=state, source=S.DELIVERED, target=S.CLOSED)
+    def close(self):
+        pass
+
+    # Ended by a rule rather than a decision: a lapsed 容缺 commitment, or no case left to decide.
+    @transition(field=state, source=[S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY], target=S.TERMINATED)
+    def terminate(self):
+        pass
+
+
+class FilingItem(models.Model):
+    """An item of a filing, pinned to the catalogue version it was filed under."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(
+        "catalogue.ServiceItem", verbose_name=_("item version"), on_delete=models.PROTECT
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("filed item")
+        verbose_name_plural = _("filed items")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["filing", "item"], name="filing_item_once")]
+
+    def __str__(self):
+        return str(self.item)
+
+
+class ChecklistEntry(models.Model):
+    """One material of the filing's checklist (each material once for a bundle), with the terms asked
+    for when it was filed and what the window recorded."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="checklist")
+    material = models.ForeignKey("catalogue.Material", verbose_name=_("material"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(default=0)
+    original_count = models.PositiveSmallIntegerField(_("originals"))
+    copy_count = models.PositiveSmallIntegerField(_("copies"))
+    necessity = models.CharField(_("necessity"), max_length=20, choices=Necessity.choices)
+    replaceable_by = models.ForeignKey(
+        "licences.LicenceType",
+        verbose_name=_("replaceable by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MaterialStatus.choices, default=MaterialStatus.PENDING
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    produced_by = models.ForeignKey(
+        "catalogue.ServiceItem",
+        verbose_name=_("produced within this filing by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "An item of the same bundle whose result is this material: the applicant does not bring it."
+        ),
+    )
+    certificate_reference = models.CharField(
+        _("e-certificate used"),
+        max_length=120,
+        blank=True,
+        help_text=_("The electronic certificate that stands in for the material (免证可办)."),
+    )
+
+    class Meta:
+        verbose_name = _("checklist entry")
+        verbose_name_plural = _("checklist")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["filing", "material"], name="checklist_material_once")]
+
+    def __str__(self):
+        return f"{self.material} · {self.get_status_display()}"
+
+
+def upload_path(instance, filename: str) -> str:
+    # Random names under the filing: the original name is kept in the row, never trusted as a path.
+    return f"filings/{instance.entry.filing_id}/{secrets.token_hex(16)}"
+
+
+class MaterialUpload(CheckedFile):
+    """A file handed in for one checklist entry: checked by content and size, stored outside the web
+    root (MEDIA_ROOT under HALL_VAR_DIR) and served only to those who may see the filing."""
+
+    entry = models.ForeignKey(ChecklistEntry, on_delete=models.CASCADE, related_name="uploads")
+    file = models.FileField(upload_to=upload_path)
+
+    class Meta(CheckedFile.Meta):
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
+
+
+# Notices (受理通知书 …) live in their own module; imported here so that Django registers them.
