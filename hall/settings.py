@@ -262,7 +262,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ItemStateEnum": "apps.catalogue.codes.ItemState",
         "BundleStateEnum": "apps.catalogue.models.bundles.BundleState",
-        "FilingStateEnum": "apps.cases.codes.ApplicationState",
+        "FilingStateEnum": "apps.cases.codes.FilingState",
         "CaseStateEnum": "apps.cases.codes.CaseState",
         "DecisionOutcomeEnum": "apps.cases.models.Outcome",
         "IssueRequestStateEnum": "apps.certificates.models.RequestState",
