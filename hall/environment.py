@@ -8,6 +8,7 @@ on a configuration that would be unsafe, with a one-line explanation.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -42,6 +43,42 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from exc
+
+
+def env_choice(name: str, default: str, choices: Iterable[str]) -> str:
+    """One of a fixed set of values, checked when the settings load: a typo stops the start-up with
+    the variable, the value and the allowed values, instead of meaning something else at run time."""
+    allowed = tuple(choices)
+    if default not in allowed:
+        raise ValueError(f"{name}: the default {default!r} is not one of {allowed}")  # a bug in settings.py
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw.strip() not in allowed:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not an allowed value; use one of: {', '.join(allowed)}."
+        )
+    return raw.strip()
+
+
+# The periods Django REST framework's throttles understand (it reads only the first letter).
+_RATE_PERIODS = ("s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day")
+_RATE_PERIODS_PLURAL = tuple(f"{p}s" for p in _RATE_PERIODS if len(p) > 1)
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate for a DRF throttle, "<count>/<period>" (e.g. 30/min), checked when the settings
+    load: the throttle parses it only at the first request, where a typo would be a server error."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    count, _slash, period = raw.strip().partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in _RATE_PERIODS + _RATE_PERIODS_PLURAL:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: use <count>/<period>, the period one of "
+            f"{', '.join(_RATE_PERIODS)} (e.g. 30/min)."
+        )
+    return raw.strip()
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -15,20 +15,19 @@ from hall.environment import (
     DEVELOPMENT_SECRET_KEY,
     check_production_settings,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_networks,
+    env_rate,
     env_str,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HALL_VAR_DIR", str(BASE_DIR / "var")))
 
-HALL_ENV = env_str("HALL_ENV", "development")
-if HALL_ENV not in {"development", "production"}:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(f"HALL_ENV={HALL_ENV!r}: use 'development' or 'production'.")
+# Every setting whose value is one of a fixed set is read with env_choice: a typo stops the start-up.
+HALL_ENV = env_choice("HALL_ENV", "development", ("development", "production"))
 PRODUCTION = HALL_ENV == "production"
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
@@ -247,7 +246,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     # Public certificate verification, per client address (the page and the API share the count).
-    "DEFAULT_THROTTLE_RATES": {"verification": env_str("HALL_VERIFY_RATE", "30/min")},
+    "DEFAULT_THROTTLE_RATES": {"verification": env_rate("HALL_VERIFY_RATE", "30/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hall portal API",
@@ -310,12 +309,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Logging ----------------------------------------------------------------------------------------
+HALL_LOG_LEVEL = env_choice("HALL_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("HALL_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": HALL_LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
@@ -364,7 +364,7 @@ HALL_VERIFICATION_KEY = env_str("HALL_VERIFICATION_KEY", "")
 HALL_ESCALATE_TO_CENTRE_DAYS = env_int("HALL_ESCALATE_TO_CENTRE_DAYS", 2)
 # A 容缺 commitment date passed without the material: "terminate" the filing's cases (with a notice),
 # or "escalate" first (a supervisor decides).
-HALL_DEFICIENCY_LAPSE = env_str("HALL_DEFICIENCY_LAPSE", "terminate")
+HALL_DEFICIENCY_LAPSE = env_choice("HALL_DEFICIENCY_LAPSE", "terminate", ("terminate", "escalate"))
 # Working days an applicant has to answer a correction request (补正) before the case is terminated.
 HALL_CORRECTION_ANSWER_DAYS = env_int("HALL_CORRECTION_ANSWER_DAYS", 10)
 # SMS through a gateway adapter (dotted path; no vendor is built in): the default logs the message.
