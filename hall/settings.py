@@ -284,7 +284,8 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name, though the transport ignores it: without one kombu warns at every connection.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DIR / "queue"),
         "data_folder_out": str(CELERY_DIR / "queue"),
@@ -309,14 +310,36 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Logging ----------------------------------------------------------------------------------------
+# One console stream for web, worker and beat (Celery leaves logging to this, hall/celery.py): requests,
+# warnings and errors, and a line from a periodic job only when it changed something (apps/ops/jobs.py).
 HALL_LOG_LEVEL = env_choice("HALL_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+# Beat's "sending due task", the worker's "received" and "succeeded": three lines per job every few
+# seconds, whatever it did. Shown at DEBUG only; a failed task is still logged (an error).
+_CELERY_CHATTER = "DEBUG" if HALL_LOG_LEVEL == "DEBUG" else "WARNING"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_without_traceback": {"()": "hall.log_filters.ClientErrorsWithoutTraceback"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": HALL_LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's default configuration gives "django" a console handler of its own (and an INFO
+        # level): each of its records was printed there and again by the root's handler. Here they
+        # go to the root's handler only, at the root's level, runserver's access lines included.
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        "django.server": {"handlers": [], "level": "NOTSET", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+        "celery.beat": {"level": _CELERY_CHATTER},
+        "celery.worker.strategy": {"level": _CELERY_CHATTER},
+        "celery.app.trace": {"level": _CELERY_CHATTER},
+    },
 }
 
 # --- Hall-specific ----------------------------------------------------------------------------------

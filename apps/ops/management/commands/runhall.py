@@ -17,32 +17,20 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, addrport, **options):
-        python = sys.executable
+        # Celery without its banners (the line below says what runs where) and without --loglevel:
+        # worker and beat log through settings.LOGGING at HALL_LOG_LEVEL, as the web server does.
+        celery = [sys.executable, "-m", "celery", "-A", "hall", "--quiet"]
         commands = {
-            "web": [python, "manage.py", "runserver", addrport, "--noreload"],
+            "web": [sys.executable, "manage.py", "runserver", addrport, "--noreload"],
             "worker": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "hall",
+                *celery,
                 "worker",
                 "--pool=solo",
-                "--loglevel=INFO",
                 "--hostname=embedded@%h",
                 "--without-mingle",
                 "--without-gossip",
             ],
-            "beat": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "hall",
-                "beat",
-                "--loglevel=INFO",
-                f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
-            ],
+            "beat": [*celery, "beat", f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}"],
         }
         # Fixed argument lists built above, never user input.
         processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}  # noqa: S603
