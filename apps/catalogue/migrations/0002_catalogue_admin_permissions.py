@@ -1,12 +1,14 @@
-"""Give the catalogue admin role the catalogue's permissions (see apps.accounts.roles)."""
+"""Give the catalogue admin role the catalogue's permissions: the role table frozen in accounts 0002,
+not the live one (a migration writes the same rows whatever the code says when it runs)."""
+
+import importlib
 
 from django.db import migrations
 
 
 def sync_roles(apps, schema_editor):
-    from apps.accounts.roles import sync_role_groups
-
-    sync_role_groups(apps, using=schema_editor.connection.alias)
+    role_groups = importlib.import_module("apps.accounts.migrations.0002_role_groups")
+    role_groups.sync_frozen_role_groups(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
