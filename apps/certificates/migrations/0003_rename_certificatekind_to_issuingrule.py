@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 def rename_permissions(apps, schema_editor, old="certificatekind", new="issuingrule"):
     Permission = apps.get_model("auth", "Permission")
-    for permission in Permission.objects.filter(
+    for permission in Permission.objects.using(schema_editor.connection.alias).filter(
         content_type__app_label="certificates", codename__endswith=f"_{old}"
     ):
         verb = permission.codename.removesuffix(f"_{old}")

@@ -8,7 +8,7 @@ from django.db.models.functions import Concat, Substr
 
 def rename_refs(apps, schema_editor, old="cases.application:", new="cases.filing:"):
     Outbox = apps.get_model("notifications", "Outbox")
-    Outbox.objects.filter(subject_ref__startswith=old).update(
+    Outbox.objects.using(schema_editor.connection.alias).filter(subject_ref__startswith=old).update(
         subject_ref=Concat(Value(new), Substr("subject_ref", len(old) + 1))
     )
 
