@@ -10,15 +10,9 @@ of every other page (see hall/security_headers.py); templates/drf_spectacular/sw
 page's few inline style rules to a static file.
 """
 
-from django.conf import settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.permissions import BasePermission
 
-
-class LoggedInInProduction(BasePermission):
-    def has_permission(self, request, view):
-        return not settings.PRODUCTION or bool(request.user and request.user.is_authenticated)
-
+from apps.accounts.permissions import LoggedInInProduction
 
 schema_view = SpectacularAPIView.as_view(permission_classes=[LoggedInInProduction])
 docs_view = SpectacularSwaggerSplitView.as_view(

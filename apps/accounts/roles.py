@@ -1,12 +1,16 @@
-"""Roles of the hall, as Django groups with permissions.
+"""Roles of the hall, as Django groups with permissions: the one place a role is named.
 
 A role says what a person may do; a ``StaffMembership`` says where (centre, department, window).
-The groups are created by the data migration ``0002_role_groups``; ``ROLE_PERMISSIONS`` here is the
-single source that migration and later ones read, and a test checks the database agrees with it.
+``Role`` is the only spelling of a role in the code (a test fails on a role's code written as a
+string anywhere else); the permissions are named by ``apps.accounts.permissions.Perm``.
+``ROLE_PERMISSIONS`` is the live table: ``sync_role_groups`` applies it after every ``migrate``, and
+a test checks the database agrees with it (the migrations carry frozen copies of their own).
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.permissions import Perm
 
 
 class Role(models.TextChoices):
@@ -23,59 +27,66 @@ class Role(models.TextChoices):
     CITIZEN = "citizen", _("Citizen")  # 办事群众 / 企业
 
 
-# Permission codenames are "app_label.codename". Desk permissions live on StaffMembership's Meta.
+def _catalogue_model_permissions() -> list[str]:
+    """The catalogue admin's model permissions: every catalogue record, except deleting a version
+    (versions are records: retired, never deleted)."""
+    names = (
+        "serviceitem",
+        "itemmaterial",
+        "feeitem",
+        "processstep",
+        "faqentry",
+        "material",
+        "approvalcategory",
+        "bundle",
+        "bundleitem",
+    )
+    return [
+        f"catalogue.{verb}_{model}"
+        for model in names
+        for verb in ("view", "add", "change", "delete")
+        if not (model == "serviceitem" and verb == "delete")
+    ]
+
+
+# What each role may do (its group's permissions, "app_label.codename"); where is the membership's.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.CLERK: ["accounts.use_intake_desk"],
-    Role.APPROVER: ["accounts.use_backoffice_desk"],
+    Role.CLERK: [Perm.USE_INTAKE_DESK],
+    Role.APPROVER: [Perm.USE_BACKOFFICE_DESK],
     Role.DECISION_MAKER: [
-        "accounts.use_backoffice_desk",
-        "accounts.sign_off_decisions",
+        Perm.USE_BACKOFFICE_DESK,
+        Perm.SIGN_OFF_DECISIONS,
         # 撤销 / 注销 is a decision of the issuing department, not of the desk that printed it.
-        "certificates.revoke_certificate",
+        Perm.REVOKE_CERTIFICATE,
     ],
-    Role.ISSUER: ["accounts.use_issuing_desk"],
-    Role.SEAL_KEEPER: ["accounts.use_issuing_desk", "certificates.keep_seals", "certificates.view_seal"],
-    Role.SUPERVISOR: ["accounts.use_supervision_desk", "ops.view_jobrun", "worktime.view_calendaryear"],
+    Role.ISSUER: [Perm.USE_ISSUING_DESK],
+    Role.SEAL_KEEPER: [Perm.USE_ISSUING_DESK, Perm.KEEP_SEALS, Perm.VIEW_SEAL],
+    Role.SUPERVISOR: [Perm.USE_SUPERVISION_DESK, Perm.VIEW_JOBRUN, Perm.VIEW_CALENDARYEAR],
     Role.CATALOGUE_ADMIN: [
-        "accounts.use_catalogue_desk",
-        "ops.view_jobrun",
-        *(
-            f"catalogue.{verb}_{model}"
-            for model in (
-                "serviceitem",
-                "itemmaterial",
-                "feeitem",
-                "processstep",
-                "faqentry",
-                "material",
-                "approvalcategory",
-                "bundle",
-                "bundleitem",
-            )
-            for verb in ("view", "add", "change", "delete")
-            if not (model == "serviceitem" and verb == "delete")  # versions are records: retire, never delete
-        ),
-        "catalogue.view_itemlineage",
-        "catalogue.publish_serviceitem",
-        "catalogue.import_catalogue",
-        "licences.view_licencetype",
-        "licences.add_licencetype",
-        "licences.change_licencetype",
+        Perm.USE_CATALOGUE_DESK,
+        Perm.VIEW_JOBRUN,
+        *_catalogue_model_permissions(),
+        Perm.VIEW_ITEMLINEAGE,
+        Perm.PUBLISH_SERVICEITEM,
+        Perm.IMPORT_CATALOGUE,
+        Perm.VIEW_LICENCETYPE,
+        Perm.ADD_LICENCETYPE,
+        Perm.CHANGE_LICENCETYPE,
         # How the desk numbers and lays out each type's certificates.
-        "certificates.view_issuingrule",
-        "certificates.add_issuingrule",
-        "certificates.change_issuingrule",
+        Perm.VIEW_ISSUINGRULE,
+        Perm.ADD_ISSUINGRULE,
+        Perm.CHANGE_ISSUINGRULE,
         # The working-day calendar: entering years, local closures, warning policies.
-        "worktime.view_calendaryear",
-        "worktime.add_calendaryear",
-        "worktime.view_calendarday",
-        "worktime.add_calendarday",
-        "worktime.delete_calendarday",
-        "worktime.view_warningpolicy",
-        "worktime.add_warningpolicy",
-        "worktime.change_warningpolicy",
+        Perm.VIEW_CALENDARYEAR,
+        Perm.ADD_CALENDARYEAR,
+        Perm.VIEW_CALENDARDAY,
+        Perm.ADD_CALENDARDAY,
+        Perm.DELETE_CALENDARDAY,
+        Perm.VIEW_WARNINGPOLICY,
+        Perm.ADD_WARNINGPOLICY,
+        Perm.CHANGE_WARNINGPOLICY,
     ],
-    Role.CITIZEN: ["accounts.use_citizen_portal"],
+    Role.CITIZEN: [Perm.USE_CITIZEN_PORTAL],
 }
 
 # The back office: the roles that work on a department's cases (and read its filings and documents).

@@ -12,6 +12,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from apps.accounts.models import OrganisationAuthorisation, StaffMembership, User, Window
+from apps.accounts.roles import Role
 
 
 def memberships_of(user: User) -> list[StaffMembership]:
@@ -22,17 +23,23 @@ def memberships_of(user: User) -> list[StaffMembership]:
     )
 
 
-def holds_role(user, role: str, *, centre_id: int | None = None, department_id: int | None = None) -> bool:
+def holds_role(user, role: Role, *, centre_id: int | None = None, department_id: int | None = None) -> bool:
     """Whether ``user`` works in ``role`` at that centre or in that department (one query)."""
+    return holds_any_role(user, [role], centre_id=centre_id, department_id=department_id)
+
+
+def holds_any_role(user, roles, *, centre_id: int | None = None, department_id: int | None = None) -> bool:
+    """Whether ``user`` works in one of ``roles`` at that centre or in that department (one query):
+    e.g. the back office (``BACK_OFFICE_ROLES``) of a case's department."""
     if not getattr(user, "is_authenticated", False):
         return False
     where = {"centre_id": centre_id} if centre_id is not None else {}
     if department_id is not None:
         where["department_id"] = department_id
-    return StaffMembership.objects.filter(user=user, role=role, **where).exists()
+    return StaffMembership.objects.filter(user=user, role__in=list(roles), **where).exists()
 
 
-def centres_where(user, role: str) -> QuerySet:
+def centres_where(user, role: Role) -> QuerySet:
     """The ids of the centres where ``user`` holds ``role`` (a subquery; empty for anonymous users)."""
     if not getattr(user, "is_authenticated", False):
         return StaffMembership.objects.none().values("centre_id")
@@ -48,7 +55,7 @@ def departments_where(user, roles) -> QuerySet:
     )
 
 
-def window_at(user, centre_id: int, role: str) -> Window | None:
+def window_at(user, centre_id: int, role: Role) -> Window | None:
     """The usual window of ``user`` in ``role`` at that centre, if they have one there. A window is
     never taken from a membership at another centre."""
     if not getattr(user, "is_authenticated", False):

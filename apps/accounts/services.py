@@ -1,12 +1,23 @@
-"""Account use cases: giving and taking roles."""
+"""Account use cases: giving and taking roles.
+
+They authorise (docs/security.md, "Where each service checks"): given a person as ``actor``, they refuse
+(``PermissionDenied``) one who may not manage staff memberships (the Django admin's permission on
+them: superusers). ``actor=None`` is the hall itself: ``seed_demo``, an operator's shell.
+"""
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, ServiceCentre, StaffMembership, User, Window
+from apps.accounts.permissions import Perm
 from apps.accounts.roles import ADMIN_SITE_ROLES, STAFF_ROLES, Role, group_name
+
+
+def _require_staff_manager(actor, perm: Perm) -> None:
+    if actor is not None and not (getattr(actor, "is_authenticated", False) and actor.has_perm(perm)):
+        raise PermissionDenied(_("You may not give or take roles."))
 
 
 @transaction.atomic
@@ -17,12 +28,14 @@ def assign_role(
     centre: ServiceCentre | None = None,
     department: Department | None = None,
     window: Window | None = None,
+    actor=None,
 ) -> StaffMembership | None:
     """Give ``user`` a role: the role's group, and for staff a membership saying where they work.
 
     Back-office approvers need a department (they only ever see its cases); the department and the
     window must belong to the centre.
     """
+    _require_staff_manager(actor, Perm.ADD_STAFFMEMBERSHIP)
     role = Role(role)
     if role in STAFF_ROLES:
         if centre is None:
@@ -46,8 +59,9 @@ def assign_role(
 
 
 @transaction.atomic
-def revoke_role(*, membership: StaffMembership) -> None:
+def revoke_role(*, membership: StaffMembership, actor=None) -> None:
     """Remove one membership; the role's group goes when the user has no other membership in it."""
+    _require_staff_manager(actor, Perm.DELETE_STAFFMEMBERSHIP)
     user, role = membership.user, membership.role
     membership.delete()
     if not StaffMembership.objects.filter(user=user, role=role).exists():

@@ -7,6 +7,7 @@ their accounts. The wording is in the editable message templates (``notification
 from __future__ import annotations
 
 from apps.accounts.models import StaffMembership
+from apps.accounts.roles import Role
 from apps.notifications.services import Message, Recipient, notify, notify_all
 
 
@@ -34,7 +35,7 @@ def tell_supervisors(event: str, escalations) -> None:
         return
     departments = {e.department_id for e in escalations}
     centres = {e.department.centre_id for e in escalations}
-    supervisors = StaffMembership.objects.filter(role="supervisor", centre_id__in=centres).values_list(
+    supervisors = StaffMembership.objects.filter(role=Role.SUPERVISOR, centre_id__in=centres).values_list(
         "user_id", "centre_id", "department_id"
     )
     by_department, by_centre = {}, {}

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip as _client_ip
 from apps.audit.services import record_step
 from apps.catalogue import comparison, selectors, services
@@ -35,11 +36,11 @@ from apps.catalogue.models import (
 from apps.core.errors import Conflict
 from apps.core.errors import error_text as _error_text
 
-PUBLISH_PERMISSION = "catalogue.publish_serviceitem"
+PUBLISH_PERMISSION = Perm.PUBLISH_SERVICEITEM
 # Button label and required permission of each action offered on a version's page.
 ACTIONS = {
-    "submit_for_review": (_("Submit for review"), "catalogue.change_serviceitem"),
-    "return_to_draft": (_("Return to draft"), "catalogue.change_serviceitem"),
+    "submit_for_review": (_("Submit for review"), Perm.CHANGE_SERVICEITEM),
+    "return_to_draft": (_("Return to draft"), Perm.CHANGE_SERVICEITEM),
     "publish": (_("Publish"), PUBLISH_PERMISSION),
     "retire": (_("Retire"), PUBLISH_PERMISSION),
 }
@@ -246,10 +247,10 @@ class ServiceItemAdmin(admin.ModelAdmin):
             has_open = lineage.versions.filter(state__in=OPEN_STATES).exists()
             context.update(
                 item_actions=self.available_actions(request, obj),
-                can_start_version=not has_open and request.user.has_perm("catalogue.change_serviceitem"),
+                can_start_version=not has_open and request.user.has_perm(Perm.CHANGE_SERVICEITEM),
                 can_sync_from_base=not has_open
                 and lineage.base_id is not None
-                and request.user.has_perm("catalogue.change_serviceitem"),
+                and request.user.has_perm(Perm.CHANGE_SERVICEITEM),
                 new_version_url=reverse("admin:catalogue_item_new_version", args=[obj.pk]),
                 history_url=reverse("admin:catalogue_item_history", args=[lineage.pk]),
             )
@@ -277,7 +278,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
         return redirect("admin:catalogue_serviceitem_change", item.pk)
 
     def new_version_view(self, request, pk):
-        if request.method != "POST" or not request.user.has_perm("catalogue.change_serviceitem"):
+        if request.method != "POST" or not request.user.has_perm(Perm.CHANGE_SERVICEITEM):
             raise PermissionDenied
         item = get_object_or_404(self.get_queryset(request), pk=pk)
         try:
@@ -371,7 +372,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def import_view(self, request):
         from apps.catalogue.transfer.importer import ImportFailed, import_catalogue
 
-        if not request.user.has_perm("catalogue.import_catalogue"):
+        if not request.user.has_perm(Perm.IMPORT_CATALOGUE):
             raise PermissionDenied
         context = self._context(request, _("Import the catalogue"))
         if request.method == "POST" and request.FILES.get("file"):
@@ -393,7 +394,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def export_view(self, request):
         from apps.catalogue.transfer.exporter import export_catalogue
 
-        if not request.user.has_perm("catalogue.import_catalogue"):
+        if not request.user.has_perm(Perm.IMPORT_CATALOGUE):
             raise PermissionDenied
         fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
         content = export_catalogue(fmt=fmt, role=selectors.catalogue_role(request.user))

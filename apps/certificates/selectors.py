@@ -7,15 +7,16 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import StaffMembership
+from apps.accounts.permissions import Perm
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
 from apps.cases.codes import FilingState
 from apps.cases.models import Case, Filing
 from apps.certificates.models import IssuedDocument, IssueRequest, RequestState, Seal, SealUse
 from apps.licences.models import ElectronicCertificate
 
-ISSUING = "accounts.use_issuing_desk"
-DESK_ROLES = ("issuer", "seal_keeper")
-KEEP_SEALS = "certificates.keep_seals"
+ISSUING = Perm.USE_ISSUING_DESK
+DESK_ROLES = (Role.ISSUER, Role.SEAL_KEEPER)
+KEEP_SEALS = Perm.KEEP_SEALS
 LIST_FIELDS = ("number", "state", "applicant_kind", "applicant_name", "applicant_id_number", "created_at")
 
 

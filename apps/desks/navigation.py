@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.permissions import Perm
+
 
 @dataclass(frozen=True)
 class Desk:
@@ -25,42 +27,42 @@ DESKS = (
         "intake",
         _("Intake desk"),
         "desks:intake",
-        "accounts.use_intake_desk",
+        Perm.USE_INTAKE_DESK,
         _("Accept filings for any item or bundle at a comprehensive window."),
     ),
     Desk(
         "backoffice",
         _("Approval desk"),
         "desks:backoffice",
-        "accounts.use_backoffice_desk",
+        Perm.USE_BACKOFFICE_DESK,
         _("Review and decide the cases of your department."),
     ),
     Desk(
         "issuing",
         _("Certificate desk"),
         "desks:issuing",
-        "accounts.use_issuing_desk",
+        Perm.USE_ISSUING_DESK,
         _("Number, seal, print and hand over certificates."),
     ),
     Desk(
         "supervision",
         _("Supervision desk"),
         "desks:supervision",
-        "accounts.use_supervision_desk",
+        Perm.USE_SUPERVISION_DESK,
         _("Watch deadlines, escalations and service ratings."),
     ),
     Desk(
         "catalogue",
         _("Catalogue desk"),
         "desks:catalogue",
-        "accounts.use_catalogue_desk",
+        Perm.USE_CATALOGUE_DESK,
         _("Maintain service items, materials, bundles and the calendar."),
     ),
     Desk(
         "portal",
         _("My filings"),
         "desks:portal",
-        "accounts.use_citizen_portal",
+        Perm.USE_CITIZEN_PORTAL,
         _("File online, follow your filings and answer correction requests."),
     ),
 )

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from apps.accounts.permissions import Perm
 from apps.ops.selectors import latest_run_per_job
 
 
@@ -15,6 +16,6 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@permission_required("ops.view_jobrun", raise_exception=True)
+@permission_required(Perm.VIEW_JOBRUN, raise_exception=True)
 def job_runs(request):
     return render(request, "ops/job_runs.html", {"runs": latest_run_per_job()})

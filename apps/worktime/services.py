@@ -1,4 +1,12 @@
-"""Calendar and clock use cases. Each runs in one transaction; clocks are locked while they change."""
+"""Calendar and clock use cases. Each runs in one transaction; clocks are locked while they change.
+
+The calendar's services authorise (docs/security.md, "Where each service checks"): given a person as
+``actor``, they refuse (``PermissionDenied``) one who may not make the change — a national year needs
+the permission to enter years (any catalogue admin: the years are the State Council's); a centre's
+closures and warning policy need a catalogue admin *of that centre*. ``actor=None`` is the hall itself
+(an operator's command, a seed): nobody to refuse. The clock's services (start, suspend, resume,
+extend, stop) are steps of the back office's services, which decide who may act before calling them.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +14,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import Perm
+from apps.accounts.roles import Role
+from apps.accounts.selectors import holds_role
 from apps.worktime import calendar
 from apps.worktime.codes import DayKind, DaySource, SuspensionKind
 from apps.worktime.models import (
@@ -332,11 +343,28 @@ def _changed(first: dt.date | None, last: dt.date | None, centre_id=None) -> Non
     )
 
 
+def _require_calendar_keeper(actor, perm: Perm, centre_ids) -> None:
+    """A person changing the calendar holds ``perm``, and for a centre's days or policy is a catalogue
+    admin of each of ``centre_ids`` (a superuser keeps every centre's)."""
+    if actor is None:
+        return
+    if not (getattr(actor, "is_authenticated", False) and actor.has_perm(perm)):
+        raise PermissionDenied(_("You may not change the working-day calendar."))
+    if actor.is_superuser:
+        return
+    for centre_id in centre_ids:
+        if centre_id is None or not holds_role(actor, Role.CATALOGUE_ADMIN, centre_id=centre_id):
+            raise PermissionDenied(
+                _("Only a catalogue admin of the service centre may change its closures and warning policy.")
+            )
+
+
 @transaction.atomic
 def enter_year(
     *, year: int, holidays: list[HolidayRange], workdays: list[MakeUpDay], notice: str = "", actor=None
 ) -> CalendarYear:
     """Enter a year's statutory schedule from the State Council's notice (all or nothing)."""
+    _require_calendar_keeper(actor, Perm.ADD_CALENDARYEAR, centre_ids=())
     errors = []
     if CalendarYear.objects.filter(year=year).exists():
         raise ValidationError({"year": _("The calendar for %(year)s is entered already.") % {"year": year}})
@@ -384,8 +412,11 @@ def enter_year(
 
 
 @transaction.atomic
-def add_closure(*, centre, first: dt.date, last: dt.date, name: str, note: str = "") -> list[CalendarDay]:
+def add_closure(
+    *, centre, first: dt.date, last: dt.date, name: str, note: str = "", actor=None
+) -> list[CalendarDay]:
     """A centre closed on these dates (e.g. moving premises): not working days for its clocks."""
+    _require_calendar_keeper(actor, Perm.ADD_CALENDARDAY, centre_ids=[getattr(centre, "pk", centre)])
     if last < first:
         raise ValidationError({"last": _("The closure ends before it starts.")})
     dates = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
@@ -406,9 +437,14 @@ def add_closure(*, centre, first: dt.date, last: dt.date, name: str, note: str =
 
 
 @transaction.atomic
-def remove_days(*, days: list[CalendarDay]) -> None:
+def remove_days(*, days: list[CalendarDay], actor=None) -> None:
+    """Remove days of the calendar: a person removes closures of the centres they keep; statutory days
+    come and go with their year (only the hall itself removes them)."""
     if not days:
         return
+    if actor is not None and any(d.source != DaySource.LOCAL for d in days):
+        raise PermissionDenied(_("Statutory days are not removed one by one."))
+    _require_calendar_keeper(actor, Perm.DELETE_CALENDARDAY, centre_ids={d.centre_id for d in days})
     first, last = min(d.date for d in days), max(d.date for d in days)
     centres = {d.centre_id for d in days}
     CalendarDay.objects.filter(pk__in=[d.pk for d in days]).delete()
@@ -416,7 +452,10 @@ def remove_days(*, days: list[CalendarDay]) -> None:
 
 
 @transaction.atomic
-def set_warning_policy(*, centre, yellow_working_days: int, red_working_days: int) -> WarningPolicy:
+def set_warning_policy(
+    *, centre, yellow_working_days: int, red_working_days: int, actor=None
+) -> WarningPolicy:
+    _require_calendar_keeper(actor, Perm.CHANGE_WARNINGPOLICY, centre_ids=[getattr(centre, "pk", centre)])
     if red_working_days > yellow_working_days:
         raise ValidationError({"red_working_days": _("The red warning comes on or after the yellow one.")})
     policy, _created = WarningPolicy.objects.update_or_create(

@@ -4,10 +4,13 @@ from rest_framework.views import APIView
 
 from apps.accounts.api.serializers import MeSerializer
 from apps.accounts.models import User
+from apps.accounts.permissions import IsAuthenticated
 
 
 class MeView(APIView):
     """The logged-in user, their roles and where they work."""
+
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):

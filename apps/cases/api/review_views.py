@@ -6,26 +6,21 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from apps.accounts.permissions import UsesBackOfficeDesk
 from apps.audit.requests import client_ip
 from apps.cases.api import review_serializers as s
 from apps.cases.models import Case, CorrectionFile
 from apps.cases.review import selectors, services
 from apps.catalogue.models import Material
 
-BACK_OFFICE = "accounts.use_backoffice_desk"
-
 
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     """Cases of the user's departments. ``list`` is a queue (``?queue=unclaimed|mine|sign_off|
     suspended|decided`` with filters), most urgent first."""
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not request.user.has_perm(BACK_OFFICE):
-            raise PermissionDenied
+    permission_classes = [UsesBackOfficeDesk]
 
     def get_queryset(self):
         return selectors.case_detail(selectors.cases_visible_to(self.request.user))

@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.models import ServiceCentre, Window
+from apps.accounts.permissions import IsAuthenticated, Perm
 from apps.audit.requests import client_ip as _client_ip
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
@@ -21,11 +22,11 @@ from apps.cases.review import services as review
 from apps.catalogue.models import Material
 from hall.parsers import BoundedJSONParser
 
-CLERK = "accounts.use_intake_desk"
-CITIZEN = "accounts.use_citizen_portal"
-
 
 class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    # Logged in: which filings a person sees is the selectors' (another's is a 404), what they may do
+    # to one the services' (window_rules: a clerk of its centre at their own window; the citizen's own).
+    permission_classes = [IsAuthenticated]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -67,7 +68,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "bundle": data.get("bundle"),
             "client_ip": _client_ip(request),
         }
-        if request.user.has_perm(CLERK):
+        if request.user.has_perm(Perm.USE_INTAKE_DESK):
             # At one of the clerk's own windows (the usual one unless another is named); the service
             # checks that the clerk works at that window's centre. The channel is the window's.
             window = (
@@ -78,7 +79,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             if window is None:
                 raise ValidationError({"window": _("You have no window: ask for your usual window.")})
             filing = services.open_filing(centre=window.centre, window=window, actor=request.user, **common)
-        elif request.user.has_perm(CITIZEN):
+        elif request.user.has_perm(Perm.USE_CITIZEN_PORTAL):
             centre = get_object_or_404(ServiceCentre, pk=data.get("centre") or 0)
             filing = services.open_online_filing(centre=centre, citizen=request.user, **common)
         else:

@@ -4,10 +4,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.accounts.permissions import Perm, ReadAnyoneWriteCatalogueAdmin
 from apps.audit.requests import client_ip
 from apps.catalogue import selectors, services
 from apps.catalogue.api.filters import ServiceItemFilter
-from apps.catalogue.api.permissions import ReadAnyoneWriteCatalogueAdmin
 from apps.catalogue.api.serializers import (
     ApprovalCategorySerializer,
     BundleSerializer,
@@ -37,7 +37,8 @@ class MaterialViewSet(viewsets.ModelViewSet):
     queryset = Material.objects.select_related("licence_type").order_by("code")
     serializer_class = MaterialSerializer
     permission_classes = [ReadAnyoneWriteCatalogueAdmin]
-    write_permission = "catalogue.change_material"
+    write_permission = Perm.CHANGE_MATERIAL
+    maintains = staticmethod(selectors.maintains)  # the shared dictionary: any catalogue admin
     lookup_field = "code"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -52,6 +53,7 @@ class ServiceItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     """
 
     permission_classes = [ReadAnyoneWriteCatalogueAdmin]
+    maintains = staticmethod(selectors.maintains)  # their centres' items and the base catalogue
     filterset_class = ServiceItemFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -166,7 +168,8 @@ class BundleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     bundles of the centres where they hold the role."""
 
     permission_classes = [ReadAnyoneWriteCatalogueAdmin]
-    write_permission = "catalogue.change_bundle"
+    write_permission = Perm.CHANGE_BUNDLE
+    maintains = staticmethod(selectors.maintains)  # their centres' bundles
     lookup_field = "code"
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -4,30 +4,21 @@ another centre is a 404; an action the user may not take a 403; a state that mov
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from apps.accounts.permissions import AllowAny, IsAuthenticated, UsesIssuingDesk
 from apps.audit.requests import client_ip
 from apps.certificates import library as certificate_library
 from apps.certificates import selectors, services, verification
 from apps.certificates.api import serializers as s
 from apps.certificates.documents import document_pdf
 
-ISSUING = selectors.ISSUING
 
-
-class _DeskOnly:
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not request.user.has_perm(ISSUING):
-            raise PermissionDenied
-
-
-class IssuingFilingViewSet(_DeskOnly, viewsets.GenericViewSet):
+class IssuingFilingViewSet(viewsets.GenericViewSet):
     """Filings at the user's certificate desk: ``?state=ready_for_issue`` (default) or ``issued``."""
 
+    permission_classes = [UsesIssuingDesk]
     serializer_class = s.DeskFilingSerializer
     # The actions look the filing up themselves (selectors.desk_filing): a key that is no number is
     # no route, rather than a ValueError there.
@@ -95,9 +86,10 @@ class IssuingFilingViewSet(_DeskOnly, viewsets.GenericViewSet):
         return Response(s.DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
 
-class IssueRequestViewSet(_DeskOnly, viewsets.ReadOnlyModelViewSet):
+class IssueRequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Requests awaiting a seal keeper (用印申请); confirm issues every document of the filing."""
 
+    permission_classes = [UsesIssuingDesk]
     serializer_class = s.IssueRequestSerializer
 
     def get_queryset(self):
@@ -131,6 +123,7 @@ class IssueRequestViewSet(_DeskOnly, viewsets.ReadOnlyModelViewSet):
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     """Issued documents the user may see: their desk's, their department's, or their own filings'."""
 
+    permission_classes = [IsAuthenticated]  # which documents: selectors; revocation: the service
     serializer_class = s.DocumentSerializer
 
     def get_queryset(self):
@@ -170,6 +163,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     responses=s.LibraryPageSerializer,
 )
 @api_view(["GET"])
+@permission_classes([IsAuthenticated])  # who may look up whom: the library's own rule (403 otherwise)
 def library(request):
     """电子证照库: a window clerk looks a holder up by identity number or credit code (each lookup
     logged as a disclosure); a citizen sees the certificates issued on their own filings; other staff

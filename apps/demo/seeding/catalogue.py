@@ -152,8 +152,10 @@ def seed_catalogue() -> dict:
         created["implementations"] += new
         if spec["code"] in data.COUNTY_IMPLEMENTATIONS:
             deviation = data.COUNTY_IMPLEMENTATIONS[spec["code"]]
+            # The demo's catalogue admin works at the city: the county's items are the seed's own
+            # (no actor), as the catalogue services let only a centre's catalogue admins change its items.
             created["implementations"] += _implement(
-                base, county_department, data.COUNTY_LOCAL, actor, deviation=deviation
+                base, county_department, data.COUNTY_LOCAL, None, deviation=deviation
             )[1]
 
     city = next(iter(city_departments.values()))[0].centre

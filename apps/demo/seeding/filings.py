@@ -6,12 +6,14 @@ The demo citizen has submitted two filings online; they wait in the city centre'
 
 from __future__ import annotations
 
-from apps.accounts.models import ServiceCentre, User
+from apps.accounts.models import ServiceCentre
+from apps.accounts.roles import Role
 from apps.cases import services
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind
 from apps.cases.models import Filing
 from apps.catalogue import selectors as catalogue
+from apps.demo.seeding.organisation import demo_account
 
 # The demo citizen as they state themselves (a resident ID with a valid GB 11643 check digit).
 CITIZEN_AS_APPLICANT = ApplicantData(
@@ -22,7 +24,7 @@ ONLINE_ITEMS = ("个体工商户设立登记", "食品经营许可")
 
 def seed_filings(centre_name: str) -> int:
     """Submit the demo citizen's online filings if they have none yet; returns how many were made."""
-    citizen = User.objects.get(username="citizen")
+    citizen = demo_account(Role.CITIZEN)
     if Filing.objects.filter(citizen=citizen).exists():
         return 0
     centre = ServiceCentre.objects.get(name=centre_name)
@@ -68,7 +70,9 @@ def seed_ready_for_issue(centre_name: str) -> int:
     item = catalogue.offered_items().filter(lineage__centre=centre, name=READY_ITEM).first()
     if item is None:
         return 0
-    clerk, approver, signer = (User.objects.get(username=name) for name in ("clerk", "approver", "signer"))
+    clerk, approver, signer = (
+        demo_account(role) for role in (Role.CLERK, Role.APPROVER, Role.DECISION_MAKER)
+    )
     window = Window.objects.get(centre=centre, number="A01")
     filing = services.open_filing(
         centre=centre,
@@ -105,7 +109,7 @@ def _authorise_agent() -> None:
     from apps.accounts.models import AuthorisationKind, OrganisationAuthorisation
 
     OrganisationAuthorisation.objects.get_or_create(
-        user=User.objects.get(username="citizen"),
+        user=demo_account(Role.CITIZEN),
         credit_code=DEMO_COMPANY.id_number,
         defaults={
             "organisation_name": DEMO_COMPANY.name,

@@ -48,25 +48,38 @@ COUNTY_WINDOWS = [("A01", WindowKind.COMPREHENSIVE), ("C01", WindowKind.ISSUING)
 
 @dataclass(frozen=True)
 class DemoUser:
-    username: str
-    full_name: str
+    """The demo hall's one user of a role, at the city centre. The login is the role's code
+    (``clerk``, ``approver`` …) unless ``login`` gives a shorter one."""
+
     role: Role
+    full_name: str
     department: str | None = None
     window: str | None = None
     is_staff: bool = False
     id_number: str = ""  # a citizen's own identity (实名), what their online filings must carry
+    login: str = ""
+
+    @property
+    def username(self) -> str:
+        return self.login or self.role.value
 
 
 DEMO_USERS = [
-    DemoUser("clerk", "王小明", Role.CLERK, window="A01"),
-    DemoUser("approver", "李审批", Role.APPROVER, department="示范市市场监督管理局"),
-    DemoUser("signer", "刘决定", Role.DECISION_MAKER, department="示范市市场监督管理局"),
-    DemoUser("issuer", "赵出证", Role.ISSUER, window="C01"),
-    DemoUser("keeper", "钱保管", Role.SEAL_KEEPER, window="C01"),
-    DemoUser("supervisor", "孙督办", Role.SUPERVISOR),
-    DemoUser("catalogue", "周事项", Role.CATALOGUE_ADMIN, is_staff=True),
-    DemoUser("citizen", "张三", Role.CITIZEN, id_number="11010519491231002X"),
+    DemoUser(Role.CLERK, "王小明", window="A01"),
+    DemoUser(Role.APPROVER, "李审批", department="示范市市场监督管理局"),
+    DemoUser(Role.DECISION_MAKER, "刘决定", department="示范市市场监督管理局", login="signer"),
+    DemoUser(Role.ISSUER, "赵出证", window="C01"),
+    DemoUser(Role.SEAL_KEEPER, "钱保管", window="C01", login="keeper"),
+    DemoUser(Role.SUPERVISOR, "孙督办"),
+    DemoUser(Role.CATALOGUE_ADMIN, "周事项", is_staff=True, login="catalogue"),
+    DemoUser(Role.CITIZEN, "张三", id_number="11010519491231002X"),
 ]
+
+
+def demo_account(role: Role) -> User:
+    """The demo user of ``role`` (seeded by ``seed_organisation``)."""
+    [demo] = [demo for demo in DEMO_USERS if demo.role == role]
+    return User.objects.get(username=demo.username)
 
 
 def _centre(values: dict, parent=None) -> ServiceCentre:
