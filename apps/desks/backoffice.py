@@ -119,11 +119,9 @@ def case(request, pk):
     identity = services.show_applicant_identity(case, viewer=request.user, client_ip=client_ip(request))
     today = timezone.localdate()
     clock = case.clock
+    # The graph alone says what this user may do now (no resume while a correction is open, no
+    # sign-off of one's own proposal): its conditions and permissions.
     actions = [t.name for t in case.get_available_user_state_transitions(request.user)]
-    open_correction = next((c for c in case.corrections.all() if c.is_open), None)
-    if open_correction is not None:
-        # Suspended for a correction: the applicant's answer resumes the case, not the approver.
-        actions = [name for name in actions if name != "resume"]
     context = {
         "case": case,
         "filing": filing,
@@ -137,7 +135,6 @@ def case(request, pk):
             (entry, CASE_STEPS.get(entry.transition, entry.transition)) for entry in history_of(case)
         ],
         "actions": [ACTION_FORMS[name] for name in actions if name in ACTION_FORMS],
-        "open_correction": open_correction,
         "procedures": [
             (v, label) for v, label in SpecialProcedure.choices if v in (case.item.special_procedures or [])
         ],

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
+from apps.audit.transitions import refusal
 from apps.cases.codes import CaseState
 from apps.cases.models import Outcome
 from apps.cases.review import services
@@ -278,3 +280,19 @@ def test_the_proposer_does_not_sign_their_own_proposal(department):
         services.sign_off(case_id=case.pk, actor=both)
     case.refresh_from_db()
     assert case.state == CaseState.AWAITING_DECISION
+
+
+def test_no_one_withdraws_or_terminates_a_case_by_hand(department, approver, signer):
+    """A case is withdrawn with its filing (at a window) and terminated by the lapse sweeps only, so
+    neither is an action the desk or the API offers on the case."""
+    case = make_case(department=department)
+    claimed(case, approver)
+    case.refresh_from_db()
+    for user in (approver, signer):
+        offered = {t.name for t in case.get_available_user_state_transitions(user)}
+        assert not {"withdraw", "terminate"} & offered
+    withdrawn = refusal(case, "withdraw", actor=approver)
+    assert isinstance(withdrawn, Conflict)
+    assert withdrawn.message == gettext("A case is withdrawn with its filing, at a window.")
+    assert isinstance(refusal(case, "terminate", actor=signer), PermissionDenied)
+    assert refusal(case, "terminate") is None  # the sweeps act as the hall's rules (actor=None)

@@ -116,7 +116,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
         ]
 
     def get_actions(self, case) -> list[str]:
-        """What the requesting user may do now, from the state graph."""
+        """What the requesting user may do now: the state graph alone (its conditions and permissions)."""
         user = self.context["request"].user
         return [t.name for t in case.get_available_user_state_transitions(user)]
 

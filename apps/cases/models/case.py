@@ -4,27 +4,35 @@ working-day clock. The review graph and the conditions of its transitions live h
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from apps.cases.codes import (
-    CaseState,
-)
+from apps.audit.transitions import every, refuses
+from apps.cases.codes import CaseState, FilingState
 from apps.cases.models.filing import Filing
+from apps.core.errors import Conflict
 from apps.worktime.warnings import WarningLevel, level_of
 
 OPEN_CASE = [CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
 
 
+# Each condition and permission says why it refuses (``refuses``): the review workspace and the API
+# offer exactly the transitions that pass them, and a refused action is worded by the one that failed.
+
+
+@refuses(_("This item's decision is signed off by a decision-maker: propose it for sign-off."))
 def _decides_alone(case) -> bool:
     return not case.item.requires_second_signoff
 
 
+@refuses(_("This item's decision needs no sign-off: decide it."))
 def _needs_sign_off(case) -> bool:
     return case.item.requires_second_signoff
 
 
 def _proposes(outcome):
+    @refuses(_("The approver proposed the other decision."))
     def condition(case) -> bool:
         return case.proposed_outcome == outcome
 
@@ -32,22 +40,62 @@ def _proposes(outcome):
     return condition
 
 
+@refuses(_("This item allows no special procedure."))
 def _allows_special_procedures(case) -> bool:
     return bool(case.item.special_procedures)
 
 
+@refuses(_("The case waits for the applicant's correction: their answer resumes it."))
+def _no_open_correction(case) -> bool:
+    """Suspended for a correction (补正), the case resumes with the applicant's answer, which closes
+    the correction first; the approver resumes only a special procedure. Reads the corrections the
+    workspace prefetched, if it did (a case has a handful)."""
+    return not any(correction.is_open for correction in case.corrections.all())
+
+
+def _claim_refusal(case, user) -> str:
+    if case.claimed_by_id is None:
+        return gettext("Claim the case first.")
+    return gettext("%(user)s has claimed this case.") % {"user": case.claimed_by}
+
+
+# Someone else's claim is a conflict about the case (409), not a right the approver lacks.
+@refuses(_claim_refusal, error=Conflict)
 def _holds_it(case, user) -> bool:
     """Review actions are the claiming approver's: claim first, then act."""
     return case.claimed_by_id is not None and case.claimed_by_id == getattr(user, "pk", None)
 
 
+@refuses(_("Only a decision-maker of the case's department may do this."))
 def _signs_off(case, user) -> bool:
     """A decision-maker of the case's department (审批决定人)."""
+    from apps.accounts.permissions import Perm
+    from apps.accounts.roles import Role
     from apps.accounts.selectors import holds_role
 
-    return user.has_perm("accounts.sign_off_decisions") and holds_role(
-        user, "decision_maker", department_id=case.department_id
+    return user.has_perm(Perm.SIGN_OFF_DECISIONS) and holds_role(
+        user, Role.DECISION_MAKER, department_id=case.department_id
     )
+
+
+@refuses(_("A case is withdrawn with its filing, at a window."))
+def _filing_withdrawn(case) -> bool:
+    """The applicant withdraws the filing (撤回, recorded by a clerk); its open cases follow it, in the
+    same transaction, with the same actor. The case's own graph offers no withdrawal to anyone."""
+    return case.filing.state == FilingState.WITHDRAWN
+
+
+@refuses(_("A case ends by the hall's rules (an unanswered correction, a lapsed deficiency), not by hand."))
+def _by_the_halls_rules(case, user) -> bool:
+    """No person terminates a case: the sweeps do (``actor=None``, which permissions do not restrict)."""
+    return False
+
+
+@refuses(_("You proposed this decision: another decision-maker signs it off."))
+def _not_the_proposer(case, user) -> bool:
+    """Two people (双人复核): whoever proposed the decision — the approver holding the case — does not
+    sign it off too, even when they are a decision-maker as well."""
+    return case.claimed_by_id != getattr(user, "pk", None)
 
 
 class Outcome(models.TextChoices):
@@ -164,10 +212,12 @@ class Case(FSMModelMixin, models.Model):
         clock = self.clock
         return level_of(due_on=clock.due_on, yellow_on=clock.yellow_on, red_on=clock.red_on, on=day)
 
-    # --- the back-office graph (DESIGN.md) ---
-    # Conditions read the pinned item version (what the applicant was promised); permissions say who
-    # may act: the claiming approver for review actions, a decision-maker of the department for
-    # sign-off and extensions. The review workspace offers exactly get_available_user_state_transitions.
+    # --- the back-office graph (docs/architecture.md) ---
+    # Conditions read the pinned item version (what the applicant was promised) and the open
+    # correction; permissions say who may act: the claiming approver for review actions, a
+    # decision-maker of the department for sign-off (not the one who proposed) and extensions. The
+    # desk and the API offer exactly get_available_user_state_transitions; apply_transition refuses
+    # the rest, in the words of the rule that failed.
     @transition(field=state, source=CaseState.QUEUED, target=CaseState.IN_REVIEW)
     def claim(self):
         pass
@@ -194,7 +244,13 @@ class Case(FSMModelMixin, models.Model):
     def start_special_procedure(self):
         pass
 
-    @transition(field=state, source=CaseState.SUSPENDED, target=CaseState.IN_REVIEW, permission=_holds_it)
+    @transition(
+        field=state,
+        source=CaseState.SUSPENDED,
+        target=CaseState.IN_REVIEW,
+        conditions=[_no_open_correction],
+        permission=_holds_it,
+    )
     def resume(self):
         pass
 
@@ -242,7 +298,7 @@ class Case(FSMModelMixin, models.Model):
         source=CaseState.AWAITING_DECISION,
         target=CaseState.APPROVED,
         conditions=[_proposes(Outcome.APPROVE)],
-        permission=_signs_off,
+        permission=every(_signs_off, _not_the_proposer),
     )
     def sign_off_approval(self):
         pass
@@ -252,7 +308,7 @@ class Case(FSMModelMixin, models.Model):
         source=CaseState.AWAITING_DECISION,
         target=CaseState.DENIED,
         conditions=[_proposes(Outcome.DENY)],
-        permission=_signs_off,
+        permission=every(_signs_off, _not_the_proposer),
     )
     def sign_off_denial(self):
         pass
@@ -263,10 +319,10 @@ class Case(FSMModelMixin, models.Model):
     def send_back(self):
         pass
 
-    @transition(field=state, source=OPEN_CASE, target=CaseState.WITHDRAWN)
+    @transition(field=state, source=OPEN_CASE, target=CaseState.WITHDRAWN, conditions=[_filing_withdrawn])
     def withdraw(self):
         pass
 
-    @transition(field=state, source=OPEN_CASE, target=CaseState.TERMINATED)
+    @transition(field=state, source=OPEN_CASE, target=CaseState.TERMINATED, permission=_by_the_halls_rules)
     def terminate(self):
         pass

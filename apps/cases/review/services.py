@@ -6,8 +6,10 @@ filing first and then the case — the order the front desk's withdrawal uses to
 departments deciding a bundle's cases at once serialise on the filing, and the second of them sees
 the first's decision when it asks whether every case is decided.
 
-Who may act comes from the graph (``Case`` transitions' permissions): the claiming approver for
-review actions, a decision-maker of the case's department for sign-off and extensions.
+Who may act, and when, comes from the graph alone (``Case`` transitions' conditions and permissions):
+the claiming approver for review actions, a decision-maker of the case's department for sign-off
+(not the one who proposed) and extensions, and no resume while a correction is open. A refusal is
+worded by the rule that failed (``apps.audit.transitions``).
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import can_proceed
 
 from apps.audit.services import record_disclosure, record_step
-from apps.audit.transitions import apply_transition
+from apps.audit.transitions import apply_transition, check_transition
 from apps.cases.codes import CaseState, FilingState
 from apps.cases.escalations import escalations_visible_to
 from apps.cases.messages import tell_applicant, tell_supervisors
@@ -44,18 +46,6 @@ from apps.worktime import services as clocks
 from apps.worktime.codes import SpecialProcedure, SuspensionKind
 from apps.worktime.models import Clock
 
-# Review actions belong to whoever claimed the case.
-CLAIMER_ACTIONS = {
-    "release",
-    "record_opinion",
-    "request_correction",
-    "start_special_procedure",
-    "resume",
-    "approve",
-    "deny",
-    "propose_decision",
-}
-
 
 def _locked(case_id: int) -> Case:
     return (
@@ -73,23 +63,10 @@ def _locked_with_filing(case_id: int) -> tuple[Case, Filing]:
 
 
 def _allowed(case: Case, name: str, actor) -> None:
-    """Refuse clearly: the wrong state is a conflict, someone else's claim a conflict naming them,
-    a missing role a permission error."""
-    method = getattr(case, name)
-    if not can_proceed(method):
-        raise Conflict(_("Not possible now: the case is %(state)s.") % {"state": case.get_state_display()})
-    if has_transition_perm(method, actor):
-        return
-    if name in CLAIMER_ACTIONS:
-        if case.claimed_by_id is None:
-            raise Conflict(_("Claim the case first."))
-        raise Conflict(_("%(user)s has claimed this case.") % {"user": case.claimed_by})
-    raise PermissionDenied(_("Only a decision-maker of the case's department may do this."))
-
-
-def _transition(case: Case, name: str, *, actor, comment: str = "", client_ip=None, **context) -> None:
-    _allowed(case, name, actor)
-    apply_transition(case, name, actor=actor, comment=comment, client_ip=client_ip, **context)
+    """Refuse before any side effect, as the graph does: the wrong state or a failed condition is a
+    conflict, someone else's claim a conflict naming them, a missing role a permission error — each
+    worded by the rule that failed (``Case``'s conditions and permissions)."""
+    check_transition(case, name, actor=actor)
 
 
 def _follow_clock(case: Case) -> None:
@@ -120,7 +97,7 @@ def claim(*, case_id: int, actor, client_ip=None) -> Case:
     case = _locked(case_id)
     if case.state == CaseState.IN_REVIEW:
         raise Conflict(_("%(user)s has claimed this case already.") % {"user": case.claimed_by})
-    _transition(case, "claim", actor=actor, client_ip=client_ip)
+    apply_transition(case, "claim", actor=actor, client_ip=client_ip)
     case.claimed_by, case.claimed_at = actor, timezone.now()
     case.save(update_fields=["state", "claimed_by", "claimed_at"])
     return case
@@ -130,7 +107,7 @@ def claim(*, case_id: int, actor, client_ip=None) -> Case:
 def release(*, case_id: int, actor, reason: str = "", client_ip=None) -> Case:
     """Put a claimed case back in the department's queue."""
     case = _locked(case_id)
-    _transition(case, "release", actor=actor, comment=reason, client_ip=client_ip)
+    apply_transition(case, "release", actor=actor, comment=reason, client_ip=client_ip)
     case.claimed_by, case.claimed_at = None, None
     case.save(update_fields=["state", "claimed_by", "claimed_at"])
     return case
@@ -255,9 +232,7 @@ def resume(*, case_id: int, actor, ended_on: dt.date | None = None, client_ip=No
     """A special procedure has ended: back to review; the due date moves by the working days stopped.
     A correction is resumed by the applicant's answer, not here."""
     case = _locked(case_id)
-    _allowed(case, "resume", actor)
-    if case.corrections.filter(answered_at__isnull=True).exists():
-        raise Conflict(_("The case waits for the applicant's correction: their answer resumes it."))
+    _allowed(case, "resume", actor)  # not while a correction is open: the graph's condition
     clocks.resume(clock_id=case.clock_id, ended_on=ended_on or timezone.localdate(), actor=actor)
     _follow_clock(case)
     apply_transition(case, "resume", actor=actor, client_ip=client_ip)
@@ -288,13 +263,16 @@ def answer_correction(
     correction.save(update_fields=["answer", "answered_at", "answered_by"])
     clocks.resume(clock_id=case.clock_id, ended_on=timezone.localdate(), actor=actor)
     _follow_clock(case)
-    # Whoever answers is not the approver: the graph's resume, with the answer as the reason.
+    # The graph's resume, with the answer as the reason: its condition holds now that the correction
+    # is answered; its permission names the approver, and whoever answers is not them (authorised
+    # above as the applicant or a clerk at a window of the filing's centre).
     apply_transition(
         case,
         "resume",
         actor=actor,
         comment=correction.answer,
         client_ip=client_ip,
+        check_permission=False,
         correction=correction.pk,
         window=getattr(window, "number", None),
     )
@@ -392,11 +370,11 @@ def decide(*, case_id: int, actor, outcome: str, opinion: str = "", client_ip=No
     case, filing = _locked_with_filing(case_id)
     fields = _decision_content(outcome, content)
     if case.item.requires_second_signoff:
-        _transition(
+        apply_transition(
             case, "propose_decision", actor=actor, comment=opinion, client_ip=client_ip, outcome=outcome
         )
     else:
-        _transition(
+        apply_transition(
             case,
             "approve" if outcome == Outcome.APPROVE else "deny",
             actor=actor,
@@ -419,10 +397,8 @@ def sign_off(*, case_id: int, actor, opinion: str = "", client_ip=None) -> Case:
     """A decision-maker signs the approver's proposal off: the case is decided as proposed."""
     case, filing = _locked_with_filing(case_id)
     name = "sign_off_approval" if case.proposed_outcome == Outcome.APPROVE else "sign_off_denial"
-    if case.state == CaseState.AWAITING_DECISION and case.claimed_by_id == getattr(actor, "pk", None):
-        # Two people: whoever proposed the decision does not sign it off too (双人复核).
-        raise PermissionDenied(_("A proposal is signed off by someone other than the approver who made it."))
-    _transition(case, name, actor=actor, comment=opinion, client_ip=client_ip)
+    # Not by whoever proposed it (双人复核): the sign-off transitions' permission.
+    apply_transition(case, name, actor=actor, comment=opinion, client_ip=client_ip)
     case.signed_off_by, case.decided_at = actor, timezone.now()
     case.decided_by = case.claimed_by  # the approver who proposed it
     _opinion(case, actor, "sign_off", opinion)
@@ -437,7 +413,7 @@ def send_back(*, case_id: int, actor, opinion: str, client_ip=None) -> Case:
     if not (opinion or "").strip():
         raise ValidationError({"opinion": _("Say why the proposal goes back.")})
     case = _locked(case_id)
-    _transition(case, "send_back", actor=actor, comment=opinion, client_ip=client_ip)
+    apply_transition(case, "send_back", actor=actor, comment=opinion, client_ip=client_ip)
     case.proposed_outcome = ""
     _opinion(case, actor, "sign_off", opinion)
     case.save(update_fields=["state", "proposed_outcome"])
@@ -520,9 +496,7 @@ def lapse_deficiency(*, filing_id: int, actor=None) -> bool:
         return False
     if filing.commitment_date is None or filing.commitment_date >= timezone.localdate():
         return False
-    reason = _("The missing materials were not handed in by %(date)s.") % {
-        "date": filing.commitment_date
-    }
+    reason = _("The missing materials were not handed in by %(date)s.") % {"date": filing.commitment_date}
     filing.deficiency_lapsed_at = timezone.now()
     filing.save(update_fields=["deficiency_lapsed_at"])
     record_step(
@@ -568,9 +542,7 @@ def lapse_deficiency(*, filing_id: int, actor=None) -> bool:
         _close_escalation(case, actor=actor, resolution=reason)
     apply_transition(filing, "terminate", actor=actor, comment=reason)
     filing.save(update_fields=["state"])
-    tell_applicant(
-        filing, "deficiency_lapsed", reason=reason, consequence=str(_("the filing is terminated"))
-    )
+    tell_applicant(filing, "deficiency_lapsed", reason=reason, consequence=str(_("the filing is terminated")))
     return True
 
 
