@@ -37,10 +37,14 @@ def time_calls(fn: Callable[[], object], n: int) -> dict[str, float]:
 
 @contextmanager
 def benchmark_database():
-    """A fresh test database (test_<name>), migrated, dropped afterwards: never the real one."""
+    """A fresh database, migrated, dropped afterwards: never the real one. On a server, bench_<name>
+    rather than the suite's test_<name>, which a test run on the same server may be using (creating
+    it would drop it under the run's feet)."""
     from django.db import connection
 
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor != "sqlite":  # SQLite's test database is in memory: nobody else's
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         yield connection
