@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
+from apps.audit.transitions import refuses
 from apps.uploads.validation import IMAGES, check_upload
 
 # {year} and {serial} (with an optional width: {serial:06d}), {region} (the centre's GB/T 2260 code)
@@ -91,9 +93,19 @@ def validate_seal_image(file) -> None:
     check_upload(file, allowed=IMAGES, max_bytes=2 * 2**20)
 
 
-class Seal(models.Model):
+@refuses(_("Another seal of this department is in use: suspend it first."))
+def _no_other_seal_in_use(seal) -> bool:
+    """One seal per department in use (the partial unique index below holds it against a race too)."""
+    others = Seal.objects.filter(department_id=seal.department_id, status=SealStatus.ACTIVE)
+    return not others.exclude(pk=seal.pk).exists()
+
+
+class Seal(FSMModelMixin, models.Model):
     """A department's seal kept centrally at the certificate desk, under dual control: each use needs
-    the issuer and the custodian (or another seal keeper of the centre) to confirm."""
+    the issuer and the custodian (or another seal keeper of the centre) to confirm.
+
+    Its status is a protected state graph: in use ⇄ suspended (``suspend``, ``reinstate``), each
+    change by ``services.set_seal_status`` with a reason, in the transition log."""
 
     department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="seals")
     name = models.CharField(_("seal name"), max_length=100)
@@ -102,8 +114,8 @@ class Seal(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("custodian"), on_delete=models.PROTECT, related_name="+"
     )
     image = models.FileField(_("seal image"), upload_to="seals/", validators=[validate_seal_image])
-    status = models.CharField(
-        _("status"), max_length=12, choices=SealStatus.choices, default=SealStatus.ACTIVE
+    status = FSMField(
+        _("status"), max_length=12, choices=SealStatus.choices, default=SealStatus.ACTIVE, protected=True
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_reason = models.TextField(_("reason"), blank=True)
@@ -116,7 +128,9 @@ class Seal(models.Model):
         constraints = [
             # The seal a document gets is its department's seal in use: one at a time.
             models.UniqueConstraint(
-                fields=["department"], condition=Q(status="active"), name="seal_one_in_use_per_department"
+                fields=["department"],
+                condition=Q(status=SealStatus.ACTIVE),
+                name="seal_one_in_use_per_department",
             )
         ]
 
@@ -127,6 +141,20 @@ class Seal(models.Model):
     def in_use(self) -> bool:
         return self.status == SealStatus.ACTIVE
 
+    # Lost, damaged, sent for inspection: no document is sealed with it until it is reinstated.
+    @transition(field=status, source=SealStatus.ACTIVE, target=SealStatus.SUSPENDED)
+    def suspend(self):
+        pass
+
+    @transition(
+        field=status,
+        source=SealStatus.SUSPENDED,
+        target=SealStatus.ACTIVE,
+        conditions=[_no_other_seal_in_use],
+    )
+    def reinstate(self):
+        pass
+
 
 class RequestState(models.TextChoices):
     PENDING = "pending", _("Awaiting the seal keeper")
@@ -134,12 +162,17 @@ class RequestState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class IssueRequest(models.Model):
+class IssueRequest(FSMModelMixin, models.Model):
     """用印申请: an issuer asks to issue a filing's documents; a seal keeper confirms, and only then
-    are the numbers allocated, the seals applied and the documents issued (dual control)."""
+    are the numbers allocated, the seals applied and the documents issued (dual control).
+
+    Its state is a protected graph: pending → confirmed | cancelled, both final; who may confirm or
+    cancel is the services' check (``services.issuing``)."""
 
     filing = models.ForeignKey("cases.Filing", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=12, choices=RequestState.choices, default=RequestState.PENDING)
+    state = FSMField(
+        _("state"), max_length=12, choices=RequestState.choices, default=RequestState.PENDING, protected=True
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_by = models.ForeignKey(
@@ -154,12 +187,21 @@ class IssueRequest(models.Model):
         ordering = ["requested_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["filing"], condition=Q(state="pending"), name="issue_request_one_pending"
+                fields=["filing"], condition=Q(state=RequestState.PENDING), name="issue_request_one_pending"
             )
         ]
 
     def __str__(self):
         return f"{self.filing_id} · {self.state}"
+
+    # The seal keeper confirms: in the same transaction every document of the filing is issued.
+    @transition(field=state, source=RequestState.PENDING, target=RequestState.CONFIRMED)
+    def confirm(self):
+        pass
+
+    @transition(field=state, source=RequestState.PENDING, target=RequestState.CANCELLED)
+    def cancel(self):
+        pass
 
 
 class DocumentKind(models.TextChoices):

@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class LicenceType(models.Model):
@@ -37,13 +38,32 @@ class CertificateStatus(models.TextChoices):
     # Expired is not stored: it is a date passing (valid_until < today), read as such.
 
 
-# What ``ElectronicCertificate.status_on`` answers, for display.
-STATUS_ON_LABELS = {"valid": _("Valid"), "expired": _("Expired"), "revoked": _("Revoked")}
+class RevocationMode(models.TextChoices):
+    """How a certificate stops standing: each is a transition of its own, named by the value."""
+
+    REVOKE = "revoke", _("Revoke (撤销)")  # the grant was unlawful or obtained by deceit
+    CANCEL = "cancel", _("Cancel (注销)")  # the licence ends (business closed, surrendered …)
 
 
-class ElectronicCertificate(models.Model):
+class Standing(models.TextChoices):
+    """What ``ElectronicCertificate.status_on`` answers for a day: the stored status and the dates."""
+
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+# For display (the back office's case page).
+STATUS_ON_LABELS = dict(Standing.choices)
+
+
+class ElectronicCertificate(FSMModelMixin, models.Model):
     """One certificate in the e-certificate library (电子证照库): what was issued to whom, by whom,
-    until when, and whether it still stands. Written by the certificate desk when it issues."""
+    until when, and whether it still stands. Written by the certificate desk when it issues.
+
+    Its status is a protected graph: valid → revoked, by ``revoke`` (撤销) or ``cancel`` (注销), once
+    (``certificates.services.revoke``); both end in the one status that no longer stands, the
+    transition log and the reason saying which it was."""
 
     identifier = models.CharField(_("electronic certificate identifier"), max_length=120, unique=True)
     licence_type = models.ForeignKey(
@@ -58,8 +78,12 @@ class ElectronicCertificate(models.Model):
     issued_on = models.DateField(_("issued on"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: no expiry."))
-    status = models.CharField(
-        _("status"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    status = FSMField(
+        _("status"),
+        max_length=10,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+        protected=True,
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
@@ -76,10 +100,18 @@ class ElectronicCertificate(models.Model):
     def __str__(self):
         return f"{self.licence_type} {self.number}"
 
-    def status_on(self, day) -> str:
+    def status_on(self, day) -> Standing:
         """valid, expired or revoked on ``day`` (expired is a date passing, never stored)."""
         if self.status == CertificateStatus.REVOKED:
-            return "revoked"
+            return Standing.REVOKED
         if self.valid_until and self.valid_until < day:
-            return "expired"
-        return "valid"
+            return Standing.EXPIRED
+        return Standing.VALID
+
+    @transition(field=status, source=CertificateStatus.VALID, target=CertificateStatus.REVOKED)
+    def revoke(self):
+        pass
+
+    @transition(field=status, source=CertificateStatus.VALID, target=CertificateStatus.REVOKED)
+    def cancel(self):
+        pass

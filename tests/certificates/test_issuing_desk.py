@@ -14,7 +14,14 @@ from apps.accounts.roles import Role
 from apps.cases.codes import FilingState
 from apps.cases.models import Filing
 from apps.certificates import services
-from apps.certificates.models import Delivery, IssuedDocument, IssueRequest, RequestState, SealUse
+from apps.certificates.models import (
+    Delivery,
+    IssuedDocument,
+    IssueRequest,
+    RequestState,
+    SealStatus,
+    SealUse,
+)
 from apps.licences.models import ElectronicCertificate
 from tests.factories import ServiceCentreFactory, make_staff
 from tests.factories.cases import PERSON
@@ -175,8 +182,9 @@ def test_the_filing_page_previews_each_document_with_its_seal(client, centre, is
 def test_a_suspended_seal_shows_as_a_problem_in_the_preview(client, centre, issuer):
     filing = ready_filing(centre=centre)
     seal = filing.cases.get().department.seals.get()
-    seal.status = "suspended"
-    seal.save()
+    services.set_seal_status(
+        seal_id=seal.pk, actor=keeper_for(filing), status=SealStatus.SUSPENDED, reason="送检"
+    )
     client.force_login(issuer)
     page = page_of(client, filing_url(filing))
     assert 'role="alert"' in page and seal.name in page

@@ -56,9 +56,8 @@ def statuses_on(page: str) -> list[str]:
 
 
 def test_the_registry_lists_the_centres_seals_with_their_status(client, english, centre, seal, keeper):
-    other = make_seal(DepartmentFactory(centre=centre))
-    other.status, other.status_reason = SealStatus.SUSPENDED, "印章磨损"
-    other.save()
+    # Registered suspended: the status is protected, set only by the constructor or a transition.
+    other = make_seal(DepartmentFactory(centre=centre), status=SealStatus.SUSPENDED, status_reason="印章磨损")
     elsewhere = make_seal(DepartmentFactory())
     client.force_login(keeper)
     page = registry(client)

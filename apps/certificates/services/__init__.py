@@ -36,7 +36,6 @@ from apps.certificates.services.issuing import (
     works_desk_at,
 )
 from apps.certificates.services.revocation import (
-    REVOCATION_MODES,
     may_revoke,
     revoke,
 )
@@ -46,19 +45,9 @@ from apps.certificates.services.seals import (
 
 __all__ = [
     "DECIDED",
-    "DECIDED",
-    "DECIDED",
-    "DECIDED",
-    "KEEP_SEALS",
-    "KEEP_SEALS",
-    "KEEP_SEALS",
     "KEEP_SEALS",
     "PREVIEW_NUMBER",
     "Planned",
-    "REVOCATION_MODES",
-    "REVOKE",
-    "REVOKE",
-    "REVOKE",
     "REVOKE",
     "cancel_request",
     "confirm_issue",

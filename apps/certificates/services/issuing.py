@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import Perm
 from apps.accounts.roles import Role
 from apps.accounts.selectors import holds_role
 from apps.audit.services import record_step
-from apps.audit.transitions import apply_transition
+from apps.audit.transitions import apply_transition, check_transition
 from apps.cases.codes import CaseState, FilingState
 from apps.cases.messages import tell_applicant
 from apps.cases.models import OPEN_CASE, Case, Filing
@@ -30,7 +31,6 @@ from apps.certificates.models import (
     IssuedDocument,
     IssueRequest,
     IssuingRule,
-    RequestState,
     Seal,
     SealUse,
     new_verification_token,
@@ -38,8 +38,8 @@ from apps.certificates.models import (
 from apps.core.errors import Conflict
 from apps.licences.models import ElectronicCertificate
 
-KEEP_SEALS = "certificates.keep_seals"
-REVOKE = "certificates.revoke_certificate"
+KEEP_SEALS = Perm.KEEP_SEALS
+REVOKE = Perm.REVOKE_CERTIFICATE
 DECIDED = (CaseState.APPROVED, CaseState.DENIED)
 
 
@@ -171,17 +171,13 @@ def keeps_seals_at(user, centre_id: int) -> bool:
 @transaction.atomic
 def cancel_request(*, request_id: int, actor, reason: str = "", client_ip=None) -> IssueRequest:
     issue_request = IssueRequest.objects.select_for_update().select_related("filing").get(pk=request_id)
-    if issue_request.state != RequestState.PENDING:
-        raise Conflict(_("This request has been %(state)s.") % {"state": issue_request.get_state_display()})
+    check_transition(issue_request, "cancel")
     if issue_request.requested_by_id != actor.pk and not keeps_seals_at(
         actor, issue_request.filing.centre_id
     ):
         raise PermissionDenied(_("Only the issuer who asked or a seal keeper may cancel the request."))
-    issue_request.state, issue_request.decided_by, issue_request.decided_at = (
-        RequestState.CANCELLED,
-        actor,
-        timezone.now(),
-    )
+    apply_transition(issue_request, "cancel", actor=actor, comment=reason, client_ip=client_ip)
+    issue_request.decided_by, issue_request.decided_at = actor, timezone.now()
     issue_request.note = (reason or issue_request.note)[:300]
     issue_request.save(update_fields=["state", "decided_by", "decided_at", "note"])
     record_step(issue_request.filing, step="cancel_issue", actor=actor, comment=reason, client_ip=client_ip)
@@ -194,8 +190,7 @@ def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocum
     issue_request = (
         IssueRequest.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=request_id)
     )
-    if issue_request.state != RequestState.PENDING:
-        raise Conflict(_("This request has been %(state)s.") % {"state": issue_request.get_state_display()})
+    check_transition(issue_request, "confirm")
     if issue_request.requested_by_id == actor.pk:
         raise PermissionDenied(
             _("Dual control: the person who asked to issue cannot also confirm the seal's use.")
@@ -218,11 +213,8 @@ def confirm_issue(*, request_id: int, actor, client_ip=None) -> list[IssuedDocum
         documents=[d.number for d in documents],
     )
     filing.save(update_fields=["state"])
-    issue_request.state, issue_request.decided_by, issue_request.decided_at = (
-        RequestState.CONFIRMED,
-        actor,
-        timezone.now(),
-    )
+    apply_transition(issue_request, "confirm", actor=actor, client_ip=client_ip)
+    issue_request.decided_by, issue_request.decided_at = actor, timezone.now()
     issue_request.save(update_fields=["state", "decided_by", "decided_at"])
     tell_applicant(
         filing,
