@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BENCH_SCALE ?= small
+# `make test` runs the suite in pytest-xdist workers, one per core (at most 8), each on a test database
+# and a Redis database of its own (tests/conftest.py). XDIST=0 runs it in one process; XDIST=3 in three.
+XDIST ?= auto
+XDIST_ARGS := $(if $(filter 0,$(XDIST)),,-n $(XDIST) --maxprocesses=8)
 
 .PHONY: run test lint bench messages check-deploy clean
 
@@ -25,9 +29,9 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runhall 127.0.0.1:8000
 
-## test: the whole suite (unit, integration, browser) on the configured database
+## test: the whole suite (unit, integration, browser) on the configured database, in parallel
 test: $(VENV)/.installed-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .

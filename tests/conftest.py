@@ -1,12 +1,70 @@
 import importlib
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import global_settings
 
 from tests.capabilities import CHROMIUM, require
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Tests make thousands of accounts and log in often; a full PBKDF2 hash each time was about half of the
+# suite's wall time. MD5 makes new hashes; Django's own hashers stay listed after it, so that a hash made
+# outside the tests still verifies. Nothing here tests the hashing itself (the password policy is the
+# validators', tests/accounts/test_password_policy.py), and processes a test starts (manage.py, runhall,
+# a Celery worker) read hall.settings and hash for real.
+CHEAP_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    *global_settings.PASSWORD_HASHERS,
+]
+REDIS_DATABASES = 16  # Redis's default `databases`
+
+
+def xdist_redis_url(url: str, worker: str) -> str:
+    """The Redis database of one pytest-xdist worker: gw0 the one after REDIS_URL's, gw1 the next.
+
+    Each worker then has a broker, result store and cache of its own: one worker's `cache.clear()` (a
+    FLUSHDB) or lookup counter cannot reach the other's, and a Celery worker process a test starts
+    (tests/workers.py) consumes only its own xdist worker's tasks, against that worker's test database.
+    """
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    number = base + 1 + int(worker.removeprefix("gw"))
+    if number >= REDIS_DATABASES:
+        raise pytest.UsageError(
+            f"xdist worker {worker} would need Redis database {number} (REDIS_URL ends in /{base}); "
+            f"Redis has {REDIS_DATABASES}: run fewer workers (-n) or use a lower database in REDIS_URL"
+        )
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """Settings for the whole run, in place before any fixture (module- and session-scoped ones
+    included) makes an account or touches Redis. pytest-xdist gives each worker its own test database
+    (pytest-django adds the worker's name: test_hall_gw0, test_hall_gw1); Redis is split here."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    overrides = {"PASSWORD_HASHERS": CHEAP_PASSWORD_HASHERS}
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker and settings.REDIS_URL:
+        url = xdist_redis_url(settings.REDIS_URL, worker)
+        overrides.update(
+            REDIS_URL=url,
+            CACHES={"default": {**settings.CACHES["default"], "LOCATION": url}},
+            CELERY_BROKER_URL=url,
+            CELERY_RESULT_BACKEND=url,
+        )
+        from hall.celery import app
+
+        # Celery read its configuration when Django loaded the tasks; no connection or result
+        # backend exists yet, so the next ones are made with these.
+        app.conf.broker_url = url
+        app.conf.result_backend = url
+    override_settings(**overrides).enable()
 
 
 @pytest.fixture(autouse=True, scope="session")
