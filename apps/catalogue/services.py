@@ -14,8 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.audit.services import record_step, record_transition
-from apps.audit.transitions import apply_transition
+from apps.audit.services import record_step
+from apps.audit.transitions import apply_transition, check_transition
 from apps.catalogue import rules
 from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
 from apps.catalogue.models import (
@@ -391,11 +391,12 @@ def save_bundle(
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id) if bundle_id else Bundle()
     if "state" in values and values["state"] != bundle.state:
         raise ValidationError({"state": _("A bundle's state changes only by publishing or retiring it.")})
+    values = {name: value for name, value in values.items() if name != "state"}  # a protected field
     before = {name: getattr(bundle, name, None) for name in values}
     for name, value in values.items():
         setattr(bundle, name, value)
     bundle.name_initials = pinyin_initials(bundle.name)
-    bundle.full_clean()
+    bundle.full_clean(exclude=["state"])  # protected: cleaning would assign it
     lineages = list(ItemLineage.objects.filter(pk__in=lineage_ids))
     lineages.sort(key=lambda lineage: lineage_ids.index(lineage.pk))
     if bundle.state == BundleState.PUBLISHED:
@@ -416,17 +417,8 @@ def save_bundle(
     return bundle
 
 
-def _set_bundle_state(bundle: Bundle, state: str, *, actor, comment: str, client_ip) -> Bundle:
-    record_transition(
-        bundle,
-        transition=state,
-        from_state=bundle.state,
-        to_state=state,
-        actor=actor,
-        comment=comment,
-        client_ip=client_ip,
-    )
-    bundle.state = state
+def _bundle_transition(bundle: Bundle, name: str, *, actor, comment: str, client_ip) -> Bundle:
+    apply_transition(bundle, name, actor=actor, comment=comment, client_ip=client_ip)
     bundle.save(update_fields=["state", "updated_at"])
     return bundle
 
@@ -434,15 +426,12 @@ def _set_bundle_state(bundle: Bundle, state: str, *, actor, comment: str, client
 @transaction.atomic
 def publish_bundle(*, bundle_id: int, actor=None, comment: str = "", client_ip=None) -> Bundle:
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id)
-    if bundle.state == BundleState.PUBLISHED:
-        raise Conflict(_("The bundle is already published."))
+    check_transition(bundle, "publish")  # a published or retired bundle: refused before the rules
     check_bundle(bundle, [entry.lineage for entry in bundle.entries.select_related("lineage")])
-    return _set_bundle_state(bundle, BundleState.PUBLISHED, actor=actor, comment=comment, client_ip=client_ip)
+    return _bundle_transition(bundle, "publish", actor=actor, comment=comment, client_ip=client_ip)
 
 
 @transaction.atomic
 def retire_bundle(*, bundle_id: int, actor=None, comment: str = "", client_ip=None) -> Bundle:
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id)
-    if bundle.state == BundleState.RETIRED:
-        raise Conflict(_("The bundle is already retired."))
-    return _set_bundle_state(bundle, BundleState.RETIRED, actor=actor, comment=comment, client_ip=client_ip)
+    return _bundle_transition(bundle, "retire", actor=actor, comment=comment, client_ip=client_ip)

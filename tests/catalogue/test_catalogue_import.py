@@ -384,7 +384,25 @@ def test_publishing_a_bundle_by_import_logs_its_transition(catalogue):
     draft = Bundle.objects.get(code="B-DRAFT")
     assert draft.state == BundleState.PUBLISHED
     entry = TransitionLog.objects.get(object_id=str(draft.pk), context__source="catalogue_import")
-    assert (entry.transition, entry.from_state, entry.to_state) == ("published", "draft", "published")
+    # Named as the service's transition is: publish.
+    assert (entry.transition, entry.from_state, entry.to_state) == ("publish", "draft", "published")
+
+
+def test_an_import_moves_a_bundle_only_along_its_graph(catalogue):
+    """Published goes to retired, never back to a draft: the state cell is refused, nothing written."""
+    rows = catalogue_rows()
+    index, bundle = row_of(rows, "bundles", code="B-FOOD")
+    bundle["state"] = "draft"
+    failed = refused(rows)
+    assert ("bundles", excel_row(index), "state", "state_change") in errors_of(failed)
+    assert Bundle.objects.get(code="B-FOOD").state == BundleState.PUBLISHED
+
+    bundle["state"] = "retired"
+    import_catalogue(write_workbook(rows, "xlsx"))
+    retired = Bundle.objects.get(code="B-FOOD")
+    assert retired.state == BundleState.RETIRED
+    entry = TransitionLog.objects.get(object_id=str(retired.pk), context__source="catalogue_import")
+    assert (entry.transition, entry.from_state, entry.to_state) == ("retire", "published", "retired")
 
 
 # --- refusals ---------------------------------------------------------------------------------------
@@ -499,9 +517,10 @@ def test_a_published_bundle_with_a_retired_item_is_refused_on_that_row(catalogue
     services.retire_bundle(bundle_id=catalogue.bundle.pk)  # a published bundle's item cannot retire
     services.retire(item_id=catalogue.other.pk)
     rows = catalogue_rows()
+    # A new bundle: the retired one is not published again (retired is final in its graph).
     rows["bundles"].append(
         {
-            "code": "B-FOOD",
+            "code": "B-FOOD-2",
             "name": "我要开餐馆",
             "centre": catalogue.hall.centre.name,
             "promised_limit_days": 5,
@@ -510,8 +529,8 @@ def test_a_published_bundle_with_a_retired_item_is_refused_on_that_row(catalogue
         }
     )
     rows["bundle_items"] += [
-        {"bundle_code": "B-FOOD", "item_code": catalogue.implementation.code, "order": 0},
-        {"bundle_code": "B-FOOD", "item_code": catalogue.other.code, "order": 1},
+        {"bundle_code": "B-FOOD-2", "item_code": catalogue.implementation.code, "order": 0},
+        {"bundle_code": "B-FOOD-2", "item_code": catalogue.other.code, "order": 1},
     ]
 
     failed = refused(rows, publish=True)

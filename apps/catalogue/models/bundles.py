@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class BundleState(models.TextChoices):
@@ -8,12 +9,16 @@ class BundleState(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
-class Bundle(models.Model):
+class Bundle(FSMModelMixin, models.Model):
     """一件事: several items filed together with one material set, one receipt, parallel approval.
 
     A bundle names item *lineages*: it always offers their currently published versions, so that
     publishing a new version of an item does not require editing every bundle it is in.
-    """
+
+    Its state is a protected graph, as an item version's: draft → published → retired, or a draft
+    retired unpublished; retired is final, as for an item (offering it again is a new bundle). The
+    services publish and retire (``catalogue.services``); the import moves states along the same
+    edges (``catalogue.transfer``)."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -23,8 +28,8 @@ class Bundle(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
-    state = models.CharField(
-        _("state"), max_length=20, choices=BundleState.choices, default=BundleState.DRAFT
+    state = FSMField(
+        _("state"), max_length=20, choices=BundleState.choices, default=BundleState.DRAFT, protected=True
     )
     lineages = models.ManyToManyField(
         "catalogue.ItemLineage", through="BundleItem", verbose_name=_("items"), related_name="bundles"
@@ -38,6 +43,26 @@ class Bundle(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The bundle rules (``rules.bundle_problems``) are checked by the service before it publishes:
+    # they list every problem at once, which a condition cannot.
+    @transition(field=state, source=BundleState.DRAFT, target=BundleState.PUBLISHED)
+    def publish(self):
+        pass
+
+    @transition(field=state, source=[BundleState.DRAFT, BundleState.PUBLISHED], target=BundleState.RETIRED)
+    def retire(self):
+        pass
+
+    @classmethod
+    def transition_between(cls, source: str, target: str) -> str | None:
+        """The name of the transition from ``source`` to ``target``, if the graph has one (the import
+        checks a state change in a file against it)."""
+        field = cls._meta.get_field("state")
+        for transition_ in field.get_all_transitions(cls):
+            if transition_.source in (source, "*") and transition_.target == target:
+                return transition_.name
+        return None
 
 
 class BundleItem(models.Model):

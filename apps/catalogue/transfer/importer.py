@@ -89,7 +89,7 @@ def _recheck_bundles(plan: Plan, lineages: dict, report: ImportReport) -> None:
     """``services.check_bundle`` on the written catalogue: the validator judged published bundles on
     the catalogue as it would be; this makes sure, with the services' own rule."""
     for bundle_plan in plan.bundles:
-        if bundle_plan.bundle.state != BundleState.PUBLISHED:
+        if bundle_plan.state != BundleState.PUBLISHED:
             continue
         entries = [lineages[code] for _row, _order, code in bundle_plan.entries]
         try:

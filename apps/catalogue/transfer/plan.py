@@ -86,6 +86,8 @@ class BundlePlan:
     entries_changed: bool = False
     centre: object = None  # the file's centre (a ServiceCentre; None if the cell named none known)
     old_centre: object = None  # the stored bundle's centre before the file's values
+    # The file's state: written by an UPDATE (the state field is protected), along the graph's edges.
+    state: str = ""
 
 
 @dataclass

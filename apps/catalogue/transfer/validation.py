@@ -686,7 +686,8 @@ class Validator:
             )
             values = self._field_values(BUNDLES, row, Bundle, skip={"centre"})
             probe = Bundle(centre=centre, name_initials=pinyin_initials(values["name"] or ""), **values)
-            self._clean(BUNDLES, row, probe, ["centre"])
+            # The state's code is checked with the sheet's choices; cleaning would assign it (protected).
+            self._clean(BUNDLES, row, probe, ["centre", "state"])
             if not duplicate:
                 self._plan_bundle(row, probe)
 
@@ -702,7 +703,22 @@ class Validator:
             plan = BundlePlan(row.number, stored, is_new=False, old_state=stored.state, changed=changed)
             plan.old_centre = old_centre
             for name in [*fields, "name_initials"]:
-                setattr(stored, name, getattr(probe, name))
+                if name != "state":  # protected: the writer moves it with an UPDATE
+                    setattr(stored, name, getattr(probe, name))
+        plan.state = probe.state
+        moves = "state" not in row.bad and plan.state != plan.old_state
+        if moves and Bundle.transition_between(plan.old_state, plan.state) is None:
+            self.error(
+                BUNDLES.key,
+                row,
+                "state",
+                "state_change",
+                _(
+                    "A bundle is published from a draft, and retired from a draft or when published: "
+                    "it cannot go from %(old)s to %(new)s."
+                )
+                % {"old": BundleState(plan.old_state).label, "new": BundleState(plan.state).label},
+            )
         plan.centre = probe.centre if probe.centre_id else None
         self.plan.bundles.append(plan)
 
@@ -743,7 +759,7 @@ class Validator:
     def _check_published_bundles(self) -> None:
         """``rules.bundle_problems``, judged on the catalogue as it will be after the import."""
         for plan in self.plan.bundles:
-            if plan.bundle.state != BundleState.PUBLISHED:
+            if plan.state != BundleState.PUBLISHED:
                 continue
             entries = [(row, code) for row, _order, code in plan.entries if not self._item_row_is_wrong(code)]
             members = [

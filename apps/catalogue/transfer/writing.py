@@ -238,10 +238,13 @@ class PlanWriter:
             "centre",
             "promised_limit_days",
             "description",
-            "state",
             "updated_at",
         ]
         Bundle.objects.bulk_update(changed, fields, batch_size=BATCH)
+        moved = [plan for plan in self.plan.bundles if not plan.is_new and plan.state != plan.old_state]
+        for state in {plan.state for plan in moved}:  # one UPDATE per state reached, at most two
+            ids = [plan.bundle.pk for plan in moved if plan.state == state]
+            Bundle.objects.filter(pk__in=ids).update(state=state)
         counts.created, counts.updated = len(new), len(changed)
         counts.unchanged = len(self.plan.bundles) - len(new) - len(changed)
 
@@ -256,6 +259,7 @@ class PlanWriter:
         entry_counts.created = len(entries)
         entry_counts.unchanged = sum(len(p.entries) for p in self.plan.bundles if not p.entries_changed)
         for plan in self.plan.bundles:
-            if plan.bundle.state != plan.old_state:
-                # What services._set_bundle_state records: the transition is named by the new state.
-                self._log(plan.bundle, plan.bundle.state, plan.old_state, plan.bundle.state)
+            if plan.state != plan.old_state:
+                # What the services' transition records (the validator checked the graph has it).
+                name = Bundle.transition_between(plan.old_state, plan.state)
+                self._log(plan.bundle, name, plan.old_state, plan.state)
