@@ -7,6 +7,13 @@ worker's memory flat. Each sweep is idempotent — running it twice, or in two w
 changes nothing more: levels are recomputed from dates, and at most one escalation per case can be
 open (a partial unique index; a concurrent insert of the same one is ignored).
 
+Escalations have a state graph (``Escalation``), but the sweeps open and raise them with one
+statement each rather than one transition per row: thousands at once cannot each be loaded, checked
+and saved. They move only along the graph's edges (raising: open and addressed to the department,
+the condition of ``raise_to_centre``), and raising writes the same transition log the transition
+would, with one INSERT … SELECT per thousand (``_log_in_bulk``): an escalation's history reads the
+same whoever moved it.
+
 Lapses end filings and cases through the services, one by one (a handful a day): each is a
 transition with its log entry and its notice to the applicant.
 """
@@ -17,13 +24,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.audit.models import TransitionLog
 from apps.cases.codes import CaseState, FilingState
-from apps.cases.models import CorrectionRequest, Escalation, EscalationLevel, Filing
+from apps.cases.models import (
+    CorrectionRequest,
+    Escalation,
+    EscalationLevel,
+    EscalationReason,
+    EscalationState,
+    Filing,
+)
 from apps.worktime import calendar
 from apps.worktime.warnings import WarningLevel
+
+LOG_BATCH = 1000  # escalation ids per statement of their log lines
 
 # Open and running: a suspended case's level is frozen until it resumes.
 RUNNING = (CaseState.QUEUED, CaseState.IN_REVIEW, CaseState.AWAITING_DECISION)
@@ -65,10 +83,10 @@ def open_escalations(today: dt.date | None = None) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO cases_escalation (case_id, reason, level, department_id, opened_on, opened_at,
-                                          acknowledgement, resolution)
-            SELECT k.id, 'overdue', '{EscalationLevel.DEPARTMENT}', k.department_id,
-                   %(today)s, %(now)s, '', ''
+            INSERT INTO cases_escalation (case_id, reason, level, state, department_id, opened_on,
+                                          opened_at, acknowledgement, resolution)
+            SELECT k.id, '{EscalationReason.OVERDUE}', '{EscalationLevel.DEPARTMENT}',
+                   '{EscalationState.OPEN}', k.department_id, %(today)s, %(now)s, '', ''
               FROM cases_case AS k
              WHERE k.state IN ({_in(OPEN)}) AND k.warning = '{WarningLevel.OVERDUE}'
                AND NOT EXISTS (SELECT 1 FROM cases_escalation AS e
@@ -78,6 +96,8 @@ def open_escalations(today: dt.date | None = None) -> list[int]:
             """,  # noqa: S608 - fixed fragments of this module and bound values only
             {"today": today, "now": timezone.now()},
         )
+        # Opening is not a transition: the row says when, why and to whom (no log line, as for the
+        # escalations a lapse opens); 10,000 log lines took another 0.35 s against a 1 s target.
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -86,10 +106,12 @@ def raise_unacknowledged(today: dt.date | None = None) -> list[int]:
     go up to the centre's supervisors; returns their ids. Runs inside the caller's transaction."""
     today = today or timezone.localdate()
     cutoff = calendar.add_working_days(today, -settings.HALL_ESCALATE_TO_CENTRE_DAYS)
+    # ``Escalation.raise_to_centre`` for many: its source state (open: not acknowledged, not
+    # resolved) and its condition (addressed to the department) are this filter.
     stale = Escalation.objects.filter(
+        state=EscalationState.OPEN,
         level=EscalationLevel.DEPARTMENT,
-        acknowledged_at__isnull=True,
-        resolved_at__isnull=True,
+        resolved_at__isnull=True,  # the same as open; it keeps the partial index in use
         opened_on__lte=cutoff,
     )
     # Locked until the caller's transaction ends: an acknowledgement arriving meanwhile waits, so
@@ -97,7 +119,38 @@ def raise_unacknowledged(today: dt.date | None = None) -> list[int]:
     ids = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
     if ids:
         Escalation.objects.filter(pk__in=ids).update(level=EscalationLevel.CENTRE, raised_at=timezone.now())
+        _log_in_bulk(
+            ids, "raise_to_centre", EscalationState.OPEN, EscalationState.OPEN, level=EscalationLevel.CENTRE
+        )
     return ids
+
+
+def _log_in_bulk(ids: list[int], transition: str, from_state: str, to_state: str, **context) -> None:
+    """The transition log's entries for escalations a sweep moved with one statement: what
+    ``apply_transition`` writes for each (no actor: the hall's rule acted), by INSERT … SELECT over
+    the ids, a thousand at a time — no log row is built in Python (10,000 took 2.6 s that way)."""
+    log = TransitionLog._meta
+    constants = [
+        ContentType.objects.get_for_model(Escalation).pk,
+        transition,
+        str(from_state),
+        str(to_state),
+        log.get_field("at").get_db_prep_value(timezone.now(), connection),
+        log.get_field("context").get_db_prep_value({"source": "sweep", **context}, connection),
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), LOG_BATCH):
+            batch = ids[start : start + LOG_BATCH]
+            cursor.execute(
+                f"""
+                INSERT INTO {log.db_table} (content_type_id, object_id, transition, from_state,
+                                            to_state, at, context, actor_id, comment, client_ip)
+                SELECT %s, CAST(e.id AS VARCHAR(64)), %s, %s, %s, %s, %s, NULL, '', NULL
+                  FROM cases_escalation AS e
+                 WHERE e.id IN ({", ".join(["%s"] * len(batch))})
+                """,  # noqa: S608 - the log's table name and placeholders only
+                [*constants, *batch],
+            )
 
 
 @dataclass
@@ -163,6 +216,4 @@ def escalate(today: dt.date | None = None) -> dict:
 
 
 def _escalations(ids):
-    return Escalation.objects.filter(pk__in=ids).select_related(
-        "case__filing", "case__item", "department"
-    )
+    return Escalation.objects.filter(pk__in=ids).select_related("case__filing", "case__item", "department")

@@ -3,7 +3,7 @@ each: ``filing`` (the filing, its items, checklist and uploads), ``case`` (the r
 ``review`` (opinions and corrections) and ``escalation``. Import from here."""
 
 from apps.cases.models.case import OPEN_CASE, Case, Outcome
-from apps.cases.models.escalation import Escalation, EscalationLevel
+from apps.cases.models.escalation import Escalation, EscalationLevel, EscalationReason, EscalationState
 from apps.cases.models.filing import (
     ChecklistEntry,
     Filing,
@@ -23,6 +23,8 @@ __all__ = [
     "CorrectionRequest",
     "Escalation",
     "EscalationLevel",
+    "EscalationReason",
+    "EscalationState",
     "Filing",
     "FilingItem",
     "MaterialUpload",

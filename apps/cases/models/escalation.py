@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
+from apps.audit.transitions import refuses
 from apps.cases.models.case import Case
 
 
@@ -12,16 +14,47 @@ class EscalationLevel(models.TextChoices):
     CENTRE = "centre", _("Centre supervisors")
 
 
-class Escalation(models.Model):
+class EscalationReason(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")  # the deadline sweep
+    DEFICIENCY_LAPSED = "deficiency_lapsed", _("Deficiency not cleared in time")  # HALL_DEFICIENCY_LAPSE
+
+
+class EscalationState(models.TextChoices):
+    OPEN = "open", _("Awaiting a supervisor")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+@refuses(_("This escalation is addressed to the centre's supervisors already."))
+def _addressed_to_department(escalation) -> bool:
+    return escalation.level == EscalationLevel.DEPARTMENT
+
+
+class Escalation(FSMModelMixin, models.Model):
     """督办: a case gone overdue (or a lapse a rule sends up), addressed to supervisors who must act.
 
     At most one open escalation per case (a partial unique constraint: however often the sweep runs,
     and however many workers run it). Unacknowledged for HALL_ESCALATE_TO_CENTRE_DAYS working days, it
-    goes up to the centre's supervisors."""
+    goes up to the centre's supervisors.
+
+    Its state is a protected graph: open → acknowledged → resolved (or open → resolved: the case
+    decided or ended before anyone acknowledged); an open one addressed to the department is raised to
+    the centre (a step that keeps the state and changes the level). Acknowledging and resolving are the
+    supervisors' (``cases.review.services``; deciding or ending the case resolves too); opening (not a
+    transition) and raising are the sweeps' (``cases.sweeps``), set-based, raising writing the same
+    transition log in bulk. Resolved is final, and ``resolved_at`` is set with it (the constraint and
+    the index below read it)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
-    reason = models.CharField(_("reason"), max_length=40)  # overdue, deficiency_lapsed
+    reason = models.CharField(_("reason"), max_length=40, choices=EscalationReason.choices)
     level = models.CharField(_("addressed to"), max_length=12, choices=EscalationLevel.choices)
+    state = FSMField(
+        _("state"),
+        max_length=12,
+        choices=EscalationState.choices,
+        default=EscalationState.OPEN,
+        protected=True,
+    )
     department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField(_("opened on"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
@@ -61,4 +94,28 @@ class Escalation(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.resolved_at is None
+        return self.state != EscalationState.RESOLVED
+
+    # Not acknowledged in time by the department: the centre's supervisors are told. The sweep
+    # raises many at once with one UPDATE (``sweeps.raise_unacknowledged``), as this does for one.
+    @transition(
+        field=state,
+        source=EscalationState.OPEN,
+        target=EscalationState.OPEN,
+        conditions=[_addressed_to_department],
+    )
+    def raise_to_centre(self):
+        self.level = EscalationLevel.CENTRE
+
+    # A supervisor takes it on, saying what will be done (督办回复).
+    @transition(field=state, source=EscalationState.OPEN, target=EscalationState.ACKNOWLEDGED)
+    def acknowledge(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[EscalationState.OPEN, EscalationState.ACKNOWLEDGED],
+        target=EscalationState.RESOLVED,
+    )
+    def resolve(self):
+        pass

@@ -34,6 +34,8 @@ from apps.cases.models import (
     CorrectionFile,
     CorrectionRequest,
     Escalation,
+    EscalationLevel,
+    EscalationReason,
     Filing,
     Outcome,
     ReviewOpinion,
@@ -432,11 +434,16 @@ def _finish(case: Case, filing: Filing, *, actor, client_ip=None) -> None:
 
 def _close_escalation(case: Case, *, actor, resolution: str) -> None:
     """The case has ended: its open escalation (督办), if any, is resolved with it."""
-    Escalation.objects.filter(case=case, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(),
-        resolved_by=actor if getattr(actor, "is_authenticated", False) else None,
-        resolution=resolution,
-    )
+    for escalation in Escalation.objects.select_for_update().filter(case=case, resolved_at__isnull=True):
+        _resolve(escalation, actor=actor, resolution=resolution)
+
+
+def _resolve(escalation: Escalation, *, actor, resolution: str, client_ip=None) -> None:
+    apply_transition(escalation, "resolve", actor=actor, comment=resolution, client_ip=client_ip)
+    escalation.resolved_at = timezone.now()
+    escalation.resolved_by = actor if getattr(actor, "is_authenticated", False) else None
+    escalation.resolution = resolution
+    escalation.save(update_fields=["state", "resolved_at", "resolved_by", "resolution"])
 
 
 def complete_if_decided(filing: Filing, *, actor=None, client_ip=None) -> bool:
@@ -516,8 +523,8 @@ def lapse_deficiency(*, filing_id: int, actor=None) -> bool:
         escalations = Escalation.objects.bulk_create(
             Escalation(
                 case=case,
-                reason="deficiency_lapsed",
-                level="department",
+                reason=EscalationReason.DEFICIENCY_LAPSED,
+                level=EscalationLevel.DEPARTMENT,
                 department_id=case.department_id,
                 opened_on=today,
             )
@@ -547,24 +554,26 @@ def lapse_deficiency(*, filing_id: int, actor=None) -> bool:
 
 
 def _escalation_step(
-    escalation_id: int, *, actor, step: str, field: str, text: str, required: str, client_ip=None
+    escalation_id: int, *, actor, transition: str, text: str, required: str, client_ip=None
 ) -> Escalation:
-    """Acknowledge or resolve an open escalation (locked), with the supervisor's words, logged on its case."""
+    """Acknowledge or resolve an escalation (locked) by its transition, with the supervisor's words;
+    logged on the escalation and in its case's history."""
     if not escalations_visible_to(actor).filter(pk=escalation_id).exists():
         raise PermissionDenied(_("Only a supervisor of this department or service centre may do this."))
     if not (text or "").strip():
         raise ValidationError(required)
+    text = text.strip()
     escalation = Escalation.objects.select_for_update().select_related("case").get(pk=escalation_id)
-    if escalation.resolved_at is not None:
-        raise Conflict(_("This escalation is resolved already."))
-    if step == "escalation_acknowledged" and escalation.acknowledged_at is not None:
-        raise Conflict(_("This escalation has been acknowledged already."))
-    prefix = "acknowledged" if step == "escalation_acknowledged" else "resolved"
-    setattr(escalation, f"{prefix}_at", timezone.now())
-    setattr(escalation, f"{prefix}_by", actor)
-    setattr(escalation, field, text.strip())
-    escalation.save(update_fields=[f"{prefix}_at", f"{prefix}_by", field])
-    record_step(escalation.case, step=step, actor=actor, comment=text.strip(), client_ip=client_ip)
+    if transition == "resolve":
+        _resolve(escalation, actor=actor, resolution=text, client_ip=client_ip)
+        step = "escalation_resolved"
+    else:
+        apply_transition(escalation, "acknowledge", actor=actor, comment=text, client_ip=client_ip)
+        escalation.acknowledged_at, escalation.acknowledged_by = timezone.now(), actor
+        escalation.acknowledgement = text
+        escalation.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "acknowledgement"])
+        step = "escalation_acknowledged"
+    record_step(escalation.case, step=step, actor=actor, comment=text, client_ip=client_ip)
     return escalation
 
 
@@ -575,8 +584,7 @@ def acknowledge_escalation(*, escalation_id: int, actor, note: str, client_ip=No
         escalation_id,
         actor=actor,
         client_ip=client_ip,
-        step="escalation_acknowledged",
-        field="acknowledgement",
+        transition="acknowledge",
         text=note,
         required={"note": _("Say what will be done.")},
     )
@@ -588,8 +596,7 @@ def resolve_escalation(*, escalation_id: int, actor, resolution: str, client_ip=
         escalation_id,
         actor=actor,
         client_ip=client_ip,
-        step="escalation_resolved",
-        field="resolution",
+        transition="resolve",
         text=resolution,
         required={"resolution": _("Say how it was resolved.")},
     )
