@@ -140,9 +140,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             document_pdf(document),
             filename=f"{document.number}.pdf",
             content_type="application/pdf",
-            disclosure=Disclosure(
-                document, what=f"{document.kind}_pdf", owner_id=document.filing.citizen_id
-            ),
+            disclosure=Disclosure(document, what=f"{document.kind}_pdf", owner_id=document.filing.citizen_id),
         )
 
     @extend_schema(request=s.RevokeSerializer, responses=s.DocumentSerializer)
