@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,21 @@ from apps.cases.codes import ApplicantKind
 
 _phone = RegexValidator(r"^[0-9\-+() ]{7,20}$")
 
+# The one mapping between an applicant's fields and the names a filing stores them under — which are
+# also the names every form, serializer and page uses (``applicant_kind``, ``agent_phone`` …).
+COLUMNS = {
+    "kind": "applicant_kind",
+    "name": "applicant_name",
+    "id_number": "applicant_id_number",
+    "phone": "applicant_phone",
+    "legal_representative": "legal_representative",
+    "contact_name": "contact_name",
+    "contact_phone": "contact_phone",
+    "agent_name": "agent_name",
+    "agent_id_number": "agent_id_number",
+    "agent_phone": "agent_phone",
+}
+
 
 @dataclass
 class ApplicantData:
@@ -31,6 +47,18 @@ class ApplicantData:
     agent_name: str = ""
     agent_id_number: str = ""
     agent_phone: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping) -> ApplicantData:
+        """The applicant of a form's or a serializer's data, whose fields are named as the filing's
+        columns (``COLUMNS``); a field left out or empty is blank. Checked by ``cleaned()``."""
+        return cls(**{field: data.get(column) or "" for field, column in COLUMNS.items()})
+
+    @staticmethod
+    def column_of(field: str) -> str:
+        """The column (and form field) a refusal of ``cleaned()`` names as ``field``; another key
+        (``items``, ``window`` …) is kept as it is."""
+        return COLUMNS.get(field, field)
 
     def cleaned(self) -> ApplicantData:
         """The data normalised and checked; ValidationError names each wrong field and its rule."""
@@ -68,18 +96,7 @@ class ApplicantData:
         return data
 
     def model_fields(self) -> dict:
-        return {
-            "applicant_kind": self.kind,
-            "applicant_name": self.name,
-            "applicant_id_number": self.id_number,
-            "applicant_phone": self.phone,
-            "legal_representative": self.legal_representative,
-            "contact_name": self.contact_name,
-            "contact_phone": self.contact_phone,
-            "agent_name": self.agent_name,
-            "agent_id_number": self.agent_id_number,
-            "agent_phone": self.agent_phone,
-        }
+        return {column: getattr(self, field) for field, column in COLUMNS.items()}
 
 
 def require_own_identity(citizen, applicant: ApplicantData, *, on) -> None:

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH, MAX_ID, text_limit
+from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind, MaterialStatus
 from apps.cases.models import Case, ChecklistEntry, Filing, MaterialUpload
 from apps.catalogue.models import Bundle, Material, ServiceItem
@@ -195,6 +196,11 @@ class FilingCreateSerializer(serializers.Serializer):
     agent_phone = serializers.CharField(
         max_length=text_limit(Filing, "agent_phone"), required=False, allow_blank=True, default=""
     )
+
+    def applicant(self) -> ApplicantData:
+        """The applicant as sent (the service checks and normalises it): its fields are named as the
+        filing's columns, which ``ApplicantData.from_mapping`` reads."""
+        return ApplicantData.from_mapping(self.validated_data)
 
 
 class RecordMaterialSerializer(serializers.Serializer):
