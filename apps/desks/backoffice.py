@@ -1,60 +1,66 @@
 """The approval desk (后台审批台): queues, and the review workspace of one case. Thin views over
-``apps.cases.review``; the actions offered are the case's available transitions for this user."""
+``apps.cases.review``; the actions offered are the case's available transitions for this user, and
+what they post is checked by their forms (``apps.desks.forms.backoffice``) and run through
+``ACTIONS``."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.audit.models import TransitionLog
+from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
 from apps.cases.codes import CASE_STEPS, Channel
-from apps.cases.models import Case, CorrectionRequest, Outcome, ReviewOpinion
 from apps.cases.review import selectors, services
 from apps.catalogue.models import ApprovalCategory
 from apps.certificates import services as certificates
 from apps.certificates.models import IssuedDocument
-from apps.core.errors import Conflict
-from apps.core.errors import error_text as _error_text
-from apps.desks.posted import checked_text, ids_in_names, posted_text, whole_number
-from apps.licences.models import STATUS_ON_LABELS, ElectronicCertificate
+from apps.desks.actions import Action, dispatch, perform
+from apps.desks.forms import backoffice as forms
+from apps.desks.forms.base import NoInput
+from apps.licences.models import STATUS_ON_LABELS
 from apps.worktime import calendar
 from apps.worktime.codes import SpecialProcedure
-from apps.worktime.models import Extension, Suspension
 from apps.worktime.warnings import WarningLevel
 
-BACK_OFFICE = "accounts.use_backoffice_desk"
+BACK_OFFICE = Perm.USE_BACKOFFICE_DESK
 PAGE_SIZE = 25
 
-# Each action the graph may offer has its form; the workspace includes the forms of the offered ones.
-ACTION_FORMS = {
-    name: f"desks/backoffice/actions/{name}.html"
-    for name in (
-        "claim",
-        "release",
-        "record_opinion",
-        "request_correction",
-        "start_special_procedure",
-        "resume",
-        "extend",
-        "approve",
-        "deny",
-        "propose_decision",
-        "sign_off_approval",
-        "sign_off_denial",
-        "send_back",
-    )
+
+def _record_opinion(*, client_ip=None, **arguments):
+    # An opinion is a record of its own, not a step of the case's log: no address is kept with it.
+    return services.record_opinion(**arguments)
+
+
+# Each action the graph may offer: its form, its service, and where the clerk goes when it worked.
+ACTIONS = {
+    "claim": Action(NoInput, services.claim),
+    "release": Action(forms.ReleaseForm, services.release, None, then="desks:backoffice"),
+    "record_opinion": Action(forms.OpinionForm, _record_opinion),
+    "request_correction": Action(forms.CorrectionForm, services.request_correction),
+    "start_special_procedure": Action(forms.SpecialProcedureForm, services.start_special_procedure),
+    "resume": Action(NoInput, services.resume),
+    "extend": Action(forms.ExtensionForm, services.extend),
+    "approve": Action(forms.ApprovalForm, services.decide),
+    "deny": Action(forms.DenialForm, services.decide),
+    "propose_decision": Action(forms.ProposalForm, services.decide),
+    "sign_off_approval": Action(forms.SignOffForm, services.sign_off),
+    "sign_off_denial": Action(forms.SignOffForm, services.sign_off),
+    "send_back": Action(forms.SignOffForm, services.send_back),
 }
+# The workspace includes the page form of each action offered.
+ACTION_FORMS = {name: f"desks/backoffice/actions/{name}.html" for name in ACTIONS}
+REVOKE = Action(
+    forms.RevocationForm,
+    certificates.revoke,
+    gettext_lazy("The certificate is revoked: the library and the verification page say so."),
+)
 
 
 QUEUE_LABELS = {
@@ -66,24 +72,10 @@ QUEUE_LABELS = {
 }
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def desk_context(request) -> dict:
     """The queues: one shown (``?queue=``), filtered and paginated, with every queue's count."""
     get = request.GET
-    name = get.get("queue") if get.get("queue") in selectors.Queue.ALL else selectors.Queue.UNCLAIMED
-    filters = selectors.QueueFilters(
-        category=whole_number(get.get("category")),
-        warning=get.get("warning") if get.get("warning") in WarningLevel.values else None,
-        channel=get.get("channel") if get.get("channel") in Channel.values else None,
-        accepted_from=_date(get.get("accepted_from")),
-        accepted_to=_date(get.get("accepted_to")),
-    )
+    name, filters = forms.QueueFiltersForm(get).queue_and_filters()
     page = Paginator(selectors.queue(request.user, name, filters), PAGE_SIZE).get_page(get.get("page"))
     page.object_list = selectors.rows_of(page.object_list)
     departments = selectors.departments_of(request.user)
@@ -167,97 +159,25 @@ def revoke_certificate(request, pk):
     """撤销 / 注销 the certificate issued for a case: a decision-maker of its department, with a reason."""
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     document = get_object_or_404(IssuedDocument, case=case)
-    try:
-        certificates.revoke(
-            document_id=document.pk,
-            actor=request.user,
-            reason=posted_text(request.POST, "reason", ElectronicCertificate, "revocation_reason"),
-            mode=request.POST.get("mode", "revoke"),
-            client_ip=client_ip(request),
-        )
-    except (ValidationError, Conflict, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request, _("The certificate is revoked: the library and the verification page say so.")
-        )
-    return redirect("desks:backoffice_case", case.pk)
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return perform(
+        request,
+        REVOKE,
+        obj=document,
+        context={"document_id": document.pk, "actor": request.user, "client_ip": client_ip(request)},
+        back=reverse("desks:backoffice_case", args=[case.pk]),
+    )
 
 
 @login_required
 @permission_required(BACK_OFFICE, raise_exception=True)
 @require_POST
 def act(request, pk, action):
-    if action not in ACTION_FORMS:
-        raise PermissionDenied
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
-    post = request.POST
-    common = {"case_id": case.pk, "actor": request.user}
-    ip = client_ip(request)
-    try:
-        if action == "claim":
-            services.claim(client_ip=ip, **common)
-        elif action == "release":
-            reason = posted_text(post, "reason", TransitionLog, "comment")
-            services.release(reason=reason, client_ip=ip, **common)
-            return redirect("desks:backoffice")
-        elif action == "record_opinion":
-            services.record_opinion(text=posted_text(post, "text", ReviewOpinion), **common)
-        elif action == "request_correction":
-            items = [
-                {
-                    "material": material,
-                    "what": checked_text(what, name=name, model=CorrectionRequest, field="items"),
-                }
-                for material, name, what in ids_in_names(post, "what_")
-            ]
-            other = posted_text(post, "other", CorrectionRequest, "items")
-            items += [{"material": None, "what": line} for line in _lines(other)]
-            note = posted_text(post, "note", CorrectionRequest)
-            services.request_correction(items=items, note=note, client_ip=ip, **common)
-        elif action == "start_special_procedure":
-            services.start_special_procedure(
-                procedure=post.get("procedure", ""),
-                reason=posted_text(post, "reason", Suspension),
-                planned_end_on=_date(post.get("planned_end_on")),
-                client_ip=ip,
-                **common,
-            )
-        elif action == "resume":
-            services.resume(client_ip=ip, **common)
-        elif action == "extend":
-            reason = posted_text(post, "reason", Extension)
-            services.extend(days=whole_number(post.get("days")) or 0, reason=reason, client_ip=ip, **common)
-        elif action in ("approve", "deny", "propose_decision"):
-            outcome = {"approve": Outcome.APPROVE, "deny": Outcome.DENY}.get(action) or post.get(
-                "outcome", ""
-            )
-            services.decide(
-                outcome=outcome,
-                holder=posted_text(post, "holder", Case, "decision_holder"),
-                scope=posted_text(post, "scope", Case, "decision_scope"),
-                valid_from=_date(post.get("valid_from")),
-                valid_until=_date(post.get("valid_until")),
-                reasons=posted_text(post, "reasons", Case, "denial_reasons"),
-                legal_basis=posted_text(post, "legal_basis", Case, "denial_legal_basis"),
-                opinion=posted_text(post, "opinion", ReviewOpinion, "text"),
-                client_ip=ip,
-                **common,
-            )
-        elif action in ("sign_off_approval", "sign_off_denial"):
-            services.sign_off(
-                opinion=posted_text(post, "opinion", ReviewOpinion, "text"), client_ip=ip, **common
-            )
-        else:
-            services.send_back(
-                opinion=posted_text(post, "opinion", ReviewOpinion, "text"), client_ip=ip, **common
-            )
-    except (ValidationError, Conflict, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("desks:backoffice_case", case.pk)
+    return dispatch(
+        request,
+        ACTIONS,
+        action,
+        obj=case,
+        context={"case_id": case.pk, "actor": request.user, "client_ip": client_ip(request)},
+        back=reverse("desks:backoffice_case", args=[case.pk]),
+    )

@@ -1,17 +1,15 @@
 """The clerk's desk (综合受理台): find an item or bundle, enter the applicant, work through the
-checklist, decide. Thin views over ``apps.cases.services``; the decisions offered come from the
-filing's state graph."""
+checklist, decide. Thin views over ``apps.cases.services``: what a page posts is checked by its form
+(``apps.desks.forms.intake``) and run through the tables below (``apps.desks.actions``); the decisions
+offered come from the filing's state graph."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -19,22 +17,41 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.identifiers import validate_resident_id, validate_uscc
-from apps.audit.models import TransitionLog
+from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
 from apps.cases import selectors, services
-from apps.cases.applicants import ApplicantData
 from apps.cases.codes import AT_A_WINDOW, ApplicantKind, MaterialStatus
-from apps.cases.models import ChecklistEntry, Filing
+from apps.cases.models import Filing
 from apps.catalogue import selectors as catalogue
-from apps.core.errors import Conflict
-from apps.core.errors import error_text as _error_text
-from apps.desks.posted import address_id, checked_text, ids_in_names, posted_text, whole_number
+from apps.desks.actions import Action, dispatch, perform, problems
+from apps.desks.forms import intake as forms
+from apps.desks.forms.base import NoInput
 from apps.licences.lookup import valid_certificates
 
-CLERK = "accounts.use_intake_desk"
-DECISIONS = ("accept", "accept_with_deficiency", "return_for_completion", "refuse", "withdraw")
+CLERK = Perm.USE_INTAKE_DESK
+DECIDED = gettext_lazy("Decision recorded.")
+# The window's decisions, each with its form and service; offered as the filing's graph allows.
+DECISION_ACTIONS = {
+    "accept": Action(NoInput, services.accept, DECIDED),
+    "accept_with_deficiency": Action(forms.DeficiencyForm, services.accept_with_deficiency, DECIDED),
+    "return_for_completion": Action(forms.CompletionForm, services.return_for_completion, DECIDED),
+    "refuse": Action(forms.RefusalForm, services.refuse, DECIDED),
+    "withdraw": Action(forms.ReasonForm, services.withdraw, DECIDED),
+}
 # Taking an online filing to the window (网上预审) and handing it back: offered from the graph too.
-PRE_REVIEW = ("start_pre_review", "release_pre_review")
+PRE_REVIEW_ACTIONS = {
+    "start_pre_review": Action(NoInput, services.start_pre_review, None),
+    "release_pre_review": Action(
+        forms.ReasonForm,
+        services.release_pre_review,
+        gettext_lazy("Handed back to the pre-review queue."),
+        then="desks:intake",
+    ),
+}
+# The checklist, one material (its id in the address) or all not checked yet at once.
+RECORD_MATERIAL = Action(forms.RecordMaterialForm, services.record_material, None)
+UPLOAD = Action(forms.UploadForm, services.attach_upload, None)
+ALL_RECEIVED = Action(forms.AllReceivedForm, services.record_materials, None)
 
 
 def _window(request):
@@ -80,65 +97,23 @@ def search(request):
     return render(request, "desks/intake/_search_results.html", {"items": items, "bundles": bundles})
 
 
-class ApplicantForm(forms.Form):
-    applicant_kind = forms.ChoiceField(
-        label=gettext_lazy("Applicant type"),
-        choices=ApplicantKind.choices,
-        widget=forms.RadioSelect,
-        initial=ApplicantKind.PERSON,
-    )
-    applicant_name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    applicant_id_number = forms.CharField(label=gettext_lazy("Identity number"), max_length=18)
-    applicant_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
-    legal_representative = forms.CharField(
-        label=gettext_lazy("Legal representative"), max_length=100, required=False
-    )
-    contact_name = forms.CharField(label=gettext_lazy("Contact person"), max_length=100, required=False)
-    contact_phone = forms.CharField(label=gettext_lazy("Contact phone"), max_length=20, required=False)
-    agent_name = forms.CharField(label=gettext_lazy("Agent"), max_length=100, required=False)
-    agent_id_number = forms.CharField(
-        label=gettext_lazy("Agent's resident ID number"), max_length=18, required=False
-    )
-    agent_phone = forms.CharField(label=gettext_lazy("Agent's phone"), max_length=20, required=False)
-
-    def applicant(self) -> ApplicantData:
-        d = self.cleaned_data
-        return ApplicantData(
-            kind=d["applicant_kind"],
-            name=d["applicant_name"],
-            id_number=d["applicant_id_number"],
-            phone=d["applicant_phone"],
-            legal_representative=d["legal_representative"],
-            contact_name=d["contact_name"],
-            contact_phone=d["contact_phone"],
-            agent_name=d["agent_name"],
-            agent_id_number=d["agent_id_number"],
-            agent_phone=d["agent_phone"],
-        )
-
-
-FORM_FIELDS = {
-    "kind": "applicant_kind",
-    "name": "applicant_name",
-    "id_number": "applicant_id_number",
-    "phone": "applicant_phone",
-}
-
-
 @login_required
 @permission_required(CLERK, raise_exception=True)
 def new_filing(request):
     window = _window(request)
+    target = forms.FilingTargetForm.of(request)
+    if not target.is_valid():
+        raise BadRequest(" ".join(problems(target)))
     item = bundle = None
-    bundle_code = request.GET.get("bundle") or request.POST.get("bundle")
-    if bundle_code:
-        bundle = get_object_or_404(catalogue.published_bundles(), code=bundle_code, centre=window.centre)
+    if target.cleaned_data["bundle"]:
+        bundle = get_object_or_404(
+            catalogue.published_bundles(), code=target.cleaned_data["bundle"], centre=window.centre
+        )
     else:
-        item_id = whole_number(request.GET.get("item") or request.POST.get("item"))
-        if item_id is None:
-            raise BadRequest(_("Choose an item of this service centre."))
-        item = get_object_or_404(catalogue.offered_items(), pk=item_id, lineage__centre=window.centre)
-    form = ApplicantForm(request.POST or None)
+        item = get_object_or_404(
+            catalogue.offered_items(), pk=target.cleaned_data["item"], lineage__centre=window.centre
+        )
+    form = forms.ApplicantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             filing = services.open_filing(
@@ -151,11 +126,7 @@ def new_filing(request):
                 client_ip=client_ip(request),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(
-                    FORM_FIELDS.get(field, field) if FORM_FIELDS.get(field, field) in form.fields else None,
-                    errors,
-                )
+            form.add_refusal(error)
         else:
             return redirect("desks:intake_filing", filing.pk)
     return render(
@@ -192,8 +163,8 @@ def filing(request, pk):
     _offer_held_certificates(filing, held)
     context = {
         "filing": filing,
-        "decisions": [name for name in DECISIONS if name in available],
-        "pre_review": [name for name in PRE_REVIEW if name in available],
+        "decisions": [name for name in DECISION_ACTIONS if name in available],
+        "pre_review": [name for name in PRE_REVIEW_ACTIONS if name in available],
         # The checklist is worked on where the window may decide (a draft, or an online filing taken).
         "editable": filing.state in AT_A_WINDOW,
         "statuses": MaterialStatus.choices,
@@ -213,41 +184,6 @@ def _offer_held_certificates(filing, held) -> None:
         entry.held_certificates = by_type.get(entry.replaceable_by_id, [])
 
 
-@login_required
-@permission_required(CLERK, raise_exception=True)
-@require_POST
-def record_material(request, pk, material_id):
-    filing = _filing(request, pk)
-    try:
-        services.record_material(
-            **_acting(request, filing),
-            material_id=address_id(material_id),
-            status=request.POST.get("status", ""),
-            note=posted_text(request.POST, "note", ChecklistEntry),
-            certificate_reference=posted_text(request.POST, "certificate_reference", ChecklistEntry),
-        )
-    except (ValidationError, Conflict, ValueError) as error:
-        messages.error(request, _error_text(error))
-    return redirect("desks:intake_filing", filing.pk)
-
-
-@login_required
-@permission_required(CLERK, raise_exception=True)
-@require_POST
-def all_received(request, pk):
-    """Every material not checked yet: received as an original (the common case, in one keystroke)."""
-    filing = _filing(request, pk)
-    unchecked = [e.material_id for e in filing.checklist.all() if e.status == MaterialStatus.PENDING]
-    try:
-        services.record_materials(
-            **_acting(request, filing),
-            records=[services.MaterialRecord(mid, MaterialStatus.ORIGINAL) for mid in unchecked],
-        )
-    except (ValidationError, Conflict) as error:
-        messages.error(request, _error_text(error))
-    return redirect("desks:intake_filing", filing.pk)
-
-
 def _acting(request, filing) -> dict:
     """Who acts on the filing, where and from which address: what every window action records."""
     return {
@@ -258,94 +194,48 @@ def _acting(request, filing) -> dict:
     }
 
 
+def _on_filing(request, pk) -> dict:
+    """The filing acted on (404 outside the clerk's centres), who acts, and the page to go back to."""
+    filing = _filing(request, pk)
+    return {
+        "obj": filing,
+        "context": _acting(request, filing),
+        "back": reverse("desks:intake_filing", args=[filing.pk]),
+    }
+
+
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
-def pre_review(request, pk, action):
-    """Take an online filing for pre-review at this window, or hand it back to the centre's queue."""
-    if action not in PRE_REVIEW:
-        raise PermissionDenied
-    filing = _filing(request, pk)
-    common = _acting(request, filing)
-    try:
-        if action == "start_pre_review":
-            services.start_pre_review(**common)
-        else:
-            services.release_pre_review(
-                reason=posted_text(request.POST, "reason", TransitionLog, "comment"), **common
-            )
-    except (ValidationError, Conflict) as error:
-        messages.error(request, _error_text(error))
-        return redirect("desks:intake_filing", filing.pk)
-    if action == "release_pre_review":
-        messages.success(request, _("Handed back to the pre-review queue."))
-        return redirect("desks:intake")
-    return redirect("desks:intake_filing", filing.pk)
+def record_material(request, pk, material_id):
+    return perform(request, RECORD_MATERIAL, address={"material": material_id}, **_on_filing(request, pk))
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+@require_POST
+def all_received(request, pk):
+    """Every material not checked yet: received as an original (the common case, in one keystroke)."""
+    return perform(request, ALL_RECEIVED, **_on_filing(request, pk))
 
 
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
 def upload_material(request, pk, material_id):
-    filing = _filing(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose a file to upload."))
-    else:
-        try:
-            acting = _acting(request, filing)
-            services.attach_upload(
-                filing_id=filing.pk,
-                material_id=address_id(material_id),
-                file=upload,
-                actor=request.user,
-                window=acting["window"],
-                client_ip=acting["client_ip"],
-            )
-        except (ValidationError, Conflict) as error:
-            messages.error(request, _error_text(error))
-    return redirect("desks:intake_filing", filing.pk)
+    return perform(request, UPLOAD, address={"material": material_id}, **_on_filing(request, pk))
+
+
+@login_required
+@permission_required(CLERK, raise_exception=True)
+@require_POST
+def pre_review(request, pk, action):
+    """Take an online filing for pre-review at this window, or hand it back to the centre's queue."""
+    return dispatch(request, PRE_REVIEW_ACTIONS, action, **_on_filing(request, pk))
 
 
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
 def decide(request, pk, decision):
-    if decision not in DECISIONS:
-        raise PermissionDenied
-    filing = _filing(request, pk)
-    common = _acting(request, filing)
-    post = request.POST
-    try:
-        if decision == "accept":
-            services.accept(**common)
-        elif decision == "accept_with_deficiency":
-            raw = post.get("commitment_date") or ""
-            services.accept_with_deficiency(
-                commitment_date=dt.date.fromisoformat(raw) if raw else None, **common
-            )
-        elif decision == "return_for_completion":
-            corrections = [
-                {
-                    "material": material,
-                    "reason": checked_text(value, name=name, model=Filing, field="completion_list"),
-                }
-                for material, name, value in ids_in_names(post, "reason_")
-            ]
-            general = posted_text(post, "general_reason", Filing, "completion_list")
-            if general.strip():
-                corrections.append({"material": None, "reason": general})
-            services.return_for_completion(corrections=corrections, **common)
-        elif decision == "refuse":
-            services.refuse(
-                reasons=posted_text(post, "reasons", Filing, "decision_reasons"),
-                legal_basis=posted_text(post, "legal_basis", Filing, "decision_legal_basis"),
-                **common,
-            )
-        else:
-            services.withdraw(reason=posted_text(post, "reason", TransitionLog, "comment"), **common)
-    except (ValidationError, Conflict, ValueError) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Decision recorded."))
-    return redirect("desks:intake_filing", filing.pk)
+    return dispatch(request, DECISION_ACTIONS, decision, **_on_filing(request, pk))

@@ -1,6 +1,7 @@
 """The unified certificate desk (统一窗口出证): filings ready for issue, requests awaiting a seal
 keeper, documents awaiting delivery, and the seal registry. Thin views over ``apps.certificates``;
-a filing's actions follow its available transitions (issue, then deliver)."""
+a filing's actions follow its available transitions (issue, then deliver), and what they post is
+checked by their forms (``apps.desks.forms.issuing``) and run through ``ACTIONS``."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
 from apps.cases.codes import FILING_STEPS
 from apps.certificates import selectors, services
-from apps.certificates.models import Delivery, IssueRequest, Seal, SealStatus
+from apps.certificates.models import SealStatus
 from apps.certificates.rendering import render_document
-from apps.core.errors import Conflict
 from apps.core.errors import error_text as _error_text
-from apps.desks.posted import posted_text
+from apps.desks.actions import Action, dispatch, perform
+from apps.desks.forms import issuing as forms
 
 ISSUING = selectors.ISSUING
 PAGE_SIZE = 25
@@ -77,9 +78,7 @@ def filing(request, pk):
     cases = list(filing.cases.all())
     documents = list(filing.documents.all())
     pending = selectors.pending_request_of(filing)
-    planned = (
-        [] if documents else services.plan(filing, [c for c in cases if c.state in services.DECIDED])
-    )
+    planned = [] if documents else services.plan(filing, [c for c in cases if c.state in services.DECIDED])
     context = {
         "filing": filing,
         "cases": cases,
@@ -116,64 +115,50 @@ def preview_pdf(request, pk, case_id):
     )
 
 
-# What each action of a filing page says when it worked.
-DONE = {
-    "request_issue": gettext_lazy(
-        "Requested: a seal keeper confirms the seal's use, and the documents are issued."
+# What a filing's page posts: each action with its form, its service and what it says when it worked.
+ACTIONS = {
+    "request_issue": Action(
+        forms.RequestIssueForm,
+        services.request_issue,
+        gettext_lazy("Requested: a seal keeper confirms the seal's use, and the documents are issued."),
     ),
-    "confirm_issue": gettext_lazy(
-        "Issued: the documents are numbered, sealed and in the e-certificate library."
+    "confirm_issue": Action(
+        forms.ConfirmIssueForm,
+        services.confirm_issue,
+        gettext_lazy("Issued: the documents are numbered, sealed and in the e-certificate library."),
     ),
-    "cancel_request": gettext_lazy("The request was cancelled."),
-    "hand_over": gettext_lazy("Handed over: the filing is closed (办结)."),
-    "post": gettext_lazy("Posted: the filing is closed (办结)."),
+    "cancel_request": Action(
+        forms.CancelRequestForm, services.cancel_request, gettext_lazy("The request was cancelled.")
+    ),
+    "hand_over": Action(
+        forms.HandOverForm, services.hand_over, gettext_lazy("Handed over: the filing is closed (办结).")
+    ),
+    "post": Action(forms.PostForm, services.post, gettext_lazy("Posted: the filing is closed (办结).")),
 }
-PARCEL_FIELDS = ("recipient_name", "phone", "address", "carrier", "tracking_number")
-
-
-def _run(request, action: str, filing, pending) -> None:
-    post = request.POST
-    common = {"actor": request.user, "client_ip": client_ip(request)}
-    if action == "request_issue":
-        note = posted_text(post, "note", IssueRequest)
-        services.request_issue(filing_id=filing.pk, note=note, **common)
-    elif action == "confirm_issue":
-        services.confirm_issue(request_id=pending.pk, **common)
-    elif action == "cancel_request":
-        reason = posted_text(post, "reason", IssueRequest, "note")
-        services.cancel_request(request_id=pending.pk, reason=reason, **common)
-    elif action == "hand_over":
-        services.hand_over(
-            filing_id=filing.pk,
-            recipient_name=posted_text(post, "recipient_name", Delivery),
-            recipient_id_number=posted_text(post, "recipient_id_number", Delivery),
-            **common,
-        )
-    else:
-        parcel = {field: posted_text(post, field, Delivery) for field in PARCEL_FIELDS}
-        services.post(filing_id=filing.pk, **parcel, **common)
+SEAL_STATUS = Action(
+    forms.SealStatusForm,
+    services.set_seal_status,
+    lambda form: (
+        _("The seal is suspended.")
+        if form.cleaned_data["status"] == SealStatus.SUSPENDED
+        else _("The seal is in use again.")
+    ),
+)
 
 
 @login_required
 @permission_required(ISSUING, raise_exception=True)
 @require_POST
 def act(request, pk, action):
-    if action not in DONE:
-        raise PermissionDenied
     filing = selectors.desk_filing(request.user, pk)
-    pending = None
-    if action in ("confirm_issue", "cancel_request"):
-        pending = selectors.pending_request_of(filing)
-        if pending is None or str(pending.pk) != request.POST.get("request"):
-            messages.error(request, _("This request is no longer pending: the page was out of date."))
-            return redirect("desks:issuing_filing", filing.pk)
-    try:
-        _run(request, action, filing, pending)
-    except (ValidationError, Conflict, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, DONE[action])
-    return redirect("desks:issuing_filing", filing.pk)
+    return dispatch(
+        request,
+        ACTIONS,
+        action,
+        obj=filing,
+        context={"actor": request.user, "client_ip": client_ip(request)},
+        back=reverse("desks:issuing_filing", args=[filing.pk]),
+    )
 
 
 @login_required
@@ -209,20 +194,10 @@ def seal_status(request, pk):
     seal = get_object_or_404(selectors.seals_at_desk(request.user), pk=pk)
     if not services.keeps_seals_at(request.user, seal.department.centre_id):
         raise PermissionDenied  # an issuer here who keeps seals at another centre
-    status = SealStatus.SUSPENDED if seal.in_use else SealStatus.ACTIVE
-    try:
-        services.set_seal_status(
-            seal_id=seal.pk,
-            actor=request.user,
-            status=status,
-            reason=posted_text(request.POST, "reason", Seal, "status_reason"),
-            client_ip=client_ip(request),
-        )
-    except (ValidationError, Conflict, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    else:
-        suspended = status == SealStatus.SUSPENDED
-        messages.success(
-            request, _("The seal is suspended.") if suspended else _("The seal is in use again.")
-        )
-    return redirect(f"{reverse('desks:issuing_seals')}?seal={seal.pk}")
+    return perform(
+        request,
+        SEAL_STATUS,
+        obj=seal,
+        context={"seal_id": seal.pk, "actor": request.user, "client_ip": client_ip(request)},
+        back=f"{reverse('desks:issuing_seals')}?seal={seal.pk}",
+    )

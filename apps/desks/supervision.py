@@ -1,21 +1,24 @@
-"""The supervision desk (督办台): open escalations, acknowledged and resolved here."""
+"""The supervision desk (督办台): open escalations, acknowledged and resolved here. What a row posts
+is checked by its form (``apps.desks.forms.supervision``) and run through ``ACTIONS``."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
 from apps.cases.escalations import escalations_visible_to, open_escalations_for
-from apps.cases.models import Escalation
 from apps.cases.review import services
-from apps.core.errors import Conflict
-from apps.core.errors import error_text as _error_text
-from apps.desks.posted import posted_text
+from apps.desks.actions import Action, dispatch
+from apps.desks.forms import supervision as forms
 
-SUPERVISOR = "accounts.use_supervision_desk"
+SUPERVISOR = Perm.USE_SUPERVISION_DESK
+
+ACTIONS = {
+    "acknowledge": Action(forms.AcknowledgementForm, services.acknowledge_escalation),
+    "resolve": Action(forms.ResolutionForm, services.resolve_escalation),
+}
 
 
 def desk_context(request) -> dict:
@@ -27,18 +30,11 @@ def desk_context(request) -> dict:
 @require_POST
 def act(request, pk, action):
     escalation = get_object_or_404(escalations_visible_to(request.user), pk=pk)
-    common = {"escalation_id": escalation.pk, "actor": request.user, "client_ip": client_ip(request)}
-    try:
-        if action == "acknowledge":
-            note = posted_text(request.POST, "note", Escalation, "acknowledgement")
-            services.acknowledge_escalation(note=note, **common)
-        elif action == "resolve":
-            resolution = posted_text(request.POST, "note", Escalation, "resolution")
-            services.resolve_escalation(resolution=resolution, **common)
-        else:
-            raise PermissionDenied
-    except (ValidationError, Conflict) as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("desks:supervision")
+    return dispatch(
+        request,
+        ACTIONS,
+        action,
+        obj=escalation,
+        context={"escalation_id": escalation.pk, "actor": request.user, "client_ip": client_ip(request)},
+        back=reverse("desks:supervision"),
+    )

@@ -198,10 +198,14 @@ def test_another_centres_filing_is_not_found_at_this_desk(client, issuer):
     assert not IssueRequest.objects.exists()
 
 
-def test_an_unknown_action_is_refused(client, centre, issuer):
+def test_an_unknown_action_is_refused(client, english, centre, issuer):
     filing = ready_filing(centre=centre)
     client.force_login(issuer)
-    assert client.post(act_url(filing, "delete_everything")).status_code == 403
+    response = client.post(act_url(filing, "delete_everything"), follow=True)
+    assert response.redirect_chain == [(filing_url(filing), 302)]
+    [message] = messages_on(response.content.decode())
+    assert "Action" in message and "delete_everything" in message  # the field, and what it said
+    assert not IssueRequest.objects.exists()
     assert client.get(act_url(filing, "request_issue")).status_code == 405
 
 

@@ -1,0 +1,91 @@
+"""One way for a desk to run what a page posted: the action's form, then its service.
+
+Each desk keeps a table ``{action name: Action(form, service, done, then)}``. ``dispatch`` looks up
+the name the address carries, binds the action's form to what was posted (and to the ids of the
+address, which are checked like any posted field) and to the object on the page; a form that does
+not validate is said field by field — "Reason: at most 300 characters" — as messages on the page the
+clerk comes back to. A valid form's ``arguments()`` go to the service with who acts (``context``);
+the service's refusals — a broken rule, no right to act, the wrong state — are worded by
+``error_text`` the same way. Nothing a clerk posts reaches the database unchecked, and nothing they
+can post is a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core.errors import Conflict, error_text
+from apps.desks.forms.base import DeskForm
+
+DONE = gettext_lazy("Done.")
+
+
+class Action(NamedTuple):
+    form: type[DeskForm]
+    service: Callable
+    # What the clerk is told when it worked: a text, or one made from the valid form (None: nothing).
+    done: object = DONE
+    # Where the clerk goes when it worked (a URL name); else back to the page it was posted from.
+    then: str | None = None
+
+
+def problems(form: DeskForm) -> list[str]:
+    """Each error of ``form`` as one line naming its field (an error of the whole form as it is)."""
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            if field is None or field.label is None:
+                lines.append(str(error))
+            else:
+                lines.append(_("%(field)s: %(error)s") % {"field": capfirst(field.label), "error": error})
+    return lines
+
+
+def dispatch(request, table: Mapping[str, Action], name: str, **kwargs):
+    """Run the action ``name`` of ``table`` (see ``perform``); a name the table does not have is no
+    action of the page: said so, naming it."""
+    action = table.get(name)
+    if action is None:
+        messages.error(
+            request,
+            _("%(field)s: %(error)s")
+            % {
+                "field": _("Action"),
+                "error": _("“%(action)s” is not one of this page's actions.") % {"action": name[:60]},
+            },
+        )
+        return redirect(kwargs["back"])
+    return perform(request, action, **kwargs)
+
+
+def perform(request, action: Action, *, obj, context: dict, back: str, address: Mapping | None = None):
+    """Bind ``action``'s form to the post, the ids of the ``address`` and ``obj``; if it is valid,
+    call the service with ``context`` (who acts, on which object) and the form's ``arguments()``.
+    Back to ``back`` (a URL) with what went wrong, or on to ``action.then`` with ``action.done``."""
+    data = request.POST.copy()
+    for field, value in (address or {}).items():
+        data[field] = str(value)  # the address's id wins over a posted field of the same name
+    form = action.form(data, request.FILES or None, obj=obj)
+    if not form.is_valid():
+        for line in problems(form):
+            messages.error(request, line)
+        return redirect(back)
+    try:
+        action.service(**context, **form.arguments())
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        # A bare PermissionDenied has no words of its own: the clerk is told all the same.
+        messages.error(request, error_text(error) or _("You may not do this."))
+        return redirect(back)
+    done = action.done(form) if callable(action.done) else action.done
+    if done:
+        messages.success(request, done)
+    return redirect(action.then or back)
