@@ -16,7 +16,6 @@ from apps.audit.requests import client_ip as _client_ip
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
 from apps.cases.api.review_serializers import AnswerSerializer
-from apps.cases.applicants import ApplicantData
 from apps.cases.models import CorrectionRequest, Filing, MaterialUpload
 from apps.cases.review import services as review
 from apps.catalogue.models import Material
@@ -50,18 +49,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body = s.FilingCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        applicant = ApplicantData(
-            kind=data["applicant_kind"],
-            name=data["applicant_name"],
-            id_number=data["applicant_id_number"],
-            phone=data["applicant_phone"],
-            legal_representative=data["legal_representative"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-            agent_name=data["agent_name"],
-            agent_id_number=data["agent_id_number"],
-            agent_phone=data["agent_phone"],
-        )
+        applicant = body.applicant()
         common = {
             "applicant": applicant,
             "item_ids": [i.pk for i in data.get("items", [])] or None,
