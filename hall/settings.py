@@ -160,7 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "apps.accounts.password_validation.CommonPatternValidator"},
 ]
 
-# MLPS 2.0 conventions; the numbers are configuration (GLOSSARY.md, "Personal information and security").
+# MLPS 2.0 conventions; the numbers are configuration (docs/security.md).
 AXES_FAILURE_LIMIT = env_int("HALL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HALL_LOGIN_LOCKOUT_MINUTES", 30))
 # Two locks (apps/accounts/lockout.py; docs/security.md, "Login abuse"): an account name from one

@@ -118,7 +118,7 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, never a downloaded browser (see ../shared/STACK.md)."""
+    """Debian's Chromium, never a downloaded browser (.ci/run installs it)."""
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,

@@ -41,7 +41,7 @@ from apps.worktime.services import start_clocks, stop_clock
 
 
 def _filing_number(centre, first_item: ServiceItem, day: dt.date) -> str:
-    """Implementation code + yyyyMMdd + 4-digit serial, gap-free per centre and day (GLOSSARY.md)."""
+    """Implementation code + yyyyMMdd + 4-digit serial, gap-free per centre and day (docs/code-lists.md)."""
     serial = next_value(f"filing:{centre.pk}:{day:%Y%m%d}")
     return f"{first_item.implementation_code}{day:%Y%m%d}{serial:04d}"
 

@@ -3,7 +3,7 @@
     1.2.156.3005.2.<certificate type code>.<issuer code>.<serial>.<3-digit version>.<check character>
 
 The check character is ISO 7064 MOD 37,36 (hybrid system, alphabet 0-9A-Z) over the four middle
-segments joined without dots. Published example (GLOSSARY.md):
+segments joined without dots. Published example (docs/code-lists.md):
 ``1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U``.
 """
 

@@ -145,7 +145,7 @@ class Filing(FSMModelMixin, models.Model):
     def has_open_deficiency(self) -> bool:
         return self.state == S.ACCEPTED_WITH_DEFICIENCY and self.deficiency_cleared_at is None
 
-    # --- the front-desk graph (DESIGN.md) ---
+    # --- the front-desk graph (docs/state-machines.md) ---
     # A window filing is decided from its draft. An online filing is submitted by the citizen, taken
     # by a clerk for pre-review (网上预审: one clerk at a time, released back if they cannot finish),
     # and then decided like any other: the window has the same four answers for both channels.
