@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from apps.audit.transitions import refuses
+from apps.audit.transitions import every, refuses
 from apps.uploads.validation import IMAGES, check_upload
 
 # {year} and {serial} (with an optional width: {serial:06d}), {region} (the centre's GB/T 2260 code)
@@ -162,12 +162,45 @@ class RequestState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+def keeps_seals_at(user, centre_id: int) -> bool:
+    """Whether ``user`` is a seal keeper of that centre (the role held there, not anywhere): keeping
+    seals at another centre, or custody of a seal alone, counts for nothing."""
+    from apps.accounts.permissions import Perm
+    from apps.accounts.roles import Role
+    from apps.accounts.selectors import holds_role
+
+    return user.has_perm(Perm.KEEP_SEALS) and holds_role(user, Role.SEAL_KEEPER, centre_id=centre_id)
+
+
+# Who may move an issue request: the permissions of its transitions, each worded, so that the desk
+# offers exactly what the services accept and a refusal names the rule that failed.
+
+
+@refuses(_("Dual control: the person who asked to issue cannot also confirm the seal's use."))
+def _not_the_requester(issue_request, user) -> bool:
+    """双人用印: whoever asked does not confirm too, even when they keep seals as well."""
+    return issue_request.requested_by_id != getattr(user, "pk", None)
+
+
+@refuses(_("Only a seal keeper of this filing's service centre may confirm."))
+def _keeps_seals_at_the_centre(issue_request, user) -> bool:
+    return keeps_seals_at(user, issue_request.filing.centre_id)
+
+
+@refuses(_("Only the issuer who asked or a seal keeper may cancel the request."))
+def _the_requester_or_a_seal_keeper(issue_request, user) -> bool:
+    return issue_request.requested_by_id == getattr(user, "pk", None) or keeps_seals_at(
+        user, issue_request.filing.centre_id
+    )
+
+
 class IssueRequest(FSMModelMixin, models.Model):
     """用印申请: an issuer asks to issue a filing's documents; a seal keeper confirms, and only then
     are the numbers allocated, the seals applied and the documents issued (dual control).
 
-    Its state is a protected graph: pending → confirmed | cancelled, both final; who may confirm or
-    cancel is the services' check (``services.issuing``)."""
+    Its state is a protected graph: pending → confirmed | cancelled, both final. Who may confirm (a
+    seal keeper of the filing's centre who did not ask) or cancel (whoever asked, or a seal keeper
+    there) are the transitions' permissions; the services add the filing's readiness."""
 
     filing = models.ForeignKey("cases.Filing", on_delete=models.PROTECT, related_name="+")
     state = FSMField(
@@ -195,11 +228,21 @@ class IssueRequest(FSMModelMixin, models.Model):
         return f"{self.filing_id} · {self.state}"
 
     # The seal keeper confirms: in the same transaction every document of the filing is issued.
-    @transition(field=state, source=RequestState.PENDING, target=RequestState.CONFIRMED)
+    @transition(
+        field=state,
+        source=RequestState.PENDING,
+        target=RequestState.CONFIRMED,
+        permission=every(_not_the_requester, _keeps_seals_at_the_centre),
+    )
     def confirm(self):
         pass
 
-    @transition(field=state, source=RequestState.PENDING, target=RequestState.CANCELLED)
+    @transition(
+        field=state,
+        source=RequestState.PENDING,
+        target=RequestState.CANCELLED,
+        permission=_the_requester_or_a_seal_keeper,
+    )
     def cancel(self):
         pass
 

@@ -50,21 +50,29 @@ def desk_context(request) -> dict:
     }
 
 
+# The forms of an issue request's transitions: the graph's permissions decide who sees which.
+REQUEST_FORMS = {
+    "confirm": "desks/issuing/actions/confirm_issue.html",
+    "cancel": "desks/issuing/actions/cancel_request.html",
+}
+
+
 def _actions(request, filing, pending) -> list[str]:
-    """The forms this user may use on the filing now, from its available transitions."""
+    """The forms this user may use on the filing now: the filing's available transitions for them
+    (issue, then deliver), and while a request is pending, the request's."""
     user = request.user
-    available = {t.name for t in filing.get_available_state_transitions()}
+    available = {t.name for t in filing.get_available_user_state_transitions(user)}
     forms = []
     if "issue" in available:
         if pending is None:
             forms.append("desks/issuing/actions/request_issue.html")
         else:
-            # A seal keeper of this filing's centre: keeping seals at another centre counts for nothing.
-            keeps_seals = services.keeps_seals_at(user, filing.centre_id)
-            if pending.requested_by_id != user.pk and keeps_seals:
-                forms.append("desks/issuing/actions/confirm_issue.html")
-            if pending.requested_by_id == user.pk or keeps_seals:
-                forms.append("desks/issuing/actions/cancel_request.html")
+            pending.filing = filing  # its permissions read the filing's centre: the one on the page
+            forms += [
+                REQUEST_FORMS[t.name]
+                for t in pending.get_available_user_state_transitions(user)
+                if t.name in REQUEST_FORMS
+            ]
     if "deliver" in available:
         forms += ["desks/issuing/actions/hand_over.html", "desks/issuing/actions/post.html"]
     return forms

@@ -7,13 +7,15 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
+from apps.audit.transitions import check_transition
 from apps.certificates import services
 from apps.certificates.models import IssuedDocument, IssueRequest, RequestState
 from apps.core.errors import Conflict
-from tests.factories import make_staff
+from tests.factories import ServiceCentreFactory, make_staff
 from tests.factories.certificates import keeper_for, ready_filing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("source_language")]
@@ -94,3 +96,46 @@ def test_the_state_is_set_by_the_transitions_only(asked):
     request, _issuer = asked
     with pytest.raises(AttributeError):
         request.state = RequestState.CONFIRMED
+
+
+# --- who may move it: the transitions' permissions (双人用印), offered and refused alike -----------
+
+
+def offered(request, user) -> set[str]:
+    return {t.name for t in fresh(request).get_available_user_state_transitions(user)}
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_graph_offers_confirm_to_a_seal_keeper_of_the_centre_who_did_not_ask(asked):
+    request, issuer = asked
+    assert offered(request, keeper_for(request.filing)) == {"confirm", "cancel"}
+    assert offered(request, issuer) == {"cancel"}  # whoever asked may withdraw, never confirm
+    assert offered(request, make_staff(Role.ISSUER, centre=request.filing.centre)) == set()
+    elsewhere = make_staff(Role.SEAL_KEEPER, centre=ServiceCentreFactory())
+    assert offered(request, elsewhere) == set()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_seal_keeper_who_asked_is_offered_only_the_cancellation_and_refused_in_the_rules_words():
+    filing = ready_filing()
+    keeper = keeper_for(filing)
+    request = services.request_issue(filing_id=filing.pk, actor=keeper)
+    assert offered(request, keeper) == {"cancel"}
+    with pytest.raises(PermissionDenied, match="Dual control"):
+        check_transition(fresh(request), "confirm", actor=keeper)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_refusals_are_the_graphs_words(asked):
+    request, _issuer = asked
+    other_issuer = make_staff(Role.ISSUER, centre=request.filing.centre)
+    with pytest.raises(PermissionDenied, match="Only a seal keeper of this filing's service centre"):
+        check_transition(fresh(request), "confirm", actor=other_issuer)
+    with pytest.raises(PermissionDenied, match="Only the issuer who asked or a seal keeper"):
+        check_transition(fresh(request), "cancel", actor=other_issuer)
+    # The services refuse by the same rules, and nothing moves.
+    with pytest.raises(PermissionDenied, match="Only a seal keeper of this filing's service centre"):
+        services.confirm_issue(request_id=request.pk, actor=other_issuer)
+    with pytest.raises(PermissionDenied, match="Only the issuer who asked or a seal keeper"):
+        services.cancel_request(request_id=request.pk, actor=other_issuer, reason="不是我的")
+    assert fresh(request).state == RequestState.PENDING and moves(request) == []

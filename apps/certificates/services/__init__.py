@@ -15,6 +15,7 @@ confirm, cancel another's request, suspend or reinstate a seal. A role at anothe
 nothing, custody of a seal included.
 """
 
+from apps.certificates.models import keeps_seals_at
 from apps.certificates.services.delivery import (
     hand_over,
     post,
@@ -27,7 +28,6 @@ from apps.certificates.services.issuing import (
     Planned,
     cancel_request,
     confirm_issue,
-    keeps_seals_at,
     plan,
     preview_document,
     request_issue,

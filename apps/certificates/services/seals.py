@@ -11,8 +11,8 @@ from apps.audit.transitions import apply_transition
 from apps.certificates.models import (
     Seal,
     SealStatus,
+    keeps_seals_at,
 )
-from apps.certificates.services.issuing import keeps_seals_at
 from apps.core.errors import Conflict
 
 # The status asked for, and the seal's transition that leads to it.
