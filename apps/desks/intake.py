@@ -158,7 +158,7 @@ def _filing(request, pk) -> Filing:
 @permission_required(CLERK, raise_exception=True)
 def filing(request, pk):
     filing = _filing(request, pk)
-    available = {t.name for t in filing.get_available_state_transitions()}
+    available = {t.name for t in filing.get_available_user_state_transitions(request.user)}
     held = valid_certificates(filing.applicant_id_number)
     _offer_held_certificates(filing, held)
     context = {
