@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import Perm
 from apps.audit.services import record_step
 from apps.audit.transitions import apply_transition
 from apps.cases.applicants import ApplicantData, require_own_identity
@@ -105,6 +106,8 @@ def open_online_filing(
     """A citizen's online draft. The applicant is the account's own identity (its resident ID and
     real name), or an organisation the account is authorised for today — never an identity typed in
     for someone else."""
+    if not (getattr(citizen, "is_authenticated", False) and citizen.has_perm(Perm.USE_CITIZEN_PORTAL)):
+        raise PermissionDenied(_("Online filings are made from a citizen's account."))
     data = applicant.cleaned()
     require_own_identity(citizen, data, on=timezone.localdate())
     return _create_filing(

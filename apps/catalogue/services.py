@@ -2,18 +2,25 @@
 
 Every state change goes through here: the row is locked, the transition checked and applied by
 ``apps.audit.transitions.apply_transition`` (which logs it), all in one transaction.
+
+Each service that acts for a person (``actor``) refuses one who may not change the object
+(``PermissionDenied``): the permission for the change, and the object maintained by them
+(``selectors.maintains``: their centres' items and bundles, the base catalogue; superusers all) — the
+API, the admin and the importer ask the same before they call. ``actor=None`` is the hall itself
+(the demo seed, the operator's import command).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import Perm
 from apps.audit.services import record_step
 from apps.audit.transitions import apply_transition, check_transition
 from apps.catalogue import rules
@@ -144,9 +151,23 @@ def check_code_free(lineage: ItemLineage) -> None:
         )
 
 
+def _require_maintainer(actor, perm: Perm, *objects) -> None:
+    """A person holds ``perm`` and maintains each of ``objects`` (an item version or a bundle, as it is
+    and as it will be); ``actor=None`` is the hall itself."""
+    if actor is None:
+        return
+    # Read here, not at import: the selectors read this module's field lists.
+    from apps.catalogue.selectors import maintains
+
+    allowed = getattr(actor, "is_authenticated", False) and actor.has_perm(perm)
+    if not (allowed and all(maintains(actor, obj) for obj in objects)):
+        raise PermissionDenied(_("Only a catalogue admin of its service centre may change this."))
+
+
 @transaction.atomic
 def save_new_item(item: ServiceItem, *, actor=None, client_ip=None) -> ServiceItem:
     """Save the first version of a new item together with its lineage (set by ``lineage_for``)."""
+    _require_maintainer(actor, Perm.ADD_SERVICEITEM, item)
     lineage = item.lineage
     check_code_free(lineage)
     _validated(item)
@@ -165,7 +186,8 @@ def save_new_item(item: ServiceItem, *, actor=None, client_ip=None) -> ServiceIt
 @transaction.atomic
 def save_draft(item: ServiceItem, *, actor=None, client_ip=None) -> ServiceItem:
     """Save edits to a draft version (the admin's change form); other versions are read-only."""
-    current = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    current = ServiceItem.objects.select_for_update().select_related("lineage").get(pk=item.pk)
+    _require_maintainer(actor, Perm.CHANGE_SERVICEITEM, current, item)
     if current.state != ItemState.DRAFT:
         raise Conflict(
             _("Only a draft can be edited; this version is %(state)s.")
@@ -232,7 +254,8 @@ def published_version(lineage: ItemLineage) -> ServiceItem:
 def update_draft(
     *, item_id: int, values: dict, children: ItemChildren | None = None, actor=None, client_ip=None
 ) -> ServiceItem:
-    item = ServiceItem.objects.select_for_update().get(pk=item_id)
+    item = ServiceItem.objects.select_for_update().select_related("lineage").get(pk=item_id)
+    _require_maintainer(actor, Perm.CHANGE_SERVICEITEM, item)
     if item.state != ItemState.DRAFT:
         raise Conflict(
             _("Only a draft can be edited; this version is %(state)s.") % {"state": item.get_state_display()}
@@ -240,6 +263,7 @@ def update_draft(
     before = _elements(item)
     for name, value in values.items():
         setattr(item, name, value)
+    _require_maintainer(actor, Perm.CHANGE_SERVICEITEM, item)  # not moved to another centre's department
     _validated(item).save()
     if children is not None:
         _write_children(item, children)
@@ -266,7 +290,8 @@ def start_new_version(
     lineage = ItemLineage.objects.select_for_update().get(pk=lineage_id)
     if lineage.versions.filter(state__in=OPEN_STATES).exists():
         raise Conflict(_("This item already has a draft or a version in review."))
-    latest = lineage.versions.order_by("-version").first()
+    latest = lineage.versions.select_related("lineage").order_by("-version").first()
+    _require_maintainer(actor, Perm.CHANGE_SERVICEITEM, latest)
     source = latest
     draft = ServiceItem(
         lineage=lineage,
@@ -302,6 +327,7 @@ def _locked_item(item_id: int) -> ServiceItem:
 @transaction.atomic
 def submit_for_review(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> ServiceItem:
     item = _locked_item(item_id)
+    _require_maintainer(actor, Perm.CHANGE_SERVICEITEM, item)
     apply_transition(item, "submit_for_review", actor=actor, comment=comment, client_ip=client_ip)
     _validated(item).save()
     return item
@@ -310,6 +336,7 @@ def submit_for_review(*, item_id: int, actor=None, comment: str = "", client_ip=
 @transaction.atomic
 def return_to_draft(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> ServiceItem:
     item = _locked_item(item_id)
+    _require_maintainer(actor, Perm.CHANGE_SERVICEITEM, item)
     apply_transition(item, "return_to_draft", actor=actor, comment=comment, client_ip=client_ip)
     item.save()
     return item
@@ -329,6 +356,7 @@ def check_publishable(item: ServiceItem) -> None:
 def publish(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> ServiceItem:
     """Publish a version in review; the version published before it becomes superseded."""
     item = _locked_item(item_id)
+    _require_maintainer(actor, Perm.PUBLISH_SERVICEITEM, item)
     ItemLineage.objects.select_for_update().get(pk=item.lineage_id)
     check_publishable(item)
     current = item.lineage.versions.select_for_update().filter(state=ItemState.PUBLISHED).first()
@@ -351,6 +379,7 @@ def publish(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> S
 @transaction.atomic
 def retire(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> ServiceItem:
     item = _locked_item(item_id)
+    _require_maintainer(actor, Perm.PUBLISH_SERVICEITEM, item)
     in_bundles = list(
         Bundle.objects.filter(state=BundleState.PUBLISHED, entries__lineage_id=item.lineage_id).values_list(
             "name", flat=True
@@ -389,12 +418,15 @@ def save_bundle(
 ) -> Bundle:
     """Create or edit a bundle and its items; a published bundle is re-checked on every edit."""
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id) if bundle_id else Bundle()
+    if bundle_id:
+        _require_maintainer(actor, Perm.CHANGE_BUNDLE, bundle)
     if "state" in values and values["state"] != bundle.state:
         raise ValidationError({"state": _("A bundle's state changes only by publishing or retiring it.")})
     values = {name: value for name, value in values.items() if name != "state"}  # a protected field
     before = {name: getattr(bundle, name, None) for name in values}
     for name, value in values.items():
         setattr(bundle, name, value)
+    _require_maintainer(actor, Perm.CHANGE_BUNDLE if bundle_id else Perm.ADD_BUNDLE, bundle)  # its centre
     bundle.name_initials = pinyin_initials(bundle.name)
     bundle.full_clean(exclude=["state"])  # protected: cleaning would assign it
     lineages = list(ItemLineage.objects.filter(pk__in=lineage_ids))
@@ -426,6 +458,7 @@ def _bundle_transition(bundle: Bundle, name: str, *, actor, comment: str, client
 @transaction.atomic
 def publish_bundle(*, bundle_id: int, actor=None, comment: str = "", client_ip=None) -> Bundle:
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id)
+    _require_maintainer(actor, Perm.PUBLISH_SERVICEITEM, bundle)
     check_transition(bundle, "publish")  # a published or retired bundle: refused before the rules
     check_bundle(bundle, [entry.lineage for entry in bundle.entries.select_related("lineage")])
     return _bundle_transition(bundle, "publish", actor=actor, comment=comment, client_ip=client_ip)
@@ -434,4 +467,5 @@ def publish_bundle(*, bundle_id: int, actor=None, comment: str = "", client_ip=N
 @transaction.atomic
 def retire_bundle(*, bundle_id: int, actor=None, comment: str = "", client_ip=None) -> Bundle:
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id)
+    _require_maintainer(actor, Perm.PUBLISH_SERVICEITEM, bundle)
     return _bundle_transition(bundle, "retire", actor=actor, comment=comment, client_ip=client_ip)

@@ -166,6 +166,7 @@ class CalendarDayAdmin(CentreScopedAdmin):
             last=form.cleaned_data.get("last") or obj.date,
             name=obj.name,
             note=obj.note,
+            actor=request.user,
         )
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -177,7 +178,7 @@ class CalendarDayAdmin(CentreScopedAdmin):
         return allowed and (obj is None or (obj.kind == DayKind.CLOSURE and self._keeps(request, obj)))
 
     def delete_model(self, request, obj):
-        services.remove_days(days=[obj])
+        services.remove_days(days=[obj], actor=request.user)
 
     def delete_queryset(self, request, queryset):
         statutory = queryset.exclude(kind=DayKind.CLOSURE)
@@ -186,7 +187,7 @@ class CalendarDayAdmin(CentreScopedAdmin):
             queryset = queryset.filter(kind=DayKind.CLOSURE)
         if not request.user.is_superuser:
             queryset = queryset.filter(centre_id__in=self._centres(request))
-        services.remove_days(days=list(queryset))
+        services.remove_days(days=list(queryset), actor=request.user)
 
 
 @admin.register(WarningPolicy)
@@ -207,6 +208,7 @@ class WarningPolicyAdmin(CentreScopedAdmin):
             centre=obj.centre,
             yellow_working_days=obj.yellow_working_days,
             red_working_days=obj.red_working_days,
+            actor=request.user,
         )
 
     def has_delete_permission(self, request, obj=None):

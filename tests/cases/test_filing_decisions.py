@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from apps.accounts.roles import Role
 from apps.audit.models import TransitionLog
 from apps.audit.selectors import history_of
 from apps.cases import services
@@ -18,7 +19,7 @@ from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
 from apps.core.errors import Conflict
 from apps.worktime.models import Clock
-from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory
+from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory, make_staff
 from tests.factories.cases import (
     COMPANY,
     at_window,
@@ -215,7 +216,7 @@ def test_withdrawing_an_accepted_filing_withdraws_its_cases_and_stops_their_cloc
 
 def test_an_online_filing_is_submitted_by_its_own_citizen_only():
     item = make_item()
-    citizen = UserFactory()
+    citizen = make_staff(Role.CITIZEN)
     filing = online_filing(citizen=citizen, centre=item.lineage.centre, items=[item])
     with pytest.raises(PermissionDenied):
         services.submit_online(filing_id=filing.pk, actor=UserFactory())

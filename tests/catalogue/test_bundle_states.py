@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
 from apps.catalogue import services
 from apps.catalogue.models import Bundle, BundleState
 from apps.core.errors import Conflict
-from tests.factories import DepartmentFactory, ServiceCentreFactory
-from tests.factories.accounts import UserFactory
+from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.catalogue import BundleFactory, make_item
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("source_language")]
@@ -41,7 +41,7 @@ def moves(bundle) -> list[tuple]:
 
 
 def test_a_draft_is_published_then_retired_each_move_logged_with_who_and_why(bundle):
-    admin = UserFactory()
+    admin = make_staff(Role.CATALOGUE_ADMIN, centre=bundle.centre)
     published = services.publish_bundle(
         bundle_id=bundle.pk, actor=admin, comment="一件事上线", client_ip="192.0.2.7"
     )

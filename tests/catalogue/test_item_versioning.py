@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from apps.accounts.roles import Role
 from apps.audit.models import TransitionLog
 from apps.audit.selectors import history_of
 from apps.catalogue import services
@@ -11,15 +12,16 @@ from apps.catalogue.codes import ItemState
 from apps.catalogue.models import ServiceItem
 from apps.catalogue.services import ItemChildren
 from apps.core.errors import Conflict
-from tests.factories import UserFactory
+from tests.factories import DepartmentFactory, make_staff
 from tests.factories.catalogue import BundleFactory, MaterialFactory, default_children, make_item
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_draft_goes_through_review_to_published_and_every_step_is_logged():
-    actor = UserFactory()
-    item = make_item(publish_it=False, actor=actor)
+    department = DepartmentFactory()
+    actor = make_staff(Role.CATALOGUE_ADMIN, centre=department.centre)
+    item = make_item(publish_it=False, actor=actor, department=department)
     services.submit_for_review(item_id=item.pk, actor=actor, client_ip="10.0.0.8")
     published = services.publish(item_id=item.pk, actor=actor)
     assert published.state == ItemState.PUBLISHED

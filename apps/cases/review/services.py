@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from apps.accounts.roles import BACK_OFFICE_ROLES
+from apps.accounts.selectors import holds_any_role
 from apps.audit.services import record_disclosure, record_step
 from apps.audit.transitions import apply_transition, check_transition
 from apps.cases.codes import CaseState, FilingState
@@ -82,7 +84,12 @@ def _opinion(case: Case, actor, step: str, text: str) -> None:
 
 
 def show_applicant_identity(case: Case, *, viewer, client_ip=None) -> str:
-    """The applicant's identity number in full, for the review workspace: each showing is logged."""
+    """The applicant's identity number in full, for the review workspace: each showing is logged.
+    Only to the back office of the case's department (an approver or decision-maker there)."""
+    if not holds_any_role(viewer, BACK_OFFICE_ROLES, department_id=case.department_id):
+        raise PermissionDenied(
+            _("Only the back office of the case's department sees the applicant's identity.")
+        )
     record_disclosure(
         case.filing,
         what="applicant_id_number",
