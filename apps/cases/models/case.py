@@ -78,6 +78,18 @@ def _signs_off(case, user) -> bool:
     )
 
 
+@refuses(_("Only an approver or decision-maker of the case's department may claim it."))
+def _reviews_here(case, user) -> bool:
+    """The back office of the case's department: an approver or decision-maker held there."""
+    from apps.accounts.permissions import Perm
+    from apps.accounts.roles import BACK_OFFICE_ROLES
+    from apps.accounts.selectors import holds_any_role
+
+    return user.has_perm(Perm.USE_BACKOFFICE_DESK) and holds_any_role(
+        user, BACK_OFFICE_ROLES, department_id=case.department_id
+    )
+
+
 @refuses(_("A case is withdrawn with its filing, at a window."))
 def _filing_withdrawn(case) -> bool:
     """The applicant withdraws the filing (撤回, recorded by a clerk); its open cases follow it, in the
@@ -118,8 +130,8 @@ class Case(FSMModelMixin, models.Model):
     )
     clock = models.OneToOneField("worktime.Clock", on_delete=models.PROTECT, related_name="case")
     # The clock's due date, copied so that a department's queue is one index range in due order (the
-    # clock stays the truth: the services copy it when they move it, and follow_clocks() catches up
-    # after a calendar change moved clocks in bulk).
+    # clock stays the truth: the services copy it when they move it, and the warning sweep copies it
+    # again after a calendar change moved clocks in bulk).
     due_on = models.DateField(_("due on"))
     # 黄牌 / 红牌 / 逾期 as the warning sweep last set it from the clock's dates (frozen while suspended).
     warning = models.CharField(
@@ -218,7 +230,7 @@ class Case(FSMModelMixin, models.Model):
     # decision-maker of the department for sign-off (not the one who proposed) and extensions. The
     # desk and the API offer exactly get_available_user_state_transitions; apply_transition refuses
     # the rest, in the words of the rule that failed.
-    @transition(field=state, source=CaseState.QUEUED, target=CaseState.IN_REVIEW)
+    @transition(field=state, source=CaseState.QUEUED, target=CaseState.IN_REVIEW, permission=_reviews_here)
     def claim(self):
         pass
 
