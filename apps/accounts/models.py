@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.identifiers import mask_phone, validate_resident_id, validate_uscc
+from apps.accounts.identifiers import mask_phone, normalise_resident_id, validate_resident_id, validate_uscc
 from apps.accounts.roles import Role
 
 
@@ -40,6 +40,12 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        # Stored as an identity card prints it (final X upper case), so that comparing it with a
+        # filing's applicant, which the services normalise the same way, never depends on typing.
+        self.id_number = normalise_resident_id(self.id_number)
+        super().save(*args, **kwargs)
 
     @property
     def masked_phone(self) -> str:
