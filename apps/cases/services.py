@@ -162,20 +162,14 @@ def _create_filing(
         for n, entry in enumerate(catalogue.merged_checklist(items))
     )
     # Who opened it, where and from which address: the filing's first line in its log.
-    record_step(
-        filing, step="open", actor=actor, client_ip=client_ip, window=getattr(window, "number", None)
-    )
+    record_step(filing, step="open", actor=actor, client_ip=client_ip, window=getattr(window, "number", None))
     return filing
 
 
 def _locked(filing_id: int) -> Filing:
     # Only the filing's row is locked (``of``): the centre and bundle are read in the same statement,
     # and locking them too would queue every decision of the centre behind each other.
-    return (
-        Filing.objects.select_for_update(of=("self",))
-        .select_related("centre", "bundle")
-        .get(pk=filing_id)
-    )
+    return Filing.objects.select_for_update(of=("self",)).select_related("centre", "bundle").get(pk=filing_id)
 
 
 def _require_at_a_window(filing: Filing) -> None:
@@ -503,8 +497,7 @@ def accept_with_deficiency(
     today = timezone.localdate()
     items = _filed_items(filing)
     latest = min(
-        calendar.add_working_days(today, _case_limit(filing, item), filing.centre_id)
-        for item in items
+        calendar.add_working_days(today, _case_limit(filing, item), filing.centre_id) for item in items
     )
     if commitment_date is None:
         raise ValidationError({"commitment_date": _("The applicant's commitment date is required.")})
@@ -583,9 +576,7 @@ def return_for_completion(
 
 
 @transaction.atomic
-def refuse(
-    *, filing_id: int, reasons: str, legal_basis: str, actor, window, client_ip=None
-) -> Filing:
+def refuse(*, filing_id: int, reasons: str, legal_basis: str, actor, window, client_ip=None) -> Filing:
     """不予受理: only with written reasons and their legal basis (the notice adds the remedies)."""
     errors = {}
     if not (reasons or "").strip():
@@ -635,9 +626,7 @@ def start_pre_review(*, filing_id: int, actor, window, client_ip=None) -> Filing
 
 
 @transaction.atomic
-def release_pre_review(
-    *, filing_id: int, actor, window, client_ip=None, reason: str = ""
-) -> Filing:
+def release_pre_review(*, filing_id: int, actor, window, client_ip=None, reason: str = "") -> Filing:
     """Hand an online filing back to the centre's pre-review queue (the clerk who took it cannot
     finish it); only that clerk hands it back."""
     filing = _locked(filing_id)

@@ -123,9 +123,7 @@ def test_only_the_clerk_holding_a_filing_in_pre_review_decides_or_releases_it(ci
     with pytest.raises(Conflict):
         services.release_pre_review(filing_id=filing.pk, actor=second, window=second_window)
     with pytest.raises(Conflict):
-        services.record_materials(
-            filing_id=filing.pk, records=received, actor=second, window=second_window
-        )
+        services.record_materials(filing_id=filing.pk, records=received, actor=second, window=second_window)
     filing.refresh_from_db()
     assert (filing.state, filing.pre_reviewer) == (FilingState.PRE_REVIEW, first)
     services.accept(filing_id=filing.pk, actor=first, window=first_window, materials=received)

@@ -59,9 +59,7 @@ def filing_with(*requirements, **kwargs):
 
 
 def record(filing, material, status):
-    services.record_material(
-        **at_window(filing), filing_id=filing.pk, material_id=material.pk, status=status
-    )
+    services.record_material(**at_window(filing), filing_id=filing.pk, material_id=material.pk, status=status)
 
 
 @pytest.fixture(autouse=True)

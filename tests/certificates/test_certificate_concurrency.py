@@ -79,9 +79,9 @@ def test_fifty_confirms_of_one_type_at_once_get_the_numbers_one_to_fifty():
     assert IssuedDocument.objects.filter(licence_type=rule.licence_type).count() == 50
     assert SealUse.objects.count() == 50
     assert set(IssueRequest.objects.values_list("state", flat=True)) == {RequestState.CONFIRMED}
-    assert set(
-        Filing.objects.filter(pk__in=[f.pk for f in filings]).values_list("state", flat=True)
-    ) == {FilingState.ISSUED}
+    assert set(Filing.objects.filter(pk__in=[f.pk for f in filings]).values_list("state", flat=True)) == {
+        FilingState.ISSUED
+    }
 
 
 def test_two_issuers_asking_for_one_filing_at_once_make_one_request():
@@ -99,9 +99,7 @@ def test_two_issuers_asking_for_one_filing_at_once_make_one_request():
 
 def test_two_seal_keepers_confirming_one_request_at_once_issue_once():
     filing = ready(departments=2)
-    request = services.request_issue(
-        filing_id=filing.pk, actor=make_staff(Role.ISSUER, centre=filing.centre)
-    )
+    request = services.request_issue(filing_id=filing.pk, actor=make_staff(Role.ISSUER, centre=filing.centre))
     keepers = [keeper_for(filing) for _ in range(2)]
     outcomes = run_together(
         *(lambda k=k: services.confirm_issue(request_id=request.pk, actor=k) for k in keepers)

@@ -70,9 +70,7 @@ def desk(filing):
 
 def unchanged(filing) -> bool:
     filing.refresh_from_db()
-    return (
-        filing.state == FilingState.ISSUED and not Delivery.objects.filter(filing=filing).exists()
-    )
+    return filing.state == FilingState.ISSUED and not Delivery.objects.filter(filing=filing).exists()
 
 
 def test_handing_over_to_the_applicant_closes_the_filing_and_tells_them():

@@ -176,9 +176,7 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     keeper_page.get_by_test_id("action-confirm_issue").locator("button[type='submit']").click()
     numbers = keeper_page.get_by_test_id("document-number")
     expect(numbers).to_have_count(2)
-    expect(keeper_page.get_by_test_id("filing-state")).to_have_text(
-        label(keeper_page, FilingState.ISSUED)
-    )
+    expect(keeper_page.get_by_test_id("filing-state")).to_have_text(label(keeper_page, FilingState.ISSUED))
     documents = list(IssuedDocument.objects.filter(filing=filing).order_by("pk"))
     assert sorted(numbers.all_inner_texts()) == sorted(d.number for d in documents)
 
@@ -193,9 +191,7 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     hand_over.locator("input[name='recipient_name']").fill(AGENT_NAME)
     hand_over.locator("input[name='recipient_id_number']").fill(AGENT_ID)
     hand_over.locator("button[type='submit']").click()
-    expect(issuer_page.get_by_test_id("filing-state")).to_have_text(
-        label(issuer_page, FilingState.CLOSED)
-    )
+    expect(issuer_page.get_by_test_id("filing-state")).to_have_text(label(issuer_page, FilingState.CLOSED))
     expect(issuer_page.get_by_test_id("delivery")).to_contain_text(AGENT_NAME)
     expect(issuer_page.get_by_test_id("action-hand_over")).to_have_count(0)
 

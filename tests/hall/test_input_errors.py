@@ -475,9 +475,7 @@ def test_an_over_long_search_is_a_400_in_the_api_and_ignored_on_the_public_page(
             "clerk",
             "/intake/filings/{filing}/materials/{material}/",
             {"status": "original", "note": LONG},
-            lambda hall: ChecklistEntry.objects.filter(
-                filing=hall["filing"], status="original"
-            ).exists(),
+            lambda hall: ChecklistEntry.objects.filter(filing=hall["filing"], status="original").exists(),
         ),
         (
             "approver",

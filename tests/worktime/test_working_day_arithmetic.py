@@ -1,4 +1,5 @@
-"""The arithmetic against the official schedules (docs/working-days.md; 国办发明电〔2024〕12号 and 〔2025〕7号)."""
+"""The arithmetic against the official schedules (docs/working-days.md;
+国办发明电〔2024〕12号 and 〔2025〕7号)."""
 
 import datetime as dt
 

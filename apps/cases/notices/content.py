@@ -80,8 +80,7 @@ def snapshot(filing, facts: FilingFacts, *, clerk) -> dict:
         ],
         "commitment_date": _iso(filing.commitment_date),
         "completion": [
-            {"material": names.get(c.get("material")), "reason": c["reason"]}
-            for c in filing.completion_list
+            {"material": names.get(c.get("material")), "reason": c["reason"]} for c in filing.completion_list
         ],
         "reasons": filing.decision_reasons,
         "legal_basis": filing.decision_legal_basis,

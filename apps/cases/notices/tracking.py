@@ -26,9 +26,7 @@ def masked_name(filing: Filing) -> str:
 @never_cache  # the state changes; a shared cache must not keep an old answer
 def tracking(request, token):
     filing = get_object_or_404(Filing.objects.select_related("centre"), tracking_token=token)
-    promised, provisional = promised_completion(
-        [case.clock for case in filing.cases.select_related("clock")]
-    )
+    promised, provisional = promised_completion([case.clock for case in filing.cases.select_related("clock")])
     context = {
         "filing": filing,
         "applicant": masked_name(filing),
