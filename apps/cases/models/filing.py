@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from apps.accounts.identifiers import mask_identifier, mask_phone
+from apps.audit.transitions import refuses
 from apps.cases.codes import (
     ApplicantKind,
     Channel,
@@ -24,6 +25,12 @@ from apps.catalogue.codes import Necessity
 from apps.uploads.models import CheckedFile
 
 S = FilingState
+
+
+@refuses(_("A deficiency (容缺) is still open: it must be cleared first."))
+def _no_open_deficiency(filing) -> bool:
+    """Nothing is issued while a 容缺 commitment is outstanding, however the cases were decided."""
+    return not filing.has_open_deficiency
 
 
 def new_tracking_token() -> str:
@@ -191,7 +198,7 @@ class Filing(FSMModelMixin, models.Model):
         field=state,
         source=[S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY],
         target=S.READY_FOR_ISSUE,
-        conditions=[lambda filing: not filing.has_open_deficiency],
+        conditions=[_no_open_deficiency],
     )
     def complete_review(self):
         pass
