@@ -1,5 +1,6 @@
-"""The supervision desk (督办台): open escalations, acknowledged and resolved here. What a row posts
-is checked by its form (``apps.desks.forms.supervision``) and run through ``ACTIONS``."""
+"""The supervision desk (督办台): open escalations, acknowledged and resolved here. A row offers the
+escalation's available transitions for the user; what it posts is checked by its form
+(``apps.desks.forms.supervision``) and run through ``ACTIONS``."""
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404
@@ -21,8 +22,21 @@ ACTIONS = {
 }
 
 
+# Each action's form, offered on a row when the escalation's graph lets this user take it.
+ACTION_FORMS = {name: f"desks/supervision/actions/{name}.html" for name in ACTIONS}
+
+
 def desk_context(request) -> dict:
-    return {"escalations": list(open_escalations_for(request.user)[:100])}
+    """The open escalations the user supervises, each with the forms of its available transitions
+    (an acknowledged one is not acknowledged again; raising is the sweep's, not a supervisor's)."""
+    escalations = list(open_escalations_for(request.user)[:100])
+    for escalation in escalations:
+        escalation.actions = [
+            ACTION_FORMS[t.name]
+            for t in escalation.get_available_user_state_transitions(request.user)
+            if t.name in ACTION_FORMS
+        ]
+    return {"escalations": escalations}
 
 
 @login_required

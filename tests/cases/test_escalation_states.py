@@ -154,3 +154,35 @@ def test_the_state_is_set_by_the_transitions_only(overdue):
     escalation, _supervisor = overdue
     with pytest.raises(AttributeError):
         escalation.state = EscalationState.RESOLVED
+
+
+# --- what the graph offers a supervisor (the supervision desk lists exactly these) ---------------
+
+
+def offered(escalation, user) -> set[str]:
+    return {t.name for t in fresh(escalation).get_available_user_state_transitions(user)}
+
+
+def test_an_open_escalation_offers_acknowledge_and_resolve_and_never_the_raise(overdue):
+    escalation, supervisor = overdue
+    assert can_proceed(fresh(escalation).raise_to_centre)  # the sweep's step is possible now …
+    assert offered(escalation, supervisor) == {"acknowledge", "resolve"}  # … but no person's
+
+
+def test_an_acknowledged_escalation_offers_only_the_resolution(overdue):
+    escalation, supervisor = overdue
+    acknowledge(escalation, supervisor)
+    assert offered(escalation, supervisor) == {"resolve"}
+    resolve(escalation, supervisor)
+    assert offered(escalation, supervisor) == set()
+
+
+def test_a_person_raising_an_escalation_is_refused_in_the_rules_words(overdue):
+    from django.core.exceptions import PermissionDenied
+
+    from apps.audit.transitions import check_transition
+
+    escalation, supervisor = overdue
+    with pytest.raises(PermissionDenied, match="raised to the centre by the hall's rules"):
+        check_transition(fresh(escalation), "raise_to_centre", actor=supervisor)
+    check_transition(fresh(escalation), "raise_to_centre", actor=None)  # the sweep's own rule

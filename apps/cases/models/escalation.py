@@ -30,6 +30,13 @@ def _addressed_to_department(escalation) -> bool:
     return escalation.level == EscalationLevel.DEPARTMENT
 
 
+@refuses(_("An escalation is raised to the centre by the hall's rules (the sweep), not by hand."))
+def _by_the_sweep(escalation, user) -> bool:
+    """No person raises an escalation: the sweep does, unacknowledged after so many working days. As
+    a permission no user passes, it keeps the step off the supervisors' desk."""
+    return False
+
+
 class Escalation(FSMModelMixin, models.Model):
     """督办: a case gone overdue (or a lapse a rule sends up), addressed to supervisors who must act.
 
@@ -103,6 +110,7 @@ class Escalation(FSMModelMixin, models.Model):
         source=EscalationState.OPEN,
         target=EscalationState.OPEN,
         conditions=[_addressed_to_department],
+        permission=_by_the_sweep,
     )
     def raise_to_centre(self):
         self.level = EscalationLevel.CENTRE
