@@ -6,8 +6,12 @@ their accounts. The wording is in the editable message templates (``notification
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
+
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import Role
+from apps.cases.models import EscalationLevel
 from apps.notifications.services import Message, Recipient, notify, notify_all
 
 
@@ -25,6 +29,13 @@ def tell_applicant(filing, event: str, **context) -> None:
         context={"filing_number": filing.number, "applicant": filing.applicant_name, **context},
         concerns=_concerns(filing),
     )
+
+
+def reason_text(escalation) -> str:
+    """Why the escalation was opened, in words a message prints (``Overdue``, not ``overdue``), in the
+    hall's language: the outbox renders every message in it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(escalation.get_reason_display())
 
 
 def tell_supervisors(event: str, escalations) -> None:
@@ -46,7 +57,7 @@ def tell_supervisors(event: str, escalations) -> None:
             by_department.setdefault(department_id, set()).add(user_id)
     messages = []
     for e in escalations:
-        if e.level == "department":
+        if e.level == EscalationLevel.DEPARTMENT:
             users = by_department.get(e.department_id) or by_centre.get(e.department.centre_id, set())
         else:
             users = by_centre.get(e.department.centre_id, set())
@@ -54,7 +65,7 @@ def tell_supervisors(event: str, escalations) -> None:
             "filing_number": e.case.filing.number,
             "item": e.case.item.name,
             "department": e.department.name,
-            "reason": e.reason,
+            "reason": reason_text(e),
         }
         recipients = [Recipient(user_id=user_id) for user_id in sorted(users)]
         messages.append(Message(event, recipients, context, f"cases.case:{e.case_id}"))

@@ -7,15 +7,19 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from django_fsm import can_proceed
 
 from apps.accounts.roles import Role
 from apps.audit.selectors import history_of
+from apps.audit.transitions import check_transition
 from apps.cases.models import Escalation, EscalationLevel, EscalationReason, EscalationState, Outcome
 from apps.cases.review import services as review
 from apps.cases.sweeps import run_all
 from apps.core.errors import Conflict
+from apps.notifications.models import MessageTemplate, Outbox
+from apps.notifications.services import render
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.cases import make_case
 
@@ -178,11 +182,16 @@ def test_an_acknowledged_escalation_offers_only_the_resolution(overdue):
 
 
 def test_a_person_raising_an_escalation_is_refused_in_the_rules_words(overdue):
-    from django.core.exceptions import PermissionDenied
-
-    from apps.audit.transitions import check_transition
-
     escalation, supervisor = overdue
     with pytest.raises(PermissionDenied, match="raised to the centre by the hall's rules"):
         check_transition(fresh(escalation), "raise_to_centre", actor=supervisor)
     check_transition(fresh(escalation), "raise_to_centre", actor=None)  # the sweep's own rule
+
+
+def test_the_supervisors_are_told_the_reason_in_words_not_its_code(overdue):
+    escalation, supervisor = overdue
+    [told] = Outbox.objects.filter(event="escalated", user=supervisor)
+    assert told.context["reason"] == "已逾期"  # the hall's language, whatever the sender's
+    # An administrator's template that prints the reason prints the words.
+    MessageTemplate.objects.filter(event="escalated", language=told.language).update(body="{{ reason }}")
+    assert render("escalated", told.language, told.context)[1] == "已逾期"
