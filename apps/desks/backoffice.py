@@ -24,7 +24,7 @@ from apps.certificates.models import IssuedDocument
 from apps.desks.actions import Action, dispatch, perform
 from apps.desks.forms import backoffice as forms
 from apps.desks.forms.base import NoInput
-from apps.licences.models import STATUS_ON_LABELS
+from apps.licences.models import STATUS_ON_LABELS, RevocationMode, Standing
 from apps.worktime import calendar
 from apps.worktime.codes import SpecialProcedure
 from apps.worktime.warnings import WarningLevel
@@ -145,10 +145,19 @@ def _issued_document(case, user) -> dict:
     )
     entry = document.library_entry if document else None
     status = entry.status_on(timezone.localdate()) if entry else None
+    # The ways it may stop standing now: the library entry's transitions (revoke 撤销, cancel 注销),
+    # offered while it stands today to a decision-maker of the issuing department.
+    available = (
+        {t.name for t in entry.get_available_user_status_transitions(user)}
+        if status == Standing.VALID
+        else set()
+    )
+    modes = [(mode.value, mode.label) for mode in RevocationMode if mode in available]
     return {
         "document": document,
         "document_status": STATUS_ON_LABELS[status] if status else None,
-        "may_revoke": status == "valid" and certificates.may_revoke(user, document),
+        "may_revoke": bool(modes) and certificates.may_revoke(user, document),
+        "revocation_modes": modes,
     }
 
 

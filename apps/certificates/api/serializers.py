@@ -6,7 +6,7 @@ from rest_framework import serializers
 from apps.audit.input_limits import text_limit
 from apps.cases.models import Filing
 from apps.certificates.models import Delivery, IssuedDocument, IssueRequest
-from apps.licences.models import ElectronicCertificate
+from apps.licences.models import ElectronicCertificate, RevocationMode
 
 
 class DeskFilingSerializer(serializers.ModelSerializer):
@@ -141,7 +141,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class RevokeSerializer(serializers.Serializer):
-    mode = serializers.ChoiceField(choices=["revoke", "cancel"], default="revoke")
+    mode = serializers.ChoiceField(choices=RevocationMode.choices, default=RevocationMode.REVOKE)
     reason = serializers.CharField(max_length=text_limit(ElectronicCertificate, "revocation_reason"))
 
 
