@@ -25,6 +25,7 @@ from apps.catalogue.models import (
     ApprovalCategory,
     Bundle,
     BundleItem,
+    BundleState,
     FaqEntry,
     FeeItem,
     ItemLineage,
@@ -412,7 +413,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
 class BundleItemFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        if self.instance.state != "published":
+        if self.instance.state != BundleState.PUBLISHED:
             return
         lineages = [
             form.cleaned_data["lineage"]

@@ -299,11 +299,13 @@ class IssuedDocument(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["licence_type", "number"],
-                condition=Q(kind="certificate"),
+                condition=Q(kind=DocumentKind.CERTIFICATE),
                 name="document_certificate_number",
             ),
             models.UniqueConstraint(
-                fields=["department", "number"], condition=Q(kind="denial"), name="document_denial_number"
+                fields=["department", "number"],
+                condition=Q(kind=DocumentKind.DENIAL),
+                name="document_denial_number",
             ),
         ]
         indexes = [models.Index(fields=["issued_at"], condition=Q(sha256=""), name="document_pending_pdf")]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import AllowAny, IsAuthenticated, UsesIssuingDesk
 from apps.audit.requests import client_ip
+from apps.cases.codes import FilingState
 from apps.certificates import library as certificate_library
 from apps.certificates import selectors, services, verification
 from apps.certificates.api import serializers as s
@@ -25,9 +26,9 @@ class IssuingFilingViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        state = self.request.query_params.get("state", "ready_for_issue")
-        if state not in ("ready_for_issue", "issued"):
-            state = "ready_for_issue"
+        state = self.request.query_params.get("state", FilingState.READY_FOR_ISSUE)
+        if state not in (FilingState.READY_FOR_ISSUE, FilingState.ISSUED):
+            state = FilingState.READY_FOR_ISSUE
         return selectors.filings_at_desk(self.request.user, state)
 
     def list(self, request):
