@@ -35,6 +35,56 @@ def time_calls(fn: Callable[[], object], n: int) -> dict[str, float]:
     return {"median_ms": statistics.median(samples), "p95_ms": percentile(samples, 95)}
 
 
+# Where a database server's process is this machine's, and its CPU time can be read from /proc.
+LOCAL_HOSTS = {"", None, "127.0.0.1", "localhost", "::1"}
+
+
+class CpuMeter:
+    """CPU seconds spent by this process and by its database connection's server process, between
+    ``start()`` and ``stop()``: what a benchmark costs the machine, which a busy machine stretches far
+    less than the wall-clock time (on 2 shared cores, a neighbour's test run doubles the latter).
+
+    The server's share is read from /proc, so only for a PostgreSQL on this machine, and only if the
+    connection was not replaced in between (``CONN_MAX_AGE``); otherwise it is ``None``. SQLite runs
+    inside this process: its time is the process's."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.local = connection.vendor == "postgresql" and connection.settings_dict.get("HOST") in LOCAL_HOSTS
+
+    def _server(self) -> tuple[int | None, float | None]:
+        if not self.local:
+            return None, None
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        return pid, _server_cpu(pid)
+
+    def start(self) -> CpuMeter:
+        self._pid, self._server_start = self._server()
+        self._process = time.process_time()
+        return self
+
+    def stop(self) -> tuple[float, float | None]:
+        """(this process's CPU seconds, the database server process's or None)."""
+        process = time.process_time() - self._process
+        pid, server = self._server()
+        if pid != self._pid or server is None or self._server_start is None:
+            return process, None
+        return process, server - self._server_start
+
+
+def _server_cpu(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 @contextmanager
 def benchmark_database():
     """A fresh database, migrated, dropped afterwards: never the real one. On a server, bench_<name>
@@ -60,6 +110,8 @@ def describe_machine() -> dict:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        # When the figures were written (1, 5 and 15 minutes): on a shared machine, what else ran.
+        "load_average": [round(load, 2) for load in os.getloadavg()],
     }
 
 
