@@ -20,5 +20,20 @@ class Conflict(Exception):
 def error_text(error: Exception) -> str:
     """One line for people from a refused action (a broken rule or a conflict)."""
     if isinstance(error, ValidationError):
-        return "；".join(str(m) for m in error.messages)
+        return joined(str(m) for m in error.messages)
     return str(getattr(error, "message", error))
+
+
+def joined(messages) -> str:
+    """Messages as one sentence: Chinese ones, each ending in its own 。, become clauses joined by ；
+    (“申请表（书）尚未提交；营业执照尚未提交。”), the last keeping its full stop; a message ending in a
+    Latin full stop (English) is followed by a space, as sentences are."""
+    text = ""
+    for message in messages:
+        if not text:
+            text = message
+        elif text.endswith("."):
+            text = f"{text} {message}"
+        else:
+            text = f"{text.removesuffix('。')}；{message}"
+    return text
