@@ -74,7 +74,8 @@ CASE_STEPS = {
     "release": _("Released to the queue"),
     "request_correction": _("Correction requested"),
     "start_special_procedure": _("Special procedure started"),
-    "resume": _("Resumed"),
+    # Not "Resumed": that msgid is the suspensions table's column (恢复日期, the date it ended).
+    "resume": _("Review resumed"),
     "extend": _("Time limit extended"),
     "approve": _("Approved"),
     "deny": _("Denied"),
@@ -90,6 +91,12 @@ CASE_STEPS = {
 
 # How the steps of a filing read in its history.
 FILING_STEPS = {
+    # Steps recorded with ``audit.services.record_step`` (no transition of the filing's graph).
+    "open": _("Opened"),
+    "record_materials": _("Materials recorded"),
+    "upload": _("File uploaded"),
+    "clear_deficiency": _("Missing materials handed in"),
+    "deficiency_lapsed": _("Missing materials not handed in by the date promised"),
     "submit": _("Submitted online"),
     "start_pre_review": _("Taken for pre-review"),
     "release_pre_review": _("Released from pre-review"),
