@@ -56,10 +56,26 @@ ACTIONS = {
 }
 # The workspace includes the page form of each action offered.
 ACTION_FORMS = {name: f"desks/backoffice/actions/{name}.html" for name in ACTIONS}
+# Revoking (撤销) and cancelling (注销) are different acts: the button, the clerk's message and the
+# status shown afterwards each name the one chosen.
+REVOCATION_VERBS = {
+    RevocationMode.REVOKE: gettext_lazy("Revoke the certificate"),
+    RevocationMode.CANCEL: gettext_lazy("Cancel the certificate"),
+}
+REVOCATION_DONE = {
+    RevocationMode.REVOKE: gettext_lazy(
+        "The certificate is revoked: the library and the verification page say so."
+    ),
+    RevocationMode.CANCEL: gettext_lazy(
+        "The certificate is cancelled: the library and the verification page say so."
+    ),
+}
+# The library stores one status for both (revoked); the mode is the transition its log holds.
+CANCELLED = gettext_lazy("Cancelled (licence ended)")
 REVOKE = Action(
     forms.RevocationForm,
     certificates.revoke,
-    gettext_lazy("The certificate is revoked: the library and the verification page say so."),
+    lambda form: REVOCATION_DONE[form.cleaned_data["mode"]],
 )
 
 
@@ -152,13 +168,28 @@ def _issued_document(case, user) -> dict:
         if status == Standing.VALID
         else set()
     )
-    modes = [(mode.value, mode.label) for mode in RevocationMode if mode in available]
+    modes = [(mode.value, mode.label, REVOCATION_VERBS[mode]) for mode in RevocationMode if mode in available]
     return {
         "document": document,
-        "document_status": STATUS_ON_LABELS[status] if status else None,
+        "document_status": _status_label(entry, status) if status else None,
         "may_revoke": bool(modes) and certificates.may_revoke(user, document),
         "revocation_modes": modes,
     }
+
+
+def _status_label(entry, status) -> str:
+    """How the certificate stands: a revoked one says whether it was revoked (撤销) or cancelled
+    (注销), which only the transition that ended it knows."""
+    if status == Standing.REVOKED:
+        ended_by = (
+            history_of(entry)
+            .filter(transition__in=RevocationMode.values)
+            .values_list("transition", flat=True)
+            .last()
+        )
+        if ended_by == RevocationMode.CANCEL:
+            return CANCELLED
+    return STATUS_ON_LABELS[status]
 
 
 @login_required

@@ -17,3 +17,19 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// <button data-named-by="field" data-verb-<value>="…">: the button takes the name of the value chosen
+// in its form's field (a revocation reads 撤销 or 注销 as chosen).
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  const form = field && field.form;
+  if (!form || !field.name || !field.value) {
+    return;
+  }
+  for (const button of form.querySelectorAll("button[data-named-by]")) {
+    const verb = button.dataset["verb" + field.value.charAt(0).toUpperCase() + field.value.slice(1)];
+    if (button.dataset.namedBy === field.name && verb) {
+      button.textContent = verb;
+    }
+  }
+});
