@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import Role
 from apps.cases.codes import Channel, FilingState
+from apps.cases.models.filing import pre_reviewer_acts
 from apps.core.errors import Conflict
 
 
@@ -45,12 +46,11 @@ def require_not_a_citizen_draft(filing) -> None:
 
 
 def require_pre_reviewer(filing, actor) -> None:
-    """In pre-review, only the clerk who took the filing to their window acts on it."""
-    if filing.state == FilingState.PRE_REVIEW and filing.pre_reviewer_id != actor.pk:
-        raise Conflict(
-            _("%(clerk)s has this filing in pre-review: only they can act on it.")
-            % {"clerk": filing.pre_reviewer or _("Another clerk")}
-        )
+    """In pre-review, only the clerk who took the filing to their window acts on it: the Filing graph's
+    permission (``pre_reviewer_acts``), asked here too for the services that act without a transition
+    (the checklist) and before any side effect."""
+    if not pre_reviewer_acts(filing, actor):
+        raise Conflict(pre_reviewer_acts.refusal(filing, actor))
 
 
 def require_window_action(filing, actor, window) -> None:

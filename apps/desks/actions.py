@@ -4,10 +4,12 @@ Each desk keeps a table ``{action name: Action(form, service, done, then)}``. ``
 the name the address carries, binds the action's form to what was posted (and to the ids of the
 address, which are checked like any posted field) and to the object on the page; a form that does
 not validate is said field by field — "Reason: at most 300 characters" — as messages on the page the
-clerk comes back to. A valid form's ``arguments()`` go to the service with who acts (``context``);
-the service's refusals — a broken rule, no right to act, the wrong state — are worded by
-``error_text`` the same way. Nothing a clerk posts reaches the database unchecked, and nothing they
-can post is a 500.
+clerk comes back to. A name that is a transition of the object must then be one the object's graph
+offers this user now (what the page offered), else it is refused in the words of the rule that
+refuses it and nothing is done. A valid form's ``arguments()`` go to the service with who acts
+(``context``); the service's refusals — a broken rule, no right to act, the wrong state — are
+worded by ``error_text`` the same way. Nothing a clerk posts reaches the database unchecked, and
+nothing they can post is a 500.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.audit.transitions import refusal
 from apps.core.errors import Conflict, error_text
 from apps.desks.forms.base import DeskForm
 
@@ -64,13 +67,39 @@ def dispatch(request, table: Mapping[str, Action], name: str, **kwargs):
             },
         )
         return redirect(kwargs["back"])
-    return perform(request, action, **kwargs)
+    return perform(request, action, offered=name, **kwargs)
 
 
-def perform(request, action: Action, *, obj, context: dict, back: str, address: Mapping | None = None):
-    """Bind ``action``'s form to the post, the ids of the ``address`` and ``obj``; if it is valid,
-    call the service with ``context`` (who acts, on which object) and the form's ``arguments()``.
-    Back to ``back`` (a URL) with what went wrong, or on to ``action.then`` with ``action.done``."""
+def _not_offered(request, obj, name: str) -> str | None:
+    """Why an action named after a transition of ``obj`` is not one the page may offer now, or None.
+
+    The page offered the object's available user transitions when it was drawn; a post is checked
+    against them again, so that a stale page or a hand-made post never reaches a service that might
+    do something else (another transition) in its name. Worded by the rule that refuses it, as the
+    service would word it ("Not possible now: it is approved.")."""
+    if getattr(getattr(type(obj), name, None), "_django_fsm", None) is None:
+        return None  # not a transition: an action of the page's own (an opinion, an extension …)
+    refused = refusal(obj, name, actor=request.user)
+    if refused is None:
+        return None
+    return error_text(refused) or _("You may not do this.")
+
+
+def perform(
+    request,
+    action: Action,
+    *,
+    obj,
+    context: dict,
+    back: str,
+    address: Mapping | None = None,
+    offered: str | None = None,
+):
+    """Bind ``action``'s form to the post, the ids of the ``address`` and ``obj``; if it is valid —
+    and, if it is named after one of ``obj``'s transitions (``offered``), that transition is still
+    offered to the user — call the service with ``context`` (who acts, on which object) and the
+    form's ``arguments()``. Back to ``back`` (a URL) with what went wrong, or on to ``action.then``
+    with ``action.done``."""
     data = request.POST.copy()
     for field, value in (address or {}).items():
         data[field] = str(value)  # the address's id wins over a posted field of the same name
@@ -78,6 +107,10 @@ def perform(request, action: Action, *, obj, context: dict, back: str, address: 
     if not form.is_valid():
         for line in problems(form):
             messages.error(request, line)
+        return redirect(back)
+    refused = _not_offered(request, obj, offered) if offered else None
+    if refused is not None:
+        messages.error(request, refused)
         return redirect(back)
     try:
         action.service(**context, **form.arguments())

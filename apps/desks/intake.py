@@ -161,12 +161,14 @@ def filing(request, pk):
     available = {t.name for t in filing.get_available_user_state_transitions(request.user)}
     held = valid_certificates(filing.applicant_id_number)
     _offer_held_certificates(filing, held)
+    decisions = [name for name in DECISION_ACTIONS if name in available]
     context = {
         "filing": filing,
-        "decisions": [name for name in DECISION_ACTIONS if name in available],
+        "decisions": decisions,
         "pre_review": [name for name in PRE_REVIEW_ACTIONS if name in available],
-        # The checklist is worked on where the window may decide (a draft, or an online filing taken).
-        "editable": filing.state in AT_A_WINDOW,
+        # The checklist is worked on where the window may decide (a draft, or an online filing taken)
+        # and this clerk may: not on another clerk's pre-review (the graph's permission says so).
+        "editable": filing.state in AT_A_WINDOW and bool(decisions),
         "statuses": MaterialStatus.choices,
         "today": timezone.localdate(),
         "certificates": held,

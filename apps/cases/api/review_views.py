@@ -4,7 +4,7 @@ a 409 with the reason."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -12,8 +12,15 @@ from apps.accounts.permissions import UsesBackOfficeDesk
 from apps.audit.requests import client_ip
 from apps.cases.api import review_serializers as s
 from apps.cases.models import Case, CorrectionFile
+from apps.cases.models.case import Outcome
 from apps.cases.review import selectors, services
 from apps.catalogue.models import Material
+
+
+class SignOffAsSerializer(s.SignOffSerializer):
+    # The decision the signer read: signing off never decides otherwise than they saw (409 if the
+    # proposal is another one now). Optional, for callers written before it.
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_null=True, default=None)
 
 
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
@@ -129,10 +136,11 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         """准予 / 不予许可 (a proposal awaiting sign-off for items that need one)."""
         return self._act(services.decide, client_ip=client_ip(request), **self._body(s.DecisionSerializer))
 
-    @extend_schema(request=s.SignOffSerializer, responses=s.CaseDetailSerializer)
+    @extend_schema(request=SignOffAsSerializer, responses=s.CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
-        return self._act(services.sign_off, client_ip=client_ip(request), **self._body(s.SignOffSerializer))
+        """Sign the proposal off; with ``outcome``, only if that is still the decision proposed."""
+        return self._act(services.sign_off, client_ip=client_ip(request), **self._body(SignOffAsSerializer))
 
     @extend_schema(request=s.SignOffSerializer, responses=s.CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")

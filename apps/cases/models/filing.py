@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -22,6 +23,7 @@ from apps.cases.codes import (
     MaterialStatus,
 )
 from apps.catalogue.codes import Necessity
+from apps.core.errors import Conflict
 from apps.uploads.models import CheckedFile
 
 S = FilingState
@@ -31,6 +33,20 @@ S = FilingState
 def _no_open_deficiency(filing) -> bool:
     """Nothing is issued while a 容缺 commitment is outstanding, however the cases were decided."""
     return not filing.has_open_deficiency
+
+
+def _pre_reviewer_refusal(filing, user) -> str:
+    return gettext("%(clerk)s has this filing in pre-review: only they can act on it.") % {
+        "clerk": filing.pre_reviewer or gettext("Another clerk")
+    }
+
+
+# Another clerk's pre-review is a conflict about the filing (409), like a case claimed by someone else.
+@refuses(_pre_reviewer_refusal, error=Conflict)
+def pre_reviewer_acts(filing, user) -> bool:
+    """网上预审 is one clerk's at a time: in pre-review, only the clerk who took the filing decides on it,
+    works its checklist or hands it back (``apps.cases.window_rules`` asks the same of every service)."""
+    return filing.state != S.PRE_REVIEW or filing.pre_reviewer_id == getattr(user, "pk", None)
 
 
 def new_tracking_token() -> str:
@@ -164,23 +180,28 @@ class Filing(FSMModelMixin, models.Model):
     def start_pre_review(self):
         pass
 
-    @transition(field=state, source=S.PRE_REVIEW, target=S.SUBMITTED)
+    @transition(field=state, source=S.PRE_REVIEW, target=S.SUBMITTED, permission=pre_reviewer_acts)
     def release_pre_review(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.ACCEPTED)
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.ACCEPTED, permission=pre_reviewer_acts)
     def accept(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.ACCEPTED_WITH_DEFICIENCY)
+    @transition(
+        field=state,
+        source=[S.DRAFT, S.PRE_REVIEW],
+        target=S.ACCEPTED_WITH_DEFICIENCY,
+        permission=pre_reviewer_acts,
+    )
     def accept_with_deficiency(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.RETURNED)
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.RETURNED, permission=pre_reviewer_acts)
     def return_for_completion(self):
         pass
 
-    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.REJECTED)
+    @transition(field=state, source=[S.DRAFT, S.PRE_REVIEW], target=S.REJECTED, permission=pre_reviewer_acts)
     def refuse(self):
         pass
 
@@ -188,6 +209,7 @@ class Filing(FSMModelMixin, models.Model):
         field=state,
         source=[S.DRAFT, S.SUBMITTED, S.PRE_REVIEW, S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY],
         target=S.WITHDRAWN,
+        permission=pre_reviewer_acts,
     )
     def withdraw(self):
         pass

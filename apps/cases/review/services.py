@@ -402,10 +402,15 @@ def decide(*, case_id: int, actor, outcome: str, opinion: str = "", client_ip=No
 
 
 @transaction.atomic
-def sign_off(*, case_id: int, actor, opinion: str = "", client_ip=None) -> Case:
-    """A decision-maker signs the approver's proposal off: the case is decided as proposed."""
+def sign_off(*, case_id: int, actor, opinion: str = "", client_ip=None, outcome: str | None = None) -> Case:
+    """A decision-maker signs the approver's proposal off: the case is decided as proposed.
+
+    ``outcome`` is the decision the signer saw and means to sign: given, its own transition runs, and
+    the graph refuses it ("the approver proposed the other decision") if the proposal is another one
+    now; a caller that names none signs off whatever is proposed."""
     case, filing = _locked_with_filing(case_id)
-    name = "sign_off_approval" if case.proposed_outcome == Outcome.APPROVE else "sign_off_denial"
+    signed = outcome or case.proposed_outcome
+    name = "sign_off_approval" if signed == Outcome.APPROVE else "sign_off_denial"
     # Not by whoever proposed it (双人复核): the sign-off transitions' permission.
     apply_transition(case, name, actor=actor, comment=opinion, client_ip=client_ip)
     case.signed_off_by, case.decided_at = actor, timezone.now()
