@@ -5,6 +5,8 @@ what they post is checked by their forms (``apps.desks.forms.backoffice``) and r
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +19,7 @@ from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
 from apps.cases.codes import CASE_STEPS, Channel
+from apps.cases.models import Outcome
 from apps.cases.review import selectors, services
 from apps.catalogue.models import ApprovalCategory
 from apps.certificates import services as certificates
@@ -50,8 +53,9 @@ ACTIONS = {
     "approve": Action(forms.ApprovalForm, services.decide),
     "deny": Action(forms.DenialForm, services.decide),
     "propose_decision": Action(forms.ProposalForm, services.decide),
-    "sign_off_approval": Action(forms.SignOffForm, services.sign_off),
-    "sign_off_denial": Action(forms.SignOffForm, services.sign_off),
+    # Each names its decision, so that under the row lock the service signs off what the page showed.
+    "sign_off_approval": Action(forms.SignOffForm, partial(services.sign_off, outcome=Outcome.APPROVE)),
+    "sign_off_denial": Action(forms.SignOffForm, partial(services.sign_off, outcome=Outcome.DENY)),
     "send_back": Action(forms.SignOffForm, services.send_back),
 }
 # The workspace includes the page form of each action offered.
