@@ -1,8 +1,8 @@
 """The desks offer what the graph allows *this user*: each asks for the object's available user
 transitions, so that a permission on a transition takes its form off the page for whoever lacks it.
 
-The filing's transitions carry no permission today (the window's rules are the services'); these
-tests give one a permission that refuses everyone, as a future rule would, and see the desk follow."""
+These tests give a filing transition a permission that refuses everyone, as a future rule would,
+and see the desk follow."""
 
 from __future__ import annotations
 
