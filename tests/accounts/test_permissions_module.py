@@ -35,7 +35,7 @@ NOT_A_ROLE = {
         "issuer": "the issuing centre's paragraph style",
     },
     "apps/cases/services.py": {"clerk": "a placeholder of a translated message, %(clerk)s"},
-    "apps/cases/window_rules.py": {"clerk": "a placeholder of a translated message, %(clerk)s"},
+    "apps/cases/models/filing.py": {"clerk": "a placeholder of a translated message, %(clerk)s"},
     "apps/certificates/admin.py": {"issuer": "SealUse.issuer: who asked for the seal"},
     "apps/certificates/api/serializers.py": {"issuer": "the issuing authority (发证机关), an API field"},
     "apps/certificates/content.py": {"issuer": "the issuing authority (发证机关) a document names"},
