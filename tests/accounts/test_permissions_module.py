@@ -28,14 +28,16 @@ NOT_A_ROLE = {
         "supervisor": "the same",
         "citizen": "the same",
     },
-    "apps/cases/models/filing.py": {"citizen": "the filing's citizen account (a column of an index)"},
+    "apps/cases/models/filing.py": {
+        "citizen": "the filing's citizen account (a column of an index)",
+        "clerk": "a placeholder of a translated message, %(clerk)s",
+    },
     "apps/cases/notices/content.py": {"clerk": "the notice's content: the clerk who handled the filing"},
     "apps/cases/notices/rendering.py": {
         "clerk": "the notice's content key and its label",
         "issuer": "the issuing centre's paragraph style",
     },
     "apps/cases/services.py": {"clerk": "a placeholder of a translated message, %(clerk)s"},
-    "apps/cases/models/filing.py": {"clerk": "a placeholder of a translated message, %(clerk)s"},
     "apps/certificates/admin.py": {"issuer": "SealUse.issuer: who asked for the seal"},
     "apps/certificates/api/serializers.py": {"issuer": "the issuing authority (发证机关), an API field"},
     "apps/certificates/content.py": {"issuer": "the issuing authority (发证机关) a document names"},
