@@ -106,6 +106,21 @@ def _seal_use_log_flushable(request):
         cursor.execute(trigger)
 
 
+# Tests that take most of a minute in processes of their own (runhall; the migrations from zero) and
+# use no test database. pytest-django runs such tests last; under xdist they go first instead, so that
+# the run does not end with one worker on one of them while the other is idle.
+LONG_FIRST = ("tests/ops/test_embedded_mode.py::", "tests/migrations/test_migrations.py::")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if not hasattr(config, "workerinput"):
+        return
+    first = [i for i in items if i.nodeid.startswith(LONG_FIRST) and not i.get_closest_marker("django_db")]
+    if first:
+        items[:] = first + [item for item in items if item not in first]
+
+
 MARKER_CAPABILITIES = {"browser": "chromium", "postgresql": "postgresql", "needs_worker": "redis"}
 
 
