@@ -13,12 +13,6 @@ from tests.factories.accounts import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Many logins per test: a cheap hash (the lockout, not the hasher, is under test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 LANDING = {
     Role.CLERK: "desks:intake",
     Role.APPROVER: "desks:backoffice",
