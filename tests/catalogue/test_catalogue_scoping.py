@@ -33,11 +33,6 @@ from tests.factories.catalogue import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def hall():
     """Two centres, each with a department, a published item, a draft and a draft bundle; a catalogue
