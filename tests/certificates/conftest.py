@@ -7,12 +7,6 @@ from apps.accounts.roles import Role
 from tests.factories import ServiceCentreFactory, make_staff
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The desk's tests make many staff accounts; none logs in by password, so a cheap hash will do."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def source_language():
     """Refusals are matched as written in the source (English), whatever the catalogue makes of them."""
