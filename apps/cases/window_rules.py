@@ -10,6 +10,7 @@ filing locked, so that the desk, the API and any future caller obey the same rul
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import StaffMembership
@@ -19,13 +20,22 @@ from apps.cases.models.filing import pre_reviewer_acts
 from apps.core.errors import Conflict
 
 
+def _clerk_windows(user_id: int | None, centre_id: int) -> set[int | None]:
+    """The windows the user works at as a clerk of the centre (``None``: a clerk without a window)."""
+    # Asked by every window action, twice for each filing the window takes in: a plain cursor costs a
+    # tenth of the ORM's query building for this one-index read (the intake benchmark).
+    table = StaffMembership._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT window_id FROM {table} WHERE user_id = %s AND role = %s AND centre_id = %s",  # noqa: S608
+            [user_id, Role.CLERK.value, centre_id],
+        )
+        return {window_id for (window_id,) in cursor.fetchall()}
+
+
 def require_window_clerk_at(centre_id: int, actor, window) -> None:
     """The actor is a clerk at that centre and ``window`` is one of their windows there (one query)."""
-    windows = set(
-        StaffMembership.objects.filter(
-            user_id=getattr(actor, "pk", None), role=Role.CLERK, centre_id=centre_id
-        ).values_list("window_id", flat=True)
-    )
+    windows = _clerk_windows(getattr(actor, "pk", None), centre_id)
     if not windows or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Only a window clerk of this service centre may do this."))
     if window is None:

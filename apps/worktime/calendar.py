@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +142,12 @@ _warned_years: set[int] = set()
 def _read_version() -> int:
     from apps.worktime.models import CalendarVersion
 
-    row = CalendarVersion.objects.filter(pk=1).values_list("value", flat=True).first()
-    return row or 0
+    # Read before every clock is started (each accept): a plain cursor costs a tenth of the ORM's
+    # query building for this one-row read, which the intake benchmark measures.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {CalendarVersion._meta.db_table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _load(version: int) -> Snapshot:
