@@ -341,23 +341,21 @@ def _outstanding(checklist: list[ChecklistEntry]) -> list[ChecklistEntry]:
 
 
 # What a decision reads of the filed items: routing, limits, and what the notice prints.
-FILED_ITEM_FIELDS = [
-    f"item__{name}"
-    for name in (
-        "name",
-        "implementation_code",
-        "basic_code",
-        "department_id",
-        "approval_category_id",
-        "promised_limit_days",
-        "legal_limit_days",
-    )
-]
+FILED_ITEM_FIELDS = (
+    "name",
+    "implementation_code",
+    "basic_code",
+    "department_id",
+    "approval_category_id",
+    "promised_limit_days",
+    "legal_limit_days",
+)
 
 
 def _filed_items(filing: Filing) -> list[ServiceItem]:
-    filed = filing.items.select_related("item").only("filing_id", "order", *FILED_ITEM_FIELDS)
-    return [row.item for row in filed]
+    # The item versions themselves, in the filing's order (no FilingItem rows built on the way).
+    filed = ServiceItem.objects.filter(filingitem__filing=filing).order_by("filingitem__order")
+    return list(filed.only(*FILED_ITEM_FIELDS))
 
 
 def _case_limit(filing: Filing, item: ServiceItem) -> int:
@@ -398,6 +396,10 @@ def _notice(filing: Filing, kind: str, *, actor, window, facts: FilingFacts) -> 
     issue_notice(
         filing, kind, base_url=settings.HALL_PUBLIC_BASE_URL, actor=actor, window=window, facts=facts
     )
+
+
+# What ``_decide`` changes on the filing: a decision saves these and its own fields, not the whole row.
+DECIDED = ("state", "decided_at", "decided_by")
 
 
 def _decide(
@@ -453,7 +455,7 @@ def accept(
         **({"materials": _as_logged(materials)} if materials else {}),
     )
     filing.accepted_on = timezone.localdate()
-    filing.save()
+    filing.save(update_fields=[*DECIDED, "accepted_on"])
     items = _filed_items(filing)
     cases = _open_cases(filing, items, filing.accepted_on)
     facts = FilingFacts(items=items, checklist=checklist, clocks=[case.clock for case in cases])
@@ -520,7 +522,7 @@ def accept_with_deficiency(
     )
     filing.accepted_on = today
     filing.commitment_date = commitment_date
-    filing.save()
+    filing.save(update_fields=[*DECIDED, "accepted_on", "commitment_date"])
     ChecklistEntry.objects.filter(pk__in=[e.pk for e in outstanding]).update(status=MaterialStatus.DEFICIENT)
     for entry in outstanding:
         entry.status = MaterialStatus.DEFICIENT
@@ -569,7 +571,7 @@ def return_for_completion(
     filing.completion_list = [
         {"material": c.get("material"), "reason": c["reason"].strip()} for c in corrections
     ]
-    filing.save()
+    filing.save(update_fields=[*DECIDED, "completion_list"])
     facts = FilingFacts(items=_filed_items(filing), checklist=checklist, clocks=[])
     _notice(filing, NoticeKind.COMPLETION, actor=actor, window=window, facts=facts)
     return filing
@@ -590,7 +592,7 @@ def refuse(*, filing_id: int, reasons: str, legal_basis: str, actor, window, cli
     _require_at_a_window(filing)
     _decide(filing, "refuse", actor=actor, window=window, client_ip=client_ip, comment=reasons)
     filing.decision_reasons, filing.decision_legal_basis = reasons.strip(), legal_basis.strip()
-    filing.save()
+    filing.save(update_fields=[*DECIDED, "decision_reasons", "decision_legal_basis"])
     facts = FilingFacts(items=_filed_items(filing), checklist=[], clocks=[])
     _notice(filing, NoticeKind.REFUSAL, actor=actor, window=window, facts=facts)
     return filing
