@@ -12,7 +12,8 @@ class TransitionLog(models.Model):
     commit or roll back together. Nothing updates or deletes these rows (the admin is read-only).
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # Indexed first in transitionlog_subject.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=64)
     subject = GenericForeignKey("content_type", "object_id")
     transition = models.CharField(_("action"), max_length=60)

@@ -22,7 +22,10 @@ class NoticeKind(models.TextChoices):
 
 
 class Notice(models.Model):
-    filing = models.ForeignKey("cases.Filing", on_delete=models.PROTECT, related_name="notices")
+    # Indexed first in notice_one_per_kind.
+    filing = models.ForeignKey(
+        "cases.Filing", on_delete=models.PROTECT, related_name="notices", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     number = models.CharField(_("notice number"), max_length=60, unique=True)
     # What the notice says about the filing, captured at the decision (content.snapshot).
