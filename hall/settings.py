@@ -143,6 +143,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "desks:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Argon2id first (hall/hashers.py says why and at what cost); older hashes verify and are upgraded.
+PASSWORD_HASHERS = [
+    "hall.hashers.HallArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
