@@ -105,9 +105,11 @@ def deliver_due(limit: int = 200) -> DeliveryRun:
     )
     for pk in list(due):
         with transaction.atomic():
+            # Re-read under the lock with the whole due condition: the list above may be stale, and
+            # another worker may have tried the row since and moved its next attempt on (backoff).
             row = (
                 Outbox.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, state=OutboxState.PENDING)
+                .filter(pk=pk, state=OutboxState.PENDING, next_attempt_at__lte=timezone.now())
                 .first()
             )
             if row is None:
