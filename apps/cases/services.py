@@ -20,10 +20,18 @@ from apps.audit.transitions import apply_transition
 from apps.cases.applicants import ApplicantData, require_own_identity
 from apps.cases.codes import AT_A_WINDOW, SATISFIED, Channel, FilingState, MaterialStatus
 from apps.cases.messages import tell_applicant
-from apps.cases.models import OPEN_CASE, Case, ChecklistEntry, Filing, FilingItem, MaterialUpload
+from apps.cases.models import (
+    OPEN_CASE,
+    Case,
+    ChecklistEntry,
+    CorrectionRequest,
+    Filing,
+    FilingItem,
+    MaterialUpload,
+)
 from apps.cases.notices.content import FilingFacts
 from apps.cases.notices.models import NoticeKind
-from apps.cases.review.services import complete_if_decided
+from apps.cases.review.services import answer_correction, complete_if_decided
 from apps.cases.window_rules import (
     require_pre_reviewer,
     require_window_action,
@@ -301,6 +309,22 @@ def _log_records(filing, records, *, actor, window, client_ip) -> None:
 def _as_logged(records) -> list[dict]:
     """The checklist as the window recorded it, for the log (a decision's own entry carries it)."""
     return [{"material": r.material_id, "status": str(r.status)} for r in records]
+
+
+def all_originals_received(checklist) -> list[MaterialRecord]:
+    """What "all originals received" (全部收取原件) records: an original for each material not
+    checked yet that is required (必要) and asked for as an original. Left for the clerk: a
+    copy-only material, an optional one the applicant may not have brought (an authorisation letter
+    with no agent), one that may follow later (容缺后补: the clerk decides whether it is here), and
+    one the bundle itself produces (the applicant never brings it)."""
+    return [
+        MaterialRecord(entry.material_id, MaterialStatus.ORIGINAL)
+        for entry in checklist
+        if entry.status == MaterialStatus.PENDING
+        and entry.necessity == Necessity.REQUIRED
+        and entry.original_count > 0
+        and entry.produced_by_id is None
+    ]
 
 
 def record_material(
@@ -698,6 +722,24 @@ def attach_upload(*, filing_id: int, material_id: int, file, actor, window=None,
         upload=upload.pk,
     )
     return upload
+
+
+def answer_filing_correction(
+    *, filing_id: int, correction_id: int, answer: str, files=(), actor, window, client_ip=None
+):
+    """补正: the applicant's answer (note and files) to a request of one of this filing's cases — the
+    filing on the clerk's page, or in the API's address; handed in at a window (recorded by a clerk
+    there) or sent by the applicant's own account (``answer_correction`` says who may)."""
+    if not CorrectionRequest.objects.filter(pk=correction_id, case__filing_id=filing_id).exists():
+        raise ValidationError({"correction": _("This correction request is not one of this filing's.")})
+    return answer_correction(
+        correction_id=correction_id,
+        actor=actor,
+        answer=answer,
+        files=files,
+        client_ip=client_ip,
+        window=window,
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH, MAX_ID, text_limit
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import ApplicantKind, MaterialStatus
+from apps.cases.codes import SATISFIED, ApplicantKind, MaterialStatus
 from apps.cases.models import Case, ChecklistEntry, Filing, MaterialUpload
 from apps.catalogue.models import Bundle, Material, ServiceItem
 
@@ -234,8 +234,22 @@ class UploadCreateSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class DeficiencySerializer(serializers.Serializer):
+class AcceptSerializer(serializers.Serializer):
+    """受理, with the checklist as the clerk completed it recorded in the decision's own transaction
+    (optional: what was recorded before counts too)."""
+
+    materials = MaterialRecordSerializer(many=True, required=False, default=list)
+
+
+class DeficiencySerializer(AcceptSerializer):
     commitment_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ClearDeficiencySerializer(serializers.Serializer):
+    """A material missing at a 容缺受理 handed in at a window, and how."""
+
+    material = serializers.CharField(max_length=text_limit(Material, "code"), help_text="Material code.")
+    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in SATISFIED])
 
 
 class CorrectionSerializer(serializers.Serializer):

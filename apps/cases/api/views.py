@@ -17,7 +17,6 @@ from apps.cases import selectors, services
 from apps.cases.api import serializers as s
 from apps.cases.api.review_serializers import AnswerSerializer
 from apps.cases.models import CorrectionRequest, Filing, MaterialUpload
-from apps.cases.review import services as review
 from apps.catalogue.models import Material
 from hall.parsers import BoundedJSONParser
 
@@ -115,25 +114,8 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         filing = self.get_object()
         body = s.RecordMaterialsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        rows = body.validated_data["materials"]
-        ids = dict(Material.objects.filter(code__in={r["material"] for r in rows}).values_list("code", "pk"))
-        unknown = sorted({r["material"] for r in rows} - ids.keys())
-        if unknown:
-            raise ValidationError(
-                {"materials": _("Unknown material code: %(codes)s.") % {"codes": ", ".join(unknown)}}
-            )
         services.record_materials(
-            filing_id=filing.pk,
-            records=[
-                services.MaterialRecord(
-                    material_id=ids[r["material"]],
-                    status=r["status"],
-                    note=r["note"],
-                    certificate_reference=r["certificate_reference"],
-                )
-                for r in rows
-            ],
-            **self._at_window(filing),
+            filing_id=filing.pk, records=_records(body.validated_data["materials"]), **self._at_window(filing)
         )
         return Response(self._fresh(filing))
 
@@ -150,7 +132,8 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         correction = get_object_or_404(CorrectionRequest, pk=correction_id, case__filing=filing)
         body = AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        review.answer_correction(
+        services.answer_filing_correction(
+            filing_id=filing.pk,
             correction_id=correction.pk,
             actor=request.user,
             answer=body.validated_data["answer"],
@@ -214,17 +197,37 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         service(filing_id=filing.pk, **self._at_window(filing), **kwargs)
         return Response(self._fresh(filing))
 
-    @extend_schema(request=None, responses=s.FilingDetailSerializer)
+    @extend_schema(request=s.AcceptSerializer, responses=s.FilingDetailSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._decision(request, services.accept)
+        """受理; ``materials``: the checklist as completed, recorded with the decision (all or nothing)."""
+        body = s.AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._decision(request, services.accept, materials=_records(body.validated_data["materials"]))
 
     @extend_schema(request=s.DeficiencySerializer, responses=s.FilingDetailSerializer)
     @action(detail=True, methods=["post"], url_path="accept-with-deficiency")
     def accept_with_deficiency(self, request, pk=None):
         body = s.DeficiencySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._decision(request, services.accept_with_deficiency, **body.validated_data)
+        return self._decision(
+            request,
+            services.accept_with_deficiency,
+            commitment_date=body.validated_data["commitment_date"],
+            materials=_records(body.validated_data["materials"]),
+        )
+
+    @extend_schema(request=s.ClearDeficiencySerializer, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="clear-deficiency")
+    def clear_deficiency(self, request, pk=None):
+        """容缺: a missing material handed in at a window; when none is missing any more, the deficiency
+        is cleared and the filing proceeds (ready for issue once its cases are decided)."""
+        body = s.ClearDeficiencySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        [record] = _records([{**body.validated_data, "note": "", "certificate_reference": ""}])
+        return self._decision(
+            request, services.clear_deficiency, material_id=record.material_id, status=record.status
+        )
 
     @extend_schema(request=s.ReturnSerializer, responses=s.FilingDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
@@ -252,6 +255,25 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body = s.WithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._decision(request, services.withdraw, **body.validated_data)
+
+
+def _records(rows) -> list[services.MaterialRecord]:
+    """The API's checklist rows (material codes) as the services' records; an unknown code is a 400."""
+    ids = dict(Material.objects.filter(code__in={r["material"] for r in rows}).values_list("code", "pk"))
+    unknown = sorted({r["material"] for r in rows} - ids.keys())
+    if unknown:
+        raise ValidationError(
+            {"materials": _("Unknown material code: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    return [
+        services.MaterialRecord(
+            material_id=ids[r["material"]],
+            status=r["status"],
+            note=r["note"],
+            certificate_reference=r["certificate_reference"],
+        )
+        for r in rows
+    ]
 
 
 def upload_file(request, filing_pk, upload_pk):

@@ -13,7 +13,7 @@ from apps.audit.models import TransitionLog
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind, MaterialStatus
 from apps.cases.models import ChecklistEntry, Filing
-from apps.cases.services import MaterialRecord
+from apps.cases.services import all_originals_received
 from apps.catalogue.models import Bundle
 from apps.desks.forms.base import DeskForm, PerMaterial, text
 
@@ -117,11 +117,11 @@ class UploadForm(MaterialForm):
 
 
 class AllReceivedForm(FilingForm):
-    """Every material not checked yet: received as an original (nothing is posted)."""
+    """全部收取原件: an original for each material not checked yet that is required and asked for as an
+    original (the services' rule); the rest is left for the clerk. Nothing is posted."""
 
     def arguments(self) -> dict:
-        unchecked = [e.material_id for e in self.filing.checklist.all() if e.status == MaterialStatus.PENDING]
-        return {"records": [MaterialRecord(material, MaterialStatus.ORIGINAL) for material in unchecked]}
+        return {"records": all_originals_received(self.filing.checklist.all())}
 
 
 class ReasonForm(FilingForm):
