@@ -1,10 +1,11 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.identifiers import mask_phone, normalise_resident_id, validate_resident_id, validate_uscc
-from apps.accounts.roles import Role
+from apps.accounts.roles import BACK_OFFICE_ROLES, Role
 
 
 class User(AbstractUser):
@@ -83,6 +84,16 @@ class ServiceCentre(models.Model):
         help_text=_("Administrative division code, GB/T 2260."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # 四眼原则 for the catalogue: a county office with a single catalogue admin may turn it off; every
+    # publish logs which rule applied (``apps.catalogue.services.publish``).
+    four_eyes_publishing = models.BooleanField(
+        _("publishing needs a second person"),
+        default=True,
+        help_text=_(
+            "Whoever submitted a catalogue version for review may not publish it. Turn off only for an "
+            "office with a single catalogue admin."
+        ),
+    )
 
     class Meta:
         verbose_name = _("service centre")
@@ -195,6 +206,21 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.department or self.centre}"
+
+    def clean(self):
+        """Where a role is held must make sense: back-office roles in a department (they only ever see
+        its cases), the department and the window of the membership's centre. Checked by every path
+        that saves a membership (``accounts.services``, the admin's inline form)."""
+        errors = {}
+        if self.role in BACK_OFFICE_ROLES and self.department_id is None:
+            errors["department"] = _("Back-office staff need a department.")
+        if self.centre_id is not None:
+            if self.department_id is not None and self.department.centre_id != self.centre_id:
+                errors["department"] = _("The department does not belong to this service centre.")
+            if self.window_id is not None and self.window.centre_id != self.centre_id:
+                errors["window"] = _("The window does not belong to this service centre.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AuthorisationKind(models.TextChoices):

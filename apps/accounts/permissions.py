@@ -54,6 +54,7 @@ class Perm(enum.StrEnum):
     SIGN_OFF_DECISIONS = "accounts.sign_off_decisions"
     # Managing staff: who works where in which role (the admin's; superusers).
     ADD_STAFFMEMBERSHIP = "accounts.add_staffmembership"
+    CHANGE_STAFFMEMBERSHIP = "accounts.change_staffmembership"
     DELETE_STAFFMEMBERSHIP = "accounts.delete_staffmembership"
 
     # The certificate desk: seals (双人用印) and revocation (撤销 / 注销, the issuing department's).
