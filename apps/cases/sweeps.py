@@ -58,18 +58,20 @@ def _in(values) -> str:
 
 
 def sweep_warnings(today: dt.date | None = None) -> int:
-    """Set each running case's warning level from its clock's dates on ``today`` (and bring its
-    copied due date along); returns how many cases changed."""
+    """Set each running case's warning level from its clock's dates on ``today``, and bring every
+    open case's copied due date along (a calendar change moves suspended cases' clocks too, and the
+    queues sort by the copy); returns how many cases changed. A suspended case's level stays frozen."""
     params = {"today": today or timezone.localdate()}
+    running = f"k.state IN ({_in(RUNNING)})"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             UPDATE cases_case AS k
-               SET warning = {LEVEL_SQL}, due_on = c.due_on
+               SET warning = CASE WHEN {running} THEN {LEVEL_SQL} ELSE k.warning END, due_on = c.due_on
               FROM worktime_clock AS c
              WHERE c.id = k.clock_id
-               AND k.state IN ({_in(RUNNING)})
-               AND (k.warning <> {LEVEL_SQL} OR k.due_on <> c.due_on)
+               AND k.state IN ({_in(OPEN)})
+               AND (({running} AND k.warning <> {LEVEL_SQL}) OR k.due_on <> c.due_on)
             """,  # noqa: S608 - fixed fragments of this module and bound dates only
             params,
         )
