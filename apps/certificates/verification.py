@@ -9,6 +9,8 @@ a code nobody issued, or a check code that does not match its number, is said to
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -16,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.throttling import SimpleRateThrottle
 
 from apps.accounts.identifiers import mask_identifier, mask_name
+from apps.audit.selectors import history_of
 from apps.cases.codes import ApplicantKind
 from apps.certificates import numbering
 from apps.certificates.models import DocumentKind, IssuedDocument, VerificationLog
 from apps.certificates.models import VerificationOutcome as O
-from apps.licences.models import CertificateStatus
+from apps.licences.models import CertificateStatus, RevocationMode
 
 VERDICTS = {
     O.VALID: _("This certificate is genuine and valid."),
@@ -33,6 +36,19 @@ VERDICTS = {
     ),
     O.LIMITED: _("Too many lookups from your address: try again in a minute."),
 }
+# The library stores one status for revoking (撤销) and cancelling (注销); the public is told which,
+# from the transition that ended the certificate. A cancelled licence was not granted wrongly: saying
+# "revoked" of it would wrong its holder.
+CANCELLED_VERDICT = _("This certificate was issued but has been cancelled: it is no longer valid.")
+CANCELLED_LABEL = _("Cancelled (licence ended)")
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalised(text: str) -> str:
+    """What a person typed, as numbers and check codes are printed: full-width characters folded
+    (ＪＹ → JY, what a Chinese input method gives), spaces of any kind dropped, upper case."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).upper()
 
 
 class VerificationThrottle(SimpleRateThrottle):
@@ -53,10 +69,16 @@ class VerificationThrottle(SimpleRateThrottle):
 class Verification:
     outcome: str
     document: IssuedDocument | None = None
+    # For a revoked certificate: the transition that ended it (RevocationMode), else "".
+    ended_by: str = ""
+
+    @property
+    def cancelled(self) -> bool:
+        return self.ended_by == RevocationMode.CANCEL
 
     @property
     def verdict(self) -> str:
-        return str(VERDICTS[self.outcome])
+        return str(CANCELLED_VERDICT if self.cancelled else VERDICTS[self.outcome])
 
     @property
     def limited(self) -> bool:
@@ -64,7 +86,7 @@ class Verification:
 
     @property
     def status_label(self) -> str:
-        return str(O(self.outcome).label)
+        return str(CANCELLED_LABEL if self.cancelled else O(self.outcome).label)
 
     @property
     def genuine(self) -> bool:
@@ -103,6 +125,22 @@ def _outcome(document: IssuedDocument, today: dt.date) -> str:
     return O.VALID
 
 
+def _ended_by(document: IssuedDocument) -> str:
+    """Which transition revoked the certificate's library entry (one query, revoked ones only)."""
+    return (
+        history_of(document.library_entry)
+        .filter(transition__in=RevocationMode.values)
+        .values_list("transition", flat=True)
+        .last()
+        or RevocationMode.REVOKE
+    )
+
+
+def _found(document: IssuedDocument) -> Verification:
+    outcome = _outcome(document, timezone.localdate())
+    return Verification(outcome, document, _ended_by(document) if outcome == O.REVOKED else "")
+
+
 def _certificates():
     return IssuedDocument.objects.filter(kind=DocumentKind.CERTIFICATE).select_related(
         "library_entry__licence_type", "filing"
@@ -123,28 +161,28 @@ def _logged(result: Verification, *, method: str, query: str, client_ip) -> Veri
 def by_token(token: str, *, client_ip=None) -> Verification:
     token = (token or "").strip()
     document = _certificates().filter(verification_token=token).first() if token else None
-    result = (
-        Verification(O.UNKNOWN)
-        if document is None
-        else Verification(_outcome(document, timezone.localdate()), document)
-    )
+    result = Verification(O.UNKNOWN) if document is None else _found(document)
     return _logged(result, method="token", query=token, client_ip=client_ip)
 
 
 def by_number(number: str, code: str, *, client_ip=None) -> Verification:
-    """A printed number and its check code. A number that exists with a wrong code is 'tampered'."""
-    number = (number or "").strip()
-    candidates = list(_certificates().filter(number=number)) if number else []
+    """A printed number and its check code. A number that exists with a wrong code is 'tampered'.
+
+    Both are read as typed on a phone: lower case, spaces and full-width characters are normalised
+    first, and the number matched without regard to case."""
+    typed = f"{(number or '').strip()} {(code or '').strip()}".strip()  # logged as typed
+    number, code = normalised(number), normalised(code)
+    candidates = list(_certificates().filter(number__iexact=number)) if number else []
     # The code printed on the certificate is the one captured at issue: a type code corrected
     # later must not turn genuine certificates into "tampered" ones.
     document = next(
         (d for d in candidates if numbering.codes_match(d.content.get("check_code", ""), code)), None
     )
     if document is not None:
-        result = Verification(_outcome(document, timezone.localdate()), document)
+        result = _found(document)
     else:
         result = Verification(O.TAMPERED if candidates else O.UNKNOWN)
-    return _logged(result, method="number", query=f"{number} {code}".strip(), client_ip=client_ip)
+    return _logged(result, method="number", query=typed, client_ip=client_ip)
 
 
 def from_request(request, *, token: str | None = None, number: str = "", code: str = "") -> Verification:
