@@ -20,6 +20,7 @@ from benchmarks import (  # noqa: E402
     embedded_memory,
     intake,
     issuing,
+    staff_pages,
     worktime_clock,
 )
 from benchmarks.harness import (  # noqa: E402
@@ -38,6 +39,8 @@ DATABASE_BENCHMARKS: list = [
     # The issuing desk's cases are all decided (their clocks stopped): the queue and sweep figures
     # below see none of them open.
     issuing,
+    # The demo hall with a day's filings at one window, every page each staff role opens.
+    staff_pages,
     # The queues over their 1,000,000 cases first (the figure), then the sweep over another
     # 1,000,000 open ones; the queue benchmark's open cases are never overdue, so the 10,000 the
     # sweep's data makes overdue are the only ones to escalate.
