@@ -15,14 +15,18 @@ import pytest
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "screenshots"
 
 
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name)
+
+
 @pytest.fixture
 def shot(request):
-    folder = ARTEFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder = ARTEFACTS / _safe(request.node.name)
     taken = []
 
     def take(page, name: str) -> Path:
         taken.append(name)
-        path = folder / f"{len(taken):02d}-{re.sub(r'[^\w.-]+', '_', name)}.png"
+        path = folder / f"{len(taken):02d}-{_safe(name)}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), full_page=True)
         return path
