@@ -1,6 +1,7 @@
 """Who hears about a filing's events, through the notifications outbox (in the event's transaction).
 
-The applicant: their citizen account (in-site message) and the phone they gave (SMS). Supervisors:
+The applicant: their citizen account (in-site message) and a mobile number of the filing (SMS:
+``sms_number``). Supervisors:
 their accounts. The wording is in the editable message templates (``notifications.MessageTemplate``).
 """
 
@@ -11,7 +12,9 @@ from django.utils import translation
 
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import Role
+from apps.cases.codes import ApplicantKind
 from apps.cases.models import EscalationLevel
+from apps.notifications.phones import first_mobile
 from apps.notifications.services import Message, Recipient, notify, notify_all
 
 
@@ -19,8 +22,16 @@ def _concerns(filing) -> str:
     return f"cases.filing:{filing.pk}"
 
 
+def sms_number(filing) -> str:
+    """The mobile number that hears about a filing: a person's own, else the contact's, else the
+    agent's; an organisation's own phone only if it is a mobile. A landline is never texted."""
+    if filing.applicant_kind == ApplicantKind.PERSON:
+        return first_mobile(filing.applicant_phone, filing.contact_phone, filing.agent_phone)
+    return first_mobile(filing.contact_phone, filing.agent_phone, filing.applicant_phone)
+
+
 def tell_applicant(filing, event: str, **context) -> None:
-    recipient = Recipient(user_id=filing.citizen_id, phone=filing.applicant_phone)
+    recipient = Recipient(user_id=filing.citizen_id, phone=sms_number(filing))
     if not (recipient.user_id or recipient.phone):
         return
     notify(

@@ -15,11 +15,13 @@ from django.utils import timezone
 
 from apps.notifications import channels
 from apps.notifications.models import Channel, MessageTemplate, Outbox, OutboxState
+from apps.notifications.phones import mobile_number
 
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who is told: an account (in-site message, always when there is one), a phone, an email."""
+    """Who is told: an account (in-site message, always when there is one), a mobile phone (SMS; any
+    other number is not texted), an email."""
 
     user_id: int | None = None
     phone: str = ""
@@ -40,8 +42,9 @@ def _rows(message: Message) -> list[Outbox]:
     for r in message.recipients:
         if r.user_id:
             rows.append(Outbox(channel=Channel.SITE, user_id=r.user_id, **common))
-        if r.phone:
-            rows.append(Outbox(channel=Channel.SMS, address=r.phone, user_id=r.user_id, **common))
+        # Only a mobile number receives an SMS: a landline would take the message and tell no one.
+        if mobile := mobile_number(r.phone):
+            rows.append(Outbox(channel=Channel.SMS, address=mobile, user_id=r.user_id, **common))
         if r.email:
             rows.append(Outbox(channel=Channel.EMAIL, address=r.email, user_id=r.user_id, **common))
     return rows
