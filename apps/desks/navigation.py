@@ -76,5 +76,11 @@ def desks_for(user) -> list[Desk]:
 
 
 def navigation(request):
-    """Context processor: the desks the current user may open (permissions are cached per request)."""
-    return {"nav_desks": desks_for(request.user)}
+    """Context processor: the desks the current user may open (permissions are cached per request),
+    and for a seal keeper, how many issue requests await their confirmation (one count, asked only
+    of seal keepers: everyone else's pages cost no query for it)."""
+    from apps.desks.lists import awaiting_confirmation
+
+    desks = desks_for(request.user)
+    waiting = awaiting_confirmation(request.user) if request.user.is_authenticated else 0
+    return {"nav_desks": desks, "nav_awaiting_confirmation": waiting}

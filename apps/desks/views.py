@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from apps.accounts.selectors import memberships_of
+from apps.desks import lists
 from apps.desks.navigation import DESKS_BY_KEY, desks_for
 
 
@@ -27,36 +28,27 @@ def _catalogue_context(request) -> dict:
     }
 
 
-def _intake_context(request) -> dict:
-    from apps.desks.intake import desk_context
-
-    return desk_context(request)
-
-
-def _backoffice_context(request) -> dict:
-    from apps.desks.backoffice import desk_context
-
-    return desk_context(request)
-
-
-def _issuing_context(request) -> dict:
-    from apps.desks.issuing import desk_context
-
-    return desk_context(request)
-
-
 def _supervision_context(request) -> dict:
-    from apps.desks.supervision import desk_context
+    from apps.desks.supervision import ACTION_FORMS
 
-    return desk_context(request)
+    def offered(escalation, user) -> list[str]:
+        # Each row's forms: the escalation's available transitions for this user (an acknowledged
+        # one is not acknowledged again; raising is the sweep's, not a supervisor's).
+        return [
+            ACTION_FORMS[t.name]
+            for t in escalation.get_available_user_state_transitions(user)
+            if t.name in ACTION_FORMS
+        ]
+
+    return lists.supervision(request, offered)
 
 
 # What each desk shows beyond its shell; desks that later issues fill in add their entry here.
 DESK_CONTEXT = {
     "catalogue": _catalogue_context,
-    "intake": _intake_context,
-    "backoffice": _backoffice_context,
-    "issuing": _issuing_context,
+    "intake": lists.intake,
+    "backoffice": lists.backoffice,
+    "issuing": lists.issuing,
     "supervision": _supervision_context,
 }
 
