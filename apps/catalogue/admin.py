@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip as _client_ip
 from apps.audit.services import record_step
-from apps.catalogue import comparison, selectors, services
+from apps.catalogue import comparison, import_views, selectors, services
 from apps.catalogue.codes import OPEN_STATES, ItemKind, ItemState
 from apps.catalogue.models import (
     ApprovalCategory,
@@ -225,15 +225,24 @@ class ServiceItemAdmin(admin.ModelAdmin):
             path("diff/<int:left>/<int:right>/", wrap(self.diff_view), name="catalogue_item_diff"),
             path("consistency/", wrap(self.consistency_view), name="catalogue_consistency"),
             path("import/", wrap(self.import_view), name="catalogue_import"),
+            path("import/template/", wrap(self.import_template_view), name="catalogue_import_template"),
+            path("import/<int:job_id>/", wrap(self.import_job_view), name="catalogue_import_job"),
+            path(
+                "import/<int:job_id>/progress/",
+                wrap(self.import_progress_view),
+                name="catalogue_import_progress",
+            ),
+            path("import/<int:job_id>/apply/", wrap(self.import_apply_view), name="catalogue_import_apply"),
             path("export/", wrap(self.export_view), name="catalogue_export"),
         ] + super().get_urls()
 
     # --- the buttons on a version's page -------------------------------------------------------------
 
     def available_actions(self, request, obj) -> list[tuple[str, str]]:
-        """The graph's transitions from this state that this user may take (label, url)."""
+        """The graph's transitions from this state that this user may take (label, url): its
+        permissions too, so that whoever submitted a version does not see Publish (four eyes)."""
         offered = []
-        for transition in obj.get_available_state_transitions():
+        for transition in obj.get_available_user_state_transitions(request.user):
             if transition.name not in ACTIONS:
                 continue  # supersede happens only as part of publishing a newer version
             label, permission = ACTIONS[transition.name]
@@ -370,27 +379,21 @@ class ServiceItemAdmin(admin.ModelAdmin):
 
     # --- import / export ------------------------------------------------------------------------------
 
+    # The import pages live in ``import_views`` (uploads run as jobs: ``import_jobs``).
     def import_view(self, request):
-        from apps.catalogue.transfer.importer import ImportFailed, import_catalogue
+        return import_views.import_page(self, request)
 
-        if not request.user.has_perm(Perm.IMPORT_CATALOGUE):
-            raise PermissionDenied
-        context = self._context(request, _("Import the catalogue"))
-        if request.method == "POST" and request.FILES.get("file"):
-            upload = request.FILES["file"]
-            fmt = "csv" if upload.name.lower().endswith(".zip") else "xlsx"
-            publish_now = bool(request.POST.get("publish")) and request.user.has_perm(PUBLISH_PERMISSION)
-            try:
-                context["report"] = import_catalogue(
-                    upload,
-                    fmt=fmt,
-                    publish=publish_now,
-                    actor=request.user,
-                    role=selectors.catalogue_role(request.user),
-                )
-            except ImportFailed as failure:
-                context["failure"] = failure.report
-        return TemplateResponse(request, "admin/catalogue/serviceitem/import.html", context)
+    def import_template_view(self, request):
+        return import_views.template_download(self, request)
+
+    def import_job_view(self, request, job_id):
+        return import_views.job_page(self, request, job_id)
+
+    def import_progress_view(self, request, job_id):
+        return import_views.job_progress(self, request, job_id)
+
+    def import_apply_view(self, request, job_id):
+        return import_views.job_apply(self, request, job_id)
 
     def export_view(self, request):
         from apps.catalogue.transfer.exporter import export_catalogue

@@ -1,6 +1,7 @@
 from apps.catalogue.codes import ItemKind, ItemState
 from apps.catalogue.models.bundles import Bundle, BundleItem, BundleState
 from apps.catalogue.models.categories import ApprovalCategory
+from apps.catalogue.models.imports import ImportJob
 from apps.catalogue.models.items import (
     FaqEntry,
     FeeItem,
@@ -18,6 +19,7 @@ __all__ = [
     "BundleState",
     "FaqEntry",
     "FeeItem",
+    "ImportJob",
     "ItemKind",
     "ItemLineage",
     "ItemMaterial",

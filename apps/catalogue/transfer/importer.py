@@ -31,22 +31,39 @@ that account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.catalogue import services
 from apps.catalogue.models import BundleState
 from apps.catalogue.selectors import CatalogueRole
-from apps.catalogue.transfer.plan import Plan
+from apps.catalogue.transfer.plan import Action, Plan
 from apps.catalogue.transfer.readers import Source, UnreadableWorkbook, read_workbook
-from apps.catalogue.transfer.report import ImportFailed, ImportReport, RowError, SheetCounts
-from apps.catalogue.transfer.tables import BUNDLES
+from apps.catalogue.transfer.report import (
+    ImportFailed,
+    ImportReport,
+    PlannedChange,
+    RowError,
+    SheetCounts,
+)
+from apps.catalogue.transfer.tables import BUNDLES, ITEMS, MATERIALS, SHEETS_BY_KEY
 from apps.catalogue.transfer.validation import Validator
 from apps.catalogue.transfer.writing import PlanWriter
 
-__all__ = ["ImportFailed", "ImportReport", "RowError", "SheetCounts", "format_for", "import_catalogue"]
+__all__ = [
+    "ImportFailed",
+    "ImportReport",
+    "PlannedChange",
+    "RowError",
+    "SheetCounts",
+    "Stage",
+    "format_for",
+    "import_catalogue",
+]
 
 EXTENSIONS = {".xlsx": "xlsx", ".zip": "csv", ".csv": "csv"}
 
@@ -56,6 +73,23 @@ def format_for(path: str | Path) -> str | None:
     return EXTENSIONS.get(Path(path).suffix.lower())
 
 
+class Stage:
+    """How far an import has got, with the share of the work done when it starts (for a progress
+    bar: validation and writing are each one pass over every row)."""
+
+    READING = ("reading", 5)
+    CHECKING = ("checking", 25)
+    WRITING = ("writing", 60)
+    DONE = ("done", 100)
+
+
+Progress = Callable[[str, int], None]
+
+
+class _DryRunDone(Exception):
+    """Leaves the dry run's transaction, rolling back what it wrote."""
+
+
 def import_catalogue(
     file: Source,
     *,
@@ -63,26 +97,77 @@ def import_catalogue(
     publish: bool = False,
     actor=None,
     role: CatalogueRole | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import a workbook (a path, bytes or a binary file) as ``fmt`` ("xlsx" or "csv", a .zip of CSV
     files). Returns what was created, updated and left unchanged per sheet; raises ``ImportFailed``,
-    having written nothing, if any row is wrong."""
-    report = ImportReport()
+    having written nothing, if any row is wrong.
+
+    With ``dry_run`` everything is checked and written exactly as for real, in a transaction that is
+    then rolled back: the report's counts and ``changes`` are what applying the file would do, and
+    nothing stays written (no event is sent either: they are sent on commit). ``progress`` is called
+    with (stage, percent) as the import moves on, outside the transaction, so that whoever records
+    it is seen at once."""
+    report = ImportReport(dry_run=dry_run)
+    step = progress or (lambda _stage, _percent: None)
+    step(*Stage.READING)
     try:
         sheets = read_workbook(file, fmt)
     except UnreadableWorkbook as exc:
         report.add_error("", 0, "", "unreadable", exc.message)
         raise ImportFailed(report) from exc
+    if not any(name in SHEETS_BY_KEY for name in sheets):
+        report.add_error(
+            "",
+            0,
+            "",
+            "no_catalogue_sheets",
+            _("The file holds none of the catalogue's sheets (%(sheets)s): start from the template.")
+            % {"sheets": ", ".join(SHEETS_BY_KEY)},
+        )
+        raise ImportFailed(report)
+    step(*Stage.CHECKING)
     plan = Validator(sheets, publish=publish, report=report, role=role).run()
     if report.errors:
         raise ImportFailed(report)
-    with transaction.atomic():
-        writer = PlanWriter(plan, publish=publish, actor=actor, report=report)
-        writer.run()
-        _recheck_bundles(plan, writer.lineages, report)
-        if report.errors:
-            raise ImportFailed(report)  # leaving the atomic block by an exception rolls it all back
+    report.changes = planned_changes(plan)
+    step(*Stage.WRITING)
+    try:
+        with transaction.atomic():
+            writer = PlanWriter(plan, publish=publish, actor=actor, report=report)
+            writer.run()
+            _recheck_bundles(plan, writer.lineages, report)
+            if report.errors:
+                raise ImportFailed(report)  # leaving the atomic block by an exception rolls it all back
+            if dry_run:
+                raise _DryRunDone
+    except _DryRunDone:
+        pass
+    step(*Stage.DONE)
     return report
+
+
+def planned_changes(plan: Plan) -> list[PlannedChange]:
+    """Every row that creates or changes something, in sheet order (unchanged rows are left out)."""
+    changes = [
+        PlannedChange(
+            MATERIALS.key, m.row, m.material.code, m.material.name, "create" if m.is_new else "update"
+        )
+        for m in plan.materials
+        if m.is_new or m.changed
+    ]
+    changes += [
+        PlannedChange(ITEMS.key, i.row, i.code, i.probe.name, i.action.value)
+        for i in sorted(plan.items, key=lambda i: i.row)
+        if i.action != Action.UNCHANGED
+    ]
+    changes += [
+        PlannedChange(BUNDLES.key, b.row, b.bundle.code, b.bundle.name, "create" if b.is_new else "update")
+        for b in plan.bundles
+        if b.is_new or b.changed or b.entries_changed
+    ]
+    return changes
 
 
 def _recheck_bundles(plan: Plan, lineages: dict, report: ImportReport) -> None:
