@@ -12,6 +12,7 @@ from apps.audit.transitions import apply_transition
 from apps.cases.codes import ApplicantKind, FilingState
 from apps.cases.messages import tell_applicant
 from apps.cases.models import Filing
+from apps.certificates.messages import closed_context
 from apps.certificates.models import (
     Delivery,
     DeliveryMethod,
@@ -46,7 +47,7 @@ def _delivered(filing: Filing, delivery: Delivery, *, actor, client_ip) -> Deliv
     for name in ("deliver", "close"):
         apply_transition(filing, name, actor=actor, client_ip=client_ip, method=delivery.method)
     filing.save(update_fields=["state"])
-    tell_applicant(filing, "closed", how=str(delivery.get_method_display()))
+    tell_applicant(filing, "closed", **closed_context(filing, delivery))
     return delivery
 
 
