@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.ops.views import healthz
 from hall.api_docs import docs_view, schema_view
+from hall.home import home
 
 admin.site.site_header = _("Government Service Hall administration")
 admin.site.site_title = _("Government Service Hall")
@@ -17,6 +18,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Before the desks' own "" (desks:home, which it calls for a logged-in user): a visitor gets the
+    # public home page instead of a login form.
+    path("", home, name="home"),
     path("", include("apps.desks.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("guide/", include("apps.guides.urls")),
@@ -33,3 +37,5 @@ urlpatterns = [
 
 # A refusal says why (hall/request_guards.py); under /api/ every error is JSON (hall/api_errors.py).
 handler400 = "hall.request_guards.bad_request"
+# 403, 404 and 500 are Django's own handlers, rendering the portal's templates/403.html, 404.html and
+# 500.html (the last one without a request or the database, so it can show whatever went wrong).
