@@ -10,6 +10,10 @@ from apps.desks.navigation import DESKS_BY_KEY, desks_for
 @login_required
 def home(request):
     """Land each user on their own desk."""
+    if request.user.is_superuser:
+        # A superuser holds every permission, so every desk would "open" for it, yet it holds no
+        # role there (no window, no department) to work one with: its place is the administration.
+        return redirect("admin:index")
     desks = desks_for(request.user)
     if desks:
         return redirect(desks[0].url_name)
