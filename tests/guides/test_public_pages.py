@@ -72,3 +72,12 @@ def test_a_server_error_is_the_portals_500_page_rendered_without_a_request():
 def test_the_api_keeps_answering_json_for_a_missing_route(client):
     response = client.get("/api/v1/no-such-endpoint/")
     assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+
+
+def test_the_superuser_lands_on_the_administration_not_on_a_desk(client):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
