@@ -14,7 +14,7 @@ def test_the_project_stores_passwords_with_argon2id_at_its_stated_cost(settings)
     assert PROJECT_HASHERS[0] == "hall.hashers.HallArgon2PasswordHasher"
     settings.PASSWORD_HASHERS = PROJECT_HASHERS
     hasher = get_hasher()
-    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65536, 2)
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (2, 19456, 1)
 
 
 @pytest.mark.django_db
@@ -29,4 +29,4 @@ def test_an_old_pbkdf2_hash_still_logs_in_and_is_rewritten_as_argon2id(client, s
 
     user.refresh_from_db()
     assert identify_hasher(user.password).algorithm == "argon2"
-    assert "m=65536,t=3,p=2" in user.password
+    assert "m=19456,t=2,p=1" in user.password
