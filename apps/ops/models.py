@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.ops.labels import job_label, labelled_changes
+
 
 class JobRun(models.Model):
     """One run of a periodic or manual job: when, how long, where, and what it changed.
@@ -31,3 +33,12 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def label(self) -> str:
+        """The job's name for people (``apps.ops.labels``)."""
+        return job_label(self.name)
+
+    @property
+    def labelled_changes(self) -> list[tuple[str, object]]:
+        return labelled_changes(self.changes)
