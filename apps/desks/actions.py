@@ -1,6 +1,6 @@
 """One way for a desk to run what a page posted: the action's form, then its service.
 
-Each desk keeps a table ``{action name: Action(form, service, done, then)}``. ``dispatch`` looks up
+Each desk keeps a table ``{action name: Action(form, service, done, then, place)}``. ``dispatch`` looks up
 the name the address carries, binds the action's form to what was posted (and to the ids of the
 address, which are checked like any posted field) and to the object on the page; a form that does
 not validate is said field by field — "Reason: at most 300 characters" — as messages on the page the
@@ -10,6 +10,11 @@ refuses it and nothing is done. A valid form's ``arguments()`` go to the service
 (``context``); the service's refusals — a broken rule, no right to act, the wrong state — are
 worded by ``error_text`` the same way. Nothing a clerk posts reaches the database unchecked, and
 nothing they can post is a 500.
+
+What the clerk is told names what happened: an action's ``done`` may be made from the service's
+result (``FromResult``: "Accepted: acceptance notice No. … issued"), and an action with a ``place``
+has its messages shown there and brings the clerk back to it, not to the page's top. A page that
+answers in place (htmx) calls ``run`` and shows the ``Outcome`` itself.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,13 +36,46 @@ from apps.desks.forms.base import DeskForm
 DONE = gettext_lazy("Done.")
 
 
+class FromResult(NamedTuple):
+    """What the clerk is told, made from what the service returned — naming what happened ("Accepted:
+    acceptance notice No. … issued") where the form alone cannot (the notice's number is the
+    service's)."""
+
+    make: Callable[[object], str]
+
+
 class Action(NamedTuple):
     form: type[DeskForm]
     service: Callable
-    # What the clerk is told when it worked: a text, or one made from the valid form (None: nothing).
+    # What the clerk is told when it worked: a text, one made from the valid form (a callable over
+    # it), or one made from the service's result (``FromResult``); None: nothing.
     done: object = DONE
     # Where the clerk goes when it worked (a URL name); else back to the page it was posted from.
     then: str | None = None
+    # Where on the page its messages belong (an element's id): they carry the tag ``at-<place>`` for
+    # the page to show them there, and the clerk comes back to ``#<place>``, not the page's top.
+    place: str | None = None
+
+
+class Outcome(NamedTuple):
+    """What ``run`` made of a post: the bound form, the service's result, and what went wrong (lines
+    to show, each naming its field), or what the clerk is told it did."""
+
+    form: DeskForm
+    result: object = None
+    errors: tuple[str, ...] = ()
+    done: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _told(action: Action, form: DeskForm, result) -> str | None:
+    done = action.done
+    if isinstance(done, FromResult):
+        return done.make(result)
+    return done(form) if callable(done) else done
 
 
 def problems(form: DeskForm) -> list[str]:
@@ -85,6 +123,46 @@ def _not_offered(request, obj, name: str) -> str | None:
     return error_text(refused) or _("You may not do this.")
 
 
+def run(
+    request,
+    action: Action,
+    *,
+    obj,
+    context: dict,
+    address: Mapping | None = None,
+    offered: str | None = None,
+) -> Outcome:
+    """Bind ``action``'s form to the post, the ids of the ``address`` and ``obj``; if it is valid —
+    and, if it is named after one of ``obj``'s transitions (``offered``), that transition is still
+    offered to the user — call the service with ``context`` (who acts, on which object) and the
+    form's ``arguments()``. Nothing is said yet: a page that answers in place (htmx) shows the
+    outcome where it belongs; ``perform`` says it as messages."""
+    data = request.POST.copy()
+    for field, value in (address or {}).items():
+        data[field] = str(value)  # the address's id wins over a posted field of the same name
+    form = action.form(data, request.FILES or None, obj=obj)
+    if not form.is_valid():
+        return Outcome(form, errors=tuple(problems(form)))
+    refused = _not_offered(request, obj, offered) if offered else None
+    if refused is not None:
+        return Outcome(form, errors=(refused,))
+    try:
+        result = action.service(**context, **form.arguments())
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        # A bare PermissionDenied has no words of its own: the clerk is told all the same.
+        return Outcome(form, errors=(error_text(error) or _("You may not do this."),))
+    return Outcome(form, result, done=_told(action, form, result))
+
+
+def tell(request, action: Action, outcome: Outcome) -> None:
+    """The outcome as messages, tagged with the action's place on the page (if it has one)."""
+    tags = f"at-{action.place}" if action.place else ""
+    for line in outcome.errors:
+        messages.error(request, line, extra_tags=tags)
+    if outcome.ok and outcome.done:
+        messages.success(request, outcome.done, extra_tags=tags)
+
+
 def perform(
     request,
     action: Action,
@@ -95,30 +173,9 @@ def perform(
     address: Mapping | None = None,
     offered: str | None = None,
 ):
-    """Bind ``action``'s form to the post, the ids of the ``address`` and ``obj``; if it is valid —
-    and, if it is named after one of ``obj``'s transitions (``offered``), that transition is still
-    offered to the user — call the service with ``context`` (who acts, on which object) and the
-    form's ``arguments()``. Back to ``back`` (a URL) with what went wrong, or on to ``action.then``
-    with ``action.done``."""
-    data = request.POST.copy()
-    for field, value in (address or {}).items():
-        data[field] = str(value)  # the address's id wins over a posted field of the same name
-    form = action.form(data, request.FILES or None, obj=obj)
-    if not form.is_valid():
-        for line in problems(form):
-            messages.error(request, line)
-        return redirect(back)
-    refused = _not_offered(request, obj, offered) if offered else None
-    if refused is not None:
-        messages.error(request, refused)
-        return redirect(back)
-    try:
-        action.service(**context, **form.arguments())
-    except (ValidationError, Conflict, PermissionDenied) as error:
-        # A bare PermissionDenied has no words of its own: the clerk is told all the same.
-        messages.error(request, error_text(error) or _("You may not do this."))
-        return redirect(back)
-    done = action.done(form) if callable(action.done) else action.done
-    if done:
-        messages.success(request, done)
-    return redirect(action.then or back)
+    """``run`` the action, say its outcome (``tell``), and go back to ``back`` (a URL) with what went
+    wrong, or on to ``action.then`` with ``action.done`` — at the action's place on the page."""
+    outcome = run(request, action, obj=obj, context=context, address=address, offered=offered)
+    tell(request, action, outcome)
+    target = action.then if outcome.ok and action.then else back
+    return redirect(resolve_url(target) + (f"#{action.place}" if action.place else ""))

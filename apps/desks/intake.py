@@ -18,25 +18,113 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.identifiers import validate_resident_id, validate_uscc
 from apps.accounts.permissions import Perm
+from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH
 from apps.audit.requests import client_ip
 from apps.cases import selectors, services
-from apps.cases.codes import AT_A_WINDOW, ApplicantKind, MaterialStatus
+from apps.cases.codes import AT_A_WINDOW, ApplicantKind, FilingState, MaterialStatus
 from apps.cases.models import Filing
+from apps.cases.notices.models import Notice, NoticeKind
 from apps.catalogue import selectors as catalogue
-from apps.desks.actions import Action, dispatch, perform, problems
+from apps.desks.actions import Action, FromResult, dispatch, perform, problems, run, tell
 from apps.desks.forms import intake as forms
 from apps.desks.forms.base import NoInput
 from apps.licences.lookup import valid_certificates
 
 CLERK = Perm.USE_INTAKE_DESK
-DECIDED = gettext_lazy("Decision recorded.")
+
+
+def _notice_number(filing, kind: str) -> str:
+    """The number of the notice the decision just issued (one of each kind per filing)."""
+    return Notice.objects.filter(filing_id=filing.pk, kind=kind).values_list("number", flat=True).get()
+
+
+def _accepted(filing) -> str:
+    return _("Accepted: acceptance notice No. %(number)s issued.") % {
+        "number": _notice_number(filing, NoticeKind.ACCEPTANCE)
+    }
+
+
+def _accepted_with_deficiency(filing) -> str:
+    return _(
+        "Accepted with a deficiency: notice No. %(number)s issued; the missing materials are due by %(date)s."
+    ) % {"number": _notice_number(filing, NoticeKind.DEFICIENCY), "date": filing.commitment_date}
+
+
+def _returned(filing) -> str:
+    return _("Returned for completion: one-time notice No. %(number)s issued.") % {
+        "number": _notice_number(filing, NoticeKind.COMPLETION)
+    }
+
+
+def _refused(filing) -> str:
+    return _("Refused: notice of refusal No. %(number)s issued.") % {
+        "number": _notice_number(filing, NoticeKind.REFUSAL)
+    }
+
+
+def _correction_answered(correction) -> str:
+    return _("Correction recorded: %(item)s is back in review, its clock running again.") % {
+        "item": correction.case.item.name
+    }
+
+
+def _deficiency_step(filing) -> str:
+    missing = list(
+        filing.checklist.filter(status=MaterialStatus.DEFICIENT).values_list("material__name", flat=True)
+    )
+    if missing:
+        return _("Recorded as handed in. Still missing: %(materials)s.") % {"materials": "、".join(missing)}
+    if filing.state == FilingState.READY_FOR_ISSUE:
+        return _(
+            "All missing materials handed in: the deficiency is cleared and the filing is ready for issue."
+        )
+    return _(
+        "All missing materials handed in: the deficiency is cleared; the filing goes to issue once its "
+        "cases are decided."
+    )
+
+
+def _marked(entries) -> str:
+    """What "all originals received" did: the materials it marked (the rest is the clerk's)."""
+    if not entries:
+        return _("Nothing marked: no required original is left unchecked.")
+    names = "、".join(entry.material.name for entry in entries)
+    return _("Originals received: %(materials)s. Check the rest one by one.") % {"materials": names}
+
+
+DECIDE = "decide"  # where a decision's messages are shown on the filing's page (its panel's id)
 # The window's decisions, each with its form and service; offered as the filing's graph allows.
 DECISION_ACTIONS = {
-    "accept": Action(NoInput, services.accept, DECIDED),
-    "accept_with_deficiency": Action(forms.DeficiencyForm, services.accept_with_deficiency, DECIDED),
-    "return_for_completion": Action(forms.CompletionForm, services.return_for_completion, DECIDED),
-    "refuse": Action(forms.RefusalForm, services.refuse, DECIDED),
-    "withdraw": Action(forms.ReasonForm, services.withdraw, DECIDED),
+    "accept": Action(NoInput, services.accept, FromResult(_accepted), place=DECIDE),
+    "accept_with_deficiency": Action(
+        forms.DeficiencyForm,
+        services.accept_with_deficiency,
+        FromResult(_accepted_with_deficiency),
+        place=DECIDE,
+    ),
+    "return_for_completion": Action(
+        forms.CompletionForm, services.return_for_completion, FromResult(_returned), place=DECIDE
+    ),
+    "refuse": Action(forms.RefusalForm, services.refuse, FromResult(_refused), place=DECIDE),
+    "withdraw": Action(
+        forms.ReasonForm,
+        services.withdraw,
+        gettext_lazy("Withdrawn at the applicant's request: its cases are ended."),
+        place=DECIDE,
+    ),
+}
+# What the window records after the acceptance: a correction (补正) handed in, a missing material
+# (容缺) handed in. Offered where the filing has one open.
+ANSWER_ACTIONS = {
+    "answer_correction": Action(
+        forms.AnswerCorrectionForm,
+        services.answer_filing_correction,
+        FromResult(_correction_answered),
+        place="corrections",
+    ),
+    "clear_deficiency": Action(
+        forms.ClearDeficiencyForm, services.clear_deficiency, FromResult(_deficiency_step), place="deficiency"
+    ),
 }
 # Taking an online filing to the window (网上预审) and handing it back: offered from the graph too.
 PRE_REVIEW_ACTIONS = {
@@ -48,10 +136,12 @@ PRE_REVIEW_ACTIONS = {
         then="desks:intake",
     ),
 }
-# The checklist, one material (its id in the address) or all not checked yet at once.
-RECORD_MATERIAL = Action(forms.RecordMaterialForm, services.record_material, None)
-UPLOAD = Action(forms.UploadForm, services.attach_upload, None)
-ALL_RECEIVED = Action(forms.AllReceivedForm, services.record_materials, None)
+# The checklist, one material (its id in the address) or all not checked yet at once; answered in
+# place (htmx: the row, or the checklist), or as a page for a browser without script.
+CHECKLIST = "checklist"
+RECORD_MATERIAL = Action(forms.RecordMaterialForm, services.record_material, None, place=CHECKLIST)
+UPLOAD = Action(forms.UploadForm, services.attach_upload, gettext_lazy("File uploaded."), place=CHECKLIST)
+ALL_RECEIVED = Action(forms.AllReceivedForm, services.record_materials, FromResult(_marked), place=CHECKLIST)
 
 
 def _window(request):
@@ -158,10 +248,32 @@ def _filing(request, pk) -> Filing:
 @permission_required(CLERK, raise_exception=True)
 def filing(request, pk):
     filing = _filing(request, pk)
+    typed = request.session.pop(TYPED, None)
+    if typed and typed.get("filing") == filing.pk:
+        return _page(request, filing, typed=typed["action"], data=typed["data"])
+    return _page(request, filing)
+
+
+def _page(request, filing, *, typed: str | None = None, data: dict | None = None):
+    """The filing's page; after a refused post, with what was typed (``data``, posted to the action
+    ``typed``) back in its fields."""
     available = {t.name for t in filing.get_available_user_state_transitions(request.user)}
     held = valid_certificates(filing.applicant_id_number)
     _offer_held_certificates(filing, held)
     decisions = [name for name in DECISION_ACTIONS if name in available]
+    data = data or {}
+    if typed == "return_for_completion":
+        for entry in filing.checklist.all():
+            entry.typed_reason = data.get(f"reason_{entry.material_id}", "")
+    corrections = [
+        correction
+        for case in filing.cases.all()
+        for correction in case.corrections.all()
+        if correction.is_open
+    ]
+    for correction in corrections:
+        if typed == "answer_correction" and data.get("correction") == str(correction.pk):
+            correction.typed_answer = data.get("answer", "")
     context = {
         "filing": filing,
         "decisions": decisions,
@@ -172,6 +284,13 @@ def filing(request, pk):
         "statuses": MaterialStatus.choices,
         "today": timezone.localdate(),
         "certificates": held,
+        "corrections": corrections,
+        "deficient": [e for e in filing.checklist.all() if e.status == MaterialStatus.DEFICIENT]
+        if filing.has_open_deficiency
+        else [],
+        "handed_in": forms.HANDED_IN,
+        "typed": typed,
+        "data": data,
     }
     return render(request, "desks/intake/filing.html", context)
 
@@ -206,26 +325,61 @@ def _on_filing(request, pk) -> dict:
     }
 
 
+def _fresh(request, pk) -> Filing:
+    """The filing as it is now, after an action, with what its page shows of it."""
+    filing = _filing(request, pk)
+    _offer_held_certificates(filing, valid_certificates(filing.applicant_id_number))
+    return filing
+
+
+def _in_place(request, pk, action: Action, *, material_id=None):
+    """A checklist action answered in place (htmx): the row of the material (or, for all at once, the
+    checklist), with what went wrong at the row, and the page staying where it is. Without htmx the
+    page comes back at the checklist, with the same words."""
+    on = _on_filing(request, pk)
+    address = {"material": material_id} if material_id is not None else None
+    if not request.htmx:
+        return perform(request, action, address=address, **on)
+    outcome = run(request, action, obj=on["obj"], context=on["context"], address=address)
+    filing = _fresh(request, pk)
+    context = {
+        "filing": filing,
+        "editable": True,
+        "statuses": MaterialStatus.choices,
+        "errors": outcome.errors,
+        "done": outcome.done,
+    }
+    if material_id is None:
+        return render(request, "desks/intake/_checklist.html", context)
+    entry = next((e for e in filing.checklist.all() if e.material_id == material_id), None)
+    if entry is None:  # not on this filing's list: said at the top of the checklist
+        context["errors"] = outcome.errors
+        return render(request, "desks/intake/_checklist.html", context)
+    context.update(entry=entry, saved=outcome.ok)
+    return render(request, "desks/intake/_checklist_row.html", context)
+
+
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
 def record_material(request, pk, material_id):
-    return perform(request, RECORD_MATERIAL, address={"material": material_id}, **_on_filing(request, pk))
+    return _in_place(request, pk, RECORD_MATERIAL, material_id=material_id)
 
 
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
 def all_received(request, pk):
-    """Every material not checked yet: received as an original (the common case, in one keystroke)."""
-    return perform(request, ALL_RECEIVED, **_on_filing(request, pk))
+    """全部收取原件: each required material asked for as an original and not checked yet, received as
+    an original (the common case, in one keystroke); the rest is left for the clerk."""
+    return _in_place(request, pk, ALL_RECEIVED)
 
 
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
 def upload_material(request, pk, material_id):
-    return perform(request, UPLOAD, address={"material": material_id}, **_on_filing(request, pk))
+    return _in_place(request, pk, UPLOAD, material_id=material_id)
 
 
 @login_required
@@ -236,8 +390,36 @@ def pre_review(request, pk, action):
     return dispatch(request, PRE_REVIEW_ACTIONS, action, **_on_filing(request, pk))
 
 
+# What the filing's page posts to ``decide``: the window's decisions, and its answers after them.
+WINDOW_ACTIONS = {**DECISION_ACTIONS, **ANSWER_ACTIONS}
+
+
 @login_required
 @permission_required(CLERK, raise_exception=True)
 @require_POST
 def decide(request, pk, decision):
-    return dispatch(request, DECISION_ACTIONS, decision, **_on_filing(request, pk))
+    """A decision, or an answer after it (a correction, a missing material). Back on the page at the
+    action, with the words of what happened; refused, with what was typed still in its fields."""
+    action = WINDOW_ACTIONS.get(decision)
+    on = _on_filing(request, pk)
+    if action is None:
+        return dispatch(request, WINDOW_ACTIONS, decision, **on)
+    outcome = run(request, action, obj=on["obj"], context=on["context"], offered=decision)
+    tell(request, action, outcome)
+    if not outcome.ok:
+        request.session[TYPED] = {"filing": on["obj"].pk, "action": decision, "data": _typed(outcome.form)}
+    return redirect(f"{on['back']}#{action.place}")
+
+
+TYPED = "intake_typed"  # the session's key for what a refused post had typed, until the page shows it
+
+
+def _typed(form) -> dict[str, str]:
+    """What was typed into the form's own fields (no other name), each cut to what its field takes:
+    the page shows it again in its fields after the refusal."""
+    typed = {}
+    for name, field in form.fields.items():
+        value = form.data.get(name)
+        if isinstance(value, str) and value:
+            typed[name] = value[: getattr(field, "max_length", None) or FREE_TEXT_MAX_LENGTH]
+    return typed

@@ -12,7 +12,7 @@ from apps.audit.input_limits import MAX_ID, text_limit
 from apps.audit.models import TransitionLog
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind, MaterialStatus
-from apps.cases.models import ChecklistEntry, Filing
+from apps.cases.models import ChecklistEntry, CorrectionRequest, Filing
 from apps.cases.services import all_originals_received
 from apps.catalogue.models import Bundle
 from apps.desks.forms.base import DeskForm, PerMaterial, text
@@ -159,3 +159,56 @@ class CompletionForm(PerMaterial, FilingForm):
 class RefusalForm(FilingForm):
     reasons = text(Filing, "decision_reasons", label=gettext_lazy("Reasons"), multiline=True)
     legal_basis = text(Filing, "decision_legal_basis", label=gettext_lazy("Legal basis"), multiline=True)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's own takes one); none is fine: a note may answer alone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+class AnswerCorrectionForm(FilingForm):
+    """补正 handed in at the window: the applicant's note and files for an open correction request of
+    one of this filing's cases (its id posted, checked against the filing's)."""
+
+    correction = forms.IntegerField(label=gettext_lazy("Correction"), widget=forms.HiddenInput)
+    answer = text(
+        CorrectionRequest, "answer", label=gettext_lazy("What the applicant handed in"), multiline=True
+    )
+    files = MultipleFileField(label=gettext_lazy("Files"), required=False)
+
+    def clean_correction(self) -> int:
+        correction = self.cleaned_data["correction"]
+        open_here = {c.pk for case in self.filing.cases.all() for c in case.corrections.all() if c.is_open}
+        if correction not in open_here:
+            raise ValidationError(_("This correction request is not open on this filing."))
+        return correction
+
+    def arguments(self) -> dict:
+        return {
+            "correction_id": self.cleaned_data["correction"],
+            "answer": self.cleaned_data["answer"],
+            "files": self.cleaned_data["files"],
+        }
+
+
+# How a missing material (容缺) may be handed in at the window.
+HANDED_IN = [
+    (s.value, s.label) for s in (MaterialStatus.ORIGINAL, MaterialStatus.COPY, MaterialStatus.ELECTRONIC)
+]
+
+
+class ClearDeficiencyForm(MaterialForm):
+    """容缺: a material missing at the acceptance, handed in now (its id posted, on the filing's list)."""
+
+    status = forms.ChoiceField(label=gettext_lazy("Handed in as"), choices=HANDED_IN)
