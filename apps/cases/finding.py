@@ -139,13 +139,20 @@ def ordering(paths: Paths, sort: str) -> tuple[dict, list]:
     raise ValueError(f"unknown sort {sort!r}")
 
 
+def narrowed(queryset: QuerySet, q: str, paths: Paths) -> QuerySet:
+    """``queryset`` narrowed to the rows matching ``q`` (all of it when nothing is typed)."""
+    return queryset.filter(matching(q, paths)) if q else queryset
+
+
+def sorted_by(queryset: QuerySet, sort: str, paths: Paths) -> QuerySet:
+    """``queryset`` in the order of a sort key (its own order without one). The sort expressions are
+    aliases, never selected, so a ``values_list`` of ids (the back office's queues) stays one."""
+    if not sort:
+        return queryset
+    aliases, order = ordering(paths, sort)
+    return queryset.alias(**aliases).order_by(*order)
+
+
 def find(queryset: QuerySet, search: Search, paths: Paths) -> QuerySet:
-    """``queryset`` narrowed to the rows matching the search, in its sort order (the queryset's
-    own order when it names none). Works on a ``values_list`` of ids too (the back office's queues):
-    the sort expressions are aliases, never selected."""
-    if search.q:
-        queryset = queryset.filter(matching(search.q, paths))
-    if search.sort:
-        aliases, order = ordering(paths, search.sort)
-        queryset = queryset.alias(**aliases).order_by(*order)
-    return queryset
+    """``queryset`` narrowed to the rows matching the search, in its sort order."""
+    return sorted_by(narrowed(queryset, search.q, paths), search.sort, paths)
