@@ -13,12 +13,14 @@ class TransitionLog(models.Model):
     """
 
     # Indexed first in transitionlog_subject.
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, db_index=False
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
     subject = GenericForeignKey("content_type", "object_id")
     transition = models.CharField(_("action"), max_length=60)
-    from_state = models.CharField(_("from"), max_length=40)
-    to_state = models.CharField(_("to"), max_length=40)
+    from_state = models.CharField(_("from state"), max_length=40)
+    to_state = models.CharField(_("to state"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -51,8 +53,10 @@ class DisclosureLog(models.Model):
     the viewer looked up by (``looked_up``: a holder's identity number or credit code), so that "who
     looked at this person" finds lookups that matched nothing as well."""
 
-    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
     looked_up = models.CharField(_("looked up by"), max_length=60, blank=True)
     what = models.CharField(_("what was shown"), max_length=60)

@@ -181,6 +181,11 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def lineage_kind(self, obj):
         return obj.lineage.get_kind_display()
 
+    # ServiceItem.code is a property: without this its column is headed by its English name.
+    @admin.display(description=_("code"), ordering="lineage__code")
+    def code(self, obj):
+        return obj.code
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(selectors.catalogue_role(request.user).items())
 

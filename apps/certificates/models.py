@@ -107,7 +107,9 @@ class Seal(FSMModelMixin, models.Model):
     Its status is a protected state graph: in use ⇄ suspended (``suspend``, ``reinstate``), each
     change by ``services.set_seal_status`` with a reason, in the transition log."""
 
-    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="seals")
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="seals"
+    )
     name = models.CharField(_("seal name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=SealKind.choices, default=SealKind.APPROVAL)
     custodian = models.ForeignKey(
@@ -265,31 +267,49 @@ class IssuedDocument(models.Model):
     denial. Numbered, sealed and captured (``content``) in the issuing transaction; its PDF rendered
     from that content afterwards and stored once with its SHA-256."""
 
-    filing = models.ForeignKey("cases.Filing", on_delete=models.PROTECT, related_name="documents")
-    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="document")
+    filing = models.ForeignKey(
+        "cases.Filing", verbose_name=_("filing"), on_delete=models.PROTECT, related_name="documents"
+    )
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="document"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices)
     licence_type = models.ForeignKey(
-        "licences.LicenceType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "licences.LicenceType",
+        verbose_name=_("certificate type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
     number = models.CharField(_("number"), max_length=60)
     # The library entry of a certificate (status, revocation); none for a denial.
     library_entry = models.OneToOneField(
         "licences.ElectronicCertificate",
+        verbose_name=_("library entry"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="issued_document",
     )
     # What the QR code carries: unguessable, so the public cannot enumerate certificates.
-    verification_token = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    verification_token = models.CharField(
+        _("verification token"), max_length=40, unique=True, null=True, blank=True
+    )
     content = models.JSONField(_("content"), default=dict, editable=False)
-    seal = models.ForeignKey(Seal, on_delete=models.PROTECT, related_name="+")
+    seal = models.ForeignKey(Seal, verbose_name=_("seal"), on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    pdf = models.FileField(upload_to=document_path, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    pdf = models.FileField("PDF", upload_to=document_path, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("issued document")
@@ -321,8 +341,10 @@ class IssuedDocument(models.Model):
 class SealUse(models.Model):
     """Append-only log of every use of a seal (用印登记): the database refuses updates and deletes."""
 
-    seal = models.ForeignKey(Seal, on_delete=models.PROTECT, related_name="uses")
-    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="seal_uses")
+    seal = models.ForeignKey(Seal, verbose_name=_("seal"), on_delete=models.PROTECT, related_name="uses")
+    document = models.ForeignKey(
+        IssuedDocument, verbose_name=_("issued document"), on_delete=models.PROTECT, related_name="seal_uses"
+    )
     issuer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="+"
     )
@@ -388,14 +410,19 @@ class VerificationOutcome(models.TextChoices):
 class VerificationLog(models.Model):
     """Every public verification lookup: when, from where, how, what it found."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    client_ip = models.GenericIPAddressField(null=True, blank=True)
-    method = models.CharField(max_length=12)  # token, number
-    query = models.CharField(max_length=120, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    method = models.CharField(_("looked up by"), max_length=12)  # token, number
+    query = models.CharField(_("query"), max_length=120, blank=True)
     document = models.ForeignKey(
-        IssuedDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="verifications"
+        IssuedDocument,
+        verbose_name=_("issued document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verifications",
     )
-    outcome = models.CharField(max_length=16, choices=VerificationOutcome.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=VerificationOutcome.choices)
 
     class Meta:
         verbose_name = _("verification lookup")

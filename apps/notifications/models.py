@@ -51,7 +51,12 @@ class Outbox(models.Model):
     event = models.CharField(_("event"), max_length=40)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField(_("address"), max_length=200, blank=True, help_text=_("Phone or email."))
     language = models.CharField(_("language"), max_length=10, default="zh-hans")

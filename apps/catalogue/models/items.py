@@ -93,7 +93,9 @@ class ItemLineage(models.Model):
 class ServiceItem(FSMModelMixin, models.Model):
     """One version of a service item with every standard element (GB/T 39046-2020)."""
 
-    lineage = models.ForeignKey(ItemLineage, on_delete=models.PROTECT, related_name="versions")
+    lineage = models.ForeignKey(
+        ItemLineage, verbose_name=_("item lineage"), on_delete=models.PROTECT, related_name="versions"
+    )
     version = models.PositiveIntegerField(_("version"))
     state = FSMField(_("state"), default=ItemState.DRAFT, choices=ItemState.choices, protected=True)
 
@@ -181,11 +183,21 @@ class ServiceItem(FSMModelMixin, models.Model):
     change_note = models.CharField(_("change note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
