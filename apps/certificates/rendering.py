@@ -16,6 +16,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
 
@@ -52,6 +53,8 @@ LABELS = {
     "preview": "预览件 未盖章 无效",
 }
 SEAL_SIZE = 40 * mm
+FIELD_SPACING = 4 * mm  # between a certificate's fields
+MIN_FIELD_SIZE = 8  # points: the smallest a field is printed at to fit
 
 
 def _day(iso: str | None) -> str:
@@ -83,8 +86,48 @@ def _field_style(font: str, size: float) -> ParagraphStyle:
     return ParagraphStyle("field", fontName=font, fontSize=size, leading=size * 1.6, wordWrap="CJK")
 
 
+def _fitted(text: str, font: str, size: float, width: float, smallest: float = 7) -> float:
+    """``size``, or the largest size down to ``smallest`` at which one line of ``text`` fits ``width``."""
+    while size > smallest and stringWidth(text, font, size) > width:
+        size -= 0.5
+    return size
+
+
+def _fields(rows, font: str, size: float, width: float):
+    """Each row's label and value as paragraphs at ``size`` in a label column as wide as the longest
+    label (统一社会信用代码 is eight characters), wrapped within ``width``; and the height they take."""
+    gap = size * 1.2
+    label_width = min(max(stringWidth(label, font, size) for label, _v in rows) + gap, width * 0.35)
+    style = _field_style(font, size)
+    laid, height = [], 0.0
+    for label, value in rows:
+        head, body = paragraph(label, style), paragraph(value or "—", style)
+        _w, head_height = head.wrap(label_width - gap, 10_000)
+        _w, body_height = body.wrap(width - label_width, 10_000)
+        laid.append((head, body, max(head_height, body_height)))
+        height += max(head_height, body_height) + FIELD_SPACING
+    return label_width, laid, height - FIELD_SPACING
+
+
+def _draw_fields(canvas, rows, font: str, *, x: float, top: float, bottom: float, width: float, size: float):
+    """The certificate's fields between ``top`` and ``bottom``: at the type's size if they fit, else at
+    the largest size that does, so that a long name or scope never runs into the QR code, the issuer or
+    the seal."""
+    while True:
+        label_width, laid, height = _fields(rows, font, size, width)
+        if height <= top - bottom or size <= MIN_FIELD_SIZE:
+            break
+        size -= 0.5
+    y = top
+    for head, body, row_height in laid:
+        head.drawOn(canvas, x, y - head.height)
+        body.drawOn(canvas, x + label_width, y - body.height)
+        y -= row_height + FIELD_SPACING
+
+
 def _draw_certificate(canvas: Canvas, content: dict, seal_image: bytes | None, font: str) -> None:
     layout = content.get("layout", Layout.PORTRAIT)
+    landscape_layout = layout == Layout.LANDSCAPE
     width, height = canvas._pagesize
     margin = 14 * mm
     # A double border: the frame printed certificates have.
@@ -95,51 +138,59 @@ def _draw_certificate(canvas: Canvas, content: dict, seal_image: bytes | None, f
     canvas.rect(margin + 3 * mm, margin + 3 * mm, width - 2 * margin - 6 * mm, height - 2 * margin - 6 * mm)
 
     inner = margin + 14 * mm
+    usable = width - 2 * inner
     top = height - margin - 22 * mm
     canvas.setFillColor(colors.black)
-    canvas.setFont(font, 30 if layout == Layout.LANDSCAPE else 26)
+    canvas.setFont(font, _fitted(content["title"], font, 30 if landscape_layout else 26, usable))
     canvas.drawCentredString(width / 2, top, content["title"])
-    canvas.setFont(font, 11)
-    canvas.drawString(inner, top - 14 * mm, f"{LABELS['number']}：{content['number']}")
-    canvas.drawRightString(width - inner, top - 14 * mm, f"{LABELS['check_code']}：{content['check_code']}")
+    number = f"{LABELS['number']}：{content['number']}"
+    check_code = f"{LABELS['check_code']}：{content['check_code']}"
+    canvas.setFont(font, _fitted(f"{number}    {check_code}", font, 11, usable))
+    canvas.drawString(inner, top - 14 * mm, number)
+    canvas.drawRightString(width - inner, top - 14 * mm, check_code)
 
-    size = 14 if layout == Layout.LANDSCAPE else 13
+    # The QR code: top-right of the fields on a landscape licence, bottom-left on a portrait permit.
+    qr_size = 32 * mm
+    if landscape_layout:
+        qr_x, qr_y = width - inner - qr_size, top - 58 * mm
+    else:
+        qr_x, qr_y = inner, margin + 26 * mm
+    QRCode(content["verify_url"], size=qr_size).drawOn(canvas, qr_x, qr_y)
+    canvas.setFont(font, 8)
+    canvas.drawCentredString(qr_x + qr_size / 2, qr_y - 3 * mm, LABELS["qr_caption"])
+
+    # The issuer, the date and the seal over both, bottom right; on a portrait permit the issuer's
+    # line ends short of the QR code to its left.
+    right = width - inner
+    base = margin + 30 * mm
+    issuer = f"{LABELS['issuer']}：{content['issuer']}"
+    issued_on = f"{LABELS['issued_on']}：{_day(content['issued_on'])}"
+    room = usable if landscape_layout else right - (qr_x + qr_size + 6 * mm)
+    size = _fitted(issuer, font, 13, room)
+    canvas.setFont(font, size)
+    canvas.drawRightString(right, base + 10 * mm, issuer)
+    canvas.drawRightString(right, base, issued_on)
+    _seal(canvas, seal_image, right - 30 * mm - SEAL_SIZE / 2, base - 12 * mm)
+
+    # The fields, between the number line and whatever is below them: the QR code of a portrait
+    # permit, the issuer's lines of a landscape licence (whose QR code has a column of its own).
     rows = [
         (content["holder_label"], content["holder_name"]),
         (content["holder_code_label"], content["holder_code"]),
         (content["scope_label"], content["scope"]),
         (LABELS["valid"], _validity(content)),
     ]
-    label_width = 34 * mm
-    qr_column = 36 * mm if layout == Layout.LANDSCAPE else 0
-    text_width = width - 2 * inner - label_width - qr_column
-    y = top - 30 * mm
-    style = _field_style(font, size)
-    for label, value in rows:
-        canvas.setFont(font, size)
-        canvas.drawString(inner, y - size, label)
-        body = paragraph(value or "—", style)
-        _w, h = body.wrap(text_width, y - margin)
-        body.drawOn(canvas, inner + label_width, y - h + size * 0.3)
-        y -= max(h, size * 1.6) + 5 * mm
-
-    # The QR code: top-right of the fields on a landscape licence, bottom-left on a portrait permit.
-    qr = QRCode(content["verify_url"], size=32 * mm)
-    if layout == Layout.LANDSCAPE:
-        qr_x, qr_y = width - inner - 32 * mm, top - 58 * mm
-    else:
-        qr_x, qr_y = inner, margin + 26 * mm
-    qr.drawOn(canvas, qr_x, qr_y)
-    canvas.setFont(font, 8)
-    canvas.drawCentredString(qr_x + 16 * mm, qr_y - 3 * mm, LABELS["qr_caption"])
-
-    # The issuer, the date and the seal over both, bottom right.
-    right = width - inner
-    base = margin + 30 * mm
-    canvas.setFont(font, 13)
-    canvas.drawRightString(right, base + 10 * mm, f"{LABELS['issuer']}：{content['issuer']}")
-    canvas.drawRightString(right, base, f"{LABELS['issued_on']}：{_day(content['issued_on'])}")
-    _seal(canvas, seal_image, right - 30 * mm - SEAL_SIZE / 2, base - 12 * mm)
+    bottom = base + 10 * mm + size + 6 * mm if landscape_layout else qr_y + qr_size + 6 * mm
+    _draw_fields(
+        canvas,
+        rows,
+        font,
+        x=inner,
+        top=top - 24 * mm,
+        bottom=bottom,
+        width=usable - (qr_size + 6 * mm if landscape_layout else 0),
+        size=14 if landscape_layout else 13,
+    )
 
     canvas.setFont(font, 7.5)
     canvas.setFillColor(colors.HexColor("#444444"))
