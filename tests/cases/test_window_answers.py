@@ -12,8 +12,9 @@ from django.urls import reverse
 from apps.cases import services
 from apps.cases.codes import CaseState, FilingState, MaterialStatus
 from apps.cases.models import Case, Filing
+from apps.cases.notices.models import Notice
 from tests.cases.clerk_window import COMPANY_WITH_AGENT, approve, request_correction, restaurant_hall
-from tests.factories.cases import MINIMAL_PDF, at_window, make_filing
+from tests.factories.cases import COMPANY, MINIMAL_PDF, at_window, make_filing
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,20 @@ def test_a_clerk_answers_a_correction_through_the_api_with_files(client, hall):
     correction.refresh_from_db()
     assert correction.answered_by == hall.clerk and correction.files.count() == 1
     assert Case.objects.get(pk=correction.case_id).state == CaseState.IN_REVIEW
+
+
+def test_the_acceptance_notice_prints_as_received_only_what_was_handed_in(client, hall):
+    """No agent, so no authorisation letter; the business licence comes from the bundle itself: after
+    "all originals received" and the clerk's own checks, the notice lists neither as received."""
+    filing = _filing(hall, applicant=COMPANY)
+    client.force_login(hall.clerk)
+    client.post(reverse("desks:intake_all_received", args=[filing.pk]))
+    for material, status in ((hall.copy_only, "copy"), (hall.later, "original")):
+        client.post(reverse("desks:intake_material", args=[filing.pk, material.pk]), {"status": status})
+    client.post(reverse("desks:intake_decide", args=[filing.pk, "accept"]))
+    notice = Notice.objects.get(filing=filing)
+    assert notice.content["received"] == [
+        {"material": "法定代表人身份证明", "status": "original", "certificate": ""},
+        {"material": "公司章程", "status": "copy", "certificate": ""},
+        {"material": "卫生检测报告", "status": "original", "certificate": ""},
+    ]
