@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from apps.accounts.identifiers import validate_resident_id, validate_uscc
 from apps.accounts.permissions import Perm
@@ -109,7 +110,7 @@ DECISION_ACTIONS = {
     "withdraw": Action(
         forms.ReasonForm,
         services.withdraw,
-        gettext_lazy("Withdrawn at the applicant's request: its cases are ended."),
+        gettext_lazy("Withdrawn at the applicant's request; any cases it opened are withdrawn with it."),
         place=DECIDE,
     ),
 }
@@ -260,7 +261,7 @@ def _page(request, filing, *, typed: str | None = None, data: dict | None = None
     available = {t.name for t in filing.get_available_user_state_transitions(request.user)}
     held = valid_certificates(filing.applicant_id_number)
     _offer_held_certificates(filing, held)
-    decisions = [name for name in DECISION_ACTIONS if name in available]
+    decisions = _decisions(request, filing, available)
     data = data or {}
     if typed == "return_for_completion":
         for entry in filing.checklist.all():
@@ -278,9 +279,7 @@ def _page(request, filing, *, typed: str | None = None, data: dict | None = None
         "filing": filing,
         "decisions": decisions,
         "pre_review": [name for name in PRE_REVIEW_ACTIONS if name in available],
-        # The checklist is worked on where the window may decide (a draft, or an online filing taken)
-        # and this clerk may: not on another clerk's pre-review (the graph's permission says so).
-        "editable": filing.state in AT_A_WINDOW and bool(decisions),
+        "editable": _editable(filing, decisions),
         "statuses": MaterialStatus.choices,
         "today": timezone.localdate(),
         "certificates": held,
@@ -293,6 +292,19 @@ def _page(request, filing, *, typed: str | None = None, data: dict | None = None
         "data": data,
     }
     return render(request, "desks/intake/filing.html", context)
+
+
+def _decisions(request, filing, available=None) -> list[str]:
+    """The window's decisions the filing's graph offers this user now."""
+    if available is None:
+        available = {t.name for t in filing.get_available_user_state_transitions(request.user)}
+    return [name for name in DECISION_ACTIONS if name in available]
+
+
+def _editable(filing, decisions) -> bool:
+    # The checklist is worked on where the window may decide (a draft, or an online filing taken)
+    # and this clerk may: not on another clerk's pre-review (the graph's permission says so).
+    return filing.state in AT_A_WINDOW and bool(decisions)
 
 
 def _offer_held_certificates(filing, held) -> None:
@@ -344,7 +356,7 @@ def _in_place(request, pk, action: Action, *, material_id=None):
     filing = _fresh(request, pk)
     context = {
         "filing": filing,
-        "editable": True,
+        "editable": _editable(filing, _decisions(request, filing)),
         "statuses": MaterialStatus.choices,
         "errors": outcome.errors,
         "done": outcome.done,
@@ -352,9 +364,10 @@ def _in_place(request, pk, action: Action, *, material_id=None):
     if material_id is None:
         return render(request, "desks/intake/_checklist.html", context)
     entry = next((e for e in filing.checklist.all() if e.material_id == material_id), None)
-    if entry is None:  # not on this filing's list: said at the top of the checklist
-        context["errors"] = outcome.errors
-        return render(request, "desks/intake/_checklist.html", context)
+    if entry is None:  # not on this filing's list (a made-up id): said at the checklist's top
+        return retarget(
+            reswap(render(request, "desks/intake/_checklist.html", context), "outerHTML"), "#checklist"
+        )
     context.update(entry=entry, saved=outcome.ok)
     return render(request, "desks/intake/_checklist_row.html", context)
 

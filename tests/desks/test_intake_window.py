@@ -161,3 +161,13 @@ def test_all_received_in_place_answers_with_the_checklist_naming_what_it_marked(
     body = response.content.decode()
     assert 'id="checklist"' in body and "<html" not in body
     assert "法定代表人身份证明" in body.split('data-testid="checklist-message"')[1].split("</p>")[0]
+
+
+def test_a_status_posted_in_place_after_the_decision_answers_with_the_row_as_it_now_is(client, hall):
+    """Decided in another tab: the row comes back read-only, with the refusal at the row."""
+    filing = _accepted(hall)
+    url = reverse("desks:intake_material", args=[filing.pk, hall.copy_only.pk])
+    body = client.post(url, {"status": "original"}, **HTMX).content.decode()
+    assert body.lstrip().startswith("<tr") and 'role="alert"' in body
+    assert "<select" not in body
+    assert filing.checklist.get(material=hall.copy_only).status == MaterialStatus.COPY
