@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from apps.accounts.identifiers import mask_identifier
 from apps.cases.codes import SATISFIED, MaterialStatus
 
 
@@ -61,6 +62,9 @@ def snapshot(filing, facts: FilingFacts, *, clerk) -> dict:
         "applicant_kind": filing.applicant_kind,
         "applicant_name": filing.applicant_name,
         "applicant_id_masked": filing.masked_id_number,
+        # The agent who filed on the applicant's behalf (代理人), if any: printed beside the applicant.
+        "agent_name": filing.agent_name,
+        "agent_id_masked": mask_identifier(filing.agent_id_number) if filing.agent_id_number else "",
         "items": [{"name": item.name, "code": item.code} for item in facts.items],
         "accepted_on": _iso(filing.accepted_on),
         "promised_on": _iso(promised),

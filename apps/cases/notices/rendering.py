@@ -31,7 +31,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from apps.cases.codes import ApplicantKind, MaterialStatus
 from apps.cases.notices.models import NoticeKind
@@ -62,6 +71,8 @@ LABELS = {
     "filing_number": "办件编号",
     "applicant": "申请人",
     "id_number": {ApplicantKind.PERSON: "身份证号码", ApplicantKind.ORGANISATION: "统一社会信用代码"},
+    "agent": "代理人",
+    "agent_line": "{name}（身份证号码：{id}）",
     "items": "申请事项",
     "item_line": "{name}（实施编码：{code}）",
     "accepted_on": "受理日期",
@@ -253,8 +264,13 @@ def _story(notice, font: str) -> list:
         (LABELS["filing_number"], content["filing_number"]),
         (LABELS["applicant"], content["applicant_name"]),
         (LABELS["id_number"][content["applicant_kind"]], content["applicant_id_masked"]),
-        (LABELS["items"], items),
     ]
+    if content.get("agent_name"):  # notices issued before the agent was captured have no key
+        agent = content["agent_name"]
+        if content.get("agent_id_masked"):
+            agent = LABELS["agent_line"].format(name=agent, id=content["agent_id_masked"])
+        rows.append((LABELS["agent"], agent))
+    rows.append((LABELS["items"], items))
     if accepting:
         rows.append((LABELS["accepted_on"], _date(content["accepted_on"])))
         if content["promised_on"]:
@@ -297,11 +313,14 @@ def _story(notice, font: str) -> list:
             paragraph(LABELS["remedies"], styles["heading"]),
             paragraph(LABELS["remedies_text"], styles["indent"]),
         ]
-    story += [
+    signature = [
         Spacer(1, 18),
         paragraph(f"{content['centre']}{LABELS['seal']}", styles["right"]),
         paragraph(cn_date(timezone.localdate(notice.issued_at)), styles["right"]),
     ]
+    # The seal and date never stand alone at the top of a page: they take the last lines with them.
+    last = story.pop()
+    story.append(KeepTogether([last, *signature]))
     return story
 
 
