@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.cases import services
@@ -13,7 +14,7 @@ from apps.cases.codes import CaseState, FilingState, MaterialStatus
 from apps.cases.models import Case, Filing
 from apps.cases.notices.models import Notice
 from tests.cases.clerk_window import COMPANY_WITH_AGENT, approve, request_correction, restaurant_hall
-from tests.factories.cases import make_filing
+from tests.factories.cases import MINIMAL_PDF, make_filing
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -171,3 +172,16 @@ def test_a_status_posted_in_place_after_the_decision_answers_with_the_row_as_it_
     assert body.lstrip().startswith("<tr") and 'role="alert"' in body
     assert "<select" not in body
     assert filing.checklist.get(material=hall.copy_only).status == MaterialStatus.COPY
+
+
+def test_an_upload_in_place_answers_with_its_row_listing_the_file(client, hall):
+    filing = _draft(hall)
+    url = reverse("desks:intake_upload", args=[filing.pk, hall.required.pk])
+    body = client.post(
+        url, {"file": SimpleUploadedFile("身份证明.pdf", MINIMAL_PDF)}, **HTMX
+    ).content.decode()
+    assert body.lstrip().startswith("<tr") and "身份证明.pdf" in body and 'role="alert"' not in body
+    refused = client.post(
+        url, {"file": SimpleUploadedFile("x.pdf", b"MZ not a pdf")}, **HTMX
+    ).content.decode()
+    assert refused.lstrip().startswith("<tr") and 'role="alert"' in refused
