@@ -208,13 +208,16 @@ def awaiting_confirmation(user) -> int:
     without a query."""
     if not user.has_perm(certificates.KEEP_SEALS):
         return 0
-    return (
-        IssueRequest.objects.filter(
-            state=RequestState.PENDING, filing__centre_id__in=certificates.keeper_centres(user)
+    cached = getattr(user, "_awaiting_confirmation", None)  # the navigation and the desk ask once
+    if cached is None:
+        cached = user._awaiting_confirmation = (
+            IssueRequest.objects.filter(
+                state=RequestState.PENDING, filing__centre_id__in=certificates.keeper_centres(user)
+            )
+            .exclude(requested_by=user)
+            .count()
         )
-        .exclude(requested_by=user)
-        .count()
-    )
+    return cached
 
 
 def issuing(request) -> dict:
