@@ -108,4 +108,8 @@ def run_job(job_id: int) -> None:
             if not dry_run:
                 changes["rows_written"] = sum(c["created"] + c["updated"] for c in report.as_dict()["counts"])
     outcome["finished_at"] = timezone.now()
+    if outcome["state"] != ImportJob.State.CHECKED:
+        # Only a checked file is read again (to apply it); the workbook is not kept longer than that.
+        job.file.delete(save=False)
+        outcome["file"] = ""
     ImportJob.objects.filter(pk=job.pk).update(**outcome)

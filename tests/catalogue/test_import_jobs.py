@@ -4,6 +4,7 @@ and the API (issue 15, item 21). Workbooks are built here with the exporter's wr
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -157,7 +158,9 @@ def test_the_page_offers_the_template(client, admin_user):
 def test_upload_checks_then_apply_imports_through_the_task(
     client, admin_user, market, django_capture_on_commit_callbacks
 ):
-    response = upload(client, template_with(promised_limit_days=99), capture=django_capture_on_commit_callbacks)
+    response = upload(
+        client, template_with(promised_limit_days=99), capture=django_capture_on_commit_callbacks
+    )
     job = ImportJob.objects.get()
     assert response.url == reverse("admin:catalogue_import_job", args=[job.pk])
     assert (job.mode, job.state, job.percent) == ("check", "refused", 100)
@@ -176,8 +179,10 @@ def test_upload_checks_then_apply_imports_through_the_task(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("admin:catalogue_import_apply", args=[job.pk]))
+    stored = job.file.path
     job.refresh_from_db()
     assert (job.mode, job.state, job.stage, job.percent) == ("apply", "applied", "done", 100)
+    assert not job.file and not Path(stored).exists()  # the workbook is not kept once applied
     assert counts() == (1, 1, 1)
     assert job.report["counts"][1] == {
         "sheet": "items",
@@ -193,7 +198,9 @@ def test_upload_checks_then_apply_imports_through_the_task(
 
 
 def test_a_queued_job_polls_every_second(client, admin_user, market):
-    client.post(reverse("admin:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", template_workbook())})
+    client.post(
+        reverse("admin:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", template_workbook())}
+    )
     job = ImportJob.objects.get()
     assert job.state == "queued"  # the task is sent only once the job's row is committed
     page = client.get(reverse("admin:catalogue_import_job", args=[job.pk])).content.decode()
@@ -201,7 +208,9 @@ def test_a_queued_job_polls_every_second(client, admin_user, market):
 
 
 def test_someone_elses_job_is_not_found_and_a_non_admin_may_not_import(client, admin_user, market):
-    client.post(reverse("admin:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", template_workbook())})
+    client.post(
+        reverse("admin:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", template_workbook())}
+    )
     job = ImportJob.objects.get()
     other = make_staff(Role.CATALOGUE_ADMIN, centre=DepartmentFactory().centre)
     client.force_login(other)
