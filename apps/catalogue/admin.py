@@ -10,6 +10,7 @@ and choice below reads that scope. The material dictionary and the approval cate
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,7 +26,6 @@ from apps.catalogue.models import (
     ApprovalCategory,
     Bundle,
     BundleItem,
-    BundleState,
     FaqEntry,
     FeeItem,
     ItemLineage,
@@ -318,13 +318,18 @@ class ServiceItemAdmin(admin.ModelAdmin):
         done, failed = 0, []
         for item in queryset:
             try:
-                if action == "publish" and item.state == ItemState.DRAFT:
-                    services.submit_for_review(
+                # One item's submit and publish stand or fall together: a publish refused (four eyes)
+                # leaves the draft a draft.
+                with transaction.atomic():
+                    if action == "publish" and item.state == ItemState.DRAFT:
+                        services.submit_for_review(
+                            item_id=item.pk, actor=request.user, client_ip=_client_ip(request)
+                        )
+                    getattr(services, action)(
                         item_id=item.pk, actor=request.user, client_ip=_client_ip(request)
                     )
-                getattr(services, action)(item_id=item.pk, actor=request.user, client_ip=_client_ip(request))
                 done += 1
-            except (Conflict, ValidationError) as error:
+            except (Conflict, ValidationError, PermissionDenied) as error:
                 failed.append(f"{item}: {_error_text(error)}")
         if done:
             self.message_user(request, _("%(count)d item(s) done.") % {"count": done})
@@ -421,8 +426,7 @@ class ServiceItemAdmin(admin.ModelAdmin):
 class BundleItemFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        if self.instance.state != BundleState.PUBLISHED:
-            return
+        # A draft is checked too, on its promised limit against its items' (the bundle rules).
         lineages = [
             form.cleaned_data["lineage"]
             for form in self.forms

@@ -137,47 +137,85 @@ def list_problems(*, is_charged: bool, step_count: int, fee_count: int) -> list[
 
 @dataclass(frozen=True)
 class BundleMember:
-    """What the bundle rules need to know of one of its items."""
+    """What the bundle rules need to know of one of its items: of its published version, the legal
+    limit (None: the item has no published version) and the promised limit (None: not known)."""
 
     code: str
     centre_id: int | None
-    legal_limit_days: int | None  # None: the item has no published version
+    legal_limit_days: int | None
+    promised_limit_days: int | None = None
+    name: str = ""
 
 
 def bundle_problems(
-    *, centre_id: int, promised_limit_days: int, members: list[BundleMember]
+    *, centre_id: int, promised_limit_days: int, members: list[BundleMember], published: bool = True
 ) -> list[Problem]:
-    """A published bundle offers published implementations of its own centre, at least two, and promises
-    no more than the longest legal limit among them. (Each case of a bundle filing keeps the shorter of
-    the bundle's limit and its own item's legal limit, so no case is ever promised beyond the law.)"""
+    """The bundle rules (docs/domain.md, "Bundles"). A published bundle offers published
+    implementations of its own centre, at least two.
+
+    Its promised limit is what the applicant is told for the whole filing. Each case runs on its own
+    item's promised limit (the items are approved in parallel), so the bundle may promise no less
+    than the longest of them — a shorter promise would be broken by that item, or would cut its
+    clock short — and no more than the longest legal limit among them (the law's bound on the last
+    decision). A draft is checked on the limits only, against the items published so far."""
     problems = []
-    if len(members) < 2:
+    if published and len(members) < 2:
         problems.append(Problem("items", "too_few_items", _("A bundle combines at least two items.")))
-    limits = []
+    counted = []
     for index, member in enumerate(members):
         if member.legal_limit_days is None:
-            problems.append(
-                Problem(
-                    "items",
-                    "item_not_published",
-                    _("Item %(code)s is retired or not published, so it cannot be part of a bundle.")
-                    % {"code": member.code},
-                    index,
+            if published:
+                problems.append(
+                    Problem(
+                        "items",
+                        "item_not_published",
+                        _("Item %(code)s is retired or not published, so it cannot be part of a bundle.")
+                        % {"code": member.code},
+                        index,
+                    )
                 )
-            )
         elif member.centre_id != centre_id:
-            problems.append(
-                Problem(
-                    "items",
-                    "item_of_other_centre",
-                    _("Item %(code)s is not an item of this bundle's service centre.")
-                    % {"code": member.code},
-                    index,
+            if published:
+                problems.append(
+                    Problem(
+                        "items",
+                        "item_of_other_centre",
+                        _("Item %(code)s is not an item of this bundle's service centre.")
+                        % {"code": member.code},
+                        index,
+                    )
                 )
-            )
         else:
-            limits.append(member.legal_limit_days)
-    if limits and promised_limit_days is not None and promised_limit_days > max(limits):
+            counted.append((index, member))
+    if not counted or promised_limit_days is None:
+        return problems
+    longest = max(
+        (pair for pair in counted if pair[1].promised_limit_days is not None),
+        key=lambda pair: pair[1].promised_limit_days,
+        default=None,
+    )
+    if longest is not None and promised_limit_days < longest[1].promised_limit_days:
+        index, member = longest
+        problems.append(
+            Problem(
+                "promised_limit_days",
+                "promised_below_item",
+                _(
+                    "The bundle's promised limit (%(promised)s working days) is shorter than the promised "
+                    "limit of its item %(name)s (%(code)s, %(item)s working days): the items are approved "
+                    "in parallel, so the bundle promises at least its longest item."
+                )
+                % {
+                    "promised": promised_limit_days,
+                    "name": member.name or member.code,
+                    "code": member.code,
+                    "item": member.promised_limit_days,
+                },
+                index,
+            )
+        )
+    legal = max(member.legal_limit_days for _index, member in counted)
+    if promised_limit_days > legal:
         problems.append(
             Problem(
                 "promised_limit_days",
@@ -186,7 +224,7 @@ def bundle_problems(
                     "The bundle's promised limit (%(promised)s working days) may not exceed the longest "
                     "legal limit of its items (%(legal)s)."
                 )
-                % {"promised": promised_limit_days, "legal": max(limits)},
+                % {"promised": promised_limit_days, "legal": legal},
             )
         )
     return problems

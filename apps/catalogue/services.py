@@ -36,6 +36,7 @@ from apps.catalogue.models import (
     ProcessStep,
     ServiceItem,
 )
+from apps.catalogue.models.items import four_eyes_applies, submitted_by_id
 from apps.catalogue.naming import pinyin_initials
 from apps.core.errors import Conflict
 
@@ -370,7 +371,17 @@ def publish(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> S
             superseded_by=item.version,
         )
         current.save()
-    apply_transition(item, "publish", actor=actor, comment=comment, client_ip=client_ip)
+    # Which rule let it through is part of the record: four eyes, or a one-person office's waiver.
+    rule = "four_eyes" if four_eyes_applies(item) else "one_person_office"
+    apply_transition(
+        item,
+        "publish",
+        actor=actor,
+        comment=comment,
+        client_ip=client_ip,
+        publish_rule=rule,
+        submitted_by=submitted_by_id(item),
+    )
     item.published_at, item.published_by = timezone.now(), actor
     item.save()
     return item
@@ -398,16 +409,31 @@ def retire(*, item_id: int, actor=None, comment: str = "", client_ip=None) -> Se
 # --- bundles -------------------------------------------------------------------------------------------
 
 
-def check_bundle(bundle: Bundle, lineages: list[ItemLineage]) -> None:
-    """The bundle rules (``rules.bundle_problems``) on the catalogue as it is."""
-    published = {
-        item.lineage_id: item.legal_limit_days
+def check_bundle(bundle: Bundle, lineages: list[ItemLineage], *, published: bool | None = None) -> None:
+    """The bundle rules (``rules.bundle_problems``) on the catalogue as it is: all of them for a
+    published bundle (or one being published: ``published=True``), the limits only for a draft."""
+    versions = {
+        item.lineage_id: item
         for item in ServiceItem.objects.filter(lineage__in=lineages, state=ItemState.PUBLISHED)
     }
-    members = [rules.BundleMember(lin.code, lin.centre_id, published.get(lin.pk)) for lin in lineages]
+    members = []
+    for lineage in lineages:
+        item = versions.get(lineage.pk)
+        members.append(
+            rules.BundleMember(
+                lineage.code,
+                lineage.centre_id,
+                item.legal_limit_days if item else None,
+                item.promised_limit_days if item else None,
+                item.name if item else "",
+            )
+        )
     rules.raise_problems(
         rules.bundle_problems(
-            centre_id=bundle.centre_id, promised_limit_days=bundle.promised_limit_days, members=members
+            centre_id=bundle.centre_id,
+            promised_limit_days=bundle.promised_limit_days,
+            members=members,
+            published=bundle.state == BundleState.PUBLISHED if published is None else published,
         )
     )
 
@@ -431,8 +457,7 @@ def save_bundle(
     bundle.full_clean(exclude=["state"])  # protected: cleaning would assign it
     lineages = list(ItemLineage.objects.filter(pk__in=lineage_ids))
     lineages.sort(key=lambda lineage: lineage_ids.index(lineage.pk))
-    if bundle.state == BundleState.PUBLISHED:
-        check_bundle(bundle, lineages)
+    check_bundle(bundle, lineages)  # a draft on its limits, a published bundle on every rule
     bundle.save()
     BundleItem.objects.filter(bundle=bundle).delete()
     BundleItem.objects.bulk_create(
@@ -460,7 +485,8 @@ def publish_bundle(*, bundle_id: int, actor=None, comment: str = "", client_ip=N
     bundle = Bundle.objects.select_for_update().get(pk=bundle_id)
     _require_maintainer(actor, Perm.PUBLISH_SERVICEITEM, bundle)
     check_transition(bundle, "publish")  # a published or retired bundle: refused before the rules
-    check_bundle(bundle, [entry.lineage for entry in bundle.entries.select_related("lineage")])
+    lineages = [entry.lineage for entry in bundle.entries.select_related("lineage")]
+    check_bundle(bundle, lineages, published=True)  # judged as it will be
     return _bundle_transition(bundle, "publish", actor=actor, comment=comment, client_ip=client_ip)
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from apps.catalogue import selectors, services
 from apps.catalogue.codes import MaterialForm, Necessity
-from apps.catalogue.models import BundleState
+from apps.catalogue.models import Bundle, BundleState
 from apps.catalogue.services import ItemChildren
 from tests.factories import DepartmentFactory, ServiceCentreFactory
 from tests.factories.catalogue import BundleFactory, LicenceTypeFactory, MaterialFactory, make_item
@@ -94,16 +94,19 @@ def test_the_merged_checklist_asks_for_each_material_once_with_the_strictest_ter
 
 def test_a_bundle_may_not_promise_more_than_its_longest_legal_limit(three_items_sharing_materials):
     centre, items, _materials = three_items_sharing_materials
-    bundle = BundleFactory(centre=centre, promised_limit_days=31)
-    services.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
+    lineage_ids = [i.lineage_id for i in items]
+    bundle = BundleFactory(centre=centre, promised_limit_days=10)
+    services.save_bundle(values={}, lineage_ids=lineage_ids, bundle_id=bundle.pk)
+    with pytest.raises(ValidationError) as exc:
+        services.save_bundle(values={"promised_limit_days": 31}, lineage_ids=lineage_ids, bundle_id=bundle.pk)
+    assert "30" in " ".join(exc.value.message_dict["promised_limit_days"])
+    Bundle.objects.filter(pk=bundle.pk).update(promised_limit_days=31)  # a row from before the rule
     with pytest.raises(ValidationError) as exc:
         services.publish_bundle(bundle_id=bundle.pk)
     assert "30" in " ".join(exc.value.message_dict["promised_limit_days"])
     bundle.refresh_from_db()
     assert bundle.state == BundleState.DRAFT
-    services.save_bundle(
-        values={"promised_limit_days": 30}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk
-    )
+    services.save_bundle(values={"promised_limit_days": 30}, lineage_ids=lineage_ids, bundle_id=bundle.pk)
     assert services.publish_bundle(bundle_id=bundle.pk).state == BundleState.PUBLISHED
 
 
@@ -125,7 +128,7 @@ def test_a_material_another_item_of_the_bundle_produces_is_marked_as_produced(th
 def test_a_bundle_with_a_retired_item_is_refused(three_items_sharing_materials):
     centre, items, _materials = three_items_sharing_materials
     services.retire(item_id=items[0].pk)
-    bundle = BundleFactory(centre=centre)
+    bundle = BundleFactory(centre=centre, promised_limit_days=10)
     services.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
     with pytest.raises(ValidationError) as exc:
         services.publish_bundle(bundle_id=bundle.pk)
@@ -134,7 +137,7 @@ def test_a_bundle_with_a_retired_item_is_refused(three_items_sharing_materials):
 
 def test_a_bundle_offers_only_items_of_its_own_centre(three_items_sharing_materials):
     _centre, items, _materials = three_items_sharing_materials
-    bundle = BundleFactory(centre=ServiceCentreFactory())
+    bundle = BundleFactory(centre=ServiceCentreFactory(), promised_limit_days=10)
     services.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
     with pytest.raises(ValidationError) as exc:
         services.publish_bundle(bundle_id=bundle.pk)

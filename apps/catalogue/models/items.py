@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from apps.audit.transitions import refuses
 from apps.catalogue import rules
 from apps.catalogue.codes import (
     OPEN_STATES,
@@ -44,6 +45,43 @@ implementation_code_validator = RegexValidator(
     code="implementation_code_format",
 )
 phone_validator = RegexValidator(r"^[0-9\-+() ]{5,30}$", _("A phone number uses digits, spaces, - + ( )."))
+
+
+def four_eyes_applies(item) -> bool:
+    """Whether publishing this version needs a second person (四眼原则): the implementing centre's
+    setting (``ServiceCentre.four_eyes_publishing``, on unless an admin turned it off for a
+    one-person county office); the base catalogue, which no one centre owns, always needs it."""
+    centre = item.lineage.centre
+    return centre is None or centre.four_eyes_publishing
+
+
+def submitted_by_id(item) -> int | None:
+    """Who last submitted this version for review, from the transition log (the record of it)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.audit.models import TransitionLog
+
+    return (
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(item)),
+            object_id=str(item.pk),
+            transition="submit_for_review",
+        )
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
+@refuses(
+    _(
+        "Four eyes: you submitted this version for review, so another catalogue admin publishes it "
+        "(this service centre requires a second person)."
+    )
+)
+def _not_the_submitter(item, user) -> bool:
+    """Who submits a version for review does not publish it too, where the centre requires four eyes."""
+    return not four_eyes_applies(item) or submitted_by_id(item) != getattr(user, "pk", None)
 
 
 class ItemLineage(models.Model):
@@ -263,7 +301,9 @@ class ServiceItem(FSMModelMixin, models.Model):
     def return_to_draft(self):
         pass
 
-    @transition(field=state, source=ItemState.IN_REVIEW, target=ItemState.PUBLISHED)
+    @transition(
+        field=state, source=ItemState.IN_REVIEW, target=ItemState.PUBLISHED, permission=_not_the_submitter
+    )
     def publish(self):
         pass
 
