@@ -74,7 +74,11 @@ def assign_role(
         return None
     membership = StaffMembership.objects.filter(
         user=user, role=role, centre=centre, department=department
-    ).first() or StaffMembership(user=user, role=role, centre=centre, department=department)
+    ).first()
+    if membership is not None and membership.window_id == getattr(window, "pk", None):
+        _follow_memberships(user)  # held already: nothing to record (seed_demo runs again)
+        return membership
+    membership = membership or StaffMembership(user=user, role=role, centre=centre, department=department)
     membership.window = window
     return _save(membership, actor=actor, client_ip=client_ip)
 

@@ -89,6 +89,8 @@ def test_the_catalogue_is_published_across_five_categories_and_the_demo_departme
         "示范市东城区市场监督管理局": 4,
         "示范市教育局": 3,
     }
+    # Four eyes at the city: the demo catalogue admin submits, the second one publishes.
+    assert {item.published_by.username for item in city} == {"reviewer"}
     # Every base item is implemented once at the city, with the city's local elements.
     assert len({item.basic_code for item in city}) == 38
     assert {item.location for item in city} == {"示范市政务服务中心一楼综合受理区（A01–A04 综合窗口）"}
@@ -179,13 +181,21 @@ def test_bundles_merge_their_items_materials():
         items = selectors.bundle_items(bundle)
         assert [item.name for item in items] == expected_items[name]
         assert all(item.lineage.centre == _city() and item.state == ItemState.PUBLISHED for item in items)
-        assert bundle.promised_limit_days <= min(item.legal_limit_days for item in items)
+        # The whole filing in the time of its longest item (each case runs on its own item's limit).
+        assert bundle.promised_limit_days == max(item.promised_limit_days for item in items)
+        assert bundle.promised_limit_days <= max(item.legal_limit_days for item in items)
         checklist = selectors.merged_checklist(items)
         material_ids = [entry.material.pk for entry in checklist]
         assert len(material_ids) == len(set(material_ids))
         listed = sum(len(item.materials.all()) for item in items)
         assert len(checklist) < listed
         sizes[name] = (listed, len(checklist))
+    assert {name: bundle.promised_limit_days for name, bundle in bundles.items()} == {
+        "我要开饭店": 5,
+        "我要开诊所": 20,
+        "我要办培训机构": 30,
+        "我要开药店": 10,
+    }
     assert sizes == {
         "我要开饭店": (26, 14),
         "我要开诊所": (25, 17),

@@ -18,7 +18,9 @@ def test_seed_demo_is_idempotent_and_gives_one_user_per_role(settings):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == first
     for role in Role:
-        assert User.objects.filter(groups__name=f"role:{role}").count() == 1, role
+        # Two catalogue admins at the city: one submits, the other publishes (four eyes).
+        expected = 2 if role == Role.CATALOGUE_ADMIN else 1
+        assert User.objects.filter(groups__name=f"role:{role}").count() == expected, role
     clerk = User.objects.get(username="clerk")
     assert clerk.check_password(settings.HALL_DEMO_PASSWORD)
 
@@ -27,6 +29,8 @@ def test_demo_organisation_has_a_city_and_a_county_with_valid_department_codes()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     county = ServiceCentre.objects.get(level="4")
     assert county.parent.level == "3"
+    # The county is a one-person catalogue office; the city publishes with four eyes.
+    assert (county.four_eyes_publishing, county.parent.four_eyes_publishing) == (False, True)
     assert Department.objects.filter(centre=county.parent).count() == 5
     for department in Department.objects.all():
         validate_uscc(department.credit_code)

@@ -1,10 +1,11 @@
 """Demo catalogue: base items, the city's and the county's implementations, and bundles (一件事).
 
-Everything goes through ``apps.catalogue.services``, as a catalogue admin would: create, submit for
-review, publish. Idempotent: reference rows (categories, certificate types, materials) are found by
-their codes and brought back to the values in ``catalogue_data``; an item lineage or a bundle that
-already exists is left alone, so a second run creates no new version (and keeps whatever a catalogue
-admin changed since). Run after ``seed_organisation``, whose departments and users it uses.
+Everything goes through ``apps.catalogue.services``, as catalogue admins would: one creates and
+submits for review, the other publishes (four eyes). Idempotent: reference rows (categories,
+certificate types, materials) are found by their codes and brought back to the values in
+``catalogue_data``; an item lineage or a bundle that already exists is left alone, so a second run
+creates no new version (and keeps whatever a catalogue admin changed since). Run after
+``seed_organisation``, whose departments and users it uses.
 """
 
 from apps.accounts.models import Department, User
@@ -15,6 +16,7 @@ from apps.demo.seeding import catalogue_data as data
 from apps.licences.models import LicenceType
 
 ACTOR_USERNAME = "catalogue"  # the demo catalogue admin (seed_organisation)
+REVIEWER_USERNAME = "reviewer"  # the second one, who publishes what the first submits (four eyes)
 
 
 def _reference_rows() -> tuple[dict, dict, dict]:
@@ -99,8 +101,11 @@ def _children(spec: dict, materials: dict) -> services.ItemChildren:
 
 
 def _publish(item, actor) -> None:
+    """Submitted by ``actor`` and published by the other catalogue admin (四眼原则); the seed's own
+    items (no actor) by the hall."""
+    reviewer = User.objects.filter(username=REVIEWER_USERNAME).first() if actor is not None else None
     services.submit_for_review(item_id=item.pk, actor=actor, comment="示范数据")
-    services.publish(item_id=item.pk, actor=actor, comment="示范数据")
+    services.publish(item_id=item.pk, actor=reviewer, comment="示范数据")
 
 
 def _implement(

@@ -1198,32 +1198,36 @@ COUNTY_IMPLEMENTATIONS = {
 
 # --- bundles (一件事) at the city centre -------------------------------------------------------------------
 # (code, name, promised working days, description, basic codes of the items in order)
+# A bundle promises the whole filing in the time of its longest item (the items are approved in
+# parallel, each case on its own item's promised limit): 开饭店 5 (food licence, hygiene licence and
+# drainage permit 5 each), 开诊所 20 (practice registration), 培训机构 30 (school licence), 开药店 10
+# (pharmacy licence). The catalogue rules refuse a bundle promising less than its longest item.
 BUNDLES = [
     (
         "YJS-KFD",
         "我要开饭店",
-        3,
+        5,
         "开办提供餐饮和住宿服务的饭店：营业执照、食品经营许可、公共场所卫生许可和排水许可一次申请、并联审批、统一出证。",
         ["000117001000", "000117010000", "000173005000", "000118005000"],
     ),
     (
         "YJS-KZS",
         "我要开诊所",
-        3,
+        20,
         "开办诊所：营业执照、医疗机构执业登记、医师执业注册和排水许可一次申请、并联审批、统一出证。",
         ["000117001000", "000173002000", "000173003000", "000118005000"],
     ),
     (
         "YJS-PXJG",
         "我要办培训机构",
-        3,
+        30,
         "开办营利性文化教育类培训机构：营业执照、民办学校办学许可和单位社会保险登记一次申请、并联审批。",
         ["000117001000", "000105001000", "000111007000"],
     ),
     (
         "YJS-KYD",
         "我要开药店",
-        3,
+        10,
         "开办零售药店：营业执照、药品经营许可和食品经营许可（销售保健食品）一次申请、并联审批、统一出证。",
         ["000117001000", "000117020000", "000117010000"],
     ),

@@ -1,4 +1,5 @@
-"""Demo organisation: a city centre and one county centre, departments, windows and one user per role.
+"""Demo organisation: a city centre and one county centre, departments, windows and one user per role
+(two catalogue admins: the city publishes with four eyes).
 
 Idempotent: every row is found by its natural key and brought back to the values below.
 The credit codes are valid GB 32100 codes (with valid GB 11714 organisation codes inside) that
@@ -24,6 +25,8 @@ COUNTY = {
     "level": CentreLevel.COUNTY,
     "region_code": "350104",
     "address": "东城区民生路 8 号",
+    # A county office with a single catalogue admin: publishing without a second person is allowed.
+    "four_eyes_publishing": False,
 }
 
 CITY_DEPARTMENTS = [
@@ -72,13 +75,15 @@ DEMO_USERS = [
     DemoUser(Role.SEAL_KEEPER, "钱保管", window="C01", login="keeper"),
     DemoUser(Role.SUPERVISOR, "孙督办"),
     DemoUser(Role.CATALOGUE_ADMIN, "周事项", is_staff=True, login="catalogue"),
+    # The city publishes with four eyes: the second catalogue admin publishes what 周事项 submits.
+    DemoUser(Role.CATALOGUE_ADMIN, "吴审核", is_staff=True, login="reviewer"),
     DemoUser(Role.CITIZEN, "张三", id_number="11010519491231002X"),
 ]
 
 
 def demo_account(role: Role) -> User:
-    """The demo user of ``role`` (seeded by ``seed_organisation``)."""
-    [demo] = [demo for demo in DEMO_USERS if demo.role == role]
+    """The demo user of ``role`` (seeded by ``seed_organisation``): the first, for the catalogue admins."""
+    demo = next(demo for demo in DEMO_USERS if demo.role == role)
     return User.objects.get(username=demo.username)
 
 
