@@ -5,12 +5,14 @@ the job is done by the time the page polls it."""
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.catalogue.models import ImportJob, ServiceItem
-from apps.catalogue.transfer.template import EXAMPLE_CODE
+from apps.catalogue.tasks import run_import_job
+from apps.catalogue.transfer.template import EXAMPLE_CODE, template_workbook
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.accounts import PASSWORD
 from tests.factories.catalogue import ApprovalCategoryFactory
@@ -80,3 +82,40 @@ def test_a_catalogue_admin_checks_then_imports_a_workbook(live_server, page, sho
     shot(page, "applied")
     assert ServiceItem.objects.filter(basic_code=EXAMPLE_CODE).count() == 1
     assert ImportJob.objects.filter(state=ImportJob.State.APPLIED).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_file_is_refused_in_chinese_and_a_queued_job_updates_itself(
+    live_server, page, shot, tmp_path
+):
+    ApprovalCategoryFactory(code="market", name="市场准入")
+    admin = make_staff(Role.CATALOGUE_ADMIN, centre=DepartmentFactory().centre)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(admin.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    page.goto(f"{live_server.url}/admin/catalogue/serviceitem/import/")
+    notes = tmp_path / "notes.xlsx"
+    notes.write_text("这不是工作簿", encoding="utf-8")
+    page.locator("input[name=file]").set_input_files(str(notes))
+    page.get_by_role("button", name="上传并检查（试运行）").click()
+    errors = page.locator("table.import-errors tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first).to_contain_text("整个文件")
+    expect(errors.first).to_contain_text("该文件不是 .xlsx 工作簿")
+    shot(page, "not-a-workbook")
+
+    # A job the worker has not reached yet: its page polls until the worker has run it.
+    job = ImportJob(created_by=admin, file_name="queued.xlsx", fmt="xlsx", language="zh-hans")
+    job.file.save("queued.xlsx", ContentFile(template_workbook()))
+    page.goto(f"{live_server.url}/admin/catalogue/serviceitem/import/{job.pk}/")
+    expect(page.locator("#import-stage")).to_contain_text("等待后台任务")
+    expect(page.locator("#import-progress")).to_have_attribute("value", "0")
+    shot(page, "queued")
+    run_import_job(job.pk)  # what the worker does; the page is not reloaded
+    expect(page.locator("#import-state")).to_have_text("已检查：可以导入")
+    expect(page.locator("#import-progress")).to_have_attribute("value", "100")
+    expect(page.locator("#import-apply")).to_be_visible()
+    shot(page, "checked-by-polling")
