@@ -134,6 +134,14 @@ def test_tracking_a_bundle_on_a_phone_and_a_bad_token(live_server, page, shot):
     fits(page)
     shot(page, "tracking-bundle")
 
+    # The bundle's own guide: its items and its one set of materials, as cards.
+    page.goto(f"{live_server.url}/guide/bundles/{filing.bundle.code}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("我要开饭店")
+    expect(page.locator("table.cards thead").first).to_be_hidden()
+    expect(page.get_by_role("link", name="公共场所卫生许可")).to_be_visible()
+    fits(page)
+    shot(page, "bundle-guide")
+
     response = page.goto(f"{live_server.url}/track/{filing.tracking_token}x/")
     assert response.status == 404
     expect(page.get_by_test_id("error-page")).to_be_visible()
