@@ -112,3 +112,11 @@ AXES_MSGIDS = (
     gettext_noop("The time when access attempt expires and is no longer valid."),
     gettext_noop("User Agent"),
 )
+
+# The admin's own column headings for screen readers (app_list.html), which Django ships untranslated
+# in Chinese.
+DJANGO_ADMIN_MSGIDS = (
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+)

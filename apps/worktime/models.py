@@ -92,6 +92,11 @@ class CalendarVersion(models.Model):
     value = models.PositiveIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        # Named where the audit log's lists show the kinds of object a transition was logged for.
+        verbose_name = _("calendar version")
+        verbose_name_plural = _("calendar versions")
+
     def __str__(self):
         return f"v{self.value}"
 
