@@ -123,7 +123,7 @@ def test_the_bundle_guide_shows_the_merged_checklist(client):
         )
         for i in range(3)
     ]
-    bundle = BundleFactory(centre=centre, name="我要开饭店")
+    bundle = BundleFactory(centre=centre, name="我要开饭店", promised_limit_days=10)  # its items promise 10
     services.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
     services.publish_bundle(bundle_id=bundle.pk)
     page = client.get(reverse("guides:bundle", args=[bundle.code])).content.decode()
