@@ -229,7 +229,7 @@ def test_a_window_transaction_costs_the_same_statements_for_one_item_or_a_bundle
     # its items, its checklist (+ the bundle's entries for a bundle), its first log line. Accepting:
     # lock, the clerk's windows, checklist, the checklist UPDATE, the log (with the checklist as
     # recorded), the filing, its items, the calendar version, the clocks, the cases, the notice
-    # number, the notice.
-    assert one == (8, 12)
-    assert three == (10, 12)
+    # number, the notice, the SMS to the company's contact's mobile.
+    assert one == (8, 13)
+    assert three == (10, 13)
     assert Case.objects.count() == 1 + 1 + 3
