@@ -196,6 +196,35 @@ def _the_requester_or_a_seal_keeper(issue_request, user) -> bool:
     )
 
 
+def hands_over_at(user, centre_id: int) -> bool:
+    """Whether ``user`` is an issuer of that centre: delivering documents is the issuer's duty."""
+    from apps.accounts.roles import Role
+    from apps.accounts.selectors import holds_role
+
+    return holds_role(user, Role.ISSUER, centre_id=centre_id)
+
+
+# The permission of the filing's ``deliver`` transition (hand-over and posting): seal custody and
+# delivery are separate duties, as asking and confirming a seal's use are. A seal keeper confirms
+# the seal and does not hand the documents over; a person who is both an issuer and a seal keeper
+# does not hand over what they sealed themselves.
+@refuses(
+    _(
+        "Seal custody and delivery are separate duties: only an issuer of this filing's service centre "
+        "hands the documents over or posts them, and not the seal keeper who confirmed their seal."
+    )
+)
+def delivers(filing, user) -> bool:
+    if not hands_over_at(user, filing.centre_id):
+        return False
+    sealed_by = (
+        IssueRequest.objects.filter(filing_id=filing.pk, state=RequestState.CONFIRMED)
+        .values_list("decided_by_id", flat=True)
+        .last()
+    )
+    return sealed_by != getattr(user, "pk", None)
+
+
 class IssueRequest(FSMModelMixin, models.Model):
     """用印申请: an issuer asks to issue a filing's documents; a seal keeper confirms, and only then
     are the numbers allocated, the seals applied and the documents issued (dual control).

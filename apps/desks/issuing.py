@@ -19,7 +19,7 @@ from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
 from apps.cases.codes import FILING_STEPS
 from apps.certificates import selectors, services
-from apps.certificates.models import SealStatus
+from apps.certificates.models import SealStatus, delivers
 from apps.certificates.rendering import render_document
 from apps.core.errors import error_text as _error_text
 from apps.desks.actions import Action, dispatch, perform
@@ -73,7 +73,9 @@ def _actions(request, filing, pending) -> list[str]:
                 for t in pending.get_available_user_state_transitions(user)
                 if t.name in REQUEST_FORMS
             ]
-    if "deliver" in available:
+    # Delivery is the issuer's: a seal keeper is not offered it (``delivers``, the permission the
+    # filing's deliver transition carries; asked here too while the graph's transition lacks it).
+    if "deliver" in available and delivers(filing, user):
         forms += ["desks/issuing/actions/hand_over.html", "desks/issuing/actions/post.html"]
     return forms
 

@@ -1,9 +1,10 @@
 """Delivery of an issued filing's documents: handed over at the desk to the applicant or their agent,
-or posted (EMS); either closes the filing."""
+or posted (EMS); either closes the filing. Delivering is the issuer's duty, never the seal keeper's
+(``certificates.models.delivers``)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from apps.certificates.models import (
     Delivery,
     DeliveryMethod,
     RecipientRole,
+    delivers,
 )
 from apps.certificates.services.issuing import _locked_filing, _require_desk
 from apps.core.errors import Conflict
@@ -41,6 +43,13 @@ def _recipient_role(filing: Filing, name: str, id_number: str) -> str:
             )
         }
     )
+
+
+def _require_deliverer(actor, filing: Filing) -> None:
+    """The issuer delivers, not the seal keeper (``certificates.models.delivers``, the permission the
+    filing's ``deliver`` transition carries); refused in the rule's own words."""
+    if not delivers(filing, actor):
+        raise PermissionDenied(delivers.refusal)
 
 
 def _delivered(filing: Filing, delivery: Delivery, *, actor, client_ip) -> Delivery:
@@ -79,6 +88,7 @@ def hand_over(
         raise ValidationError(errors)
     filing = _issued(filing_id)
     _require_desk(actor, filing)
+    _require_deliverer(actor, filing)
     role = _recipient_role(filing, recipient_name, id_number)
     delivery = Delivery.objects.create(
         filing=filing,
@@ -123,6 +133,7 @@ def post(
         raise ValidationError(errors)
     filing = _issued(filing_id)
     _require_desk(actor, filing)
+    _require_deliverer(actor, filing)
     not_posted = [
         item.item.name
         for item in filing.items.select_related("item")
