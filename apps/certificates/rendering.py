@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 
 from apps.cases.notices.rendering import LABELS as NOTICE_LABELS
 from apps.cases.notices.rendering import (
@@ -238,14 +238,17 @@ def _denial_story(content: dict, seal_image: bytes | None, font: str) -> list:
         paragraph(LABELS["legal_basis"], styles["heading"]),
         paragraph(content["legal_basis"], styles["indent"]),
         paragraph(LABELS["remedies"], styles["heading"]),
+    ]
+    foot = [
         paragraph(NOTICE_LABELS["remedies_text"].replace("通知书", "决定书"), styles["indent"]),
         Spacer(1, 24),
         paragraph(content["issuer"], styles["right"]),
         paragraph(_day(content["issued_on"]), styles["right"]),
     ]
     if seal_image:
-        story.append(_SealFlowable(seal_image))
-    return story
+        foot.append(_SealFlowable(seal_image))
+    # The issuer, date and seal never stand alone at the top of a page: the last lines come along.
+    return [*story, KeepTogether(foot)]
 
 
 class _SealFlowable(Flowable):

@@ -46,26 +46,35 @@ TYPES["药品经营许可证"] = {"holder_label": "名称", "scope_label": "许�
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
 
 
-def words(data: bytes, tmp_path) -> list[tuple[float, float, float, float, str]]:
+def words(data: bytes, tmp_path) -> list[tuple[float, float, float, float, str, int]]:
+    """Each word pdftotext finds: its box (x0, y0, x1, y1), its text and its page."""
     path = tmp_path / "document.pdf"
     path.write_bytes(data)
     out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True)
-    return [(*map(float, m.groups()[:4]), html.unescape(m.group(5))) for m in WORD.finditer(out.stdout)]
+    return [
+        (*map(float, m.groups()[:4]), html.unescape(m.group(5)), page)
+        for page, markup in enumerate(out.stdout.split("<page ")[1:], start=1)
+        for m in WORD.finditer(markup)
+    ]
 
 
 def printed(boxes) -> str:
     """The words in reading order, without the QR code's caption (which sits beside the fields of a
     landscape licence and so reads in the middle of a wrapped scope)."""
-    return "".join(word for *_box, word in boxes if word != "扫码核验真伪")
+    return "".join(box[4] for box in boxes if box[4] != "扫码核验真伪")
 
 
 def overlaps(boxes) -> list[tuple[str, str]]:
-    """Pairs of words whose boxes intersect (touching edges do not count)."""
+    """Pairs of words on one page whose boxes intersect (touching edges do not count)."""
     slack = 0.01
     return [
         (a[4], b[4])
         for a, b in itertools.combinations(boxes, 2)
-        if a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+        if a[5] == b[5]
+        and a[0] < b[2] - slack
+        and b[0] < a[2] - slack
+        and a[1] < b[3] - slack
+        and b[1] < a[3] - slack
     ]
 
 
@@ -138,3 +147,38 @@ def test_an_issued_licence_of_a_company_with_the_longest_name_and_scope(tmp_path
     assert overlaps(boxes) == []
     text = printed(boxes)
     assert LONG_NAME in text and LONG_SCOPE in text and "统一社会信用代码" in text
+
+
+def denial(reasons: str) -> IssuedDocument:
+    content = {
+        "title": "不予许可决定书",
+        "number": "BYXK-2026-000001",
+        "applicant_name": LONG_NAME,
+        "applicant_code_label": "统一社会信用代码",
+        "applicant_code": "9135**********Y43",
+        "item_name": "食品经营许可",
+        "item_code": "11350100MB0000001X4000111000001",
+        "filing_number": "SF202609240001",
+        "accepted_on": "2026-09-24",
+        "reasons": reasons,
+        "legal_basis": "《中华人民共和国行政许可法》第三十八条",
+        "issuer": LONG_DEPARTMENT,
+        "issued_on": "2026-09-24",
+    }
+    return IssuedDocument(kind=DocumentKind.DENIAL, content=content, issued_at=timezone.now())
+
+
+def test_a_denials_issuer_and_date_keep_the_last_lines_with_them(tmp_path):
+    require("pdftotext")
+    path = tmp_path / "denial.pdf"
+    two_pages = 0
+    # Reasons from half a page to more than a page: the foot crosses the page break somewhere here.
+    for lines in range(18, 40):
+        path.write_bytes(render_document(denial("经营场所与申请材料不符，现场核查不合格。" * 2 * lines)))
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        pages = ["".join(page.split()) for page in out.split("\f") if page.strip()]
+        [signed] = [page for page in pages if page.endswith("2026年9月24日")]
+        assert "六个月内依法向人民法院提起行政诉讼" in signed and LONG_DEPARTMENT in signed, lines
+        assert overlaps(words(path.read_bytes(), tmp_path)) == []
+        two_pages += len(pages) > 1
+    assert two_pages
