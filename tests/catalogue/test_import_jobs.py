@@ -109,6 +109,8 @@ def test_a_bad_row_is_reported_in_chinese_by_sheet_row_column_and_rule(market):
     assert error["sheet_label"] == "事项（items）"
     assert error["column_label"].startswith("承诺")
     assert "法定" in error["message"], error["message"]
+    with translation.override("zh-hans"):  # the command's report names it the same way
+        assert failed.value.report.errors[0].where.startswith("事项（items） · ")
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_in_chinese():

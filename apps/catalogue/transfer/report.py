@@ -47,15 +47,12 @@ class RowError:
 
     @property
     def where(self) -> str:
-        sheet = SHEETS_BY_KEY.get(self.sheet)
-        sheet_label = f"{self.sheet}（{sheet.label}）" if sheet else self.sheet
-        column = sheet.column(self.column) if sheet else None
-        column_label = f"{self.column}（{column.label}）" if column else self.column
-        parts = [sheet_label or _("file")]
+        """Sheet, row and column as people read them, labels first: "事项（items） · 第5行 · ..."."""
+        parts = [self.sheet_label]
         if self.row:
             parts.append(_("row %(row)s") % {"row": self.row})
-        if column_label:
-            parts.append(column_label)
+        if self.column_label:
+            parts.append(self.column_label)
         return " · ".join(parts)
 
     def __str__(self) -> str:
