@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import Role
@@ -18,13 +18,3 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
     departments = memberships.filter(department__isnull=False).values("department_id")
     centres = memberships.filter(department__isnull=True).values("centre_id")
     return Escalation.objects.filter(Q(department_id__in=departments) | Q(department__centre_id__in=centres))
-
-
-def open_escalations_for(user) -> QuerySet[Escalation]:
-    return (
-        escalations_visible_to(user)
-        .filter(resolved_at__isnull=True)
-        .select_related("case__filing", "case__item", "department", "acknowledged_by")
-        # Raised to the centre first, then the oldest.
-        .order_by(F("raised_at").desc(nulls_last=True), "opened_at", "pk")
-    )

@@ -8,7 +8,6 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +17,9 @@ from django.views.decorators.http import require_POST
 from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
 from apps.audit.selectors import history_of
-from apps.cases.codes import CASE_STEPS, Channel
+from apps.cases.codes import CASE_STEPS
 from apps.cases.models import Outcome
 from apps.cases.review import selectors, services
-from apps.catalogue.models import ApprovalCategory
 from apps.certificates import services as certificates
 from apps.certificates.models import IssuedDocument
 from apps.desks.actions import Action, dispatch, perform
@@ -30,7 +28,6 @@ from apps.desks.forms.base import NoInput
 from apps.licences.models import STATUS_ON_LABELS, RevocationMode, Standing
 from apps.worktime import calendar
 from apps.worktime.codes import SpecialProcedure
-from apps.worktime.warnings import WarningLevel
 
 BACK_OFFICE = Perm.USE_BACKOFFICE_DESK
 PAGE_SIZE = 25
@@ -81,40 +78,6 @@ REVOKE = Action(
     certificates.revoke,
     lambda form: REVOCATION_DONE[form.cleaned_data["mode"]],
 )
-
-
-QUEUE_LABELS = {
-    selectors.Queue.UNCLAIMED: gettext_lazy("Unclaimed"),
-    selectors.Queue.MINE: gettext_lazy("Claimed by me"),
-    selectors.Queue.SIGN_OFF: gettext_lazy("Awaiting sign-off"),
-    selectors.Queue.SUSPENDED: gettext_lazy("Suspended"),
-    selectors.Queue.DECIDED: gettext_lazy("Decided recently"),
-}
-
-
-def desk_context(request) -> dict:
-    """The queues: one shown (``?queue=``), filtered and paginated, with every queue's count."""
-    get = request.GET
-    name, filters = forms.QueueFiltersForm(get).queue_and_filters()
-    page = Paginator(selectors.queue(request.user, name, filters), PAGE_SIZE).get_page(get.get("page"))
-    page.object_list = selectors.rows_of(page.object_list)
-    departments = selectors.departments_of(request.user)
-    query = get.copy()
-    query.pop("page", None)
-    counts = selectors.queue_counts(request.user)
-    return {
-        "queue": name,
-        "tabs": [(key, QUEUE_LABELS[key], counts.get(key)) for key in selectors.Queue.ALL],
-        "page": page,
-        "filters": filters,
-        "query": query.urlencode(),
-        # The categories of the departments' items (the catalogue is small; the cases are not).
-        "categories": ApprovalCategory.objects.filter(items__department_id__in=departments)
-        .distinct()
-        .order_by("name"),
-        "warning_levels": WarningLevel.choices,
-        "channels": Channel.choices,
-    }
 
 
 def _case(request, pk):

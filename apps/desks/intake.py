@@ -153,26 +153,6 @@ def _window(request):
     return window
 
 
-def desk_context(request) -> dict:
-    window = selectors.desk_window(request.user)
-    today = timezone.localdate()
-    filings, awaiting, mine = [], [], []
-    if window is not None:
-        filings = list(
-            Filing.objects.filter(window=window, created_at__date=today)
-            .only("number", "state", "applicant_name", "applicant_id_number", "created_at")
-            .order_by("-created_at")[:50]
-        )
-        awaiting = list(selectors.awaiting_pre_review(window.centre_id)[:20])
-        mine = list(selectors.in_pre_review_by(request.user))
-    return {
-        "window": window,
-        "today_filings": filings,
-        "awaiting_pre_review": awaiting,
-        "my_pre_reviews": mine,
-    }
-
-
 def _offered(request, q: str):
     window = _window(request)
     items = catalogue.search_items(catalogue.offered_items().filter(lineage__centre=window.centre), q=q)

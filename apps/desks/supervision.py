@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
-from apps.cases.escalations import escalations_visible_to, open_escalations_for
+from apps.cases.escalations import escalations_visible_to
 from apps.cases.review import services
 from apps.desks.actions import Action, dispatch
 from apps.desks.forms import supervision as forms
@@ -24,19 +24,6 @@ ACTIONS = {
 
 # Each action's form, offered on a row when the escalation's graph lets this user take it.
 ACTION_FORMS = {name: f"desks/supervision/actions/{name}.html" for name in ACTIONS}
-
-
-def desk_context(request) -> dict:
-    """The open escalations the user supervises, each with the forms of its available transitions
-    (an acknowledged one is not acknowledged again; raising is the sweep's, not a supervisor's)."""
-    escalations = list(open_escalations_for(request.user)[:100])
-    for escalation in escalations:
-        escalation.actions = [
-            ACTION_FORMS[t.name]
-            for t in escalation.get_available_user_state_transitions(request.user)
-            if t.name in ACTION_FORMS
-        ]
-    return {"escalations": escalations}
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils import timezone
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import BACK_OFFICE_ROLES
 from apps.cases.codes import CaseState
-from apps.cases.models import OPEN_CASE, Case, ChecklistEntry, CorrectionRequest
+from apps.cases.models import Case, ChecklistEntry, CorrectionRequest
 
 DECIDED = (CaseState.APPROVED, CaseState.DENIED)
 RECENT_DAYS = 30
@@ -130,27 +130,6 @@ def rows_of(ids) -> list[Case]:
     rows = Case.objects.filter(pk__in=ids).select_related("filing", "item", "approval_category", "clock")
     by_id = {case.pk: case for case in rows.only(*ROW_FIELDS)}
     return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def queue_counts(user) -> dict[str, int]:
-    """How many cases wait in each open queue: the open cases counted by state (an index-only scan
-    of ``case_queue``) and the user's own by their claim (``case_claimed_state``) — two queries."""
-    from django.db.models import Count
-
-    mine_states = [CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.AWAITING_DECISION]
-    by_state = dict(
-        cases_visible_to(user)
-        .filter(state__in=OPEN_CASE)
-        .values_list("state")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    return {
-        Queue.UNCLAIMED: by_state.get(CaseState.QUEUED, 0),
-        Queue.MINE: cases_visible_to(user).filter(claimed_by=user, state__in=mine_states).count(),
-        Queue.SIGN_OFF: by_state.get(CaseState.AWAITING_DECISION, 0),
-        Queue.SUSPENDED: by_state.get(CaseState.SUSPENDED, 0),
-    }
 
 
 def case_detail(queryset: QuerySet[Case]) -> QuerySet[Case]:
