@@ -86,16 +86,8 @@ def test_the_certificate_desk_endpoints_find_within_the_users_centres():
     assert filtered(IssueRequestFilter, desk.pending_requests(elsewhere), q=ours.number) == []
 
 
-# The wiring asked of the viewsets' owner: ``filterset_class`` on each (and ``filter_queryset`` in the
-# custom lists). Shown here on subclasses, through DRF's own request handling and filter backend.
-
-
-class WiredFilings(FilingViewSet):
-    filterset_class = FilingFilter
-
-
-class WiredRequests(IssueRequestViewSet):
-    filterset_class = IssueRequestFilter
+# Through DRF's own request handling and filter backend, on the endpoints themselves.
+WiredFilings, WiredRequests = FilingViewSet, IssueRequestViewSet
 
 
 def listed(viewset, user, **params) -> tuple[int, dict]:

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from apps.accounts.permissions import UsesBackOfficeDesk
 from apps.audit.requests import client_ip
 from apps.cases.api import review_serializers as s
+from apps.cases.api.filters import CaseFilter
 from apps.cases.models import Case, CorrectionFile
 from apps.cases.models.case import Outcome
 from apps.cases.review import selectors, services
@@ -28,6 +29,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     suspended|decided`` with filters), most urgent first."""
 
     permission_classes = [UsesBackOfficeDesk]
+    filterset_class = CaseFilter  # ?q= and ?ordering=, as the back-office desk finds cases
 
     def get_queryset(self):
         return selectors.case_detail(selectors.cases_visible_to(self.request.user))
@@ -41,7 +43,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         data = dict(query.validated_data)
         name = data.pop("queue")
-        ids = self.paginate_queryset(selectors.queue(request.user, name, selectors.QueueFilters(**data)))
+        queue = selectors.queue(request.user, name, selectors.QueueFilters(**data))
+        ids = self.paginate_queryset(self.filter_queryset(queue))
         rows = selectors.rows_of(ids)
         return self.get_paginated_response(s.CaseListSerializer(rows, many=True).data)
 

@@ -15,6 +15,7 @@ from apps.accounts.permissions import IsAuthenticated, Perm
 from apps.audit.requests import client_ip as _client_ip
 from apps.cases import selectors, services
 from apps.cases.api import serializers as s
+from apps.cases.api.filters import FilingFilter
 from apps.cases.api.review_serializers import AnswerSerializer
 from apps.cases.models import CorrectionRequest, Filing, MaterialUpload
 from apps.catalogue.models import Material
@@ -26,6 +27,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     # to one the services' (window_rules: a clerk of its centre at their own window; the citizen's own).
     permission_classes = [IsAuthenticated]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
+    filterset_class = FilingFilter  # ?q= and ?ordering=, as the desks find filings
 
     def get_queryset(self):
         queryset = selectors.filings_visible_to(self.request.user)

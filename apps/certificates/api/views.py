@@ -13,6 +13,7 @@ from apps.cases.codes import FilingState
 from apps.certificates import library as certificate_library
 from apps.certificates import selectors, services, verification
 from apps.certificates.api import serializers as s
+from apps.certificates.api.filters import DeskFilingFilter, IssueRequestFilter
 from apps.certificates.documents import document_pdf
 
 
@@ -21,6 +22,7 @@ class IssuingFilingViewSet(viewsets.GenericViewSet):
 
     permission_classes = [UsesIssuingDesk]
     serializer_class = s.DeskFilingSerializer
+    filterset_class = DeskFilingFilter  # ?q= and ?ordering=, as the certificate desk finds filings
     # The actions look the filing up themselves (selectors.desk_filing): a key that is no number is
     # no route, rather than a ValueError there.
     lookup_value_regex = "[0-9]+"
@@ -32,7 +34,7 @@ class IssuingFilingViewSet(viewsets.GenericViewSet):
         return selectors.filings_at_desk(self.request.user, state)
 
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(s.DeskFilingSerializer(page, many=True).data)
 
     @extend_schema(operation_id="issuing_filings_preview", responses=s.DeskFilingPreviewSerializer)
@@ -92,6 +94,7 @@ class IssueRequestViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [UsesIssuingDesk]
     serializer_class = s.IssueRequestSerializer
+    filterset_class = IssueRequestFilter
 
     def get_queryset(self):
         return selectors.pending_requests(self.request.user)
