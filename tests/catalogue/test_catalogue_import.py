@@ -163,7 +163,7 @@ def catalogue(hall):
             "code": "B-FOOD",
             "name": "我要开餐馆",
             "centre": hall.centre,
-            "promised_limit_days": 5,
+            "promised_limit_days": 10,
         },
         lineage_ids=[implementation.lineage_id, other.lineage_id],
     )
@@ -375,6 +375,7 @@ def test_publishing_a_bundle_by_import_logs_its_transition(catalogue):
     rows = catalogue_rows()
     _index, bundle = row_of(rows, "bundles", code="B-DRAFT")
     bundle["state"] = "published"
+    bundle["promised_limit_days"] = 10  # no shorter than its items' (the bundle rules)
     rows["bundle_items"].append(
         {"bundle_code": "B-DRAFT", "item_code": catalogue.implementation.code, "order": 1}
     )
@@ -523,7 +524,7 @@ def test_a_published_bundle_with_a_retired_item_is_refused_on_that_row(catalogue
             "code": "B-FOOD-2",
             "name": "我要开餐馆",
             "centre": catalogue.hall.centre.name,
-            "promised_limit_days": 5,
+            "promised_limit_days": 10,
             "description": "",
             "state": "published",
         }
@@ -560,7 +561,7 @@ def _two_new_items_with_a_bundle(hall) -> dict:
             "code": "B-NEW",
             "name": "新一件事",
             "centre": hall.centre.name,
-            "promised_limit_days": 5,
+            "promised_limit_days": 10,
             "description": "",
             "state": "published",
         }
