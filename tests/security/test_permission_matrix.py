@@ -187,7 +187,7 @@ MATRIX = (
     Skip("/static/", "static files are served by the proxy, not by the URL configuration"),
 
     # --- accounts, public pages ----------------------------------------------------------------------
-    R("GET /", anon=LOGIN, rest=OK),  # lands each user on their own desk
+    R("GET /", **PUBLIC),  # visitors: the public home; a logged-in user lands on their desk
     R("GET /accounts/login/", **PUBLIC),
     R("POST /accounts/login/", **PUBLIC, body={}),
     R("POST /accounts/logout/", rest=(OK, LOGIN), anon=(OK, LOGIN)),  # back to the login page
@@ -202,6 +202,7 @@ MATRIX = (
     R("GET /guide/bundles/<code>/", **PUBLIC, code=w.bundle),
     R("GET /guide/files/<requirement_id>/<kind>/", **PUBLIC, requirement_id=w.requirement, kind="blank_form"),
     R("GET /track/<token>/", **PUBLIC, token=w.tracking_token),
+    R("GET /track/", **PUBLIC, query={"address": w.tracking_token}),  # redirects to the tracking page
     R("GET /verify/", **PUBLIC, query={"number": w.document_number, "code": w.check_code}),
     R("GET /verify/<token>/", **PUBLIC, token=w.document_token),
     R("GET /api/v1/verify/", **PUBLIC, query={"number": w.document_number, "code": w.check_code}),
@@ -322,6 +323,9 @@ MATRIX = (
     R("POST /api/v1/filings/<pk>/accept-with-deficiency/", ok="clerk@city",
       refused="citizen other_clerk@city", not_found=ELSEWHERE_CLERKS, pk=w.f_pre,
       body={"commitment_date": "2026-10-09"}),
+    # 容缺: the material that was missing, recorded when it arrives (this filing has none missing: 409).
+    R("POST /api/v1/filings/<pk>/clear-deficiency/", ok=CITY_CLERKS, refused="citizen",
+      not_found=ELSEWHERE_CLERKS, pk=w.f_case, body={"material": w.material_code, "status": "original"}),
     R("POST /api/v1/filings/<pk>/return/", done="clerk@city", refused="citizen other_clerk@city",
       not_found=ELSEWHERE_CLERKS, pk=w.f_pre,
       body={"corrections": [{"material": w.material_code, "reason": "复印件不清晰"}]}),

@@ -220,5 +220,6 @@ class VerificationSerializer(serializers.Serializer):
 
 
 class VerifyQuerySerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=text_limit(IssuedDocument, "number"))
-    code = serializers.CharField(max_length=8)
+    # Room for what a phone types: spaces and full-width characters, normalised before the lookup.
+    number = serializers.CharField(max_length=2 * text_limit(IssuedDocument, "number"))
+    code = serializers.CharField(max_length=16)
