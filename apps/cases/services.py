@@ -175,9 +175,9 @@ def _create_filing(
 
 
 def _locked(filing_id: int) -> Filing:
-    # Only the filing's row is locked (``of``): the centre and bundle are read in the same statement,
-    # and locking them too would queue every decision of the centre behind each other.
-    return Filing.objects.select_for_update(of=("self",)).select_related("centre", "bundle").get(pk=filing_id)
+    # Only the filing's row is locked (``of``): the centre (the notice's number and text) is read in
+    # the same statement, and locking it too would queue every decision of the centre behind each other.
+    return Filing.objects.select_for_update(of=("self",)).select_related("centre").get(pk=filing_id)
 
 
 def _require_at_a_window(filing: Filing) -> None:
@@ -383,9 +383,9 @@ def _filed_items(filing: Filing) -> list[ServiceItem]:
 
 
 def _case_limit(filing: Filing, item: ServiceItem) -> int:
-    """The item's promised limit; for a bundle, the bundle's, but never beyond the item's legal limit."""
-    if filing.bundle_id:
-        return min(filing.bundle.promised_limit_days, item.legal_limit_days)
+    """Each case runs on its own item's promised limit, in a bundle as when filed alone: the items are
+    approved in parallel, and a bundle's promised limit (what the applicant is told for the whole) is
+    no shorter than the longest of them (``catalogue.rules.bundle_problems``)."""
     return item.promised_limit_days
 
 
