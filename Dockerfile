@@ -21,4 +21,4 @@ RUN SECRET_KEY=build-only-$(python -c 'import secrets; print(secrets.token_urlsa
 
 USER hall
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn hall.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn hall.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} --access-logfile - --access-logformat '%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)ss'"]

@@ -326,13 +326,16 @@ _CELERY_CHATTER = "DEBUG" if HALL_LOG_LEVEL == "DEBUG" else "WARNING"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_without_traceback": {"()": "hall.log_filters.ClientErrorsWithoutTraceback"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "hall.log_filters.ClientErrorsWithoutTraceback"},
+        "identity_numbers_masked": {"()": "hall.log_filters.IdentityNumbersMasked"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["client_errors_without_traceback"],
+            "filters": ["client_errors_without_traceback", "identity_numbers_masked"],
         }
     },
     "root": {"handlers": ["console"], "level": HALL_LOG_LEVEL},
