@@ -36,6 +36,8 @@ def test_the_buttons_come_from_the_state_graph(client, catalogue_admin, departme
     assert reverse("admin:catalogue_item_transition", args=[draft.pk, "submit_for_review"]) in page
     assert reverse("admin:catalogue_item_transition", args=[draft.pk, "publish"]) not in page
     client.post(reverse("admin:catalogue_item_transition", args=[draft.pk, "submit_for_review"]))
+    # In review, publishing is offered to a second admin of the centre (four eyes: not to whoever submitted).
+    client.force_login(make_staff(Role.CATALOGUE_ADMIN, centre=department.centre))
     page = client.get(reverse("admin:catalogue_serviceitem_change", args=[draft.pk])).content.decode()
     assert reverse("admin:catalogue_item_transition", args=[draft.pk, "publish"]) in page
     client.post(reverse("admin:catalogue_item_transition", args=[draft.pk, "publish"]))

@@ -96,6 +96,8 @@ def test_an_admin_creates_reviews_and_publishes_through_the_api(admin_client, de
     assert [m["material"] for m in item["materials"]] == [material.code]
     url = reverse("catalogue-item-submit", args=[item["id"]])
     assert admin_client.post(url, content_type="application/json").json()["state"] == "in_review"
+    # A second admin of the centre publishes (four eyes: not whoever submitted).
+    admin_client.force_login(make_staff(Role.CATALOGUE_ADMIN, centre=department.centre))
     url = reverse("catalogue-item-publish", args=[item["id"]])
     assert admin_client.post(url, content_type="application/json").json()["state"] == "published"
     again = admin_client.post(url, content_type="application/json")

@@ -150,6 +150,8 @@ def test_an_admin_walks_their_own_centres_draft_to_publication(client, hall):
     )
     assert patched.status_code == 200, patched.json()
     assert post(client, "catalogue-item-submit", draft.pk).json()["state"] == "in_review"
+    # A second catalogue admin of the city publishes (four eyes: not whoever submitted).
+    login(client, make_staff(Role.CATALOGUE_ADMIN, centre=hall.city))
     assert post(client, "catalogue-item-publish", draft.pk).json()["state"] == "published"
 
 
@@ -212,7 +214,7 @@ def test_another_centres_draft_bundle_is_not_found_and_cannot_be_published_or_re
 def test_another_centres_published_bundle_is_readable_but_not_changed(client, hall):
     county_items = [make_item(department=hall.county_dept) for _ in range(2)]
     bundle = services.save_bundle(
-        values={"code": "B-COUNTY", "name": "区级一件事", "centre": hall.county, "promised_limit_days": 5},
+        values={"code": "B-COUNTY", "name": "区级一件事", "centre": hall.county, "promised_limit_days": 10},
         lineage_ids=[item.lineage_id for item in county_items],
     )
     services.publish_bundle(bundle_id=bundle.pk)
