@@ -50,7 +50,8 @@ def test_another_centres_items_are_not_changed(hall):
     assert item.lineage.versions.count() == 1
     city_admin = hall["city_admin"]
     services.submit_for_review(item_id=draft.pk, actor=city_admin)
-    services.publish(item_id=draft.pk, actor=city_admin)
+    # A second catalogue admin of the city publishes (four eyes: not whoever submitted).
+    services.publish(item_id=draft.pk, actor=make_staff(Role.CATALOGUE_ADMIN, centre=draft.lineage.centre))
     services.start_new_version(lineage_id=item.lineage_id, actor=city_admin)
 
 

@@ -21,16 +21,17 @@ pytestmark = pytest.mark.django_db
 def test_a_draft_goes_through_review_to_published_and_every_step_is_logged():
     department = DepartmentFactory()
     actor = make_staff(Role.CATALOGUE_ADMIN, centre=department.centre)
+    reviewer = make_staff(Role.CATALOGUE_ADMIN, centre=department.centre)  # four eyes: a second person
     item = make_item(publish_it=False, actor=actor, department=department)
     services.submit_for_review(item_id=item.pk, actor=actor, client_ip="10.0.0.8")
-    published = services.publish(item_id=item.pk, actor=actor)
+    published = services.publish(item_id=item.pk, actor=reviewer)
     assert published.state == ItemState.PUBLISHED
-    assert published.published_by == actor
+    assert published.published_by == reviewer
     log = list(history_of(published).values_list("transition", "from_state", "to_state", "actor_id"))
     assert log == [
         ("draft_created", "draft", "draft", actor.pk),
         ("submit_for_review", "draft", "in_review", actor.pk),
-        ("publish", "in_review", "published", actor.pk),
+        ("publish", "in_review", "published", reviewer.pk),
     ]
     assert TransitionLog.objects.filter(client_ip="10.0.0.8").count() == 1
 
