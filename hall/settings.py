@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionOutcomeEnum": "apps.cases.models.Outcome",
         "IssueRequestStateEnum": "apps.certificates.models.RequestState",
         "ApplicantKindEnum": "apps.cases.codes.ApplicantKind",
+        "MaterialStatusEnum": "apps.cases.codes.MaterialStatus",
+        "HandedInStatusEnum": "apps.cases.api.serializers.HANDED_IN",
     },
     # The error answers (400/403/404/409) and the public reads, from the API's rules (hall/api_schema.py);
     # checked against the live server by schemathesis in CI (.ci/schemathesis).

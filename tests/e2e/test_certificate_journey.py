@@ -57,7 +57,7 @@ def label(page, choice) -> str:
 
 def open_filing_for_the_company(page, *, search: str, link: str, exact: bool = False):
     """At the intake desk: find the item or bundle, enter the company and its agent, open the filing."""
-    page.get_by_role("searchbox").fill(search)
+    page.get_by_test_id("item-search").fill(search)
     page.locator("#offered").get_by_role("link", name=link, exact=exact).click()
     form = page.locator("form.applicant-form")
     form.locator(f"input[name='applicant_kind'][value='{ApplicantKind.ORGANISATION}']").check()
@@ -141,7 +141,7 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     expect(page.get_by_test_id("filing-state")).to_have_text(label(page, FilingState.DRAFT))
     statuses = page.locator("table.checklist select[name='status']")
     expect(statuses).to_have_count(2)
-    page.locator("form[action$='/all-received/'] button[type='submit']").click()
+    page.locator("#all-received").click()  # saved in place: no reload
     for i in range(2):
         expect(statuses.nth(i)).to_have_value(MaterialStatus.ORIGINAL)
     accept(page)
@@ -237,8 +237,8 @@ def test_bundle_to_certificates_verified_then_an_e_certificate_replaces_paper(
     expect(row.locator("input[type='file']")).to_have_count(1)  # an upload is offered, and not used
     # The row offers the company's certificate of that type: picked, not typed.
     expect(row.get_by_test_id("held-certificates")).to_have_value(food_certificate.number)
-    with page.expect_navigation():
-        row.locator("select[name='status']").select_option(MaterialStatus.E_CERTIFICATE)
+    row.locator("select[name='status']").select_option(MaterialStatus.E_CERTIFICATE)  # saved in place
+    page.wait_for_load_state("networkidle")
     expect(page.locator("ul.messages li.error")).to_have_count(0)
     expect(row.locator("select[name='status']")).to_have_value(MaterialStatus.E_CERTIFICATE)
     expect(row.get_by_test_id("held-certificates")).to_have_value(food_certificate.number)

@@ -39,7 +39,7 @@ def test_a_clerk_files_a_bundle_accepts_it_and_opens_the_receipt(live_server, pa
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("综合受理台")
 
-    page.get_by_role("searchbox").fill("wykfd")  # 我要开饭店, by pinyin initials
+    page.get_by_test_id("item-search").fill("wykfd")  # 我要开饭店, by pinyin initials
     page.get_by_role("link", name="我要开饭店").click()
     page.get_by_label("法人和其他组织").check()
     page.get_by_label("名称").fill("示范餐饮有限公司")

@@ -245,11 +245,15 @@ class DeficiencySerializer(AcceptSerializer):
     commitment_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+# How a material missing at a 容缺受理 may arrive (the schema's HandedInStatusEnum).
+HANDED_IN = [(s.value, s.label) for s in SATISFIED]
+
+
 class ClearDeficiencySerializer(serializers.Serializer):
     """A material missing at a 容缺受理 handed in at a window, and how."""
 
     material = serializers.CharField(max_length=text_limit(Material, "code"), help_text="Material code.")
-    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in SATISFIED])
+    status = serializers.ChoiceField(choices=HANDED_IN)
 
 
 class CorrectionSerializer(serializers.Serializer):
