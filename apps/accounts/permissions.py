@@ -31,6 +31,7 @@ __all__ = [
     "ReadAnyoneWriteCatalogueAdmin",
     "UsesBackOfficeDesk",
     "UsesIssuingDesk",
+    "ImportsCatalogue",
 ]
 
 
@@ -133,6 +134,12 @@ class UsesIssuingDesk(_HasPerm):
     """The certificate desk (issuers and seal keepers): ``/api/v1/issuing/``."""
 
     perm = Perm.USE_ISSUING_DESK
+
+
+class ImportsCatalogue(_HasPerm):
+    """Catalogue imports (``/api/v1/catalogue/imports/``): their jobs are the uploader's own (the view)."""
+
+    perm = Perm.IMPORT_CATALOGUE
 
 
 class ReadAnyoneWriteCatalogueAdmin(BasePermission):

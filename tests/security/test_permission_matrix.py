@@ -392,6 +392,14 @@ MATRIX = (
     R("GET /api/v1/catalogue/materials/<code>/", **PUBLIC, code=w.material_code),
     # Materials are shared base data: any catalogue admin.
     R("POST /api/v1/catalogue/materials/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN, body={}),
+    # Imports: a catalogue admin's own jobs; another admin's job does not exist for them.
+    R("GET /api/v1/catalogue/imports/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN),
+    R("GET /api/v1/catalogue/imports/template/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN),
+    R("POST /api/v1/catalogue/imports/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN, body={}),
+    R("GET /api/v1/catalogue/imports/<pk>/", ok="catalogue_admin@city", not_found="catalogue_admin@county",
+      rest=FORBIDDEN, pk=w.import_job),
+    R("POST /api/v1/catalogue/imports/<pk>/apply/", ok="catalogue_admin@city",
+      not_found="catalogue_admin@county", rest=FORBIDDEN, pk=w.import_job),
     R("PATCH /api/v1/catalogue/materials/<code>/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN,
       code=w.material_code, body={}),
     R("GET /api/v1/catalogue/items/", **PUBLIC),

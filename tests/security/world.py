@@ -25,7 +25,7 @@ from apps.cases.models import Escalation, EscalationLevel
 from apps.cases.notices.services import notice_pdf
 from apps.cases.review import services as review
 from apps.catalogue import services as catalogue
-from apps.catalogue.models import ItemMaterial, ServiceItem
+from apps.catalogue.models import ImportJob, ItemMaterial, ServiceItem
 from apps.certificates import services as certificates
 from apps.certificates.documents import document_pdf
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
@@ -251,6 +251,13 @@ def build_world() -> World:
         notice=notice.pk,
         escalation=escalation.pk,
         issue_request=issue_request.pk,
+        import_job=ImportJob.objects.create(
+            created_by=users["catalogue_admin@city"],
+            file=_save_file("catalogue-imports/world.xlsx"),
+            file_name="world.xlsx",
+            fmt="xlsx",
+            language="zh-hans",
+        ).pk,
         document=document.pk,
         document_number=document.number,
         document_token=document.verification_token,

@@ -21,7 +21,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from apps.accounts.permissions import IsAuthenticated, Perm
+from apps.accounts.permissions import ImportsCatalogue
 from apps.catalogue import import_jobs
 from apps.catalogue.models import ImportJob
 from apps.catalogue.transfer.template import template_workbook
@@ -60,7 +60,7 @@ class ImportUploadSerializer(serializers.Serializer):
 
 
 class ImportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [ImportsCatalogue]
     serializer_class = ImportJobSerializer
 
     def get_queryset(self):
@@ -101,8 +101,6 @@ class ImportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewset
     @extend_schema(responses={(200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def template(self, request):
-        if not request.user.has_perm(Perm.IMPORT_CATALOGUE):
-            raise ApiPermissionDenied
         response = HttpResponse(template_workbook(), content_type=CONTENT_TYPES["xlsx"])
         response["Content-Disposition"] = 'attachment; filename="catalogue-template.xlsx"'
         return response
