@@ -146,7 +146,7 @@ def test_a_correction_of_another_filing_is_not_answered_through_this_one(hall):
             actor=hall.clerk,
             window=hall.window,
         )
-    assert "not one of this filing" in str(refused.value)
+    assert "不属于本收件" in str(refused.value)
     case = Case.objects.get(pk=correction.case_id)
     assert case.state == CaseState.SUSPENDED
 
