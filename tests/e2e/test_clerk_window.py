@@ -8,12 +8,14 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from apps.accounts.roles import Role
 from apps.cases import services
-from apps.cases.codes import CaseState, FilingState, MaterialStatus
+from apps.cases.applicants import ApplicantData
+from apps.cases.codes import ApplicantKind, CaseState, FilingState, MaterialStatus
 from apps.cases.models import Case, Filing
 from apps.cases.notices.models import Notice
 from tests.cases.clerk_window import COMPANY_WITH_AGENT, approve, request_correction, restaurant_hall
-from tests.factories.accounts import PASSWORD
+from tests.factories.accounts import PASSWORD, make_staff
 from tests.factories.cases import MINIMAL_PDF, make_filing
 
 
@@ -166,3 +168,45 @@ def test_a_clerk_clears_a_deficiency_and_the_filing_goes_to_issue(live_server, p
     expect(page.get_by_test_id("filing-state")).to_have_text("待出证")
     shot(page, "deficiency-cleared")
     assert Filing.objects.get(pk=filing.pk).state == FilingState.READY_FOR_ISSUE
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_clerk_takes_an_online_filing_for_pre_review_checks_it_and_accepts_it(
+    live_server, page, settings, shot
+):
+    settings.HALL_PUBLIC_BASE_URL = live_server.url
+    hall = restaurant_hall()
+    citizen = make_staff(Role.CITIZEN, full_name="张三", id_number="11010519491231002X")
+    applicant = ApplicantData(
+        kind=ApplicantKind.PERSON, name=citizen.full_name, id_number=citizen.id_number, phone="13812343210"
+    )
+    online = services.open_online_filing(
+        centre=hall.centre, applicant=applicant, bundle=hall.bundle, citizen=citizen
+    )
+    services.submit_online(filing_id=online.pk, actor=citizen)
+
+    _log_in(page, live_server, hall.clerk)
+    waiting = page.get_by_test_id("list-awaiting")
+    expect(page.get_by_test_id("count-awaiting")).to_have_text("1")
+    shot(page, "awaiting-pre-review")
+    waiting.get_by_role("link", name=online.number).click()
+    expect(page.get_by_test_id("filing-state")).to_have_text("网上已提交")
+    page.get_by_role("button", name="认领预审").click()
+    expect(page.get_by_test_id("filing-state")).to_have_text("窗口预审中")
+    shot(page, "taken-for-pre-review")
+
+    page.evaluate("window.hallNoReload = 'kept'")
+    page.keyboard.press("Alt+KeyO")  # the required originals, saved in place
+    expect(_row(page, hall.required).locator("select.material-status")).to_have_value("original")
+    for material in (hall.copy_only, hall.later):  # the clerk completes what the shortcut leaves
+        _row(page, material).locator("select.material-status").select_option(
+            "copy" if material == hall.copy_only else "original"
+        )
+        expect(_row(page, material).get_by_test_id("row-result")).to_contain_text("✓")  # saved in place
+    assert page.evaluate("window.hallNoReload") == "kept"
+    page.locator("#accept-button").click()
+    expect(page.get_by_test_id("filing-state")).to_have_text("已受理")
+    shot(page, "accepted")
+    online.refresh_from_db()
+    assert online.state == FilingState.ACCEPTED and online.window == hall.window

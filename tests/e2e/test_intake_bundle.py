@@ -52,10 +52,10 @@ def test_a_clerk_files_a_bundle_accepts_it_and_opens_the_receipt(live_server, pa
     rows = page.locator("table.checklist tbody tr")
     expect(rows).to_have_count(4)  # the shared material once, plus one form per item
     for i in range(4):
-        page.locator("table.checklist tbody tr").nth(i).get_by_role("combobox").select_option("original")
-        expect(page.locator("table.checklist tbody tr").nth(i).get_by_role("combobox")).to_have_value(
-            "original"
-        )
+        row = page.locator("table.checklist tbody tr").nth(i)
+        row.get_by_role("combobox").select_option("original")
+        expect(row.get_by_test_id("row-result")).to_contain_text("✓")  # saved in place
+        expect(row.get_by_role("combobox")).to_have_value("original")
     page.get_by_role("button", name="受理", exact=True).click()
     expect(page.get_by_test_id("filing-state")).to_have_text("已受理")
     expect(page.get_by_text("到期")).to_have_count(3)
