@@ -97,6 +97,8 @@ def _pages():
         ("supervisor", "jobs", "/ops/jobs/"),
         ("catalogue", "desk", "/catalogue/"),
         ("catalogue", "admin", "/admin/"),
+        ("catalogue", "items", "/admin/catalogue/serviceitem/"),
+        ("catalogue", "import", "/admin/catalogue/serviceitem/import/"),
     ]
 
 
