@@ -194,6 +194,7 @@ def test_a_clerk_takes_an_online_filing_for_pre_review_checks_it_and_accepts_it(
     expect(page.get_by_test_id("filing-state")).to_have_text("网上已提交")
     page.get_by_role("button", name="认领预审").click()
     expect(page.get_by_test_id("filing-state")).to_have_text("窗口预审中")
+    page.wait_for_load_state("networkidle")  # htmx set up: before it, a change posts the whole form
     shot(page, "taken-for-pre-review")
 
     page.evaluate("window.hallNoReload = 'kept'")
