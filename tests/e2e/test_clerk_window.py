@@ -4,6 +4,7 @@ with the notice named; a correction answered at the window, the case resuming; a
 cleared, the filing going on to issue."""
 
 import datetime as dt
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -25,6 +26,14 @@ def _log_in(page, live_server, user):
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("综合受理台")
+
+
+def _saved(filing, material, status, seconds=10):
+    """Wait for the server to have saved a row's status (the browser's request may still be under way)."""
+    deadline = time.monotonic() + seconds
+    while filing.checklist.get(material=material).status != status:
+        assert time.monotonic() < deadline, f"{material.name} was not saved as {status}"
+        time.sleep(0.1)
 
 
 def _row(page, material):
@@ -201,7 +210,9 @@ def test_a_clerk_takes_an_online_filing_for_pre_review_checks_it_and_accepts_it(
     expect(_row(page, hall.required).locator("select.material-status")).to_have_value("original")
     for material, status in ((hall.copy_only, "copy"), (hall.later, "original")):  # what it leaves
         _row(page, material).locator("select.material-status").select_option(status)
-        page.wait_for_load_state("networkidle")
+        _saved(online, material, status)
+    page.reload()  # what the desk shows is what was saved
+    for material, status in ((hall.copy_only, "copy"), (hall.later, "original")):
         expect(_row(page, material).locator("select.material-status")).to_have_value(status)
     page.locator("#accept-button").click()
     expect(page.get_by_test_id("filing-state")).to_have_text("已受理")
