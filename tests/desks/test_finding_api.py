@@ -19,7 +19,7 @@ from apps.cases.models import Case
 from apps.cases.review import selectors as review
 from apps.certificates import selectors as desk
 from apps.certificates import services as certificates
-from apps.certificates.api.filters import DeskFilingFilter, IssueRequestFilter
+from apps.certificates.api.filters import IssueRequestFilter
 from apps.certificates.api.views import IssueRequestViewSet
 from apps.worktime.warnings import WarningLevel
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
@@ -80,8 +80,8 @@ def test_the_certificate_desk_endpoints_find_within_the_users_centres():
     issuer = make_staff(Role.ISSUER, centre=centre)
     elsewhere = make_staff(Role.ISSUER)
     asked = certificates.request_issue(filing_id=ours.pk, actor=issuer)
-    assert filtered(DeskFilingFilter, desk.ready_for_issue(issuer), q=PERSON.id_number) == [ours]
-    assert filtered(DeskFilingFilter, desk.ready_for_issue(elsewhere), q=PERSON.id_number) == []
+    assert filtered(FilingFilter, desk.ready_for_issue(issuer), q=PERSON.id_number) == [ours]
+    assert filtered(FilingFilter, desk.ready_for_issue(elsewhere), q=PERSON.id_number) == []
     assert filtered(IssueRequestFilter, desk.pending_requests(issuer), q=ours.number) == [asked]
     assert filtered(IssueRequestFilter, desk.pending_requests(elsewhere), q=ours.number) == []
 

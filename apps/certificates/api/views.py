@@ -9,11 +9,12 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import AllowAny, IsAuthenticated, UsesIssuingDesk
 from apps.audit.requests import client_ip
+from apps.cases.api.filters import FilingFilter
 from apps.cases.codes import FilingState
 from apps.certificates import library as certificate_library
 from apps.certificates import selectors, services, verification
 from apps.certificates.api import serializers as s
-from apps.certificates.api.filters import DeskFilingFilter, IssueRequestFilter
+from apps.certificates.api.filters import IssueRequestFilter
 from apps.certificates.documents import document_pdf
 
 
@@ -22,7 +23,7 @@ class IssuingFilingViewSet(viewsets.GenericViewSet):
 
     permission_classes = [UsesIssuingDesk]
     serializer_class = s.DeskFilingSerializer
-    filterset_class = DeskFilingFilter  # ?q= and ?ordering=, as the certificate desk finds filings
+    filterset_class = FilingFilter  # ?q= and ?ordering=, as the certificate desk finds filings
     # The actions look the filing up themselves (selectors.desk_filing): a key that is no number is
     # no route, rather than a ValueError there.
     lookup_value_regex = "[0-9]+"
