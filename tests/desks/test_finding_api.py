@@ -86,10 +86,6 @@ def test_the_certificate_desk_endpoints_find_within_the_users_centres():
     assert filtered(IssueRequestFilter, desk.pending_requests(elsewhere), q=ours.number) == []
 
 
-# Through DRF's own request handling and filter backend, on the endpoints themselves.
-WiredFilings, WiredRequests = FilingViewSet, IssueRequestViewSet
-
-
 def listed(viewset, user, **params) -> tuple[int, dict]:
     request = APIRequestFactory().get("/", params)
     force_authenticate(request, user=user)
@@ -97,30 +93,30 @@ def listed(viewset, user, **params) -> tuple[int, dict]:
     return response.status_code, response.data
 
 
-def test_wired_the_filings_endpoint_searches_sorts_and_refuses_an_unknown_ordering():
+def test_the_filings_endpoint_searches_sorts_and_refuses_an_unknown_ordering():
     department = DepartmentFactory()
     ours = make_case(department=department).filing
     make_case(department=department, applicant=OTHER)
     clerk = window_clerk(comprehensive_window(ours.centre))
-    status, data = listed(WiredFilings, clerk, q=PERSON.id_number, ordering="due")
+    status, data = listed(FilingViewSet, clerk, q=PERSON.id_number, ordering="due")
     assert status == 200 and [row["number"] for row in data["results"]] == [ours.number]
     assert data["results"][0]["applicant_id_number"] == "110105********002X"
     status, data = listed(
-        WiredFilings, window_clerk(comprehensive_window(ServiceCentreFactory())), q=ours.number
+        FilingViewSet, window_clerk(comprehensive_window(ServiceCentreFactory())), q=ours.number
     )
     assert status == 200 and data["results"] == []
-    status, data = listed(WiredFilings, clerk, ordering="applicant_id_number")
+    status, data = listed(FilingViewSet, clerk, ordering="applicant_id_number")
     assert status == 400 and "ordering" in data
 
 
-def test_wired_the_issue_requests_endpoint_searches_within_the_desks_centres():
+def test_the_issue_requests_endpoint_searches_within_the_desks_centres():
     centre = ServiceCentreFactory()
     ours = ready_filing(centre=centre)
     theirs = ready_filing(centre=centre, applicant=OTHER)
     issuer = make_staff(Role.ISSUER, centre=centre)
     for filing in (ours, theirs):
         certificates.request_issue(filing_id=filing.pk, actor=issuer)
-    status, data = listed(WiredRequests, issuer, q=ours.items.get().item.name)
+    status, data = listed(IssueRequestViewSet, issuer, q=ours.items.get().item.name)
     assert status == 200 and [row["filing"] for row in data["results"]] == [ours.number]
-    status, data = listed(WiredRequests, make_staff(Role.SEAL_KEEPER), q=ours.number)
+    status, data = listed(IssueRequestViewSet, make_staff(Role.SEAL_KEEPER), q=ours.number)
     assert status == 200 and data["results"] == []
