@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # Role-facing HTML and seeding, on top of the domain apps.
     "apps.guides",
     "apps.desks",
+    "apps.portal",
     "apps.demo",
 ]
 
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.desks.navigation.navigation",
+                "apps.portal.elder_mode.elder_mode",
             ],
         },
     },

@@ -15,12 +15,14 @@ api_v1 = [
     path("", include("apps.catalogue.api.urls")),
     path("", include("apps.cases.api.urls")),
     path("", include("apps.certificates.api.urls")),
+    path("portal/", include("apps.portal.api.urls")),
 ]
 
 urlpatterns = [
     # Before the desks' own "" (desks:home, which it calls for a logged-in user): a visitor gets the
     # public home page instead of a login form.
     path("", home, name="home"),
+    path("portal/", include("apps.portal.urls")),
     path("", include("apps.desks.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("guide/", include("apps.guides.urls")),

@@ -61,7 +61,7 @@ DESKS = (
     Desk(
         "portal",
         _("My filings"),
-        "desks:portal",
+        "portal:home",
         Perm.USE_CITIZEN_PORTAL,
         _("File online, follow your filings and answer correction requests."),
     ),

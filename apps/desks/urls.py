@@ -30,4 +30,9 @@ urlpatterns = [
     path("backoffice/cases/<int:pk>/", backoffice.case, name="backoffice_case"),
     path("backoffice/cases/<int:pk>/revoke/", backoffice.revoke_certificate, name="backoffice_revoke"),
     path("backoffice/cases/<int:pk>/<str:action>/", backoffice.act, name="backoffice_act"),
-] + [path(f"{desk.key}/", views.desk_view(desk.key), name=desk.key) for desk in DESKS]
+] + [
+    # The citizens' portal is its own app (apps.portal, /portal/); the staff desks are drawn here.
+    path(f"{desk.key}/", views.desk_view(desk.key), name=desk.key)
+    for desk in DESKS
+    if desk.url_name == f"desks:{desk.key}"
+]

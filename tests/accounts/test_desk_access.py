@@ -28,7 +28,7 @@ def test_a_clerk_sees_only_the_intake_desk_in_the_navigation_and_cannot_open_oth
 
 def test_a_citizen_cannot_open_staff_desks_or_the_jobs_page(client):
     client.force_login(make_staff(Role.CITIZEN))
-    assert client.get(reverse("desks:portal")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     assert client.get(reverse("desks:intake")).status_code == 403
     assert client.get(reverse("ops:job_runs")).status_code == 403
     assert client.get(reverse("admin:index")).status_code == 302
