@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.sequences",
     "apps.ops",
     "apps.notifications",
+    "apps.citizens",
     "apps.worktime",
     "apps.licences",
     "apps.catalogue",

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("apps.catalogue.api.urls")),
     path("", include("apps.cases.api.urls")),
     path("", include("apps.certificates.api.urls")),
+    path("", include("apps.citizens.api.urls")),
     path("portal/", include("apps.portal.api.urls")),
 ]
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("portal/", include("apps.portal.urls")),
     path("", include("apps.desks.urls")),
     path("accounts/", include("apps.accounts.urls")),
+    path("accounts/", include("apps.citizens.urls")),
     path("guide/", include("apps.guides.urls")),
     path("track/", include("apps.cases.notices.urls")),
     path("verify/", include("apps.certificates.urls")),
