@@ -1,9 +1,16 @@
 from django.urls import path
 
-from apps.portal import elder_mode, views, wizard
+from apps.portal import delivery, elder_mode, inbox, organisations, views, wallet, wizard
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("elder-mode/", elder_mode.switch, name="elder_mode"),
-] + wizard.urlpatterns
+] + (
+    # Each module of the online hall keeps its own routes.
+    wizard.urlpatterns
+    + organisations.urlpatterns
+    + inbox.urlpatterns
+    + wallet.urlpatterns
+    + delivery.urlpatterns
+)

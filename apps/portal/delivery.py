@@ -1,0 +1,3 @@
+"""delivery pages of the online hall."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""inbox pages of the online hall."""
+
+urlpatterns = []

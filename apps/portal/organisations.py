@@ -1,0 +1,3 @@
+"""organisations pages of the online hall."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""wallet pages of the online hall."""
+
+urlpatterns = []
