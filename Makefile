@@ -8,7 +8,7 @@ BENCH_SCALE ?= small
 XDIST ?= auto
 XDIST_ARGS := $(if $(filter 0,$(XDIST)),,-n $(XDIST) --maxprocesses=8)
 
-.PHONY: run test lint bench messages check-deploy clean
+.PHONY: run test lint bench messages check-deploy clean axe
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,19 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+# axe-core (from the npm registry, the version pinned in package.json and package-lock.json) for the
+# browser tests' accessibility checks (tests/e2e/conftest.py's `axe` fixture). Installed into var/node
+# with `npm ci` (the lock's integrity hash checked); again only when the pin changes.
+AXE := var/node/node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	mkdir -p var/node
+	cp package.json package-lock.json var/node/
+	cd var/node && npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+## axe: install axe-core for the browser tests (also done by `make test`)
+axe: $(AXE)
+
 ## run: migrate, load demo data and serve at http://127.0.0.1:8000 with a Celery worker and beat
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
@@ -30,7 +43,7 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py runhall 127.0.0.1:8000
 
 ## test: the whole suite (unit, integration, browser) on the configured database, in parallel
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(AXE)
 	$(PY) -m pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

@@ -3,6 +3,9 @@
 ``shot(page, "accepted")`` writes ``test-artefacts/screenshots/<test>/<nn>-accepted.png`` (the folder
 is ignored by git; CI keeps it as the run's artefacts). The assertions are on the page itself; the
 screenshots are for reviewing how each step looks, on a desk or a phone.
+
+``axe(page, "my hall")`` runs axe-core (from the npm registry, pinned in package.json, installed by
+`make axe`) on the page and fails on a serious or critical accessibility violation, naming each.
 """
 
 from __future__ import annotations
@@ -32,3 +35,63 @@ def shot(request):
         return path
 
     return take
+
+
+# axe-core, installed from the npm registry at the version pinned in package.json by `make axe`
+# (which `make test` runs first).
+AXE_JS = Path(__file__).resolve().parents[2] / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+# What fails a page: the issue asks for no serious or critical violation; moderate and minor ones
+# are printed for a person to read.
+FAILING_IMPACTS = ("serious", "critical")
+
+
+def _describe(violation: dict) -> list[str]:
+    lines = [f"{violation['impact']}: {violation['id']} — {violation['help']} ({violation['helpUrl']})"]
+    for node in violation["nodes"]:
+        target = " ".join(str(part) for part in node["target"])
+        html = re.sub(r"\s+", " ", node["html"])[:160]
+        lines.append(f"    {target}: {html}")
+        summary = re.sub(r"\s+", " ", node.get("failureSummary") or "")[:300]
+        if summary:
+            lines.append(f"      {summary}")
+    return lines
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core is not installed ({AXE_JS}): run `make axe`")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """``axe(page, "my hall")`` runs axe-core on the page as it is now and fails listing each serious
+    or critical violation (rule, elements, why); lesser ones are printed. Returns the violations.
+
+    The script is evaluated through the browser's debugging protocol, not added as a <script> tag:
+    the pages' Content-Security-Policy (script-src 'self') would refuse an inline one, and a test
+    must check the page as it is served."""
+
+    def check(page, name: str = "") -> list[dict]:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        violations = page.evaluate(
+            """async () => {
+                const results = await window.axe.run(document, {resultTypes: ["violations"]});
+                return results.violations;
+            }"""
+        )
+        where = f"{name or 'page'} ({page.url})"
+        lesser = [v for v in violations if v["impact"] not in FAILING_IMPACTS]
+        if lesser:
+            print(f"axe on {where}: {len(lesser)} moderate or minor violation(s)")
+            for violation in lesser:
+                print("\n".join(_describe(violation)))
+        failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+        if failing:
+            report = "\n".join(line for violation in failing for line in _describe(violation))
+            pytest.fail(f"axe-core: {len(failing)} serious or critical violation(s) on {where}:\n{report}")
+        return violations
+
+    return check
