@@ -38,12 +38,12 @@ def sms_gateway():
     return import_string(settings.HALL_SMS_GATEWAY)()
 
 
-def send_site(*, key, user_id: int, subject: str, body: str) -> None:
+def send_site(*, key, user_id: int, subject: str, body: str, concerns: str = "") -> None:
     from apps.notifications.models import SiteMessage
 
     # One inbox row per key: a repeated delivery finds it there.
     SiteMessage.objects.get_or_create(
-        key=key, defaults={"user_id": user_id, "subject": subject, "body": body}
+        key=key, defaults={"user_id": user_id, "subject": subject, "body": body, "subject_ref": concerns}
     )
 
 

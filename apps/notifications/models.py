@@ -96,6 +96,8 @@ class SiteMessage(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="site_messages")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
+    # What it is about, as its outbox row says ("cases.filing:12"): the inbox links to it.
+    subject_ref = models.CharField(_("concerns"), max_length=80, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

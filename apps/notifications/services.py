@@ -76,7 +76,9 @@ def render(event: str, language: str, context: dict) -> tuple[str, str]:
 def _send(row: Outbox) -> None:
     subject, body = render(row.event, row.language, row.context)
     if row.channel == Channel.SITE:
-        channels.send_site(key=row.key, user_id=row.user_id, subject=subject, body=body)
+        channels.send_site(
+            key=row.key, user_id=row.user_id, subject=subject, body=body, concerns=row.subject_ref
+        )
     elif row.channel == Channel.SMS:
         channels.send_sms(key=row.key, phone=row.address, subject=subject, body=body)
     else:
