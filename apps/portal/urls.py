@@ -6,6 +6,12 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("elder-mode/", elder_mode.switch, name="elder_mode"),
+    path("filings/<int:pk>/", views.filing, name="filing"),
+    path(
+        "filings/<int:pk>/corrections/<int:correction_pk>/answer/",
+        views.answer_correction,
+        name="filing_answer_correction",
+    ),
 ] + (
     # Each module of the online hall keeps its own routes.
     wizard.urlpatterns

@@ -1,10 +1,35 @@
-"""The online hall's pages: "my hall" and a filing's page."""
+"""The online hall's pages: "my hall" and a filing's page, with what a citizen does there after
+submitting — answer a correction (补正), resubmit after a 一次性告知, withdraw.
 
+Thin views: the reads are ``apps.cases`` selectors, the actions its services (the same the window and
+the API use). A filing the account may not see is a 404, never a 403: its existence is not told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Perm
+from apps.audit.requests import client_ip
+from apps.cases import selectors, services
+from apps.cases.codes import FilingState, MaterialStatus
+from apps.cases.models import Case, ChecklistEntry, CorrectionRequest, Filing
+from apps.cases.notices.content import promised_completion
+from apps.cases.notices.tracking import department_progress
+from apps.core.errors import Conflict, error_text
+from apps.portal.forms import AnswerCorrectionForm, WithdrawForm
+
+S = FilingState
 
 
 def citizen_required(view):
@@ -25,3 +50,203 @@ def citizen_required(view):
 def home(request):
     """我的办事大厅: the citizen's filings, what needs doing first."""
     return render(request, "portal/home.html", {"portal_page": "home"})
+
+
+# --- a filing's page ---
+
+# The states in which the applicant's own account may withdraw (the graph's, less the pre-review: a
+# clerk is checking the materials then, and the service says so).
+WITHDRAWABLE = (S.SUBMITTED, S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY)
+DELIVERY_CHOSEN_IN = (S.ACCEPTED, S.ACCEPTED_WITH_DEFICIENCY, S.READY_FOR_ISSUE)
+# How a state reads to the applicant: waiting on the hall, their turn, done, or stopped.
+TONES = {
+    S.DRAFT: "draft",
+    S.RETURNED: "act",
+    S.READY_FOR_ISSUE: "act",
+    S.ISSUED: "done",
+    S.DELIVERED: "done",
+    S.CLOSED: "done",
+    S.REJECTED: "stopped",
+    S.WITHDRAWN: "stopped",
+    S.TERMINATED: "stopped",
+}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the applicant should do now (``act``), or what the hall is doing (``wait``), or that it
+    is over (``done``); with the date it is due by and where to do it on the page or elsewhere."""
+
+    tone: str
+    what: str
+    due_on: object = None
+    url: str = ""
+    button: str = ""
+
+
+def _url(name: str, *args) -> str:
+    """A route of another part of the hall (the wizard, the delivery choice), empty until it exists."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _own_filing(request, pk: int) -> Filing:
+    """The filing if the account may see it as an applicant (its own, or an organisation's it acts
+    for); anyone else's is a 404."""
+    queryset = selectors.filings_visible_to(request.user).select_related("centre", "bundle")
+    cases = Case.objects.select_related("clock", "department", "item").prefetch_related(
+        Prefetch("corrections", CorrectionRequest.objects.prefetch_related("files"))
+    )
+    return get_object_or_404(
+        queryset.prefetch_related(
+            "items__item",
+            Prefetch("checklist", ChecklistEntry.objects.select_related("material")),
+            Prefetch("cases", cases.order_by("pk")),
+            "notices",
+        ),
+        pk=pk,
+    )
+
+
+def _next_step(filing: Filing, open_corrections: list[CorrectionRequest]) -> NextStep:
+    if filing.state == S.DRAFT:
+        return NextStep(
+            "act",
+            _("Finish your application and submit it."),
+            url=_url("portal:wizard_materials", filing.pk),
+            button=_("Continue"),
+        )
+    if open_corrections:
+        first = min(open_corrections, key=lambda c: (c.answer_due_on is None, c.answer_due_on))
+        return NextStep(
+            "act",
+            _("A department asks you to correct your materials."),
+            due_on=first.answer_due_on,
+            url="#corrections",
+            button=_("Answer the correction"),
+        )
+    if filing.state == S.RETURNED:
+        return NextStep(
+            "act",
+            _("Complete the materials listed below and submit the filing again."),
+            url="#completion",
+            button=_("See what to complete"),
+        )
+    if filing.has_open_deficiency:
+        return NextStep(
+            "act",
+            _("Hand in the missing materials at a window of the centre."),
+            due_on=filing.commitment_date,
+            url="#materials",
+            button=_("See what is missing"),
+        )
+    if filing.state == S.READY_FOR_ISSUE:
+        return NextStep(
+            "act",
+            _("Your documents are ready to be issued: choose how to receive them."),
+            url=_url("portal:delivery", filing.pk),
+            button=_("Choose collection or post"),
+        )
+    waiting = {
+        S.SUBMITTED: _("Submitted: a window of the centre will check your materials."),
+        S.PRE_REVIEW: _("A window is checking your materials now."),
+        S.ACCEPTED: _("Accepted: the departments are reviewing it."),
+        S.ACCEPTED_WITH_DEFICIENCY: _("Accepted: the departments are reviewing it."),
+        S.ISSUED: _("Your documents are issued."),
+        S.DELIVERED: _("Your documents are delivered."),
+        S.CLOSED: _("This filing is completed."),
+        S.REJECTED: _("The filing was not accepted: see the reasons below."),
+        S.WITHDRAWN: _("You withdrew this filing."),
+        S.TERMINATED: _("This filing was ended by the hall's rules."),
+    }
+    tone = "done" if TONES.get(filing.state) in ("done", "stopped") else "wait"
+    return NextStep(tone, waiting[filing.state])
+
+
+def _completion_list(filing: Filing) -> list[dict]:
+    """The 一次性告知's lines with their material's name (a line may concern no material)."""
+    names = {entry.material_id: entry.material.name for entry in filing.checklist.all()}
+    return [
+        {"material": names.get(line.get("material"), ""), "reason": line.get("reason", "")}
+        for line in filing.completion_list
+    ]
+
+
+def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, status=200):
+    cases = list(filing.cases.all())
+    corrections = [c for case in cases for c in case.corrections.all()]
+    open_corrections = [c for c in corrections if c.is_open]
+    names = {c.pk: case.item.name for case in cases for c in case.corrections.all()}
+    answer_forms = answer_forms or {}
+    delivery_url = _url("portal:delivery", filing.pk)
+    promised, provisional = promised_completion([case.clock for case in cases])
+    context = {
+        "portal_page": "filing",
+        "filing": filing,
+        "tone": TONES.get(filing.state, "wait"),
+        "next_step": _next_step(filing, open_corrections),
+        "items": [filed.item for filed in filing.items.all()],
+        "promised": promised,
+        "provisional": provisional,
+        "progress": department_progress(cases),
+        "completion": _completion_list(filing) if filing.state == S.RETURNED else [],
+        "deficient": [e for e in filing.checklist.all() if e.status == MaterialStatus.DEFICIENT],
+        "corrections": [
+            {
+                "request": c,
+                "item": names[c.pk],
+                "form": answer_forms.get(c.pk) or AnswerCorrectionForm(correction_id=c.pk),
+            }
+            for c in corrections
+        ],
+        "notices": list(filing.notices.all()),
+        "refused": filing.state == S.REJECTED,
+        # Filled from the domain's selectors and services as they land (timeline, resubmission).
+        "days_left": None,
+        "timeline": [],
+        "resubmission": None,
+        "resubmit_url": "",
+        "may_withdraw": False,
+        "withdraw_url": "",
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "delivery_url": delivery_url,
+        # The delivery choice is the applicant's until the documents are issued.
+        "delivery_offered": bool(delivery_url) and filing.state in DELIVERY_CHOSEN_IN,
+    }
+    return render(request, "portal/filing.html", context, status=status)
+
+
+@citizen_required
+def filing(request, pk):
+    """A filing's page: what to do next, the promised date, the outcome, corrections, the timeline."""
+    return _page(request, _own_filing(request, pk))
+
+
+@citizen_required
+@require_POST
+def answer_correction(request, pk, correction_pk):
+    """补正 answered online: a note and files, each file checked by its content (the service's)."""
+    filing = _own_filing(request, pk)
+    if not any(c.pk == correction_pk for case in filing.cases.all() for c in case.corrections.all()):
+        raise Http404
+    form = AnswerCorrectionForm(request.POST, request.FILES, correction_id=correction_pk)
+    if form.is_valid():
+        try:
+            services.answer_filing_correction(
+                filing_id=filing.pk,
+                correction_id=correction_pk,
+                answer=form.cleaned_data["answer"],
+                files=form.cleaned_data["files"],
+                actor=request.user,
+                window=None,
+                client_ip=client_ip(request),
+            )
+        except (ValidationError, Conflict, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, _("Your correction is sent: the review goes on."))
+            return redirect(reverse("portal:filing", args=[filing.pk]) + "#corrections")
+    # What was typed stays in the form; the files must be chosen again (a browser never refills them).
+    return _page(request, filing, answer_forms={correction_pk: form}, status=400)

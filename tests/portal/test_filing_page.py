@@ -1,0 +1,218 @@
+"""A filing's page in the online hall (issue 16, item 4): what to do next, the promised date, the
+window's outcome, corrections (补正) answered with a note and files, notices to download — and no
+one else's filing (404), whatever the address."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from apps.cases import services
+from apps.cases.codes import CaseState, MaterialStatus
+from apps.cases.models import Case, CorrectionFile, CorrectionRequest, Filing
+from apps.cases.review import services as review
+from tests.cases.online_hall import make_hall, pdf, ready
+from tests.factories import make_staff
+from tests.factories.cases import accept_filing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def thursday():
+    with time_machine.travel(dt.datetime(2026, 9, 24, 2, 0), tick=False):  # 10:00 in Shanghai
+        yield
+
+
+@pytest.fixture
+def hall():
+    return make_hall()
+
+
+def submitted(hall, citizen=None) -> Filing:
+    citizen = citizen or hall.citizen
+    filing = ready(hall, hall.draft(citizen), citizen)
+    return services.submit_online(filing_id=filing.pk, actor=citizen)
+
+
+def in_pre_review(hall, citizen=None) -> Filing:
+    filing = submitted(hall, citizen)
+    return services.start_pre_review(filing_id=filing.pk, actor=hall.clerk, window=hall.window)
+
+
+def accepted(hall, citizen=None) -> Filing:
+    return accept_filing(in_pre_review(hall, citizen), actor=hall.clerk)
+
+
+def returned(hall, citizen=None) -> Filing:
+    filing = in_pre_review(hall, citizen)
+    received = [
+        services.MaterialRecord(m.pk, MaterialStatus.ELECTRONIC) for m in (hall.id_card, hall.licence)
+    ]
+    services.record_materials(filing_id=filing.pk, records=received, actor=hall.clerk, window=hall.window)
+    return services.return_for_completion(
+        filing_id=filing.pk,
+        corrections=[
+            {"material": hall.lease.pk, "reason": "租赁合同须有出租方签章"},
+            {"material": None, "reason": "申请表联系电话有误"},
+        ],
+        actor=hall.clerk,
+        window=hall.window,
+    )
+
+
+def with_correction(hall, citizen=None) -> tuple[Filing, CorrectionRequest]:
+    filing = accepted(hall, citizen)
+    case = filing.cases.get()
+    approver = make_staff(Role.APPROVER, department=case.department)
+    review.claim(case_id=case.pk, actor=approver)
+    correction = review.request_correction(
+        case_id=case.pk, actor=approver, items=[{"material": None, "what": "身份证复印件不清晰，请重新上传"}]
+    )
+    return filing, correction
+
+
+def page(client, filing):
+    return client.get(reverse("portal:filing", args=[filing.pk]))
+
+
+def as_citizen(client, hall):
+    client.force_login(hall.citizen)
+    return client
+
+
+def test_another_citizens_filing_is_a_404_to_read_and_to_answer(client, hall):
+    filing, correction = with_correction(hall)
+    stranger = hall.citizen_account("lisi", id_number="110105194912310029", name="李四")
+    client.force_login(stranger)
+    assert page(client, filing).status_code == 404
+    answer = client.post(
+        reverse("portal:filing_answer_correction", args=[filing.pk, correction.pk]),
+        {f"c{correction.pk}-answer": "不是我的"},
+    )
+    assert answer.status_code == 404
+    correction.refresh_from_db()
+    assert correction.is_open
+
+
+def test_a_missing_filing_is_a_404_and_staff_are_refused(client, hall):
+    filing = submitted(hall)
+    as_citizen(client, hall)
+    assert client.get(reverse("portal:filing", args=[filing.pk + 1000])).status_code == 404
+    client.force_login(hall.clerk)
+    assert page(client, filing).status_code == 403
+
+
+def test_a_visitor_is_sent_to_log_in_and_back(client, hall):
+    filing = submitted(hall)
+    response = page(client, filing)
+    assert response.status_code == 302
+    assert reverse("portal:filing", args=[filing.pk]) in response["Location"]
+
+
+def test_a_submitted_filing_says_it_waits_for_the_window(client, hall):
+    filing = submitted(hall)
+    body = page(as_citizen(client, hall), filing).content.decode()
+    assert 'data-tone="wait"' in body
+    assert filing.number in body and hall.item.name in body
+    assert 'data-testid="correction"' not in body
+
+
+def test_a_returned_filing_lists_what_to_complete_by_material(client, hall):
+    filing = returned(hall)
+    response = page(as_citizen(client, hall), filing)
+    body = response.content.decode()
+    assert 'data-tone="act"' in body
+    completion = body[body.index('data-testid="completion"') :]
+    assert "租赁合同" in completion and "须有出租方签章" in completion
+    assert "申请表联系电话有误" in completion
+    # The one-time notice (一次性告知书) is there to download.
+    assert reverse("filing-notice", args=[filing.pk, filing.notices.get().pk]) in body
+
+
+def test_the_notice_downloads_for_its_applicant_only(client, hall):
+    filing = returned(hall)
+    notice = filing.notices.get()
+    url = reverse("filing-notice", args=[filing.pk, notice.pk])
+    assert as_citizen(client, hall).get(url).status_code == 200
+    client.force_login(hall.citizen_account("lisi", id_number="110105194912310029", name="李四"))
+    assert client.get(url).status_code == 404
+
+
+def test_an_accepted_filing_shows_its_promised_date(client, hall):
+    filing = accepted(hall)
+    case = filing.cases.get()
+    body = page(as_citizen(client, hall), filing).content.decode()
+    assert f"{case.clock.due_on:%Y-%m-%d}" in body
+    assert 'data-testid="promised"' in body
+
+
+def test_a_correction_is_answered_online_with_a_note_and_files(client, hall):
+    filing, correction = with_correction(hall)
+    as_citizen(client, hall)
+    body = page(client, filing).content.decode()
+    assert "身份证复印件不清晰" in body and 'data-testid="answer-form"' in body
+    assert f"{correction.answer_due_on:%Y-%m-%d}" in body  # answer by …
+    response = client.post(
+        reverse("portal:filing_answer_correction", args=[filing.pk, correction.pk]),
+        {
+            f"c{correction.pk}-answer": "已重新扫描上传",
+            f"c{correction.pk}-files": [pdf("身份证正面.pdf"), pdf("身份证反面.pdf")],
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(reverse("portal:filing", args=[filing.pk]) + "#corrections")
+    correction.refresh_from_db()
+    assert correction.answered_by == hall.citizen and correction.answer == "已重新扫描上传"
+    names = sorted(correction.files.values_list("original_name", flat=True))
+    assert names == ["身份证反面.pdf", "身份证正面.pdf"]
+    assert Case.objects.get(pk=correction.case_id).state == CaseState.IN_REVIEW
+    after = client.get(response["Location"]).content.decode()
+    assert 'data-testid="answered"' in after and 'data-testid="answer-form"' not in after
+
+
+def test_an_executable_renamed_pdf_is_refused_naming_the_file_and_nothing_changes(client, hall):
+    filing, correction = with_correction(hall)
+    response = as_citizen(client, hall).post(
+        reverse("portal:filing_answer_correction", args=[filing.pk, correction.pk]),
+        {
+            f"c{correction.pk}-answer": "见附件",
+            f"c{correction.pk}-files": [SimpleUploadedFile("身份证.pdf", b"MZ\x90\x00 an executable")],
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    error = body[body.index('data-testid="answer-error"') :][:600]
+    assert "身份证.pdf" in error
+    assert "见附件" in body  # what was typed is still there
+    correction.refresh_from_db()
+    assert correction.is_open and not CorrectionFile.objects.exists()
+    assert Case.objects.get(pk=correction.case_id).state == CaseState.SUSPENDED
+
+
+def test_an_empty_answer_is_refused(client, hall):
+    filing, correction = with_correction(hall)
+    response = as_citizen(client, hall).post(
+        reverse("portal:filing_answer_correction", args=[filing.pk, correction.pk]),
+        {f"c{correction.pk}-answer": "  "},
+    )
+    assert response.status_code == 400
+    correction.refresh_from_db()
+    assert correction.is_open
+
+
+def test_another_filings_correction_is_not_answered_through_this_one(client, hall):
+    filing, correction = with_correction(hall)
+    other = submitted(hall)
+    response = as_citizen(client, hall).post(
+        reverse("portal:filing_answer_correction", args=[other.pk, correction.pk]),
+        {f"c{correction.pk}-answer": "已补正"},
+    )
+    assert response.status_code == 404
+    correction.refresh_from_db()
+    assert correction.is_open
