@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -6,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.identifiers import mask_phone, normalise_resident_id, validate_resident_id, validate_uscc
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
+
+
+class RealNameLevel(models.TextChoices):
+    """How sure the hall is that an account is the person it names (实名等级)."""
+
+    DECLARED = "declared", _("Self-declared")  # 自主声明: typed at registration, checksum-valid
+    VERIFIED = "verified", _("Verified at a window")  # 窗口核验: a clerk compared it with the ID card
 
 
 class User(AbstractUser):
@@ -28,6 +37,27 @@ class User(AbstractUser):
     # and what a window clerk checks against the identity card. Empty for staff-only accounts.
     id_number = models.CharField(
         _("resident ID number"), max_length=18, blank=True, validators=[validate_resident_id]
+    )
+    real_name_level = models.CharField(
+        _("real-name level"), max_length=10, choices=RealNameLevel.choices, blank=True
+    )
+    # Who compared the account with the identity card, when and at which centre (窗口核验).
+    real_name_verified_at = models.DateTimeField(_("real name verified at"), null=True, blank=True)
+    real_name_verified_by = models.ForeignKey(
+        "self",
+        verbose_name=_("real name verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    real_name_verified_centre = models.ForeignKey(
+        "ServiceCentre",
+        verbose_name=_("real name verified at centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -228,9 +258,18 @@ class AuthorisationKind(models.TextChoices):
     AGENT = "agent", _("Authorised agent")  # 经办人 (授权委托)
 
 
+def letter_path(instance, filename: str) -> str:
+    # A random name under the account: the original name is kept in the row, never trusted as a path.
+    return f"authorisations/{instance.user_id}/{secrets.token_hex(16)}"
+
+
 class OrganisationAuthorisation(models.Model):
     """A citizen account may file online for an organisation only while an authorisation holds:
-    as its legal representative, or as an agent with a letter of authorisation for a period."""
+    as its legal representative, or as an agent with a letter of authorisation for a period.
+
+    The letter (授权委托书) is checked by content and size (``apps.uploads.stored.checked``) before
+    it is stored; its description is kept beside it as ``uploads.CheckedFile`` keeps one. A revoked
+    authorisation stays (the filings made under it name it) but no longer lets anyone act."""
 
     user = models.ForeignKey(
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="organisation_authorisations"
@@ -240,6 +279,13 @@ class OrganisationAuthorisation(models.Model):
     kind = models.CharField(_("capacity"), max_length=30, choices=AuthorisationKind.choices)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    letter = models.FileField(_("authorisation letter"), upload_to=letter_path, blank=True)
+    letter_name = models.CharField(_("letter file name"), max_length=255, blank=True)
+    letter_content_type = models.CharField(_("letter content type"), max_length=100, blank=True)
+    letter_size = models.PositiveIntegerField(_("letter size"), null=True, blank=True)
+    letter_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("organisation authorisation")

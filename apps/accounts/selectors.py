@@ -70,7 +70,8 @@ def window_at(user, centre_id: int, role: Role) -> Window | None:
 
 
 def authorisations_of(user, on: dt.date) -> QuerySet[OrganisationAuthorisation]:
-    """The organisations a citizen account may act for on ``on`` (legal representative or agent)."""
-    return OrganisationAuthorisation.objects.filter(user=user, valid_from__lte=on).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-    )
+    """The organisations a citizen account may act for on ``on`` (legal representative or agent):
+    within the authorisation's period and not revoked."""
+    return OrganisationAuthorisation.objects.filter(
+        user=user, valid_from__lte=on, revoked_at__isnull=True
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
