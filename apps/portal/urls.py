@@ -12,6 +12,8 @@ urlpatterns = [
         views.answer_correction,
         name="filing_answer_correction",
     ),
+    path("filings/<int:pk>/resubmit/", views.resubmit, name="filing_resubmit"),
+    path("filings/<int:pk>/withdraw/", views.withdraw, name="filing_withdraw"),
 ] + (
     # Each module of the online hall keeps its own routes.
     wizard.urlpatterns

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
-from apps.cases import selectors, services
+from apps.cases import online, selectors, services
 from apps.cases.codes import FilingState, MaterialStatus
 from apps.cases.models import Case, ChecklistEntry, CorrectionRequest, Filing
 from apps.cases.notices.content import promised_completion
@@ -181,6 +181,7 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
     names = {c.pk: case.item.name for case in cases for c in case.corrections.all()}
     answer_forms = answer_forms or {}
     delivery_url = _url("portal:delivery", filing.pk)
+    resubmission = filing.resubmissions.only("pk", "number").first() if filing.state == S.RETURNED else None
     promised, provisional = promised_completion([case.clock for case in cases])
     context = {
         "portal_page": "filing",
@@ -206,10 +207,11 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
         # Filled from the domain's selectors and services as they land (timeline, resubmission).
         "days_left": None,
         "timeline": [],
-        "resubmission": None,
-        "resubmit_url": "",
-        "may_withdraw": False,
-        "withdraw_url": "",
+        "resubmission": resubmission,
+        "resubmit_url": reverse("portal:filing_resubmit", args=[filing.pk]),
+        "may_withdraw": filing.state in WITHDRAWABLE or filing.state == S.PRE_REVIEW,
+        "withdraw_waits": filing.state == S.PRE_REVIEW,
+        "withdraw_url": reverse("portal:filing_withdraw", args=[filing.pk]),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "delivery_url": delivery_url,
         # The delivery choice is the applicant's until the documents are issued.
@@ -250,3 +252,55 @@ def answer_correction(request, pk, correction_pk):
             return redirect(reverse("portal:filing", args=[filing.pk]) + "#corrections")
     # What was typed stays in the form; the files must be chosen again (a browser never refills them).
     return _page(request, filing, answer_forms={correction_pk: form}, status=400)
+
+
+@citizen_required
+@require_POST
+def resubmit(request, pk):
+    """一次性告知 answered online: a new draft with what was not on the list carried over, opened at the
+    wizard's materials step to supply the rest (a second click lands on the draft made by the first)."""
+    filing = _own_filing(request, pk)
+    try:
+        draft = online.resubmit_returned(
+            filing_id=filing.pk, actor=request.user, client_ip=client_ip(request)
+        )
+    except Conflict as error:
+        existing = filing.resubmissions.first()
+        if existing is None:
+            messages.error(request, error_text(error))
+            return redirect("portal:filing", filing.pk)
+        draft = existing
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("portal:filing", filing.pk)
+    else:
+        messages.success(
+            request,
+            _("A new filing %(number)s is prepared: supply what the notice asked for, then submit it.")
+            % {"number": draft.number},
+        )
+    if draft.state == S.DRAFT and (step := _url("portal:wizard_materials", draft.pk)):
+        return redirect(step)
+    return redirect("portal:filing", draft.pk)
+
+
+@citizen_required
+@require_POST
+def withdraw(request, pk):
+    """撤回 by the applicant's own account, while the filing's state allows it (the service's rule)."""
+    filing = _own_filing(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            online.withdraw_online(
+                filing_id=filing.pk,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                client_ip=client_ip(request),
+            )
+        except (ValidationError, Conflict, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, _("Withdrawn. Any review it had started is stopped."))
+            return redirect("portal:filing", filing.pk)
+    return _page(request, filing, withdraw_form=form, status=400)

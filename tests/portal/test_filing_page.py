@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.cases import services
-from apps.cases.codes import CaseState, MaterialStatus
+from apps.cases.codes import CaseState, FilingState, MaterialStatus
 from apps.cases.models import Case, CorrectionFile, CorrectionRequest, Filing
 from apps.cases.review import services as review
 from tests.cases.online_hall import make_hall, pdf, ready
@@ -216,3 +216,66 @@ def test_another_filings_correction_is_not_answered_through_this_one(client, hal
     assert response.status_code == 404
     correction.refresh_from_db()
     assert correction.is_open
+
+
+def test_a_returned_filing_is_resubmitted_once_carrying_over_what_was_not_listed(client, hall):
+    filing = returned(hall)
+    as_citizen(client, hall)
+    url = reverse("portal:filing_resubmit", args=[filing.pk])
+    first = client.post(url)
+    draft = Filing.objects.get(resubmission_of=filing)
+    assert first.status_code == 302
+    assert first["Location"] == reverse("portal:wizard_materials", args=[draft.pk])
+    # The identity card was not on the list: its file is carried over; the lease is to supply.
+    carried = set(draft.checklist.filter(uploads__isnull=False).values_list("material_id", flat=True))
+    assert hall.id_card.pk in carried and hall.lease.pk not in carried
+    # A second click lands on the same draft: one resubmission.
+    again = client.post(url)
+    assert again["Location"] == first["Location"]
+    assert Filing.objects.filter(resubmission_of=filing).count() == 1
+    body = page(client, filing).content.decode()
+    assert 'data-testid="resubmitted"' in body and draft.number in body
+    assert 'data-testid="resubmit"' not in body
+
+
+def test_only_a_returned_filing_is_resubmitted(client, hall):
+    filing = submitted(hall)
+    response = as_citizen(client, hall).post(reverse("portal:filing_resubmit", args=[filing.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:filing", args=[filing.pk])
+    assert not Filing.objects.filter(resubmission_of=filing).exists()
+
+
+def test_the_applicant_withdraws_an_accepted_filing_and_its_case_stops(client, hall):
+    filing = accepted(hall)
+    as_citizen(client, hall)
+    assert 'data-testid="withdraw"' in page(client, filing).content.decode()
+    response = client.post(reverse("portal:filing_withdraw", args=[filing.pk]), {"reason": "不再开店"})
+    assert response.status_code == 302
+    filing.refresh_from_db()
+    assert filing.state == FilingState.WITHDRAWN
+    assert filing.cases.get().state == CaseState.WITHDRAWN
+    assert 'data-testid="withdraw"' not in page(client, filing).content.decode()
+
+
+def test_a_withdrawal_needs_a_reason_and_waits_while_a_window_pre_reviews(client, hall):
+    filing = submitted(hall)
+    as_citizen(client, hall)
+    url = reverse("portal:filing_withdraw", args=[filing.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    services.start_pre_review(filing_id=filing.pk, actor=hall.clerk, window=hall.window)
+    assert 'data-testid="withdraw-waits"' in page(client, filing).content.decode()
+    refused = client.post(url, {"reason": "不办了"})
+    assert refused.status_code == 400
+    assert 'role="alert"' in refused.content.decode().split('data-testid="withdraw"')[1]  # the refusal
+    filing.refresh_from_db()
+    assert filing.state == FilingState.PRE_REVIEW
+
+
+def test_another_citizen_can_neither_withdraw_nor_resubmit(client, hall):
+    filing = returned(hall)
+    client.force_login(hall.citizen_account("lisi", id_number="110105194912310029", name="李四"))
+    assert client.post(reverse("portal:filing_resubmit", args=[filing.pk])).status_code == 404
+    assert (
+        client.post(reverse("portal:filing_withdraw", args=[filing.pk]), {"reason": "x"}).status_code == 404
+    )
+    assert not Filing.objects.filter(resubmission_of=filing).exists()
