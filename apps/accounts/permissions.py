@@ -30,6 +30,7 @@ __all__ = [
     "Perm",
     "ReadAnyoneWriteCatalogueAdmin",
     "UsesBackOfficeDesk",
+    "UsesCitizenPortal",
     "UsesIssuingDesk",
     "ImportsCatalogue",
 ]
@@ -128,6 +129,12 @@ class UsesBackOfficeDesk(_HasPerm):
     """The back office (approvers and decision-makers): ``/api/v1/cases/``."""
 
     perm = Perm.USE_BACKOFFICE_DESK
+
+
+class UsesCitizenPortal(_HasPerm):
+    """Citizen accounts (the online hall): ``/api/v1/organisations/``, ``/api/v1/portal/``."""
+
+    perm = Perm.USE_CITIZEN_PORTAL
 
 
 class UsesIssuingDesk(_HasPerm):

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.citizens import views
 
 app_name = "citizens"
-urlpatterns = []
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("login/code/", views.login_with_code, name="login_code"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+]
