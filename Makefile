@@ -37,6 +37,8 @@ $(AXE): package.json package-lock.json
 axe: $(AXE)
 
 ## run: migrate, load demo data and serve at http://127.0.0.1:8000 with a Celery worker and beat
+# SMS (codes to log in, register, reset a password) are written to var/sms.jsonl, not sent.
+run: export HALL_SMS_GATEWAY ?= apps.notifications.channels.RecordingSmsGateway
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -145,6 +145,7 @@ def test_materials_replaceable_by_certificates_name_their_types():
     assert replaceable == {
         "居民身份证": "居民身份证",
         "营业执照": "营业执照",
+        "经营场所使用证明（产权证明或租赁合同）": "不动产权证书",
         "不动产权证书": "不动产权证书",
         "医师执业证书": "医师执业证书",
         "医疗机构执业许可证": "医疗机构执业许可证",

@@ -72,7 +72,8 @@ MATERIALS = [
     ("application_form", "申请表（书）", _FORM, _APPLICANT, "", None, "both"),
     ("legal_rep_id", "法定代表人（负责人）身份证明", _FORM, _APPLICANT, "", None, "paper"),
     ("proxy", "授权委托书及受托人身份证明", _FORM, _APPLICANT, "", None, "paper"),
-    ("premises", "经营场所使用证明（产权证明或租赁合同）", _CERT, _APPLICANT, "", None, "paper"),
+    # An owner proves the premises by the property deed, which the e-certificate library holds (免证).
+    ("premises", "经营场所使用证明（产权证明或租赁合同）", _CERT, _APPLICANT, "", "不动产权证书", "paper"),
     ("property_cert", "不动产权证书", _CERT, _GOVERNMENT, "不动产登记机构", "不动产权证书", "both"),
     ("articles", "章程（公司章程、合作社章程）", _OTHER, _APPLICANT, "", None, "paper"),
     ("resolution", "股东会（成员大会）决议或决定", _FORM, _APPLICANT, "", None, "paper"),

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from apps.demo.seeding.catalogue import seed_catalogue
 from apps.demo.seeding.certificates import seed_certificate_desk
+from apps.demo.seeding.citizens import seed_citizen
 from apps.demo.seeding.filings import seed_filings, seed_ready_for_issue
 from apps.demo.seeding.organisation import CITY, seed_organisation
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             desk = seed_certificate_desk()
             filings = seed_filings(CITY["name"])
             ready = seed_ready_for_issue(CITY["name"])
+            online = seed_citizen(CITY["name"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo hall ready. Accounts (password for all: {settings.HALL_DEMO_PASSWORD}):"
@@ -45,3 +47,11 @@ class Command(BaseCommand):
             self.stdout.write("Demo filing ready for issue: 示范餐饮有限公司, collected by its agent 张三.")
         if filings:
             self.stdout.write(f"Demo filings: {filings} submitted online by 张三, awaiting pre-review.")
+        deed = online["certificate"]
+        self.stdout.write(
+            f"Online hall: 张三 ({online['citizen'].username}, phone {online['citizen'].phone}) is verified "
+            f"at window A01 and the legal representative of {online['organisation']}, whose "
+            f"{deed.licence_type.name} {deed.number} the library holds (it replaces the premises' proof)."
+        )
+        if settings.HALL_SMS_GATEWAY.endswith("RecordingSmsGateway"):
+            self.stdout.write(f"SMS codes are written to {settings.HALL_SMS_RECORD_FILE}.")
