@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.desks import backoffice, intake, issuing, supervision, views
+from apps.desks import backoffice, intake, issuing, supervision, verification, views
 from apps.desks.navigation import DESKS
 
 app_name = "desks"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("intake/search/", intake.search, name="intake_search"),
     path("intake/new/", intake.new_filing, name="intake_new"),
     path("intake/check-identity/", intake.check_identity, name="intake_check_identity"),
+    path("intake/verify-citizen/", verification.verify_citizen, name="intake_verify_citizen"),
     path("intake/filings/<int:pk>/", intake.filing, name="intake_filing"),
     path(
         "intake/filings/<int:pk>/materials/<int:material_id>/", intake.record_material, name="intake_material"
