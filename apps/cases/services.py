@@ -625,9 +625,17 @@ def refuse(*, filing_id: int, reasons: str, legal_basis: str, actor, window, cli
 @transaction.atomic
 def submit_online(*, filing_id: int, actor, client_ip=None) -> Filing:
     """A citizen submits their online draft; a window pre-reviews and decides it."""
+    from apps.cases.online import check_before_submit
+
     filing = _locked(filing_id)
     if filing.citizen_id is None or filing.citizen_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("Only the applicant's own account submits this filing."))
+    if filing.state != FilingState.DRAFT:
+        # A double click: the first request submitted it; the second changes nothing.
+        raise Conflict(_("This filing has been submitted already."))
+    # What the window would return it for at once is refused here (declaration, required materials,
+    # e-certificates still valid, the applicant still the account's own or authorised for).
+    check_before_submit(filing, actor)
     apply_transition(filing, "submit", actor=actor, client_ip=client_ip)
     filing.submitted_at = timezone.now()
     filing.save()
@@ -687,12 +695,18 @@ def withdraw(*, filing_id: int, reason: str, actor, window, client_ip=None) -> F
         window=getattr(window, "number", None),
     )
     filing.save()
+    withdraw_cases(filing, reason=reason, actor=actor, client_ip=client_ip)
+    return filing
+
+
+def withdraw_cases(filing: Filing, *, reason: str, actor, client_ip=None) -> None:
+    """The open cases of a withdrawn filing withdrawn too, their clocks stopped today (a window's
+    withdrawal and the applicant's own online one)."""
     today = timezone.localdate()
     for case in filing.cases.select_for_update().select_related("clock").filter(state__in=OPEN_CASE):
         apply_transition(case, "withdraw", actor=actor, comment=reason, client_ip=client_ip)
         case.save()
         stop_clock(clock=case.clock, on=today)
-    return filing
 
 
 @transaction.atomic

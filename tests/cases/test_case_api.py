@@ -17,6 +17,7 @@ from apps.cases import services as intake
 from apps.cases.codes import CaseState
 from apps.cases.models import Case, CorrectionFile
 from apps.cases.review import services
+from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import PERSON, accept_filing, comprehensive_window, make_case, online_filing
@@ -115,7 +116,7 @@ def test_a_special_procedure_the_item_does_not_allow_is_a_400(client, department
 def test_the_applicant_answers_a_correction_online_with_files(client, department, approver):
     citizen = make_staff(Role.CITIZEN)
     item = make_item(department=department)
-    filing = online_filing(citizen=citizen, centre=department.centre, items=[item])
+    filing = submittable(online_filing(citizen=citizen, centre=department.centre, items=[item]), citizen)
     intake.submit_online(filing_id=filing.pk, actor=citizen)
     window = comprehensive_window(department.centre)
     clerk = make_staff(Role.CLERK, centre=department.centre, window=window)

@@ -16,6 +16,7 @@ from apps.cases import services
 from apps.cases.codes import Channel, FilingState, MaterialStatus
 from apps.cases.models import MaterialUpload
 from apps.core.errors import Conflict
+from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import COMPANY, PERSON, at_window, comprehensive_window, make_filing, online_filing
 from tests.factories.cases import MINIMAL_PDF as PDF
@@ -106,7 +107,7 @@ def test_the_api_acts_at_the_clerks_window_of_the_filings_centre_not_their_first
 def test_only_the_clerk_holding_a_filing_in_pre_review_decides_or_releases_it(city):
     centre, item, material = city
     citizen = make_staff(Role.CITIZEN)
-    filing = online_filing(citizen=citizen, centre=centre, items=[item])
+    filing = submittable(online_filing(citizen=citizen, centre=centre, items=[item]), citizen)
     services.submit_online(filing_id=filing.pk, actor=citizen)
     first_window, second_window = comprehensive_window(centre), comprehensive_window(centre)
     first = make_staff(Role.CLERK, centre=centre, window=first_window)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from apps.accounts.roles import Role
 from apps.cases.codes import FilingState
 from apps.cases.models import Filing, MaterialUpload
+from tests.cases.online_hall import submittable
 from tests.factories import make_staff
 from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import make_filing, window_hall
@@ -74,6 +75,7 @@ def test_a_citizen_sees_only_their_own_filings_and_gets_404_for_others(client, h
         content_type="application/json",
     ).json()
     assert mine["channel"] == "online"
+    submittable(Filing.objects.get(pk=mine["id"]), citizen)
     submitted = client.post(reverse("filing-submit", args=[mine["id"]]), content_type="application/json")
     assert submitted.json()["state"] == "submitted"
     window_filing = make_filing(items=[item])

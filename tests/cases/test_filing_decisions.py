@@ -19,6 +19,7 @@ from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
 from apps.core.errors import Conflict
 from apps.worktime.models import Clock
+from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory, make_staff
 from tests.factories.cases import (
     COMPANY,
@@ -220,6 +221,7 @@ def test_an_online_filing_is_submitted_by_its_own_citizen_only():
     filing = online_filing(citizen=citizen, centre=item.lineage.centre, items=[item])
     with pytest.raises(PermissionDenied):
         services.submit_online(filing_id=filing.pk, actor=UserFactory())
+    submittable(filing, citizen)
     services.submit_online(filing_id=filing.pk, actor=citizen)
     filing.refresh_from_db()
     assert filing.state == FilingState.SUBMITTED and filing.submitted_at is not None
@@ -271,7 +273,7 @@ def test_two_clerks_taking_one_online_filing_at_once_get_one_success_and_one_con
     item = make_item()
     centre = item.lineage.centre
     citizen = make_staff(Role.CITIZEN)
-    filing = online_filing(citizen=citizen, centre=centre, items=[item])
+    filing = submittable(online_filing(citizen=citizen, centre=centre, items=[item]), citizen)
     services.submit_online(filing_id=filing.pk, actor=citizen)
     windows = [comprehensive_window(centre) for _ in range(2)]
     clerks = [(window_clerk(window), window) for window in windows]

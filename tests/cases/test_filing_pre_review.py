@@ -11,6 +11,7 @@ from apps.cases import selectors, services
 from apps.cases.codes import FilingState, MaterialStatus
 from apps.cases.models import Filing
 from apps.core.errors import Conflict
+from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import comprehensive_window, online_filing
 from tests.factories.catalogue import MaterialFactory, default_children, make_item
@@ -31,7 +32,7 @@ def hall():
 
 def submitted_online(centre, item):
     citizen = make_staff(Role.CITIZEN)
-    filing = online_filing(citizen=citizen, centre=centre, items=[item])
+    filing = submittable(online_filing(citizen=citizen, centre=centre, items=[item]), citizen)
     return services.submit_online(filing_id=filing.pk, actor=citizen)
 
 
@@ -63,11 +64,13 @@ def test_a_submitted_filing_is_decided_only_after_a_window_takes_it(hall):
     log = list(history_of(filing).order_by("pk"))
     assert [(e.transition, e.from_state, e.to_state) for e in log] == [
         ("open", S.DRAFT, S.DRAFT),
+        ("upload", S.DRAFT, S.DRAFT),
+        ("declare", S.DRAFT, S.DRAFT),
         ("submit", S.DRAFT, S.SUBMITTED),
         ("start_pre_review", S.SUBMITTED, S.PRE_REVIEW),
         ("accept", S.PRE_REVIEW, S.ACCEPTED),
     ]
-    assert log[2].context == {"window": window.number}
+    assert log[4].context == {"window": window.number}
 
 
 def test_one_clerk_at_a_time_and_a_release_puts_it_back_in_the_queue(hall):

@@ -11,6 +11,7 @@ from apps.accounts.roles import Role
 from apps.cases import services
 from apps.cases.codes import FilingState, MaterialStatus
 from apps.cases.models import Filing
+from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import comprehensive_window, online_filing
 from tests.factories.catalogue import MaterialFactory, default_children, make_item
@@ -29,7 +30,7 @@ def taken():
     holder = make_staff(Role.CLERK, centre=centre, window=windows[0], full_name="王小明")
     other = make_staff(Role.CLERK, centre=centre, window=windows[1], full_name="李四")
     citizen = make_staff(Role.CITIZEN)
-    filing = online_filing(citizen=citizen, centre=centre, items=[item])
+    filing = submittable(online_filing(citizen=citizen, centre=centre, items=[item]), citizen)
     services.submit_online(filing_id=filing.pk, actor=citizen)
     services.start_pre_review(filing_id=filing.pk, actor=holder, window=windows[0])
     return Filing.objects.get(pk=filing.pk), material, holder, other

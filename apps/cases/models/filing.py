@@ -114,6 +114,20 @@ class Filing(FSMModelMixin, models.Model):
         related_name="+",
     )
 
+    # The applicant's declaration (承诺: the materials are true and complete), made online before
+    # submitting; a window filing is declared on paper at the window.
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    # 一次性告知 answered online: the new filing that supplies what the first one was returned for.
+    resubmission_of = models.ForeignKey(
+        "self",
+        verbose_name=_("resubmission of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resubmissions",
+        db_index=False,  # the unique constraint filing_resubmitted_once indexes it
+    )
+
     # --- the window's decision ---
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -154,6 +168,10 @@ class Filing(FSMModelMixin, models.Model):
                 condition=models.Q(state=S.SUBMITTED),
                 name="filing_awaiting_pre_review",
             ),
+        ]
+        constraints = [
+            # A returned filing is resubmitted once: a second resubmission would split its history.
+            models.UniqueConstraint(fields=["resubmission_of"], name="filing_resubmitted_once"),
         ]
 
     def __str__(self):
