@@ -1,0 +1,117 @@
+"""A citizen's account on a phone (390×844, real Chromium): register with the SMS code read from the
+development gateway's record file, log out, log in with an SMS code, add an organisation with its
+letter of authorisation. Each page fits the phone's width."""
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.accounts.models import OrganisationAuthorisation, RealNameLevel, User
+from tests.citizens.conftest import resident_id, uscc
+from tests.factories.accounts import PASSWORD
+from tests.factories.cases import MINIMAL_PDF
+
+PHONE = {"width": 390, "height": 844}
+MOBILE = "13600136000"
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": PHONE,
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    }
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    settings.HALL_SMS_GATEWAY = "apps.notifications.channels.RecordingSmsGateway"
+    settings.HALL_SMS_RECORD_FILE = str(tmp_path / "sms.jsonl")
+    return tmp_path / "sms.jsonl"
+
+
+def latest_code(sms_file, count: int) -> str:
+    """The code of the ``count``-th text, read from the gateway's file (it is there once the page
+    says the code is on its way: delivered right after the commit)."""
+    lines = sms_file.read_text(encoding="utf-8").splitlines() if sms_file.exists() else []
+    assert len(lines) == count, lines
+    text = json.loads(lines[-1])
+    assert text["phone"] == MOBILE
+    return re.search(r"\b(\d{6})\b", text["text"]).group(1)
+
+
+def fits(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width}px wide"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_register_log_in_by_code_and_add_an_organisation_on_a_phone(
+    live_server, page, shot, sms_file, tmp_path
+):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_test_id("register-link").click()
+    page.locator("#id_full_name").fill("陈小明")
+    page.locator("#id_id_number").fill(resident_id(21))
+    page.locator("#id_phone").fill(MOBILE)
+    fits(page)
+    shot(page, "register-form")
+
+    page.get_by_test_id("send-code").click()
+    expect(page.locator(".messages")).to_contain_text("136****6000")
+    expect(page.locator("#id_full_name")).to_have_value("陈小明")  # what was typed is kept
+    page.locator("#id_code").fill(latest_code(sms_file, 1))
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    fits(page)
+    shot(page, "register-code-sent")
+    page.get_by_test_id("register").click()
+
+    expect(page.get_by_test_id("nav-home")).to_be_visible()
+    expect(page.get_by_test_id("current-user")).to_contain_text("陈小明")
+    user = User.objects.get(phone=MOBILE)
+    assert user.real_name_level == RealNameLevel.DECLARED
+    fits(page)
+    shot(page, "registered")
+
+    page.locator("form[action$='/accounts/logout/'] button").click()
+    expect(page.get_by_test_id("login-code-link")).to_be_visible()
+    page.get_by_test_id("login-code-link").click()
+    page.locator("#id_phone").fill(MOBILE)
+    page.get_by_test_id("send-code").click()
+    expect(page.locator(".messages")).to_contain_text("136****6000")
+    page.locator("#id_code").fill(latest_code(sms_file, 2))
+    fits(page)
+    shot(page, "login-code")
+    page.get_by_test_id("log-in-with-code").click()
+    expect(page.get_by_test_id("current-user")).to_contain_text("陈小明")
+    expect(page.get_by_test_id("nav-organisations")).to_be_visible()
+    shot(page, "logged-in-by-code")
+
+    page.get_by_test_id("nav-organisations").click()
+    expect(page.get_by_test_id("organisations-empty")).to_be_visible()
+    page.get_by_test_id("add-organisation").click()
+    page.locator("#id_organisation_name").fill("福州陈记餐饮有限公司")
+    page.locator("#id_credit_code").fill(uscc(41))
+    page.locator("input[name=kind][value=agent]").check()
+    letter = tmp_path / "授权委托书.pdf"
+    letter.write_bytes(MINIMAL_PDF)
+    page.locator("#id_letter").set_input_files(str(letter))
+    page.locator("#id_valid_until").fill("2099-12-31")
+    fits(page)
+    shot(page, "add-organisation")
+    page.get_by_test_id("save-organisation").click()
+
+    card = page.get_by_test_id("organisation")
+    expect(card).to_contain_text("福州陈记餐饮有限公司")
+    expect(card).to_contain_text(uscc(41))
+    expect(card.get_by_test_id("letter")).to_have_text("授权委托书.pdf")
+    fits(page)
+    shot(page, "organisations")
+    assert OrganisationAuthorisation.objects.get(user=user).letter_sha256
