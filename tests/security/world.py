@@ -28,6 +28,7 @@ from apps.catalogue import services as catalogue
 from apps.catalogue.models import ImportJob, ItemMaterial, ServiceItem
 from apps.certificates import services as certificates
 from apps.certificates.documents import document_pdf
+from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import PERSON, accept_filing, online_filing
@@ -153,6 +154,7 @@ def _pre_reviewed(citizen, city, item, clerk, window, *, upload=False):
             file=SimpleUploadedFile("身份证.pdf", PDF, content_type="application/pdf"),
             actor=citizen,
         )
+    submittable(filing, citizen)  # the required file (if not uploaded above) and the declaration
     intake.submit_online(filing_id=filing.pk, actor=citizen)
     intake.start_pre_review(filing_id=filing.pk, actor=clerk, window=window)
     filing.refresh_from_db()
@@ -190,8 +192,8 @@ def build_world() -> World:
     seal = make_seal(d1)  # its custodian is another keeper: seal_keeper@city confirms as the centre's
     citizen, clerk, approver = users["citizen"], users["clerk@city"], users["approver@D1"]
 
-    draft = online_filing(citizen=citizen, centre=city, items=[i1])
-    submitted = online_filing(citizen=citizen, centre=city, items=[i1])
+    draft = submittable(online_filing(citizen=citizen, centre=city, items=[i1]), citizen)
+    submitted = submittable(online_filing(citizen=citizen, centre=city, items=[i1]), citizen)
     intake.submit_online(filing_id=submitted.pk, actor=citizen)
     pre_review = _pre_reviewed(citizen, city, i1, clerk, windows["city"])
     window_draft = intake.open_filing(
