@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
 from apps.cases import online, selectors, services
-from apps.cases.codes import FilingState, MaterialStatus
+from apps.cases.codes import ApplicantKind, FilingState, MaterialStatus
 from apps.cases.models import Case, ChecklistEntry, CorrectionRequest, Filing
 from apps.cases.notices.content import promised_completion
 from apps.cases.notices.tracking import department_progress
@@ -46,13 +47,7 @@ def citizen_required(view):
     return wrapped
 
 
-@citizen_required
-def home(request):
-    """我的办事大厅: the citizen's filings, what needs doing first."""
-    return render(request, "portal/home.html", {"portal_page": "home"})
-
-
-# --- a filing's page ---
+# --- what to do next on a filing (its card in my hall, the top of its page) ---
 
 # The states in which the applicant's own account may withdraw (the graph's, less the pre-review: a
 # clerk is checking the materials then, and the service says so).
@@ -92,6 +87,86 @@ def _url(name: str, *args) -> str:
         return ""
 
 
+# --- my hall ---
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Card:
+    """A filing in my hall: the filing, what to do next and the promised completion date."""
+
+    filing: Filing
+    next_step: NextStep
+    tone: str
+    title: str
+    promised: object
+    days_left: int | None
+    # The organisation filed for (empty for the account holder's own filing).
+    organisation: str = ""
+
+
+def _title(filing: Filing) -> str:
+    if filing.bundle_id:
+        return filing.bundle.name
+    return "、".join(filed.item.name for filed in filing.items.all())
+
+
+def _cards(filings) -> list[Card]:
+    """Cards of one page of filings, from what ``_hall_page`` prefetched (no query per filing)."""
+    cards = []
+    for filing in filings:
+        cases = list(filing.cases.all())
+        open_corrections = [c for case in cases for c in case.corrections.all() if c.is_open]
+        resubmissions = list(filing.resubmissions.all())
+        promised, _provisional = promised_completion([case.clock for case in cases])
+        cards.append(
+            Card(
+                filing=filing,
+                next_step=_next_step(filing, open_corrections, resubmissions[0] if resubmissions else None),
+                tone=TONES.get(filing.state, "wait"),
+                title=_title(filing),
+                promised=promised,
+                days_left=None,
+                organisation=filing.applicant_name
+                if filing.applicant_kind == ApplicantKind.ORGANISATION
+                else "",
+            )
+        )
+    return cards
+
+
+def _hall_page(queryset):
+    return queryset.select_related("bundle").prefetch_related(
+        "items__item",
+        Prefetch(
+            "cases",
+            Case.objects.select_related("clock").prefetch_related(
+                Prefetch("corrections", CorrectionRequest.objects.filter(answered_at__isnull=True))
+            ),
+        ),
+        Prefetch("resubmissions", Filing.objects.only("pk", "number", "resubmission_of_id")),
+    )
+
+
+@citizen_required
+def home(request):
+    """我的办事大厅: the citizen's filings (and their organisations'), what needs doing first."""
+    filings = selectors.filings_visible_to(request.user).order_by("-created_at", "-pk")
+    page = Paginator(_hall_page(filings), PER_PAGE).get_page(request.GET.get("page"))
+    cards = _cards(page.object_list)
+    context = {
+        "portal_page": "home",
+        "cards": cards,
+        "page": page,
+        "needs_action": sum(card.next_step.tone == "act" for card in cards),
+    }
+    return render(request, "portal/home.html", context)
+
+
+# --- a filing's page ---
+
+
 def _own_filing(request, pk: int) -> Filing:
     """The filing if the account may see it as an applicant (its own, or an organisation's it acts
     for); anyone else's is a 404."""
@@ -110,7 +185,9 @@ def _own_filing(request, pk: int) -> Filing:
     )
 
 
-def _next_step(filing: Filing, open_corrections: list[CorrectionRequest]) -> NextStep:
+def _next_step(filing: Filing, open_corrections: list[CorrectionRequest], resubmission=None) -> NextStep:
+    """The one thing to tell first about a filing, on its card in my hall and on its page."""
+    page = reverse("portal:filing", args=[filing.pk])
     if filing.state == S.DRAFT:
         return NextStep(
             "act",
@@ -124,14 +201,21 @@ def _next_step(filing: Filing, open_corrections: list[CorrectionRequest]) -> Nex
             "act",
             _("A department asks you to correct your materials."),
             due_on=first.answer_due_on,
-            url="#corrections",
+            url=f"{page}#corrections",
             button=_("Answer the correction"),
+        )
+    if filing.state == S.RETURNED and resubmission is not None:
+        return NextStep(
+            "done",
+            _("Submitted again as filing %(number)s.") % {"number": resubmission.number},
+            url=reverse("portal:filing", args=[resubmission.pk]),
+            button=_("Open the new filing"),
         )
     if filing.state == S.RETURNED:
         return NextStep(
             "act",
-            _("Complete the materials listed below and submit the filing again."),
-            url="#completion",
+            _("The window needs more materials: complete what it listed and submit again."),
+            url=f"{page}#completion",
             button=_("See what to complete"),
         )
     if filing.has_open_deficiency:
@@ -139,7 +223,7 @@ def _next_step(filing: Filing, open_corrections: list[CorrectionRequest]) -> Nex
             "act",
             _("Hand in the missing materials at a window of the centre."),
             due_on=filing.commitment_date,
-            url="#materials",
+            url=f"{page}#materials",
             button=_("See what is missing"),
         )
     if filing.state == S.READY_FOR_ISSUE:
@@ -157,7 +241,7 @@ def _next_step(filing: Filing, open_corrections: list[CorrectionRequest]) -> Nex
         S.ISSUED: _("Your documents are issued."),
         S.DELIVERED: _("Your documents are delivered."),
         S.CLOSED: _("This filing is completed."),
-        S.REJECTED: _("The filing was not accepted: see the reasons below."),
+        S.REJECTED: _("The filing was not accepted: see the reasons on its page."),
         S.WITHDRAWN: _("You withdrew this filing."),
         S.TERMINATED: _("This filing was ended by the hall's rules."),
     }
@@ -187,7 +271,7 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
         "portal_page": "filing",
         "filing": filing,
         "tone": TONES.get(filing.state, "wait"),
-        "next_step": _next_step(filing, open_corrections),
+        "next_step": _next_step(filing, open_corrections, resubmission),
         "items": [filed.item for filed in filing.items.all()],
         "promised": promised,
         "provisional": provisional,

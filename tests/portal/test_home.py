@@ -1,0 +1,93 @@
+"""My hall (/portal/, issue 16 item 2): the account's filings with their state, the item or bundle,
+the promised completion date and what to do next; drafts to resume; another citizen's filings never;
+a constant number of queries however many filings there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.cases.online_hall import make_hall
+from tests.portal.test_filing_page import accepted, returned, submitted, with_correction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def thursday():
+    with time_machine.travel(dt.datetime(2026, 9, 24, 2, 0), tick=False):  # 10:00 in Shanghai
+        yield
+
+
+@pytest.fixture
+def hall():
+    return make_hall()
+
+
+def cards(client) -> list[str]:
+    """The hall's cards as their HTML, in the page's order."""
+    body = client.get(reverse("portal:home")).content.decode()
+    return body.split('data-testid="filing-card"')[1:]
+
+
+def test_a_new_citizen_is_told_how_to_apply(client, hall):
+    client.force_login(hall.citizen)
+    body = client.get(reverse("portal:home")).content.decode()
+    assert 'data-testid="no-filings"' in body
+    assert reverse("guides:catalogue") in body
+
+
+def test_each_filing_says_what_to_do_next_and_the_promised_date(client, hall):
+    draft = hall.draft()
+    waiting = submitted(hall)
+    filing, correction = with_correction(hall)
+    client.force_login(hall.citizen)
+    shown = {card.split('data-number="')[1].split('"')[0]: card for card in cards(client)}
+    assert set(shown) == {draft.number, waiting.number, filing.number}
+    assert reverse("portal:wizard_materials", args=[draft.pk]) in shown[draft.number]
+    assert 'data-tone="wait"' in shown[waiting.number]
+    corrected = shown[filing.number]
+    assert 'data-tone="act"' in corrected
+    assert reverse("portal:filing", args=[filing.pk]) + "#corrections" in corrected
+    assert f"{correction.answer_due_on:%Y-%m-%d}" in corrected
+    assert f"{filing.cases.get().clock.due_on:%Y-%m-%d}" in corrected  # the promised completion date
+    assert hall.item.name in corrected
+
+
+def test_another_citizens_filings_are_not_listed(client, hall):
+    mine = submitted(hall)
+    stranger = hall.citizen_account("lisi", id_number="110105194912310029", name="李四")
+    client.force_login(stranger)
+    body = client.get(reverse("portal:home")).content.decode()
+    assert mine.number not in body and 'data-testid="no-filings"' in body
+
+
+def test_staff_are_refused_and_visitors_sent_to_log_in(client, hall):
+    assert client.get(reverse("portal:home")).status_code == 302
+    client.force_login(hall.clerk)
+    assert client.get(reverse("portal:home")).status_code == 403
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("portal:home")).status_code == 200
+    return len(captured)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_filings(client, hall, django_assert_max_num_queries):
+    with_correction(hall)
+    client.force_login(hall.citizen)
+    one = _queries(client)
+    hall.draft()
+    submitted(hall)
+    accepted(hall)
+    returned(hall)
+    with_correction(hall)
+    assert len(cards(client)) == 6
+    with django_assert_max_num_queries(one):
+        client.get(reverse("portal:home"))
