@@ -32,6 +32,19 @@ class OrganisationAuthorisationInline(admin.TabularInline):
 
     model = OrganisationAuthorisation
     extra = 0
+    fields = [
+        "organisation_name",
+        "credit_code",
+        "kind",
+        "valid_from",
+        "valid_until",
+        "letter",
+        "created_at",
+        "revoked_at",
+    ]
+    # The letter is checked by content when the citizen adds it (apps.citizens.services): an upload
+    # here would skip the check. Added and revoked are the citizen's own steps, logged there.
+    readonly_fields = ["letter", "created_at", "revoked_at"]
 
 
 def _without_groups(fieldsets):
@@ -48,8 +61,27 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *_without_groups(DjangoUserAdmin.fieldsets),
         (_("Hall"), {"fields": ("full_name", "phone", "id_number")}),
+        (
+            _("Real name"),
+            {
+                "fields": (
+                    "real_name_level",
+                    "real_name_verified_at",
+                    "real_name_verified_by",
+                    "real_name_verified_centre",
+                )
+            },
+        ),
     )
-    readonly_fields = ["roles_held"]
+    # A verification is a clerk's act at a window against the identity card (the intake desk, logged):
+    # never a tick in the admin.
+    readonly_fields = [
+        "roles_held",
+        "real_name_level",
+        "real_name_verified_at",
+        "real_name_verified_by",
+        "real_name_verified_centre",
+    ]
     list_display = ["username", "full_name", "is_staff", "is_active", "last_login"]
     search_fields = ["username", "full_name"]
     inlines = [StaffMembershipInline, OrganisationAuthorisationInline]
