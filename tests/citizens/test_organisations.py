@@ -187,7 +187,7 @@ def test_the_api_adds_lists_revokes_and_hides_other_citizens_authorisations(clie
         {
             "organisation_name": "福州好味餐饮有限公司",
             "credit_code": uscc(3),
-            "kind": "agent",
+            "capacity": "agent",
             "letter": letter(),
             "valid_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         },
@@ -212,7 +212,7 @@ def test_the_api_names_a_bad_credit_code(client, citizen):
     client.force_login(citizen)
     response = client.post(
         "/api/v1/organisations/",
-        {"organisation_name": "某公司", "credit_code": "913501000000000000", "kind": "legal_representative"},
+        {"organisation_name": "某公司", "credit_code": "913501000000000000", "capacity": "legal_representative"},
     )
     assert response.status_code == 400
     assert "credit_code" in response.json()

@@ -62,7 +62,9 @@ class AccountSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(choices=AuthorisationKind.choices)
+    # "capacity" (the model's label), not "kind": the API has an applicant's kind (person or
+    # organisation) already, and one name for two enums would blur both in the schema.
+    capacity = serializers.ChoiceField(source="kind", choices=AuthorisationKind.choices)
     current = serializers.SerializerMethodField(help_text="May act for the organisation today.")
     letter = serializers.SerializerMethodField(help_text="Where the letter of authorisation is downloaded.")
 
@@ -72,7 +74,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "id",
             "organisation_name",
             "credit_code",
-            "kind",
+            "capacity",
             "valid_from",
             "valid_until",
             "created_at",
@@ -94,7 +96,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class OrganisationAddSerializer(serializers.Serializer):
     organisation_name = serializers.CharField(max_length=200)
     credit_code = serializers.CharField(max_length=18)
-    kind = serializers.ChoiceField(choices=AuthorisationKind.choices)
+    capacity = serializers.ChoiceField(source="kind", choices=AuthorisationKind.choices)
     letter = serializers.FileField(required=False, allow_null=True)
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_until = serializers.DateField(required=False, allow_null=True)
