@@ -60,7 +60,9 @@ OVERFLOWING = """() => [...document.querySelectorAll("body *")]
 
 def fits(page):
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width}px wide: {page.evaluate(OVERFLOWING)}"
+    assert width <= PHONE["width"], (
+        f"{page.url} scrolls sideways: {width}px wide: {page.evaluate(OVERFLOWING)}"
+    )
 
 
 def check_mode(page, elder: bool):
@@ -153,3 +155,36 @@ def test_another_citizens_filing_is_not_found_on_a_phone(live_server, page, shot
     expect(page.get_by_text(filing.number)).to_have_count(0)
     fits(page)
     shot(page, "not-found")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("elder", MODES)
+def test_my_hall_on_a_phone_leads_to_what_needs_doing(live_server, page, shot, axe, elder):
+    hall = make_hall()
+    waiting = submitted(hall)
+    filing, correction = with_correction(hall)
+    draft = hall.draft()
+    logged_in(page, live_server, hall.citizen)
+    if elder:
+        page.context.add_cookies([{"name": COOKIE, "value": "1", "url": live_server.url}])
+    page.goto(f"{live_server.url}/portal/")
+    cards = page.get_by_test_id("filing-card")
+    expect(cards).to_have_count(3)
+    expect(page.get_by_test_id("needs-action")).to_be_visible()
+    for number in (waiting.number, filing.number, draft.number):
+        expect(page.locator(f"[data-number='{number}']")).to_be_visible()
+    corrected = page.locator(f"[data-number='{filing.number}']")
+    expect(corrected).to_have_attribute("data-tone", "act")
+    expect(corrected).to_contain_text(f"{correction.answer_due_on:%Y-%m-%d}")
+    expect(page.locator(f"[data-number='{waiting.number}']")).to_have_attribute("data-tone", "wait")
+    expect(page.locator(".portal-nav [aria-current='page']")).to_have_count(1)
+    fits(page)
+    check_mode(page, elder)
+    shot(page, "my-hall")
+    axe(page, "my hall")
+
+    corrected.get_by_test_id("card-action").click()
+    expect(page.get_by_test_id("answer-form")).to_be_in_viewport()
+    fits(page)
+    shot(page, "to-the-correction")
