@@ -91,3 +91,20 @@ def test_the_number_of_queries_does_not_grow_with_the_filings(client, hall, djan
     assert len(cards(client)) == 6
     with django_assert_max_num_queries(one):
         client.get(reverse("portal:home"))
+
+
+def test_the_nav_shows_the_unread_messages(client, hall):
+    import uuid
+
+    from apps.notifications.models import SiteMessage
+
+    for n in range(3):
+        SiteMessage.objects.create(key=uuid.uuid4(), user=hall.citizen, subject=f"办件进度{n}", body="已受理")
+    client.force_login(hall.citizen)
+    body = client.get(reverse("portal:home")).content.decode()
+    badge = body.split('data-testid="inbox-unread"')[1].split("</span>")[0]
+    assert badge.endswith(">3")
+    SiteMessage.objects.filter(user=hall.citizen).update(
+        read_at=dt.datetime(2026, 9, 24, 3, 0, tzinfo=dt.UTC)
+    )
+    assert 'data-testid="inbox-unread"' not in client.get(reverse("portal:home")).content.decode()
