@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("filings/<int:pk>/resubmit/", views.resubmit, name="filing_resubmit"),
     path("filings/<int:pk>/withdraw/", views.withdraw, name="filing_withdraw"),
+    path("filings/<int:pk>/discard/", views.discard, name="filing_discard"),
 ] + (
     # Each module of the online hall keeps its own routes.
     wizard.urlpatterns

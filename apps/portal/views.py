@@ -297,6 +297,7 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
         "withdraw_waits": filing.state == S.PRE_REVIEW,
         "withdraw_url": reverse("portal:filing_withdraw", args=[filing.pk]),
         "withdraw_form": withdraw_form or WithdrawForm(),
+        "may_discard": filing.state == S.DRAFT,
         "delivery_url": delivery_url,
         # The delivery choice is the applicant's until the documents are issued.
         "delivery_offered": bool(delivery_url) and filing.state in DELIVERY_CHOSEN_IN,
@@ -388,3 +389,17 @@ def withdraw(request, pk):
             messages.success(request, _("Withdrawn. Any review it had started is stopped."))
             return redirect("portal:filing", filing.pk)
     return _page(request, filing, withdraw_form=form, status=400)
+
+
+@citizen_required
+@require_POST
+def discard(request, pk):
+    """A draft never submitted, deleted with its files (the service's rule: only an own draft)."""
+    filing = _own_filing(request, pk)
+    try:
+        online.discard_draft(filing_id=filing.pk, actor=request.user, client_ip=client_ip(request))
+    except (ValidationError, Conflict, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect("portal:filing", filing.pk)
+    messages.success(request, _("Draft %(number)s is deleted.") % {"number": filing.number})
+    return redirect("portal:home")

@@ -279,3 +279,22 @@ def test_another_citizen_can_neither_withdraw_nor_resubmit(client, hall):
         client.post(reverse("portal:filing_withdraw", args=[filing.pk]), {"reason": "x"}).status_code == 404
     )
     assert not Filing.objects.filter(resubmission_of=filing).exists()
+
+
+def test_a_draft_is_deleted_from_its_page_by_its_owner_only(client, hall):
+    draft = hall.draft()
+    client.force_login(hall.citizen_account("lisi", id_number="110105194912310029", name="李四"))
+    assert client.post(reverse("portal:filing_discard", args=[draft.pk])).status_code == 404
+    as_citizen(client, hall)
+    assert 'data-testid="discard"' in page(client, draft).content.decode()
+    response = client.post(reverse("portal:filing_discard", args=[draft.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    assert not Filing.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_submitted_filing_is_not_deleted(client, hall):
+    filing = submitted(hall)
+    as_citizen(client, hall)
+    assert 'data-testid="discard"' not in page(client, filing).content.decode()
+    client.post(reverse("portal:filing_discard", args=[filing.pk]))
+    assert Filing.objects.get(pk=filing.pk).state == FilingState.SUBMITTED
