@@ -1,11 +1,14 @@
 """Who sees which filing: the one rule the desks, the API and file downloads all use."""
 
+import datetime as dt
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from apps.accounts.models import StaffMembership, Window
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
-from apps.accounts.selectors import centres_where, departments_where, window_at
-from apps.cases.codes import Channel, FilingState
+from apps.accounts.selectors import authorisations_of, centres_where, departments_where, window_at
+from apps.cases.codes import ApplicantKind, Channel, FilingState
 from apps.cases.models import Case, ChecklistEntry, Filing
 
 LIST_FIELDS = ("number", "state", "applicant_name", "applicant_id_number", "created_at", "submitted_at")
@@ -13,10 +16,11 @@ LIST_FIELDS = ("number", "state", "applicant_name", "applicant_id_number", "crea
 
 def filings_visible_to(user) -> QuerySet[Filing]:
     """The filings whose details (applicant, identity number, materials, files) the user's work needs:
-    their own filings (a citizen account), the filings of the centres where they are a window clerk,
-    and the filings with a case in a department where they approve or decide. Issuers, seal keepers,
-    supervisors and catalogue admins read filings only through their own desks' selectors, which
-    show what those desks need (masked), never the uploaded files."""
+    their own filings and their organisations' (a citizen account, ``filings_of_citizen``), the
+    filings of the centres where they are a window clerk, and the filings with a case in a department
+    where they approve or decide. Issuers, seal keepers, supervisors and catalogue admins read filings
+    only through their own desks' selectors, which show what those desks need (masked), never the
+    uploaded files."""
     if not getattr(user, "is_authenticated", False):
         return Filing.objects.none()
     in_department = Exists(
@@ -24,7 +28,26 @@ def filings_visible_to(user) -> QuerySet[Filing]:
             filing=OuterRef("pk"), department_id__in=departments_where(user, BACK_OFFICE_ROLES)
         )
     )
-    return Filing.objects.filter(Q(citizen=user) | _at_windows(user) | in_department)
+    return Filing.objects.filter(_of_citizen(user) | _at_windows(user) | in_department)
+
+
+def _of_citizen(user, on: dt.date | None = None) -> Q:
+    """The account's own filings, and the filings of the organisations it may act for on ``on``
+    (today by default: an expired or revoked authorisation shows nothing more) — except another
+    account's draft, which stays its author's until submitted. One subquery, no query of its own."""
+    codes = authorisations_of(user, on or timezone.localdate()).values("credit_code")
+    organisation = Q(applicant_kind=ApplicantKind.ORGANISATION, applicant_id_number__in=codes) & ~Q(
+        state=FilingState.DRAFT
+    )
+    return Q(citizen=user) | organisation
+
+
+def filings_of_citizen(user, on: dt.date | None = None) -> QuerySet[Filing]:
+    """A citizen's filings in the online hall: their own, and those of the organisations they may act
+    for on ``on`` (legal representative or agent, as ``authorisations_of`` says)."""
+    if not getattr(user, "is_authenticated", False):
+        return Filing.objects.none()
+    return Filing.objects.filter(_of_citizen(user, on))
 
 
 def _at_windows(user) -> Q:

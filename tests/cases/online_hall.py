@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.accounts.models import AuthorisationKind, OrganisationAuthorisation, User, Window
 from apps.accounts.roles import Role
 from apps.cases import online
+from apps.cases.codes import MaterialStatus
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
 from apps.licences.models import ElectronicCertificate, LicenceType
@@ -134,3 +135,76 @@ def submittable(filing, citizen):
         services.attach_upload(filing_id=filing.pk, material_id=material_id, file=pdf(), actor=citizen)
     online.declare(filing_id=filing.pk, actor=citizen)
     return filing
+
+
+# --- the window's and the back office's answers, through their services ---
+
+
+def submitted(hall: Hall, filing, actor=None):
+    from apps.cases import services
+
+    ready(hall, filing, actor)
+    services.submit_online(filing_id=filing.pk, actor=actor or hall.citizen)
+    return filing
+
+
+def taken(hall: Hall, filing):
+    from apps.cases import services
+
+    services.start_pre_review(filing_id=filing.pk, actor=hall.clerk, window=hall.window)
+    return filing
+
+
+def returned(hall: Hall, filing, materials=None):
+    """一次性告知 for ``materials`` (the licence by default) and whatever else is outstanding."""
+    from apps.cases import services
+
+    records = [
+        services.MaterialRecord(m.pk, MaterialStatus.ELECTRONIC)
+        for m in (hall.id_card, hall.licence)
+        if m not in (materials or [hall.licence])
+        and not filing.checklist.filter(material=m, status=MaterialStatus.E_CERTIFICATE).exists()
+    ]
+    if records:
+        services.record_materials(filing_id=filing.pk, records=records, actor=hall.clerk, window=hall.window)
+    outstanding = filing.checklist.exclude(
+        status__in=[MaterialStatus.ELECTRONIC, MaterialStatus.E_CERTIFICATE]
+    ).exclude(necessity=Necessity.OPTIONAL)
+    services.return_for_completion(
+        filing_id=filing.pk,
+        corrections=[{"material": e.material_id, "reason": "请补充"} for e in outstanding],
+        actor=hall.clerk,
+        window=hall.window,
+    )
+    filing.refresh_from_db()
+    return filing
+
+
+def accepted(hall: Hall, filing, *, deficiency_until=None):
+    """受理 (every material received electronically), or 容缺受理 with the lease to follow."""
+    from apps.cases import services
+
+    records = [
+        services.MaterialRecord(m.pk, MaterialStatus.ELECTRONIC)
+        for m in (hall.id_card, hall.licence, hall.lease)
+        if not (deficiency_until and m == hall.lease)
+        and not filing.checklist.filter(material=m, status=MaterialStatus.E_CERTIFICATE).exists()
+    ]
+    acting = {"filing_id": filing.pk, "actor": hall.clerk, "window": hall.window, "materials": records}
+    if deficiency_until:
+        services.accept_with_deficiency(commitment_date=deficiency_until, **acting)
+    else:
+        services.accept(**acting)
+    filing.refresh_from_db()
+    return filing
+
+
+def corrected(hall: Hall, filing, approver):
+    """The back office asks for a correction of the filing's case."""
+    from apps.cases.review import services as review
+
+    case = filing.cases.get()
+    review.claim(case_id=case.pk, actor=approver)
+    return review.request_correction(
+        case_id=case.pk, actor=approver, items=[{"material": None, "what": "补充门头照片"}]
+    )

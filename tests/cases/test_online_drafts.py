@@ -153,7 +153,7 @@ def test_another_account_changes_nothing_of_a_draft():
     hall = make_hall()
     filing = hall.draft()
     held = hall.certificate(PERSON.id_number)
-    stranger = hall.citizen_account("lisi", id_number="110105194912310037", name="李四")
+    stranger = hall.citizen_account("lisi", id_number="110105194912310038", name="李四")
     kept = upload(filing, hall.id_card, hall.citizen)
     attempts = [
         lambda: online.declare(filing_id=filing.pk, actor=stranger),
