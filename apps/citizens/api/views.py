@@ -69,7 +69,13 @@ class LoginView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(request=s.LoginSerializer, responses={200: s.AccountSerializer})
+    @extend_schema(
+        request=s.LoginSerializer,
+        responses={
+            200: s.AccountSerializer,
+            429: OpenApiResponse(description="Locked out after too many failed logins (the login lockout)."),
+        },
+    )
     def post(self, request):
         data = _valid(s.LoginSerializer, request)
         if data.get("code"):
