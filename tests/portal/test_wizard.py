@@ -9,8 +9,10 @@ import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import AuthorisationKind
 from apps.accounts.roles import Role
@@ -353,21 +355,25 @@ def test_a_double_submit_files_once_and_lands_on_the_filing(citizen_client, hall
 # --- a session ending mid-way, and other people's drafts ----------------------------------------------
 
 
-def test_a_session_ending_mid_wizard_loses_nothing(citizen_client, hall):
+def test_a_session_ending_mid_wizard_loses_nothing(citizen_client, hall, settings):
     filing = hall.draft()
     upload(filing, hall.id_card, hall.citizen)
-    citizen_client.logout()  # the session expired while the declaration page was open
     address = reverse("portal:wizard_declaration", args=[filing.pk])
-    lost = citizen_client.post(address, {"agree": "1"})
-    assert lost.status_code == 302 and lost.url.startswith(reverse("accounts:login"))
-    back = citizen_client.post(lost.url, {"username": hall.citizen.username, "password": PASSWORD})
-    assert back.url == address
-    page = citizen_client.get(address)
+    assert citizen_client.get(address).status_code == 200
+    idle = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    with time_machine.travel(timezone.now() + idle):  # the page stayed open past the session's life
+        lost = citizen_client.post(address, {"agree": "1"})
+        assert lost.status_code == 302 and lost.url == reverse("accounts:login") + "?next=" + address
+        back = citizen_client.post(lost.url, {"username": hall.citizen.username, "password": PASSWORD})
+        assert back.url == address
+        page = citizen_client.get(address)
     assert page.status_code == 200 and filing.number in page.content.decode()
     assert MaterialUpload.objects.filter(entry__filing=filing).count() == 1
+    filing.refresh_from_db()
+    assert filing.state == FilingState.DRAFT and filing.declared_at is None  # the lost post did nothing
     # The page's upload script is told where to log in, to come back to the materials.
-    citizen_client.logout()
-    script = citizen_client.post(upload_url(filing, hall.licence), {"file": pdf()}, **XHR)
+    with time_machine.travel(timezone.now() + 2 * idle):
+        script = citizen_client.post(upload_url(filing, hall.licence), {"file": pdf()}, **XHR)
     assert script.status_code == 401
     assert json.loads(script.content)["login"] == reverse("accounts:login") + "?next=" + materials_url(filing)
 
