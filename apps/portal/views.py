@@ -22,11 +22,10 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import Perm
 from apps.audit.requests import client_ip
-from apps.cases import online, selectors, services
+from apps.cases import online, services
+from apps.cases.citizen_view import NextAction, filing_timeline, my_hall, working_days_left
 from apps.cases.codes import ApplicantKind, FilingState, MaterialStatus
 from apps.cases.models import Case, ChecklistEntry, CorrectionRequest, Filing
-from apps.cases.notices.content import promised_completion
-from apps.cases.notices.tracking import department_progress
 from apps.core.errors import Conflict, error_text
 from apps.portal.forms import AnswerCorrectionForm, WithdrawForm
 
@@ -87,6 +86,89 @@ def _url(name: str, *args) -> str:
         return ""
 
 
+def _next_step(filing: Filing, resubmission: Filing | None = None) -> NextStep:
+    """The one thing to tell first about a filing, on its card in my hall and on its page: from the
+    ``next_action`` and ``action_due_on`` that ``citizen_view.my_hall`` annotated (one rule of what
+    comes first, for the pages, the API and the order of my hall)."""
+    page = reverse("portal:filing", args=[filing.pk])
+    action, due_on = filing.next_action, filing.action_due_on
+    if action == NextAction.DRAFT:
+        return NextStep(
+            "act",
+            _("Finish your application and submit it."),
+            url=_url("portal:wizard_materials", filing.pk),
+            button=_("Continue the application"),
+        )
+    if action == NextAction.CORRECTION:
+        return NextStep(
+            "act",
+            _("A department asks you to correct your materials."),
+            due_on=due_on,
+            url=f"{page}#corrections",
+            button=_("Answer the correction"),
+        )
+    if action == NextAction.COMPLETION:
+        return NextStep(
+            "act",
+            _("The window needs more materials: complete what it listed and submit again."),
+            url=f"{page}#completion",
+            button=_("See what to complete"),
+        )
+    if action == NextAction.DEFICIENCY:
+        return NextStep(
+            "act",
+            _("Hand in the missing materials at a window of the centre."),
+            due_on=due_on,
+            url=f"{page}#materials",
+            button=_("See what is missing"),
+        )
+    if action == NextAction.DELIVERY:
+        return NextStep(
+            "act",
+            _("Your documents are ready to be issued: choose how to receive them."),
+            url=_url("portal:delivery", filing.pk),
+            button=_("Choose collection or post"),
+        )
+    if action == NextAction.DOCUMENTS:
+        return NextStep(
+            "act", _("Your documents are issued: collect them as you chose, or wait for the post.")
+        )
+    if filing.state == S.RETURNED and resubmission is not None:
+        return NextStep(
+            "done",
+            _("Submitted again as filing %(number)s.") % {"number": resubmission.number},
+            url=reverse("portal:filing", args=[resubmission.pk]),
+            button=_("Open the new filing"),
+        )
+    waiting = {
+        S.SUBMITTED: _("Submitted: a window of the centre will check your materials."),
+        S.PRE_REVIEW: _("A window is checking your materials now."),
+        S.ACCEPTED: _("Accepted: the departments are reviewing it."),
+        S.ACCEPTED_WITH_DEFICIENCY: _("Accepted: the departments are reviewing it."),
+        S.READY_FOR_ISSUE: _("Your documents are being issued."),
+        S.ISSUED: _("Your documents are issued."),
+        S.DELIVERED: _("Your documents are delivered."),
+        S.CLOSED: _("This filing is completed."),
+        S.RETURNED: _("Returned for completion."),
+        S.REJECTED: _("The filing was not accepted: see the reasons on its page."),
+        S.WITHDRAWN: _("You withdrew this filing."),
+        S.TERMINATED: _("This filing was ended by the hall's rules."),
+    }
+    tone = "done" if TONES.get(filing.state) in ("done", "stopped") else "wait"
+    return NextStep(tone, waiting.get(filing.state, filing.get_state_display()))
+
+
+def _title(filing: Filing) -> str:
+    if filing.bundle_id:
+        return filing.bundle.name
+    return "、".join(filed.item.name for filed in filing.items.all())
+
+
+def _organisation(filing: Filing) -> str:
+    """The organisation filed for (empty for the account holder's own filing)."""
+    return filing.applicant_name if filing.applicant_kind == ApplicantKind.ORGANISATION else ""
+
+
 # --- my hall ---
 
 PER_PAGE = 20
@@ -102,58 +184,37 @@ class Card:
     title: str
     promised: object
     days_left: int | None
-    # The organisation filed for (empty for the account holder's own filing).
     organisation: str = ""
 
 
-def _title(filing: Filing) -> str:
-    if filing.bundle_id:
-        return filing.bundle.name
-    return "、".join(filed.item.name for filed in filing.items.all())
-
-
 def _cards(filings) -> list[Card]:
-    """Cards of one page of filings, from what ``_hall_page`` prefetched (no query per filing)."""
+    """Cards of one page of ``my_hall``'s filings: its annotations and two prefetches (the items for
+    the title, the resubmission of a returned filing), no query per filing."""
     cards = []
     for filing in filings:
-        cases = list(filing.cases.all())
-        open_corrections = [c for case in cases for c in case.corrections.all() if c.is_open]
         resubmissions = list(filing.resubmissions.all())
-        promised, _provisional = promised_completion([case.clock for case in cases])
         cards.append(
             Card(
                 filing=filing,
-                next_step=_next_step(filing, open_corrections, resubmissions[0] if resubmissions else None),
+                next_step=_next_step(filing, resubmissions[0] if resubmissions else None),
                 tone=TONES.get(filing.state, "wait"),
                 title=_title(filing),
-                promised=promised,
-                days_left=None,
-                organisation=filing.applicant_name
-                if filing.applicant_kind == ApplicantKind.ORGANISATION
-                else "",
+                promised=filing.due_on,
+                days_left=working_days_left(filing),
+                organisation=_organisation(filing),
             )
         )
     return cards
 
 
-def _hall_page(queryset):
-    return queryset.select_related("bundle").prefetch_related(
-        "items__item",
-        Prefetch(
-            "cases",
-            Case.objects.select_related("clock").prefetch_related(
-                Prefetch("corrections", CorrectionRequest.objects.filter(answered_at__isnull=True))
-            ),
-        ),
-        Prefetch("resubmissions", Filing.objects.only("pk", "number", "resubmission_of_id")),
-    )
-
-
 @citizen_required
 def home(request):
     """我的办事大厅: the citizen's filings (and their organisations'), what needs doing first."""
-    filings = selectors.filings_visible_to(request.user).order_by("-created_at", "-pk")
-    page = Paginator(_hall_page(filings), PER_PAGE).get_page(request.GET.get("page"))
+    filings = my_hall(request.user).prefetch_related(
+        "items__item",
+        Prefetch("resubmissions", Filing.objects.only("pk", "number", "resubmission_of_id")),
+    )
+    page = Paginator(filings, PER_PAGE).get_page(request.GET.get("page"))
     cards = _cards(page.object_list)
     context = {
         "portal_page": "home",
@@ -168,14 +229,15 @@ def home(request):
 
 
 def _own_filing(request, pk: int) -> Filing:
-    """The filing if the account may see it as an applicant (its own, or an organisation's it acts
-    for); anyone else's is a 404."""
-    queryset = selectors.filings_visible_to(request.user).select_related("centre", "bundle")
+    """The filing as ``my_hall`` has it (with what to do next), if the account may see it as an
+    applicant — its own, or an organisation's it acts for today; anyone else's is a 404."""
     cases = Case.objects.select_related("clock", "department", "item").prefetch_related(
         Prefetch("corrections", CorrectionRequest.objects.prefetch_related("files"))
     )
     return get_object_or_404(
-        queryset.prefetch_related(
+        my_hall(request.user)
+        .select_related("centre")
+        .prefetch_related(
             "items__item",
             Prefetch("checklist", ChecklistEntry.objects.select_related("material")),
             Prefetch("cases", cases.order_by("pk")),
@@ -183,70 +245,6 @@ def _own_filing(request, pk: int) -> Filing:
         ),
         pk=pk,
     )
-
-
-def _next_step(filing: Filing, open_corrections: list[CorrectionRequest], resubmission=None) -> NextStep:
-    """The one thing to tell first about a filing, on its card in my hall and on its page."""
-    page = reverse("portal:filing", args=[filing.pk])
-    if filing.state == S.DRAFT:
-        return NextStep(
-            "act",
-            _("Finish your application and submit it."),
-            url=_url("portal:wizard_materials", filing.pk),
-            button=_("Continue"),
-        )
-    if open_corrections:
-        first = min(open_corrections, key=lambda c: (c.answer_due_on is None, c.answer_due_on))
-        return NextStep(
-            "act",
-            _("A department asks you to correct your materials."),
-            due_on=first.answer_due_on,
-            url=f"{page}#corrections",
-            button=_("Answer the correction"),
-        )
-    if filing.state == S.RETURNED and resubmission is not None:
-        return NextStep(
-            "done",
-            _("Submitted again as filing %(number)s.") % {"number": resubmission.number},
-            url=reverse("portal:filing", args=[resubmission.pk]),
-            button=_("Open the new filing"),
-        )
-    if filing.state == S.RETURNED:
-        return NextStep(
-            "act",
-            _("The window needs more materials: complete what it listed and submit again."),
-            url=f"{page}#completion",
-            button=_("See what to complete"),
-        )
-    if filing.has_open_deficiency:
-        return NextStep(
-            "act",
-            _("Hand in the missing materials at a window of the centre."),
-            due_on=filing.commitment_date,
-            url=f"{page}#materials",
-            button=_("See what is missing"),
-        )
-    if filing.state == S.READY_FOR_ISSUE:
-        return NextStep(
-            "act",
-            _("Your documents are ready to be issued: choose how to receive them."),
-            url=_url("portal:delivery", filing.pk),
-            button=_("Choose collection or post"),
-        )
-    waiting = {
-        S.SUBMITTED: _("Submitted: a window of the centre will check your materials."),
-        S.PRE_REVIEW: _("A window is checking your materials now."),
-        S.ACCEPTED: _("Accepted: the departments are reviewing it."),
-        S.ACCEPTED_WITH_DEFICIENCY: _("Accepted: the departments are reviewing it."),
-        S.ISSUED: _("Your documents are issued."),
-        S.DELIVERED: _("Your documents are delivered."),
-        S.CLOSED: _("This filing is completed."),
-        S.REJECTED: _("The filing was not accepted: see the reasons on its page."),
-        S.WITHDRAWN: _("You withdrew this filing."),
-        S.TERMINATED: _("This filing was ended by the hall's rules."),
-    }
-    tone = "done" if TONES.get(filing.state) in ("done", "stopped") else "wait"
-    return NextStep(tone, waiting[filing.state])
 
 
 def _completion_list(filing: Filing) -> list[dict]:
@@ -261,21 +259,23 @@ def _completion_list(filing: Filing) -> list[dict]:
 def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, status=200):
     cases = list(filing.cases.all())
     corrections = [c for case in cases for c in case.corrections.all()]
-    open_corrections = [c for c in corrections if c.is_open]
     names = {c.pk: case.item.name for case in cases for c in case.corrections.all()}
     answer_forms = answer_forms or {}
     delivery_url = _url("portal:delivery", filing.pk)
     resubmission = filing.resubmissions.only("pk", "number").first() if filing.state == S.RETURNED else None
-    promised, provisional = promised_completion([case.clock for case in cases])
+    timeline = filing_timeline(filing)
     context = {
         "portal_page": "filing",
         "filing": filing,
         "tone": TONES.get(filing.state, "wait"),
-        "next_step": _next_step(filing, open_corrections, resubmission),
+        "next_step": _next_step(filing, resubmission),
         "items": [filed.item for filed in filing.items.all()],
-        "promised": promised,
-        "provisional": provisional,
-        "progress": department_progress(cases),
+        "promised": filing.due_on,
+        "provisional": any(case.clock.provisional for case in cases),
+        "days_left": working_days_left(filing),
+        "organisation": _organisation(filing),
+        "progress": timeline.departments,
+        "timeline": timeline.steps,
         "completion": _completion_list(filing) if filing.state == S.RETURNED else [],
         "deficient": [e for e in filing.checklist.all() if e.status == MaterialStatus.DEFICIENT],
         "corrections": [
@@ -288,9 +288,6 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
         ],
         "notices": list(filing.notices.all()),
         "refused": filing.state == S.REJECTED,
-        # Filled from the domain's selectors and services as they land (timeline, resubmission).
-        "days_left": None,
-        "timeline": [],
         "resubmission": resubmission,
         "resubmit_url": reverse("portal:filing_resubmit", args=[filing.pk]),
         "may_withdraw": filing.state in WITHDRAWABLE or filing.state == S.PRE_REVIEW,

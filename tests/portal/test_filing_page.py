@@ -9,16 +9,20 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.roles import Role
-from apps.cases import services
+from apps.cases import online, services
 from apps.cases.codes import CaseState, FilingState, MaterialStatus
 from apps.cases.models import Case, CorrectionFile, CorrectionRequest, Filing
 from apps.cases.review import services as review
-from tests.cases.online_hall import make_hall, pdf, ready
+from apps.catalogue.services import ItemChildren
+from tests.cases.online_hall import make_hall, pdf, ready, requirement
 from tests.factories import make_staff
 from tests.factories.cases import accept_filing
+from tests.factories.catalogue import make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +302,51 @@ def test_a_submitted_filing_is_not_deleted(client, hall):
     assert 'data-testid="discard"' not in page(client, filing).content.decode()
     client.post(reverse("portal:filing_discard", args=[filing.pk]))
     assert Filing.objects.get(pk=filing.pk).state == FilingState.SUBMITTED
+
+
+def test_the_timeline_names_windows_and_departments_never_staff(client, hall):
+    filing, _correction = with_correction(hall)
+    body = page(as_citizen(client, hall), filing).content.decode()
+    timeline = body[body.index('data-testid="timeline"') :]
+    steps = [part.split('"')[0] for part in timeline.split('data-step="')[1:]]
+    assert steps[:2] == ["open", "submit"] and "accept" in steps and "request_correction" in steps
+    assert hall.window.number in timeline
+    assert filing.cases.get().department.name in timeline
+    assert hall.clerk.full_name not in timeline
+
+
+def test_the_working_days_left_are_shown_while_the_departments_review(client, hall):
+    filing = accepted(hall)
+    body = page(as_citizen(client, hall), filing).content.decode()
+    days = body.split('data-testid="days-left">')[1].split("<")[0]
+    assert any(ch.isdigit() for ch in days)
+
+
+def test_the_page_reads_a_constant_number_of_queries(client, hall, django_assert_max_num_queries):
+    """One filing of one item with one correction against a bundle-like filing of three items (three
+    cases), each with a correction, and its notices: the same number of queries."""
+    small, _correction = with_correction(hall)
+    as_citizen(client, hall)
+    with CaptureQueriesContext(connection) as one:
+        assert page(client, small).status_code == 200
+    items = [
+        make_item(
+            department=small.cases.get().department,
+            children=ItemChildren(materials=[requirement(hall.id_card)], steps=[{"name": "受理"}]),
+        )
+        for _ in range(2)
+    ]
+    draft = online.start_online_filing(
+        citizen=hall.citizen, centre=hall.centre, item_ids=[hall.item.pk, *[i.pk for i in items]]
+    )
+    ready(hall, draft)
+    services.submit_online(filing_id=draft.pk, actor=hall.citizen)
+    services.start_pre_review(filing_id=draft.pk, actor=hall.clerk, window=hall.window)
+    big = accept_filing(draft, actor=hall.clerk)
+    for case in big.cases.all():
+        approver = make_staff(Role.APPROVER, department=case.department)
+        review.claim(case_id=case.pk, actor=approver)
+        review.request_correction(case_id=case.pk, actor=approver, items=[{"material": None, "what": "补签"}])
+    assert big.cases.count() == 3
+    with django_assert_max_num_queries(len(one)):
+        assert page(client, big).status_code == 200

@@ -12,7 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.cases.online_hall import make_hall
+from apps.cases import online, services
+from tests.cases.online_hall import make_hall, ready
+from tests.factories.cases import COMPANY
 from tests.portal.test_filing_page import accepted, returned, submitted, with_correction
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,28 @@ def test_the_nav_shows_the_unread_messages(client, hall):
         read_at=dt.datetime(2026, 9, 24, 3, 0, tzinfo=dt.UTC)
     )
     assert 'data-testid="inbox-unread"' not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_what_needs_the_applicant_comes_first(client, hall):
+    waiting = submitted(hall)
+    filing, _correction = with_correction(hall)
+    draft = hall.draft()
+    client.force_login(hall.citizen)
+    order = [card.split('data-number="')[1].split('"')[0] for card in cards(client)]
+    # The correction (with its date) before the draft, both before what the hall is working on.
+    assert order == [filing.number, draft.number, waiting.number]
+
+
+def test_an_organisations_filing_made_by_another_account_is_listed_for_it(client, hall):
+    hall.authorise(hall.citizen)
+    agent = hall.citizen_account("wangwu", id_number="110105194912310029", name="王五")
+    hall.authorise(agent)
+    filing = online.start_online_filing(
+        citizen=agent, centre=hall.centre, item_ids=[hall.item.pk], organisation_code=COMPANY.id_number
+    )
+    ready(hall, filing, agent)
+    services.submit_online(filing_id=filing.pk, actor=agent)
+    client.force_login(hall.citizen)
+    [card] = cards(client)
+    assert filing.number in card and COMPANY.name in card
+    assert client.get(reverse("portal:filing", args=[filing.pk])).status_code == 200
