@@ -9,6 +9,7 @@ serious or critical violation."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from django.test import Client
@@ -82,6 +83,20 @@ def a_file(tmp_path, name: str, content: bytes = MINIMAL_PDF) -> str:
     return str(path)
 
 
+@contextmanager
+def slow_upload(page, bytes_per_second: int = 256 * 1024):
+    """The page's uploads through a slow line (Chromium's network emulation), back to normal after."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    conditions = {"offline": False, "latency": 0, "downloadThroughput": -1}
+    session.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": bytes_per_second})
+    try:
+        yield
+    finally:
+        session.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": -1})
+        session.detach()
+
+
 def material(page, name: str):
     return page.locator(f'[data-testid="material"][data-material="{name}"]')
 
@@ -134,8 +149,15 @@ def test_an_item_is_filed_on_a_phone(live_server, page, shot, axe, tmp_path, eld
         expect(page.get_by_test_id("material")).to_have_count(4)
     check(page, shot, axe, "materials", elder)
 
+    # A 1 MB scan over a slow line: the bar shows how far the upload is, then the file is listed.
     card = screen_of(page, hall.id_card.name, elder)
-    upload(page, hall.id_card.name, a_file(tmp_path, "身份证.pdf"))
+    scan = a_file(tmp_path, "身份证.pdf", MINIMAL_PDF + b"0" * 2**20)
+    with slow_upload(page):
+        upload(page, hall.id_card.name, scan)
+        bar = card.locator("progress")
+        expect(bar).to_be_visible()
+        page.wait_for_function("() => document.querySelector('progress:not([hidden])').value > 5")
+        shot(page, "uploading")
     card = material(page, hall.id_card.name)
     expect(card.get_by_test_id("uploaded-file")).to_contain_text("身份证.pdf")
     assert sent_by_script, "the file was not sent by the page's script"
