@@ -58,7 +58,7 @@ def _send(request, form_class, purpose: str):
 def register(request):
     """注册: real-name details, the mobile number proved by a code, a password."""
     if request.user.is_authenticated:
-        return redirect("portal:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     form = forms.RegisterForm(request.POST or None)
     if request.method == "POST":
         if "send" in request.POST:
