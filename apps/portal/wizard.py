@@ -78,7 +78,7 @@ def citizen_step(back: str | None = None):
 def _draft(request, pk) -> Filing:
     """The account's own online filing; any other (another citizen's, a window's) is a 404."""
     return get_object_or_404(
-        Filing.objects.select_related("bundle", "centre"),
+        Filing.objects.select_related("bundle", "centre", "resubmission_of"),
         pk=pk,
         citizen=request.user,
         channel=Channel.ONLINE,
@@ -253,6 +253,20 @@ def _checklist(filing) -> list[ChecklistEntry]:
     return entries
 
 
+def _asked_by_the_window(filing, entries) -> list[str]:
+    """A resubmission after a 一次性告知: each material's card says what the window asked of it; the
+    reasons about no one material are returned, for the top of the page."""
+    if filing.resubmission_of is None:
+        return []
+    reasons: dict[int | None, list[str]] = {}
+    for row in filing.resubmission_of.completion_list:
+        reasons.setdefault(row.get("material"), []).append(row.get("reason", ""))
+    for entry in entries:
+        entry.asked = reasons.pop(entry.material_id, [])
+    # Not about a material of this list (none, or one the catalogue no longer asks for): on top.
+    return [reason for rows in reasons.values() for reason in rows]
+
+
 def _screens(entries) -> list[ChecklistEntry]:
     """The materials the applicant deals with, one a screen in the elder-friendly mode."""
     return [entry for entry in entries if entry.by_applicant]
@@ -286,10 +300,12 @@ def materials(request, pk):
     elder = elder_mode(request)["elder_mode"]
     index = min(_screen(request), max(len(screens) - 1, 0))
     shown = screens[index : index + 1] if elder else entries
+    asked = _asked_by_the_window(filing, entries)
     context = {
         "portal_page": "wizard",
         "step": "materials",
         "filing": filing,
+        "asked": asked,
         "entries": shown,
         "produced": [entry for entry in entries if not entry.by_applicant],
         "still_needed": [entry for entry in entries if entry.still_needed],

@@ -256,6 +256,21 @@ def test_an_e_certificate_held_is_used_and_can_be_dropped(citizen_client, hall):
     assert (entry.status, entry.certificate_reference) == (MaterialStatus.E_CERTIFICATE, certificate.number)
 
 
+def test_a_resubmission_says_at_each_material_what_the_window_asked(citizen_client, hall):
+    from apps.cases import online
+    from tests.portal.test_filing_page import returned
+
+    first = returned(hall)
+    draft = online.resubmit_returned(filing_id=first.pk, actor=hall.citizen)
+    page = citizen_client.get(materials_url(draft)).content.decode()
+    assert first.number in page.split('data-testid="resubmission"')[1].split("</div>")[0]
+    assert "申请表联系电话有误" in page  # about no one material: on top
+    lease = page.split(f'data-material="{hall.lease.name}"')[1].split("</section>")[0]
+    assert "租赁合同须有出租方签章" in lease
+    id_card = page.split(f'data-material="{hall.id_card.name}"')[1].split("</section>")[0]
+    assert 'data-testid="window-asks"' not in id_card and 'data-testid="uploaded-file"' in id_card  # carried
+
+
 def test_elder_mode_shows_one_material_a_screen(citizen_client, hall):
     filing = hall.draft()
     citizen_client.cookies[ELDER] = "1"
