@@ -227,6 +227,37 @@ MATRIX = (
     R("GET /catalogue/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN),
     R("GET /portal/", ok="citizen", hidden="other_citizen", rest=FORBIDDEN),
 
+    # --- citizen accounts (issue 16, A): registration and codes are public; an organisation's
+    # authorisation and its letter are its own account's (another citizen: 404) ----------------------
+    R("GET /accounts/register/", **PUBLIC),  # a logged-in user is sent to their landing page
+    R("POST /accounts/register/", **PUBLIC, body={}),
+    R("GET /accounts/login/code/", **PUBLIC),
+    R("POST /accounts/login/code/", **PUBLIC, body={}),
+    R("GET /accounts/password-reset/", **PUBLIC),
+    R("POST /accounts/password-reset/", **PUBLIC, body={}),
+    R("POST /api/v1/accounts/codes/", **PUBLIC, body={}),
+    R("POST /api/v1/accounts/register/", **PUBLIC, body={}),
+    R("POST /api/v1/accounts/login/", **PUBLIC, body={}),
+    R("POST /api/v1/accounts/password-reset/", **PUBLIC, body={}),
+    R("GET /portal/organisations/", ok="citizen other_citizen", rest=FORBIDDEN),
+    R("GET /portal/organisations/add/", ok="citizen other_citizen", rest=FORBIDDEN),
+    R("POST /portal/organisations/add/", ok="citizen other_citizen", rest=FORBIDDEN, body={}),
+    R("GET /portal/organisations/<pk>/letter/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.authorisation),
+    R("GET /api/v1/organisations/", ok="citizen other_citizen", rest=FORBIDDEN),
+    R("POST /api/v1/organisations/", ok="citizen other_citizen", rest=FORBIDDEN, body={}),
+    R("GET /api/v1/organisations/<pk>/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.authorisation),
+    R("GET /api/v1/organisations/<pk>/letter/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.authorisation),
+    R("POST /api/v1/organisations/<pk>/revoke/", done="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.authorisation),
+    R("POST /portal/organisations/<pk>/revoke/", done="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.authorisation),
+    # The window verifies a citizen's account: clerks (each at their own window's centre).
+    R("GET /intake/verify-citizen/", ok=ALL_CLERKS, rest=FORBIDDEN, query={"q": "13812343210"}),
+    R("POST /intake/verify-citizen/", ok=ALL_CLERKS, rest=FORBIDDEN, body={}),
+
     # --- the intake desk (a city filing: the city's clerks; a clerk elsewhere gets 404) --------------
     R("GET /intake/search/", ok=ALL_CLERKS, rest=FORBIDDEN, query={"q": "测试"}),
     R("GET /intake/check-identity/", ok=ALL_CLERKS, rest=FORBIDDEN,

@@ -28,8 +28,10 @@ from apps.catalogue import services as catalogue
 from apps.catalogue.models import ImportJob, ItemMaterial, ServiceItem
 from apps.certificates import services as certificates
 from apps.certificates.documents import document_pdf
+from apps.citizens import services as citizens
 from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
+from tests.factories.accounts import valid_uscc
 from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import PERSON, accept_filing, online_filing
 from tests.factories.catalogue import BundleFactory, make_item
@@ -236,7 +238,18 @@ def build_world() -> World:
     [document] = certificates.confirm_issue(request_id=asked.pk, actor=users["seal_keeper@city"])
     document_pdf(document)
 
+    # The citizen acts for an organisation as its agent, with a letter of authorisation.
+    authorisation = citizens.add_organisation(
+        user=citizen,
+        organisation_name="矩阵餐饮有限公司",
+        credit_code=valid_uscc(900),
+        kind="agent",
+        letter=SimpleUploadedFile("授权委托书.pdf", PDF, content_type="application/pdf"),
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
+    )
+
     v.update(
+        authorisation=authorisation.pk,
         f_draft=draft.pk,
         f_sub=submitted.pk,
         f_pre=pre_review.pk,
