@@ -286,6 +286,8 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
             }
             for c in corrections
         ],
+        # A correction is answered by the account that filed (the review service's rule).
+        "answers_corrections": filing.citizen_id == request.user.pk,
         "notices": list(filing.notices.all()),
         "refused": filing.state == S.REJECTED,
         "resubmission": resubmission,

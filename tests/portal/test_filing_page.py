@@ -350,3 +350,26 @@ def test_the_page_reads_a_constant_number_of_queries(client, hall, django_assert
     assert big.cases.count() == 3
     with django_assert_max_num_queries(len(one)):
         assert page(client, big).status_code == 200
+
+
+def test_an_organisations_correction_is_answered_by_the_account_that_filed(client, hall):
+    from tests.factories.cases import COMPANY
+
+    hall.authorise(hall.citizen)
+    agent = hall.citizen_account("wangwu", id_number="110105194912310029", name="王五")
+    hall.authorise(agent)
+    draft = online.start_online_filing(
+        citizen=agent, centre=hall.centre, item_ids=[hall.item.pk], organisation_code=COMPANY.id_number
+    )
+    ready(hall, draft, agent)
+    services.submit_online(filing_id=draft.pk, actor=agent)
+    services.start_pre_review(filing_id=draft.pk, actor=hall.clerk, window=hall.window)
+    filing = accept_filing(draft, actor=hall.clerk)
+    case = filing.cases.get()
+    approver = make_staff(Role.APPROVER, department=case.department)
+    review.claim(case_id=case.pk, actor=approver)
+    review.request_correction(case_id=case.pk, actor=approver, items=[{"material": None, "what": "补签"}])
+    body = page(as_citizen(client, hall), filing).content.decode()
+    assert 'data-testid="answered-by-filer"' in body and 'data-testid="answer-form"' not in body
+    client.force_login(agent)
+    assert 'data-testid="answer-form"' in page(client, filing).content.decode()
