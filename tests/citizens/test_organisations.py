@@ -212,7 +212,11 @@ def test_the_api_names_a_bad_credit_code(client, citizen):
     client.force_login(citizen)
     response = client.post(
         "/api/v1/organisations/",
-        {"organisation_name": "某公司", "credit_code": "913501000000000000", "capacity": "legal_representative"},
+        {
+            "organisation_name": "某公司",
+            "credit_code": "913501000000000000",
+            "capacity": "legal_representative",
+        },
     )
     assert response.status_code == 400
     assert "credit_code" in response.json()
