@@ -426,6 +426,31 @@ class Delivery(models.Model):
         return f"{self.filing_id} · {self.method}"
 
 
+class DeliveryChoice(models.Model):
+    """How the applicant asks to receive the filing's documents (领取方式), chosen online before
+    issue: collected at a window, or posted free of charge to an address. The desk shows it and
+    prefills its post form from it; what actually happened is the ``Delivery``."""
+
+    filing = models.OneToOneField(
+        "cases.Filing", verbose_name=_("filing"), on_delete=models.CASCADE, related_name="delivery_choice"
+    )
+    method = models.CharField(_("method"), max_length=12, choices=DeliveryMethod.choices)
+    recipient_name = models.CharField(_("recipient"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("postal address"), max_length=300, blank=True)
+    chosen_at = models.DateTimeField(_("chosen at"), auto_now=True)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chosen by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("delivery choice")
+        verbose_name_plural = _("delivery choices")
+
+    def __str__(self):
+        return f"{self.filing_id} · {self.method}"
+
+
 class VerificationOutcome(models.TextChoices):
     VALID = "valid", _("Valid")
     EXPIRED = "expired", _("Expired")

@@ -96,6 +96,8 @@ def filing(request, pk):
         "documents": documents,
         "pending": pending,
         "delivery": getattr(filing, "delivery", None),
+        # What the applicant chose online (领取方式): shown, and the post form filled from it.
+        "choice": getattr(filing, "delivery_choice", None),
         "actions": _actions(request, filing, pending),
         "history": [
             (entry, FILING_STEPS.get(entry.transition, entry.transition)) for entry in history_of(filing)

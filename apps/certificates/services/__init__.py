@@ -17,6 +17,7 @@ nothing, custody of a seal included.
 
 from apps.certificates.models import keeps_seals_at
 from apps.certificates.services.delivery import (
+    choose_delivery,
     hand_over,
     post,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Planned",
     "REVOKE",
     "cancel_request",
+    "choose_delivery",
     "confirm_issue",
     "hand_over",
     "keeps_seals_at",

@@ -6,22 +6,105 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.identifiers import normalise_resident_id, validate_resident_id
+from apps.audit.services import record_step
 from apps.audit.transitions import apply_transition
+from apps.cases import selectors as filings
 from apps.cases.codes import ApplicantKind, FilingState
 from apps.cases.messages import tell_applicant
 from apps.cases.models import Filing
 from apps.certificates.messages import closed_context
 from apps.certificates.models import (
     Delivery,
+    DeliveryChoice,
     DeliveryMethod,
     RecipientRole,
     delivers,
 )
 from apps.certificates.services.issuing import _locked_filing, _require_desk
 from apps.core.errors import Conflict
+
+# --- the applicant's choice, before issue ---------------------------------------------------------
+
+# Once issued the documents are the desk's to hand over or post; a filing that ended gets none.
+NO_CHOICE = {
+    FilingState.ISSUED: _lazy(
+        "The documents have been issued: ask the certificate desk how to receive them."
+    ),
+    FilingState.DELIVERED: _lazy("The documents of this filing have been delivered already."),
+    FilingState.CLOSED: _lazy("The documents of this filing have been delivered already."),
+    FilingState.REJECTED: _lazy("This filing was refused: no documents will be issued."),
+    FilingState.WITHDRAWN: _lazy("This filing was withdrawn: no documents will be issued."),
+    FilingState.TERMINATED: _lazy("This filing was terminated: no documents will be issued."),
+}
+
+
+def items_not_posted(filing: Filing) -> list[str]:
+    """The items of the filing whose results are handed over at a window only."""
+    return [
+        item.item.name
+        for item in filing.items.select_related("item")
+        if not item.item.postal_delivery_supported
+    ]
+
+
+@transaction.atomic
+def choose_delivery(
+    *,
+    filing_id: int,
+    method: str,
+    recipient_name: str = "",
+    phone: str = "",
+    address: str = "",
+    actor,
+    client_ip=None,
+) -> DeliveryChoice:
+    """领取方式: the applicant's own account (or an agent the organisation has authorised today)
+    chooses, until the documents are issued, to collect them at a window or to have them posted
+    free of charge; the desk sees the choice and its post form is filled from it. Another account's
+    filing is not found (404)."""
+    if not filings.filings_of_citizen(actor).filter(pk=filing_id).exists():
+        raise Http404
+    if method not in DeliveryMethod.values:
+        raise ValidationError(
+            {"method": _("Choose to collect the documents at a window or to have them posted.")}
+        )
+    values = {
+        "recipient_name": (recipient_name or "").strip(),
+        "phone": (phone or "").strip(),
+        "address": (address or "").strip(),
+    }
+    if method == DeliveryMethod.POST:
+        messages = {
+            "recipient_name": _("Name the person the parcel is addressed to."),
+            "phone": _("Give the recipient's phone for the carrier."),
+            "address": _("Give the postal address."),
+        }
+        errors = {name: message for name, message in messages.items() if not values[name]}
+        if errors:
+            raise ValidationError(errors)
+    else:
+        values["address"] = ""  # collected: no address is kept
+    filing = _locked_filing(filing_id)
+    if filing.state in NO_CHOICE:
+        raise Conflict(str(NO_CHOICE[filing.state]))
+    if method == DeliveryMethod.POST and (not_posted := items_not_posted(filing)):
+        raise ValidationError(
+            {
+                "method": _("These results are handed over at the window only: %(items)s.")
+                % {"items": "、".join(not_posted)}
+            }
+        )
+    choice, _created = DeliveryChoice.objects.update_or_create(
+        filing=filing, defaults={"method": method, "chosen_by": actor, **values}
+    )
+    record_step(filing, step="choose_delivery", actor=actor, client_ip=client_ip, method=method)
+    return choice
+
 
 # --- delivery --------------------------------------------------------------------------------------
 
