@@ -9,9 +9,17 @@ from django.shortcuts import get_object_or_404
 from apps.accounts.models import StaffMembership
 from apps.accounts.permissions import Perm
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
+from apps.cases import selectors as filings
 from apps.cases.codes import FilingState
 from apps.cases.models import Case, Filing
-from apps.certificates.models import IssuedDocument, IssueRequest, RequestState, Seal, SealUse
+from apps.certificates.models import (
+    DocumentKind,
+    IssuedDocument,
+    IssueRequest,
+    RequestState,
+    Seal,
+    SealUse,
+)
 from apps.licences.models import ElectronicCertificate
 
 ISSUING = Perm.USE_ISSUING_DESK
@@ -73,7 +81,7 @@ def with_items(queryset: QuerySet[Filing]) -> QuerySet[Filing]:
 def desk_filing(user, pk: int) -> Filing:
     """A filing of the user's desk with everything its page shows (404 for another centre's)."""
     queryset = Filing.objects.filter(centre_id__in=desk_centres(user)).select_related(
-        "centre", "delivery", "delivery__delivered_by"
+        "centre", "delivery", "delivery__delivered_by", "delivery_choice"
     )
     return get_object_or_404(
         queryset.prefetch_related(
@@ -94,8 +102,9 @@ def desk_filing(user, pk: int) -> Filing:
 
 def documents_visible_to(user) -> QuerySet[IssuedDocument]:
     """The desk's staff see their centres' documents; an approver or decision-maker their
-    department's; the applicant's own account the documents of its filings. Other roles held in a
-    department (a supervisor's) see none."""
+    department's; a citizen's account the documents of its filings and of the organisations it may
+    act for today (``filings_of_citizen``). Other roles held in a department (a supervisor's) see
+    none."""
     if not getattr(user, "is_authenticated", False):
         return IssuedDocument.objects.none()
     departments = StaffMembership.objects.filter(
@@ -104,8 +113,28 @@ def documents_visible_to(user) -> QuerySet[IssuedDocument]:
     return IssuedDocument.objects.filter(
         Q(filing__centre_id__in=desk_centres(user))
         | Q(department_id__in=departments)
-        | Q(filing__citizen=user)
+        | Q(filing__in=filings.filings_of_citizen(user).values("pk"))
     ).select_related("filing", "library_entry__licence_type", "seal", "department")
+
+
+def wallet_of(user) -> QuerySet[IssuedDocument]:
+    """证照夹: the certificates issued on the filings of the account and of the organisations it may
+    act for today, newest first, with what the wallet shows of each (type, holder, validity) in the
+    same query. Denial decisions are no certificates: they stay on the filing's page."""
+    if not getattr(user, "is_authenticated", False):
+        return IssuedDocument.objects.none()
+    return (
+        IssuedDocument.objects.filter(
+            kind=DocumentKind.CERTIFICATE, filing__in=filings.filings_of_citizen(user).values("pk")
+        )
+        .select_related("filing", "library_entry__licence_type", "department")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def wallet_document(user, pk) -> IssuedDocument:
+    """One certificate of the user's wallet (404 for anyone else's)."""
+    return get_object_or_404(wallet_of(user), pk=pk)
 
 
 LOOKS_UP_HOLDERS, OWN_CERTIFICATES = "holders", "own"
@@ -116,7 +145,8 @@ def library_access(user) -> str | None:
 
     - ``LOOKS_UP_HOLDERS``: a window clerk (at any centre where they hold the role) looks a holder up
       by identity number or credit code, to take a certificate in place of paper (免证可办);
-    - ``OWN_CERTIFICATES``: an account with no staff role sees the certificates of its own filings;
+    - ``OWN_CERTIFICATES``: an account with no staff role sees the certificates of its own filings
+      and of its organisations' (``filings_of_citizen``);
     - None: anyone else. No other role's work needs a holder's certificates by identity number.
     """
     if not getattr(user, "is_authenticated", False):
@@ -137,7 +167,7 @@ def library_for(user, holder_code: str = "", *, access: str | None = None) -> Qu
         code = normalised_holder_code(holder_code)
         return entries.filter(holder_code=code) if code else entries.none()
     if access == OWN_CERTIFICATES:
-        return entries.filter(issued_document__filing__citizen=user)
+        return entries.filter(issued_document__filing__in=filings.filings_of_citizen(user).values("pk"))
     return entries.none()
 
 

@@ -125,6 +125,12 @@ def _outcome(document: IssuedDocument, today: dt.date) -> str:
     return O.VALID
 
 
+def standing(document: IssuedDocument, today: dt.date | None = None) -> str:
+    """Whether a certificate stands today (valid, expired, revoked, not yet valid), as verification
+    answers it: what its holder's wallet shows. Reads only the document's library entry."""
+    return _outcome(document, today or timezone.localdate())
+
+
 def _ended_by(document: IssuedDocument) -> str:
     """Which transition revoked the certificate's library entry (one query, revoked ones only)."""
     return (
