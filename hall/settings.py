@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.desks.navigation.navigation",
                 "apps.portal.elder_mode.elder_mode",
+                "apps.portal.inbox.inbox_unread",
             ],
         },
     },
