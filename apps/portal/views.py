@@ -220,7 +220,8 @@ def home(request):
         "portal_page": "home",
         "cards": cards,
         "page": page,
-        "needs_action": sum(card.next_step.tone == "act" for card in cards),
+        # Over every page, not this one only (one COUNT).
+        "needs_action": filings.exclude(next_action=NextAction.NONE).count() if cards else 0,
     }
     return render(request, "portal/home.html", context)
 

@@ -5,6 +5,7 @@ a constant number of queries however many filings there are."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.cases import online, services
+from apps.cases.models import Filing
 from tests.cases.online_hall import make_hall, ready
 from tests.factories.cases import COMPANY
 from tests.portal.test_filing_page import accepted, returned, submitted, with_correction
@@ -135,3 +137,28 @@ def test_an_organisations_filing_made_by_another_account_is_listed_for_it(client
     [card] = cards(client)
     assert filing.number in card and COMPANY.name in card
     assert client.get(reverse("portal:filing", args=[filing.pk])).status_code == 200
+
+
+def test_documents_ready_for_issue_ask_for_the_delivery_choice(client, hall):
+    from tests.factories.certificates import ready_filing
+
+    filing = ready_filing()
+    Filing.objects.filter(pk=filing.pk).update(citizen=hall.citizen)  # filed by this account
+    client.force_login(hall.citizen)
+    [card] = cards(client)
+    assert 'data-tone="act"' in card
+    assert reverse("portal:delivery", args=[filing.pk]) in card
+
+
+def test_the_count_of_filings_to_act_on_spans_every_page(client, hall, monkeypatch):
+    from apps.portal import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for _ in range(3):
+        hall.draft()
+    submitted(hall)
+    client.force_login(hall.citizen)
+    body = client.get(reverse("portal:home")).content.decode()
+    assert body.count('data-testid="filing-card"') == 2 and "?page=2" in body
+    told = body.split('data-testid="needs-action">')[1].split("</p>")[0]
+    assert re.search(r"(?<!\d)3(?!\d)", told), told  # three drafts to finish, over both pages
