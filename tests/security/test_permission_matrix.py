@@ -366,6 +366,27 @@ MATRIX = (
       body=REFUSAL),
     R("POST /api/v1/filings/<pk>/withdraw/", done="clerk@city", refused="citizen other_clerk@city",
       not_found=ELSEWHERE_CLERKS, pk=w.f_pre, body={"reason": "申请人申请撤回"}),
+    # --- API: the citizen's side of a filing (issue 16, B): the applicant's own account; a window sees
+    # a draft only once submitted, and never edits one ---------------------------------------------------
+    R("POST /api/v1/filings/<pk>/withdraw/", done="citizen", ok=CITY_CLERKS, not_found=ELSEWHERE_CLERKS,
+      pk=w.f_sub, body={"reason": "不办了"}),
+    R("GET /api/v1/filings/", ok="citizen", rest=HIDDEN, query={"mine": "1"}, label="mine"),
+    R("DELETE /api/v1/filings/<pk>/", done="citizen", rest=NOT_FOUND, pk=w.f_draft),
+    R("DELETE /api/v1/filings/<pk>/", refused=f"citizen {CITY_CLERKS}", rest=NOT_FOUND, pk=w.f_sub),
+    R("GET /api/v1/filings/<pk>/e-certificate/", ok="citizen", rest=NOT_FOUND, pk=w.f_draft),
+    # The applicant's certificates are the applicant's: staff look holders up at their desks (logged).
+    R("GET /api/v1/filings/<pk>/e-certificate/", ok="citizen", refused=f"{CITY_CLERKS} {D1}", rest=NOT_FOUND,
+      pk=w.f_case),
+    R("POST /api/v1/filings/<pk>/e-certificate/", done="citizen", rest=NOT_FOUND, pk=w.f_draft,
+      body={"material": w.material_code, "certificate": None}),
+    R("POST /api/v1/filings/<pk>/e-certificate/", refused=f"citizen {CITY_CLERKS}", rest=NOT_FOUND,
+      pk=w.f_sub, body={"material": w.material_code, "certificate": None}),
+    R("DELETE /api/v1/filings/<pk>/files/<upload_id>/", done="citizen", rest=NOT_FOUND, pk=w.f_draft,
+      upload_id=w.draft_upload),
+    R("POST /api/v1/filings/<pk>/declare/", done="citizen", rest=NOT_FOUND, pk=w.f_draft),
+    R("POST /api/v1/filings/<pk>/declare/", refused=f"citizen {CITY_CLERKS}", rest=NOT_FOUND, pk=w.f_sub),
+    R("POST /api/v1/filings/<pk>/resubmit/", refused=f"citizen {CITY_CLERKS}", rest=NOT_FOUND, pk=w.f_sub),
+    R("GET /api/v1/filings/<pk>/timeline/", ok=FILING_READERS, rest=NOT_FOUND, pk=w.f_case),
     # Files and notices: whoever sees the filing; nobody else learns that they exist.
     R("GET /api/v1/filings/<filing_pk>/uploads/<upload_pk>/", ok=FILING_READERS, rest=NOT_FOUND,
       filing_pk=w.f_case, upload_pk=w.upload),

@@ -261,6 +261,7 @@ def build_world() -> World:
         case_ready=ready.cases.get().pk,
         case_issued=issued.cases.get().pk,
         upload=with_case.checklist.get().uploads.get().pk,
+        draft_upload=draft.checklist.get().uploads.get().pk,
         correction=correction.pk,
         correction_file=correction.files.get().pk,
         notice=notice.pk,

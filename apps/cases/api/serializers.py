@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH, MAX_ID, text_limit
 from apps.cases.applicants import ApplicantData
+from apps.cases.citizen_view import NextAction
 from apps.cases.codes import SATISFIED, ApplicantKind, MaterialStatus
 from apps.cases.models import Case, ChecklistEntry, Filing, MaterialUpload
 from apps.catalogue.models import Bundle, Material, ServiceItem
@@ -79,6 +80,14 @@ class CaseSerializer(serializers.ModelSerializer):
 class FilingListSerializer(serializers.ModelSerializer):
     applicant_id_number = serializers.CharField(source="masked_id_number")
     window = serializers.CharField(source="window.number", default=None, allow_null=True)
+    # ``?mine``: the citizen's filings sorted by what needs doing first (``citizen_view.my_hall``).
+    next_action = serializers.SerializerMethodField(
+        help_text="With ?mine: what the applicant must do next (empty: nothing); null otherwise."
+    )
+    action_due_on = serializers.SerializerMethodField(
+        help_text="With ?mine: the date the next action is due by, if it has one."
+    )
+    due_on = serializers.SerializerMethodField(help_text="With ?mine: the promised completion date.")
 
     class Meta:
         model = Filing
@@ -94,7 +103,22 @@ class FilingListSerializer(serializers.ModelSerializer):
             "created_at",
             "submitted_at",
             "accepted_on",
+            "next_action",
+            "action_due_on",
+            "due_on",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=NextAction.choices, allow_null=True))
+    def get_next_action(self, filing) -> str | None:
+        return getattr(filing, "next_action", None)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_action_due_on(self, filing):
+        return getattr(filing, "action_due_on", None)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_due_on(self, filing):
+        return getattr(filing, "due_on", None)
 
 
 class NoticeSerializer(serializers.Serializer):
@@ -136,6 +160,8 @@ class FilingDetailSerializer(FilingListSerializer):
             "completion_list",
             "tracking_url",
             "notices",
+            "declared_at",
+            "resubmission_of",
         ]
 
     @extend_schema_field(FilingItemSerializer(many=True))
@@ -280,3 +306,87 @@ class RefuseSerializer(serializers.Serializer):
 
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH, allow_blank=True)
+
+
+# --- the citizen's side (apps.cases.online, apps.cases.citizen_view) --------------------------------
+
+
+class OnlineFilingCreateSerializer(serializers.Serializer):
+    """A citizen's new online draft: the applicant is filled from the account, or from its
+    authorisation for ``organisation_code`` (an agent names the legal representative); never typed."""
+
+    items = serializers.PrimaryKeyRelatedField(queryset=ServiceItem.objects.all(), many=True, required=False)
+    bundle = serializers.SlugRelatedField(
+        slug_field="code", queryset=Bundle.objects.all(), required=False, allow_null=True
+    )
+    centre = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The centre filed at.")
+    organisation_code = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Unified social credit code of an organisation the account is authorised for today.",
+    )
+    legal_representative = serializers.CharField(
+        max_length=text_limit(Filing, "legal_representative"),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For an agent filing for an organisation: its legal representative.",
+    )
+
+
+class HeldCertificateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    identifier = serializers.CharField()
+    type = serializers.CharField(source="licence_type.name")
+    holder_name = serializers.CharField()
+    valid_until = serializers.DateField(allow_null=True)
+
+
+class ECertificateOfferSerializer(serializers.Serializer):
+    """免证: a material an e-certificate may replace, the applicant's valid ones, and the one used."""
+
+    material = serializers.CharField(help_text="Material code.")
+    material_name = serializers.CharField()
+    used = serializers.CharField(help_text="The number of the certificate used, or empty.")
+    certificates = HeldCertificateSerializer(many=True)
+
+
+class UseECertificateSerializer(serializers.Serializer):
+    material = serializers.CharField(max_length=text_limit(Material, "code"), help_text="Material code.")
+    certificate = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        allow_null=True,
+        help_text="One of the offered certificates' id; null: use none (hand the material in as a file).",
+    )
+
+
+class TimelineStepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    step = serializers.CharField()
+    label = serializers.CharField()
+    by = serializers.CharField(help_text="The applicant, a window (its number) or a department; no names.")
+    item = serializers.CharField()
+    comment = serializers.CharField()
+
+
+class DepartmentProgressSerializer(serializers.Serializer):
+    department = serializers.CharField()
+    item = serializers.CharField()
+    state = serializers.CharField()
+    step = serializers.CharField()
+    tone = serializers.CharField()
+    due_on = serializers.DateField()
+    decided_on = serializers.DateField(allow_null=True)
+
+
+class TimelineSerializer(serializers.Serializer):
+    steps = TimelineStepSerializer(many=True)
+    departments = DepartmentProgressSerializer(many=True)
+    due_on = serializers.DateField(allow_null=True, help_text="Promised completion date.")
+    working_days_left = serializers.IntegerField(
+        allow_null=True, help_text="Working days to the promised date (negative: overdue); null if none runs."
+    )

@@ -4,7 +4,7 @@ gets 404 for another's filing; staff see their centres' filings)."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -13,10 +13,12 @@ from rest_framework.response import Response
 from apps.accounts.models import ServiceCentre, Window
 from apps.accounts.permissions import IsAuthenticated, Perm
 from apps.audit.requests import client_ip as _client_ip
-from apps.cases import selectors, services
+from apps.cases import online, selectors, services
 from apps.cases.api import serializers as s
 from apps.cases.api.filters import FilingFilter
 from apps.cases.api.review_serializers import AnswerSerializer
+from apps.cases.citizen_view import filing_timeline, my_hall, working_days_left
+from apps.cases.codes import MaterialStatus
 from apps.cases.models import CorrectionRequest, Filing, MaterialUpload
 from apps.catalogue.models import Material
 from hall.parsers import BoundedJSONParser
@@ -30,6 +32,11 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = FilingFilter  # ?q= and ?ordering=, as the desks find filings
 
     def get_queryset(self):
+        if self.action == "list" and _flag(self.request.query_params, "mine"):
+            # The citizen's own and their organisations', what needs doing first (one query a page).
+            queryset = my_hall(self.request.user).select_related("window")
+            state = self.request.query_params.get("state")
+            return queryset.filter(state=state) if state else queryset
         queryset = selectors.filings_visible_to(self.request.user)
         if self.action == "list":
             state = self.request.query_params.get("state")
@@ -45,8 +52,20 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             selectors.filing_detail(Filing.objects.filter(pk=filing.pk)).get()
         ).data
 
-    @extend_schema(request=s.FilingCreateSerializer, responses={201: s.FilingDetailSerializer})
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="FilingCreateRequest",
+            serializers=[s.FilingCreateSerializer, s.OnlineFilingCreateSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={201: s.FilingDetailSerializer},
+        description="A clerk opens a filing at their window with the applicant as stated; a citizen "
+        "opens an online draft, the applicant filled from the account or from its authorisation for "
+        "``organisation_code``.",
+    )
     def create(self, request, *args, **kwargs):
+        if not request.user.has_perm(Perm.USE_INTAKE_DESK) and request.user.has_perm(Perm.USE_CITIZEN_PORTAL):
+            return self._create_online(request)
         body = s.FilingCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -68,12 +87,126 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             if window is None:
                 raise ValidationError({"window": _("You have no window: ask for your usual window.")})
             filing = services.open_filing(centre=window.centre, window=window, actor=request.user, **common)
-        elif request.user.has_perm(Perm.USE_CITIZEN_PORTAL):
-            centre = get_object_or_404(ServiceCentre, pk=data.get("centre") or 0)
-            filing = services.open_online_filing(centre=centre, citizen=request.user, **common)
         else:
             raise PermissionDenied
         return Response(self._fresh(filing), status=status.HTTP_201_CREATED)
+
+    def _create_online(self, request):
+        body = s.OnlineFilingCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        filing = online.start_online_filing(
+            citizen=request.user,
+            centre=get_object_or_404(ServiceCentre, pk=data["centre"]),
+            item_ids=[i.pk for i in data.get("items", [])] or None,
+            bundle=data.get("bundle"),
+            organisation_code=data["organisation_code"],
+            legal_representative=data["legal_representative"],
+            client_ip=_client_ip(request),
+        )
+        return Response(self._fresh(filing), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "mine",
+                bool,
+                description="A citizen's own filings and their organisations', what needs doing first "
+                "(next_action, action_due_on and due_on filled).",
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={204: None})
+    def destroy(self, request, pk=None):
+        """Discard the account's own unsubmitted online draft (and its files)."""
+        filing = self.get_object()
+        online.discard_draft(filing_id=filing.pk, actor=request.user, client_ip=_client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["GET"], request=None, responses=s.ECertificateOfferSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.UseECertificateSerializer, responses=s.FilingDetailSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="e-certificate",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def e_certificate(self, request, pk=None):
+        """免证: GET the e-certificates the applicant holds for the materials they may replace; POST one
+        to use for a material of the account's own draft (``certificate`` null: use none)."""
+        filing = self.get_object()
+        if request.method == "GET":
+            # The applicant's own certificates: staff look holders up at their desks, where it is logged.
+            if not online.acts_for_applicant(filing, request.user):
+                raise PermissionDenied
+            return Response(s.ECertificateOfferSerializer(_offers(filing), many=True).data)
+        body = s.UseECertificateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        material = get_object_or_404(Material, code=body.validated_data["material"])
+        acting = {"filing_id": filing.pk, "material_id": material.pk, "actor": request.user}
+        if body.validated_data["certificate"] is None:
+            online.drop_e_certificate(**acting, client_ip=_client_ip(request))
+        else:
+            online.use_e_certificate(
+                **acting, certificate_id=body.validated_data["certificate"], client_ip=_client_ip(request)
+            )
+        return Response(self._fresh(filing))
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        parameters=[OpenApiParameter("upload_id", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["delete"], url_path=r"files/(?P<upload_id>[0-9]+)")
+    def remove_file(self, request, pk=None, upload_id=None):
+        """A file removed from the account's own draft."""
+        filing = self.get_object()
+        online.remove_upload(
+            filing_id=filing.pk, upload_id=int(upload_id), actor=request.user, client_ip=_client_ip(request)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=s.FilingDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def declare(self, request, pk=None):
+        """承诺: the applicant declares the materials true and complete (required to submit)."""
+        filing = self.get_object()
+        online.declare(filing_id=filing.pk, actor=request.user, client_ip=_client_ip(request))
+        return Response(self._fresh(filing))
+
+    @extend_schema(request=None, responses={201: s.FilingDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        """一次性告知 answered online: a new draft linked to this returned filing, with what was not on
+        the completion list carried over (once per filing: 409 naming the resubmission made)."""
+        filing = self.get_object()
+        draft = online.resubmit_returned(
+            filing_id=filing.pk, actor=request.user, client_ip=_client_ip(request)
+        )
+        return Response(self._fresh(draft), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.TimelineSerializer)
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        """Every step of the filing and its cases (who: the applicant, a window or a department), each
+        department's progress, the promised date and the working days left."""
+        filing = self.get_object()
+        timeline = filing_timeline(filing)
+        due_on = max((row.due_on for row in timeline.departments), default=None)
+        return Response(
+            s.TimelineSerializer(
+                {
+                    "steps": timeline.steps,
+                    "departments": timeline.departments,
+                    "due_on": due_on,
+                    "working_days_left": working_days_left(filing),
+                }
+            ).data
+        )
 
     @extend_schema(request=None, responses=s.FilingDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -254,9 +387,39 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=s.WithdrawSerializer, responses=s.FilingDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        """撤回: recorded by a clerk of the filing's centre at their window, or asked by the applicant's
+        own account online (not while a window has it in pre-review)."""
         body = s.WithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        filing = self.get_object()
+        if selectors.window_for(request.user, filing) is None and request.user.has_perm(
+            Perm.USE_CITIZEN_PORTAL
+        ):
+            online.withdraw_online(
+                filing_id=filing.pk, actor=request.user, client_ip=_client_ip(request), **body.validated_data
+            )
+            return Response(self._fresh(filing))
         return self._decision(request, services.withdraw, **body.validated_data)
+
+
+def _flag(params, name: str) -> bool:
+    """``?name``, ``?name=1`` or ``?name=true`` (not ``?name=0`` / ``false``)."""
+    return name in params and params[name].lower() not in ("0", "false", "no")
+
+
+def _offers(filing) -> list[dict]:
+    """The e-certificate offers of a filing, one row per material an e-certificate may replace."""
+    offers = online.e_certificate_offers(filing)
+    return [
+        {
+            "material": entry.material.code,
+            "material_name": entry.material.name,
+            "used": entry.certificate_reference if entry.status == MaterialStatus.E_CERTIFICATE else "",
+            "certificates": offers.get(entry.material_id, []),
+        }
+        for entry in filing.checklist.all()
+        if entry.replaceable_by_id is not None and entry.produced_by_id is None
+    ]
 
 
 def _records(rows) -> list[services.MaterialRecord]:
