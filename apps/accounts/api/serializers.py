@@ -20,7 +20,8 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "phone", "roles", "memberships"]
+        # The real-name level: a citizen's account is self-declared until a window verifies it.
+        fields = ["username", "full_name", "phone", "real_name_level", "roles", "memberships"]
 
     def get_roles(self, user) -> list[str]:
         return sorted(name.removeprefix("role:") for name in user.groups.values_list("name", flat=True))
