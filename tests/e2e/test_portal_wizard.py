@@ -18,13 +18,11 @@ from playwright.sync_api import expect
 from apps.audit.models import TransitionLog
 from apps.cases.codes import FilingState
 from apps.cases.models import Filing, MaterialUpload
-from apps.catalogue import services as catalogue
 from apps.catalogue.models import ServiceItem
 from apps.portal.elder_mode import COOKIE
 from tests.cases.online_hall import make_hall
-from tests.factories import DepartmentFactory
 from tests.factories.cases import COMPANY, MINIMAL_PDF, PERSON
-from tests.factories.catalogue import BundleFactory, MaterialFactory, checklist, make_item, requirement
+from tests.portal.test_wizard import restaurant_bundle
 
 PHONE = {"width": 390, "height": 844}
 MODES = [pytest.param(False, id="normal"), pytest.param(True, id="elder")]
@@ -195,26 +193,6 @@ def test_an_item_is_filed_on_a_phone(live_server, page, shot, axe, tmp_path, eld
     assert TransitionLog.objects.filter(object_id=str(filing.pk), transition="submit").count() == 1
     fits(page)
     shot(page, "submitted")
-
-
-def restaurant_bundle(hall):
-    """Two items of the hall's centre in a bundle, both asking for the identity card (handed in once),
-    each for one material of its own."""
-    items = []
-    for name in ("食品经营许可", "公共场所卫生许可"):
-        own = MaterialFactory(name=f"{name}申请书")
-        items.append(
-            make_item(
-                name=name,
-                department=DepartmentFactory(centre=hall.centre),
-                children=checklist(requirement(hall.id_card), requirement(own)),
-            )
-        )
-    ServiceItem.objects.filter(pk__in=[i.pk for i in items]).update(online_supported=True)
-    bundle = BundleFactory(centre=hall.centre, name="我要开饭店", promised_limit_days=10)
-    catalogue.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
-    catalogue.publish_bundle(bundle_id=bundle.pk)
-    return bundle
 
 
 @pytest.mark.browser

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -17,14 +18,17 @@ from django.utils import timezone
 from apps.accounts.models import AuthorisationKind
 from apps.accounts.roles import Role
 from apps.audit.models import TransitionLog
+from apps.cases import online
 from apps.cases.codes import ApplicantKind, FilingState, MaterialStatus
 from apps.cases.models import Filing, MaterialUpload
+from apps.catalogue import services as catalogue
 from apps.catalogue.models import ServiceItem
 from apps.portal.elder_mode import COOKIE as ELDER
 from tests.cases.online_hall import make_hall, pdf, ready, upload
-from tests.factories import make_staff
+from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.accounts import PASSWORD
 from tests.factories.cases import COMPANY, MINIMAL_PDF, PERSON
+from tests.factories.catalogue import BundleFactory, MaterialFactory, checklist, make_item, requirement
 from tests.uploads.test_upload_content_checks import png
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +81,45 @@ def test_the_guide_offers_online_filing_only_for_an_item_that_has_it(client, hal
     refused = client.get(start_url(hall))
     assert refused.status_code == 302 and refused.url == reverse("guides:item", args=[hall.item.lineage.code])
     assert not Filing.objects.exists()
+
+
+def restaurant_bundle(hall):
+    """Two items of the hall's centre in a bundle, both asking for the identity card (handed in once),
+    each for one material of its own."""
+    items = []
+    for name in ("食品经营许可", "公共场所卫生许可"):
+        own = MaterialFactory(name=f"{name}申请书")
+        items.append(
+            make_item(
+                name=name,
+                department=DepartmentFactory(centre=hall.centre),
+                children=checklist(requirement(hall.id_card), requirement(own)),
+            )
+        )
+    ServiceItem.objects.filter(pk__in=[i.pk for i in items]).update(online_supported=True)
+    bundle = BundleFactory(centre=hall.centre, name="我要开饭店", promised_limit_days=10)
+    catalogue.save_bundle(values={}, lineage_ids=[i.lineage_id for i in items], bundle_id=bundle.pk)
+    catalogue.publish_bundle(bundle_id=bundle.pk)
+    return bundle
+
+
+def test_a_bundle_is_filed_online_only_when_each_of_its_items_is(citizen_client, hall):
+    bundle = restaurant_bundle(hall)
+    address = reverse("portal:wizard_start") + f"?bundle={bundle.pk}"
+    assert citizen_client.get(address).url == reverse("portal:wizard_applicant") + f"?bundle={bundle.pk}"
+    ServiceItem.objects.filter(pk=bundle.entries.first().lineage.versions.first().pk).update(
+        online_supported=False
+    )
+    assert citizen_client.get(address).url == reverse("guides:bundle", args=[bundle.code])
+
+
+def test_an_earlier_versions_id_files_the_version_published_now(citizen_client, hall):
+    draft = catalogue.start_new_version(lineage_id=hall.item.lineage_id)
+    catalogue.submit_for_review(item_id=draft.pk)
+    catalogue.publish(item_id=draft.pk)
+    applicant = citizen_client.get(start_url(hall)).url  # the guide was opened before the new version
+    citizen_client.post(applicant, {"applicant": "self"})
+    assert Filing.objects.get().items.get().item_id == draft.pk
 
 
 def test_a_visitor_logs_in_and_comes_back_to_the_step(client, hall):
@@ -257,7 +300,6 @@ def test_an_e_certificate_held_is_used_and_can_be_dropped(citizen_client, hall):
 
 
 def test_a_resubmission_says_at_each_material_what_the_window_asked(citizen_client, hall):
-    from apps.cases import online
     from tests.portal.test_filing_page import returned
 
     first = returned(hall)
@@ -301,12 +343,6 @@ def test_the_materials_page_reads_the_same_whatever_the_number_of_materials(
 
 def make_hall_of(n: int):
     """A draft of one item with ``n`` materials, by another citizen (for counting queries)."""
-    from types import SimpleNamespace
-
-    from tests.cases.online_hall import requirement
-    from tests.factories import DepartmentFactory, ServiceCentreFactory
-    from tests.factories.catalogue import MaterialFactory, checklist, make_item
-
     centre = ServiceCentreFactory()
     item = make_item(
         department=DepartmentFactory(centre=centre),
@@ -314,8 +350,6 @@ def make_hall_of(n: int):
     )
     id_number = {1: "110105198001010016", 8: "110105198512120022"}[n]  # GB 11643 check digits right
     citizen = make_staff(Role.CITIZEN, username=f"many{n}", id_number=id_number, full_name="王五")
-    from apps.cases import online
-
     filing = online.start_online_filing(citizen=citizen, centre=centre, item_ids=[item.pk])
     return SimpleNamespace(citizen=citizen, filing=filing)
 
