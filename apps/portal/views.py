@@ -262,6 +262,7 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
     corrections = [c for case in cases for c in case.corrections.all()]
     names = {c.pk: case.item.name for case in cases for c in case.corrections.all()}
     answer_forms = answer_forms or {}
+    materials = {entry.material_id: entry.material.name for entry in filing.checklist.all()}
     delivery_url = _url("portal:delivery", filing.pk)
     resubmission = filing.resubmissions.only("pk", "number").first() if filing.state == S.RETURNED else None
     timeline = filing_timeline(filing)
@@ -283,6 +284,11 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
             {
                 "request": c,
                 "item": names[c.pk],
+                # What to correct, each line with the material it concerns (if it names one).
+                "lines": [
+                    {"material": materials.get(line.get("material"), ""), "what": line.get("what", "")}
+                    for line in c.items
+                ],
                 "form": answer_forms.get(c.pk) or AnswerCorrectionForm(correction_id=c.pk),
             }
             for c in corrections

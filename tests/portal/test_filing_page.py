@@ -76,7 +76,12 @@ def with_correction(hall, citizen=None) -> tuple[Filing, CorrectionRequest]:
     approver = make_staff(Role.APPROVER, department=case.department)
     review.claim(case_id=case.pk, actor=approver)
     correction = review.request_correction(
-        case_id=case.pk, actor=approver, items=[{"material": None, "what": "身份证复印件不清晰，请重新上传"}]
+        case_id=case.pk,
+        actor=approver,
+        items=[
+            {"material": None, "what": "身份证复印件不清晰，请重新上传"},
+            {"material": hall.lease.pk, "what": "出租方未签章"},
+        ],
     )
     return filing, correction
 
@@ -161,6 +166,7 @@ def test_a_correction_is_answered_online_with_a_note_and_files(client, hall):
     as_citizen(client, hall)
     body = page(client, filing).content.decode()
     assert "身份证复印件不清晰" in body and 'data-testid="answer-form"' in body
+    assert "<strong>租赁合同</strong>：出租方未签章" in body  # a line names its material
     assert f"{correction.answer_due_on:%Y-%m-%d}" in body  # answer by …
     response = client.post(
         reverse("portal:filing_answer_correction", args=[filing.pk, correction.pk]),
