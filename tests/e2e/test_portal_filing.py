@@ -13,9 +13,12 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from apps.accounts.roles import Role
 from apps.cases.models import Filing
 from apps.portal.elder_mode import COOKIE
 from tests.cases.online_hall import make_hall
+from tests.cases.test_public_tracking import bundle_filing
+from tests.factories import make_staff
 from tests.factories.cases import MINIMAL_PDF
 from tests.portal.test_filing_page import returned, submitted, with_correction
 
@@ -188,3 +191,29 @@ def test_my_hall_on_a_phone_leads_to_what_needs_doing(live_server, page, shot, a
     expect(page.get_by_test_id("answer-form")).to_be_in_viewport()
     fits(page)
     shot(page, "to-the-correction")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("elder", MODES)
+def test_a_bundles_departments_and_timeline_on_a_phone(live_server, page, shot, axe, elder):
+    """我要开饭店 for a company: each department's progress and every step, names of staff never."""
+    filing = bundle_filing()
+    citizen = make_staff(Role.CITIZEN, username="zhangsan", full_name="张三")
+    Filing.objects.filter(pk=filing.pk).update(citizen=citizen)  # filed by this account
+    logged_in(page, live_server, citizen)
+    if elder:
+        page.context.add_cookies([{"name": COOKIE, "value": "1", "url": live_server.url}])
+    page.goto(f"{live_server.url}/portal/filings/{filing.pk}/")
+    expect(page.get_by_test_id("filing-title")).to_have_text("我要开饭店")
+    expect(page.get_by_test_id("department-progress")).to_have_count(3)
+    for department in ("市场监管局", "卫健委", "消防救援支队"):
+        expect(page.get_by_test_id("progress")).to_contain_text(department)
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_contain_text("食品经营许可")
+    expect(timeline).not_to_contain_text("李审批")
+    expect(page.get_by_test_id("days-left")).to_be_visible()
+    fits(page)
+    check_mode(page, elder)
+    shot(page, "bundle")
+    axe(page, "a bundle's page")
