@@ -24,7 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.identifiers import mask_identifier
 from apps.accounts.permissions import Perm
@@ -139,6 +139,7 @@ def _query(item, bundle) -> str:
 
 
 @citizen_step()
+@require_GET
 def start(request):
     """The guide's 在线申请 button: what is filed, checked, then the applicant step."""
     item, bundle = _target(request)
@@ -162,12 +163,13 @@ def _drafts_of(user, item, bundle):
 
 
 @citizen_step()
+@require_http_methods(["GET", "POST"])
 def applicant(request):
     """Step 1: for whom — the account's own name, or an organisation it may act for today. Nothing is
     typed: the applicant's details come from the account or the authorisation."""
     item, bundle = _target(request)
     if not _offered_online(item, bundle):
-        raise Http404
+        return redirect(_guide(item, bundle))
     user = request.user
     organisations = list(authorisations_of(user, timezone.localdate()).order_by("organisation_name"))
     for authorisation in organisations:  # what an agent typed, back in its field after a refusal
@@ -287,6 +289,7 @@ def _materials_url(filing, *, screen: int | None = None, material_id: int | None
 
 
 @citizen_step("wizard_materials")
+@require_GET
 def materials(request, pk):
     """Step 2: the merged checklist, each material with its requirement, its files, an upload, and
     the e-certificates held that stand in for it. In the elder-friendly mode, one material a screen."""
@@ -334,14 +337,13 @@ def _answer(request, filing, *, ok: bool, text: str, material_id: int | None = N
 
 
 @citizen_step("wizard_materials")
+@require_POST
 def upload(request, pk, material_id):
     """A file for one material of the own draft, checked by content and size before anything is
     stored; a refusal names the material and the rule. (A body over the request's whole limit is
     refused unread before any view, by the hall's request guard: the page's script checks the size
     first and names the material.)"""
     filing = _draft(request, pk)
-    if request.method != "POST":
-        return redirect(_materials_url(filing))
     entry = get_object_or_404(filing.checklist.select_related("material"), material_id=material_id)
     name = entry.material.name
     file = request.FILES.get("file")
@@ -421,6 +423,7 @@ def e_certificate(request, pk, material_id):
 
 
 @citizen_step("wizard_declaration")
+@require_http_methods(["GET", "POST"])
 def declaration(request, pk):
     """Step 3: the applicant declares the materials true (承诺); recorded on the draft."""
     filing = _draft(request, pk)
@@ -445,6 +448,7 @@ def declaration(request, pk):
 
 
 @citizen_step("wizard_review")
+@require_http_methods(["GET", "POST"])
 def review(request, pk):
     """Step 4: everything at a glance, what is still missing named before the button; submit sends
     the draft to the window's pre-review. A second submit (a double click, another tab) finds it
