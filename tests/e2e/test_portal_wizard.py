@@ -68,8 +68,11 @@ MESSAGES_WRAPPED = """() => document.querySelectorAll("ul.messages[role=status]"
 
 def check(page, shot, axe, name: str, elder: bool):
     fits(page)
-    if elder:
+    if elder:  # large type, and every button large enough for an unsteady thumb
         assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 20
+        for button in page.locator(".wizard .button:visible, .wizard button:visible").all():
+            height = button.bounding_box()["height"]
+            assert height >= 56, f"{name}: {button.inner_text()!r} is {height}px high"
     shot(page, name)
     page.evaluate(MESSAGES_WRAPPED)
     axe(page, name)
