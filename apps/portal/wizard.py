@@ -40,9 +40,6 @@ from apps.core.errors import Conflict, error_text
 from apps.portal.elder_mode import elder_mode
 from apps.uploads.handlers import file_limit
 
-STEPS = ("applicant", "materials", "declaration", "review")
-
-
 # --- who may use the wizard, and where a login comes back to ----------------------------------------
 
 
