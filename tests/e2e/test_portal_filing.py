@@ -11,10 +11,12 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.cases.models import Filing
+from apps.catalogue.models import ServiceItem
 from apps.portal.elder_mode import COOKIE
 from tests.cases.online_hall import make_hall
 from tests.cases.test_public_tracking import bundle_filing
@@ -217,3 +219,38 @@ def test_a_bundles_departments_and_timeline_on_a_phone(live_server, page, shot, 
     check_mode(page, elder)
     shot(page, "bundle")
     axe(page, "a bundle's page")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("elder", MODES)
+def test_every_portal_page_fits_a_phone(live_server, page, shot, elder):
+    """Item 7 for the whole online hall: each page of each part (my hall, a filing, the wizard, the
+    inbox, the wallet, my organisations, the delivery choice) on a 390 px phone without sideways
+    scrolling, in 20 px type and up in the elder-friendly mode, with the hall's nav."""
+    hall = make_hall()
+    ServiceItem.objects.filter(pk=hall.item.pk).update(online_supported=True)
+    filing, _correction = with_correction(hall)
+    draft = hall.draft()
+    logged_in(page, live_server, hall.citizen)
+    if elder:
+        page.context.add_cookies([{"name": COOKIE, "value": "1", "url": live_server.url}])
+    pages = {
+        "my-hall": reverse("portal:home"),
+        "filing": reverse("portal:filing", args=[filing.pk]),
+        "wizard-applicant": reverse("portal:wizard_applicant") + f"?item={hall.item.pk}",
+        "wizard-materials": reverse("portal:wizard_materials", args=[draft.pk]),
+        "wizard-declaration": reverse("portal:wizard_declaration", args=[draft.pk]),
+        "wizard-review": reverse("portal:wizard_review", args=[draft.pk]),
+        "inbox": reverse("portal:inbox"),
+        "wallet": reverse("portal:wallet"),
+        "organisations": reverse("portal:organisations"),
+        "delivery": reverse("portal:delivery", args=[filing.pk]),
+    }
+    for name, path in pages.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, f"{name}: {response.status}"
+        assert page.locator(".portal-nav").is_visible(), f"{name}: no portal nav at {page.url}"
+        shot(page, name)
+        fits(page)
+        check_mode(page, elder)
