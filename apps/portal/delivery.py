@@ -46,14 +46,13 @@ class DeliveryForm(forms.Form):
     )
 
 
-def _initial(filing, choice) -> dict:
+def _initial(filing, choice, user) -> dict:
     if choice is not None:
         return {f: getattr(choice, f) for f in ("method", "recipient_name", "phone", "address")}
-    user = filing.citizen
     return {
         "method": DeliveryMethod.HANDOVER,
         "recipient_name": filing.contact_name or filing.applicant_name,
-        "phone": filing.contact_phone or filing.applicant_phone or getattr(user, "phone", ""),
+        "phone": filing.contact_phone or filing.applicant_phone or user.phone,
     }
 
 
@@ -61,10 +60,10 @@ def _initial(filing, choice) -> dict:
 def choose(request, pk):
     """The filing's delivery choice (another account's filing: 404)."""
     filing = get_object_or_404(
-        filings.filings_of_citizen(request.user).select_related("citizen", "delivery_choice"), pk=pk
+        filings.filings_of_citizen(request.user).select_related("delivery_choice"), pk=pk
     )
     choice = getattr(filing, "delivery_choice", None)
-    form = DeliveryForm(request.POST or None, initial=_initial(filing, choice))
+    form = DeliveryForm(request.POST or None, initial=_initial(filing, choice, request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.choose_delivery(

@@ -31,11 +31,13 @@ class UnreadSerializer(serializers.Serializer):
 
 
 class WalletDocumentSerializer(serializers.ModelSerializer):
-    certificate_type = serializers.CharField(source="library_entry.licence_type.name", read_only=True)
-    holder = serializers.CharField(source="library_entry.holder_name", read_only=True)
-    issuer = serializers.CharField(source="library_entry.issuer", read_only=True)
-    issued_on = serializers.DateField(source="library_entry.issued_on", read_only=True)
-    valid_from = serializers.DateField(source="library_entry.valid_from", read_only=True)
+    certificate_type = serializers.CharField(
+        source="library_entry.licence_type.name", read_only=True, allow_null=True
+    )
+    holder = serializers.CharField(source="library_entry.holder_name", read_only=True, allow_null=True)
+    issuing_authority = serializers.CharField(source="library_entry.issuer", read_only=True, allow_null=True)
+    issued_on = serializers.DateField(source="library_entry.issued_on", read_only=True, allow_null=True)
+    valid_from = serializers.DateField(source="library_entry.valid_from", read_only=True, allow_null=True)
     valid_until = serializers.DateField(source="library_entry.valid_until", read_only=True, allow_null=True)
     standing = serializers.CharField(
         read_only=True,
@@ -56,7 +58,7 @@ class WalletDocumentSerializer(serializers.ModelSerializer):
             "certificate_type",
             "number",
             "holder",
-            "issuer",
+            "issuing_authority",
             "issued_on",
             "valid_from",
             "valid_until",

@@ -5,7 +5,7 @@ alone: another account's message, certificate or filing is a 404."""
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.response import Response
@@ -87,26 +87,14 @@ class WalletViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
 
 
-@extend_schema(
-    methods=["GET"],
-    responses={
-        200: s.DeliveryChoiceSerializer,
-        404: OpenApiResponse(description="No choice made yet, or not your filing."),
-    },
-)
-@extend_schema(
-    methods=["PUT"],
-    request=s.DeliveryChoiceSerializer,
-    responses={
-        200: s.DeliveryChoiceSerializer,
-        409: OpenApiResponse(description="The documents have been issued, or the filing ended."),
-    },
-)
+@extend_schema(methods=["GET"], responses=s.DeliveryChoiceSerializer)
+@extend_schema(methods=["PUT"], request=s.DeliveryChoiceSerializer, responses=s.DeliveryChoiceSerializer)
 @api_view(["GET", "PUT"])
 @permission_classes([UsesCitizenPortal])  # whose filing: filings_of_citizen (another's: 404)
 def delivery(request, pk):
     """领取方式 of a filing: collect at a window (``handover``) or free post (``post``), chosen by the
-    applicant's account or an authorised agent of the organisation until the documents are issued."""
+    applicant's account or an authorised agent of the organisation until the documents are issued
+    (409 after). ``GET`` is a 404 while nothing has been chosen; another account's filing is a 404."""
     filing = get_object_or_404(filings.filings_of_citizen(request.user).only("pk"), pk=pk)
     if request.method == "GET":
         choice = get_object_or_404(DeliveryChoice, filing=filing)
