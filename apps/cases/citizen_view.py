@@ -48,7 +48,8 @@ def my_hall(user, on: dt.date | None = None) -> QuerySet[Filing]:
     ``NextAction`` value), ``action_due_on`` (the date it is due by: a correction's answer date, a
     容缺 commitment date), ``due_on`` (the promised completion date: the latest due date of its
     cases) and ``action_rank``; sorted by what needs action first, the most urgent date first, then
-    the newest. One query for any number of filings (paginate it: a page is one query more)."""
+    the newest. Two queries for any number of filings (the account's organisations, then the rows;
+    a paginator adds its count), answered from the citizen's and the applicant's indexes."""
     open_corrections = CorrectionRequest.objects.filter(case__filing=OuterRef("pk"), answered_at__isnull=True)
     resubmitted = Filing.objects.filter(resubmission_of=OuterRef("pk"))
     latest_due = (
@@ -57,29 +58,28 @@ def my_hall(user, on: dt.date | None = None) -> QuerySet[Filing]:
         .annotate(latest=Max("due_on"))
         .values("latest")
     )
+    # Each next action with its condition, in the order they are tested (the first that holds).
     actions = [
-        When(state=S.DRAFT, then=Value(NextAction.DRAFT)),
-        When(Exists(open_corrections), then=Value(NextAction.CORRECTION)),
-        When(Q(state=S.RETURNED) & ~Exists(resubmitted), then=Value(NextAction.COMPLETION)),
-        When(
-            state=S.ACCEPTED_WITH_DEFICIENCY,
-            deficiency_cleared_at__isnull=True,
-            then=Value(NextAction.DEFICIENCY),
-        ),
-        When(state=S.READY_FOR_ISSUE, then=Value(NextAction.DELIVERY)),
-        When(state=S.ISSUED, then=Value(NextAction.DOCUMENTS)),
+        (NextAction.DRAFT, Q(state=S.DRAFT)),
+        (NextAction.CORRECTION, Exists(open_corrections)),
+        (NextAction.COMPLETION, Q(state=S.RETURNED) & ~Exists(resubmitted)),
+        (NextAction.DEFICIENCY, Q(state=S.ACCEPTED_WITH_DEFICIENCY, deficiency_cleared_at__isnull=True)),
+        (NextAction.DELIVERY, Q(state=S.READY_FOR_ISSUE)),
+        (NextAction.DOCUMENTS, Q(state=S.ISSUED)),
     ]
-    ranks = [When(next_action=action, then=Value(rank)) for action, rank in _RANK.items()]
+    # The rank and the due date from the same conditions, not from ``next_action`` (the database would
+    # evaluate the whole CASE again inside each of their branches).
+    ranks = [When(condition, then=Value(_RANK[action])) for action, condition in actions]
     return (
         filings_of_citizen(user, on)
         .select_related("bundle")
         .annotate(
             next_action=models.Case(
-                *actions, default=Value(NextAction.NONE), output_field=models.CharField()
+                *(When(condition, then=Value(action)) for action, condition in actions),
+                default=Value(NextAction.NONE),
+                output_field=models.CharField(),
             ),
             due_on=Subquery(latest_due, output_field=models.DateField()),
-        )
-        .annotate(
             action_rank=models.Case(
                 *ranks,
                 # Finished, or returned and resubmitted (the new filing carries the action).
@@ -89,11 +89,11 @@ def my_hall(user, on: dt.date | None = None) -> QuerySet[Filing]:
             ),
             action_due_on=models.Case(
                 When(
-                    next_action=NextAction.CORRECTION,
-                    then=Subquery(open_corrections.order_by("answer_due_on").values("answer_due_on")[:1]),
+                    Q(state=S.ACCEPTED_WITH_DEFICIENCY, deficiency_cleared_at__isnull=True)
+                    & ~Exists(open_corrections),
+                    then=F("commitment_date"),
                 ),
-                When(next_action=NextAction.DEFICIENCY, then=F("commitment_date")),
-                default=Value(None),
+                default=Subquery(open_corrections.order_by("answer_due_on").values("answer_due_on")[:1]),
                 output_field=models.DateField(),
             ),
         )

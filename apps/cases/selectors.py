@@ -28,14 +28,14 @@ def filings_visible_to(user) -> QuerySet[Filing]:
             filing=OuterRef("pk"), department_id__in=departments_where(user, BACK_OFFICE_ROLES)
         )
     )
-    return Filing.objects.filter(_of_citizen(user) | _at_windows(user) | in_department)
+    # One statement (the codes as a subquery): the desks' and the API's reads keep their counts.
+    codes = authorisations_of(user, timezone.localdate()).values("credit_code")
+    return Filing.objects.filter(_of_citizen(user, codes) | _at_windows(user) | in_department)
 
 
-def _of_citizen(user, on: dt.date | None = None) -> Q:
-    """The account's own filings, and the filings of the organisations it may act for on ``on``
-    (today by default: an expired or revoked authorisation shows nothing more) — except another
-    account's draft, which stays its author's until submitted. One subquery, no query of its own."""
-    codes = authorisations_of(user, on or timezone.localdate()).values("credit_code")
+def _of_citizen(user, codes) -> Q:
+    """The account's own filings, and the filings of the organisations with these credit codes (those
+    it may act for) — except another account's draft, which stays its author's until submitted."""
     organisation = Q(applicant_kind=ApplicantKind.ORGANISATION, applicant_id_number__in=codes) & ~Q(
         state=FilingState.DRAFT
     )
@@ -44,10 +44,16 @@ def _of_citizen(user, on: dt.date | None = None) -> Q:
 
 def filings_of_citizen(user, on: dt.date | None = None) -> QuerySet[Filing]:
     """A citizen's filings in the online hall: their own, and those of the organisations they may act
-    for on ``on`` (legal representative or agent, as ``authorisations_of`` says)."""
+    for on ``on`` (today by default; legal representative or agent, as ``authorisations_of`` says: an
+    expired or revoked authorisation shows nothing more).
+
+    The organisations' codes are read first (one small query): a list of values lets the database
+    answer from the citizen and applicant indexes, where a subquery under the OR would scan every
+    filing (seconds among a million)."""
     if not getattr(user, "is_authenticated", False):
         return Filing.objects.none()
-    return Filing.objects.filter(_of_citizen(user, on))
+    codes = list(authorisations_of(user, on or timezone.localdate()).values_list("credit_code", flat=True))
+    return Filing.objects.filter(_of_citizen(user, codes) if codes else Q(citizen=user))
 
 
 def _at_windows(user) -> Q:
