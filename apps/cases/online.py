@@ -145,12 +145,13 @@ def start_online_filing(
     return filing
 
 
-def _use_held_certificates(filing: Filing, *, actor, client_ip, materials=None) -> None:
-    offers = e_certificate_offers(filing)
+def _use_held_certificates(filing: Filing, *, actor, client_ip) -> None:
+    """Each material for which the applicant holds exactly one valid certificate of an accepted type
+    is replaced by it (one UPDATE each, one log line); with several, the citizen chooses."""
     chosen = {
         material_id: certificates[0]
-        for material_id, certificates in offers.items()
-        if len(certificates) == 1 and (materials is None or material_id in materials)
+        for material_id, certificates in e_certificate_offers(filing).items()
+        if len(certificates) == 1
     }
     for material_id, certificate in chosen.items():
         filing.checklist.filter(material_id=material_id).update(
@@ -170,7 +171,8 @@ def _use_held_certificates(filing: Filing, *, actor, client_ip, materials=None) 
 
 
 def _held(holder_code: str, licence_type_ids, *, on=None):
-    """The valid certificates of the holder of the given types in the library (one query)."""
+    """The valid certificates of the holder of the given types in the library (one query): the rule of
+    ``licences.lookup.valid_certificates``, as rows (the citizen chooses one by its id)."""
     from apps.licences.models import CertificateStatus, ElectronicCertificate
 
     on = on or _today()
