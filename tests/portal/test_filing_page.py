@@ -184,6 +184,12 @@ def test_a_correction_is_answered_online_with_a_note_and_files(client, hall):
     assert Case.objects.get(pk=correction.case_id).state == CaseState.IN_REVIEW
     after = client.get(response["Location"]).content.decode()
     assert 'data-testid="answered"' in after and 'data-testid="answer-form"' not in after
+    # The files sent are there to open again, for this account only.
+    sent = correction.files.order_by("pk").first()
+    url = reverse("case-correction-file", args=[correction.case_id, sent.pk])
+    assert url in after and client.get(url).status_code == 200
+    client.force_login(hall.citizen_account("lisi", id_number="110105194912310029", name="李四"))
+    assert client.get(url).status_code == 404
 
 
 def test_an_executable_renamed_pdf_is_refused_naming_the_file_and_nothing_changes(client, hall):
