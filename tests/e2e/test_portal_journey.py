@@ -39,6 +39,7 @@ from apps.certificates import services as certificates
 from apps.certificates.models import DeliveryChoice
 from apps.demo.seeding.organisation import demo_account
 from apps.licences.models import ElectronicCertificate, LicenceType
+from apps.notifications.services import deliver_due
 from tests.factories import make_staff
 from tests.factories.accounts import PASSWORD
 from tests.factories.cases import MINIMAL_PDF
@@ -428,4 +429,22 @@ def test_a_citizen_files_the_restaurant_bundle_online_to_the_certificates(
     expect(page.locator("body")).to_contain_text("有效")
     expect(page.locator("body")).to_contain_text(COMPANY[0])
     walk.check("verified")
+
+    # 8. What the hall told her on the way, in the inbox (delivered as beat has the worker deliver
+    # the outbox every few seconds); a message leads to the filing.
+    deliver_due()
+    walk.goto("/portal/")
+    badge = page.get_by_test_id("nav-inbox").get_by_test_id("inbox-unread")
+    expect(badge).to_be_visible()
+    walk.check("my-hall-issued")
+    page.get_by_test_id("nav-inbox").click()
+    rows = page.get_by_test_id("inbox-row")
+    expect(rows.first).to_be_visible()
+    walk.check("inbox")
+    rows.first.locator("a").first.click()
+    expect(page.get_by_test_id("message")).to_be_visible()
+    walk.check("inbox-message")
+    page.get_by_test_id("message-filing").click()
+    expect(page.get_by_test_id("filing-page")).to_be_visible()
+    walk.check("filing-issued")
     assert not walk.violations, "\n\n".join(walk.violations)
