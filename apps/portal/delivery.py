@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from apps.audit.requests import client_ip
 from apps.cases import selectors as filings
@@ -56,6 +57,7 @@ def _initial(filing, choice, user) -> dict:
     }
 
 
+@require_http_methods(["GET", "POST"])
 @citizen_required
 def choose(request, pk):
     """The filing's delivery choice (another account's filing: 404)."""

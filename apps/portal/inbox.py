@@ -8,6 +8,7 @@ import functools
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 from apps.accounts.permissions import Perm
 from apps.notifications import inbox
@@ -42,12 +43,14 @@ def link_of(message) -> tuple[str, int] | None:
     return LINKS[concerns[0]], concerns[1]
 
 
+@require_GET
 @citizen_required
 def messages_list(request):
     page = Paginator(inbox.inbox_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/inbox.html", {"portal_page": "inbox", "page": page})
 
 
+@require_GET
 @citizen_required
 def message(request, pk):
     """Opening a message marks it read (another's: 404)."""

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from apps.certificates.documents import document_pdf
 from apps.certificates.qr_codes import verification_qr_svg
@@ -25,12 +26,14 @@ def _stood(documents) -> list:
     return documents
 
 
+@require_GET
 @citizen_required
 def wallet(request):
     documents = _stood(list(wallet_of(request.user)))
     return render(request, "portal/wallet.html", {"portal_page": "wallet", "documents": documents})
 
 
+@require_GET
 @citizen_required
 def document(request, pk):
     found = _stood([wallet_document(request.user, pk)])[0]
@@ -46,6 +49,7 @@ def document(request, pk):
     )
 
 
+@require_GET
 @citizen_required
 @never_cache  # a revoked certificate's QR code must not outlive it in a cache
 def qr(request, pk):
@@ -53,6 +57,7 @@ def qr(request, pk):
     return HttpResponse(verification_qr_svg(found), content_type="image/svg+xml")
 
 
+@require_GET
 @citizen_required
 def pdf(request, pk):
     from apps.uploads.serving import Disclosure, stored_file_response

@@ -10,6 +10,7 @@ real services and factories (see conftest.py for the transaction around it).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -29,6 +30,7 @@ from apps.catalogue.models import ImportJob, ItemMaterial, ServiceItem
 from apps.certificates import services as certificates
 from apps.certificates.documents import document_pdf
 from apps.citizens import services as citizens
+from apps.notifications.models import SiteMessage
 from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.accounts import valid_uscc
@@ -248,7 +250,17 @@ def build_world() -> World:
         valid_until=timezone.localdate() + dt.timedelta(days=30),
     )
 
+    # An in-site message to the citizen about a filing of theirs (its number a secret of the world).
+    message = SiteMessage.objects.create(
+        key=uuid.uuid4(),
+        user=citizen,
+        subject=f"受理通知 {with_case.number}",
+        body=f"您的申请 {with_case.number} 已受理。",
+        subject_ref=f"cases.filing:{with_case.pk}",
+    )
+
     v.update(
+        message=message.pk,
         authorisation=authorisation.pk,
         f_draft=draft.pk,
         f_sub=submitted.pk,
