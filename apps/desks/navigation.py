@@ -81,6 +81,8 @@ def navigation(request):
     of seal keepers: everyone else's pages cost no query for it)."""
     from apps.desks.lists import awaiting_confirmation
 
-    desks = desks_for(request.user)
+    # The citizens' portal draws its own nav (apps.portal): in the top bar it would only repeat it,
+    # and a citizen's bar stays the compact public one on a phone.
+    desks = [desk for desk in desks_for(request.user) if desk.key != "portal"]
     waiting = awaiting_confirmation(request.user) if request.user.is_authenticated else 0
     return {"nav_desks": desks, "nav_awaiting_confirmation": waiting}
