@@ -1,7 +1,9 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.accounts.identifiers import normalise_resident_id
 from apps.audit.input_limits import FREE_TEXT_MAX_LENGTH, MAX_ID, text_limit
 from apps.cases.applicants import ApplicantData
 from apps.cases.citizen_view import NextAction
@@ -334,6 +336,35 @@ class OnlineFilingCreateSerializer(serializers.Serializer):
         default="",
         help_text="For an agent filing for an organisation: its legal representative.",
     )
+    # A client that states the applicant as a window does: checked against the account, never used
+    # as typed (a person's number must be the account's; an organisation's is organisation_code).
+    applicant_kind = serializers.ChoiceField(
+        choices=ApplicantKind.choices, required=False, help_text="Optional: checked, not used."
+    )
+    applicant_id_number = serializers.CharField(
+        max_length=text_limit(Filing, "applicant_id_number"),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional: a person's must be the account's; an organisation's names organisation_code.",
+    )
+
+    def validate(self, data):
+        stated = data.get("applicant_id_number", "").strip().upper()
+        if data.get("applicant_kind") == ApplicantKind.ORGANISATION and not data["organisation_code"]:
+            data["organisation_code"] = stated
+        elif data.get("applicant_kind") == ApplicantKind.PERSON and stated:
+            account = self.context["user"].id_number
+            if not account or normalise_resident_id(stated) != account:
+                raise serializers.ValidationError(
+                    {
+                        "id_number": _(
+                            "An online filing is made in your own name and identity number, or for an "
+                            "organisation you are authorised for."
+                        )
+                    }
+                )
+        return data
 
 
 class HeldCertificateSerializer(serializers.Serializer):

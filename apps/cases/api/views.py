@@ -92,7 +92,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self._fresh(filing), status=status.HTTP_201_CREATED)
 
     def _create_online(self, request):
-        body = s.OnlineFilingCreateSerializer(data=request.data)
+        body = s.OnlineFilingCreateSerializer(data=request.data, context={"user": request.user})
         body.is_valid(raise_exception=True)
         data = body.validated_data
         filing = online.start_online_filing(
