@@ -16,6 +16,7 @@ from apps.cases.codes import ApplicantKind, CaseState, FilingState, MaterialStat
 from apps.cases.models import Case, Filing
 from apps.cases.notices.models import Notice
 from tests.cases.clerk_window import COMPANY_WITH_AGENT, approve, request_correction, restaurant_hall
+from tests.cases.online_hall import submittable
 from tests.factories.accounts import PASSWORD, make_staff
 from tests.factories.cases import MINIMAL_PDF, make_filing
 
@@ -193,6 +194,7 @@ def test_a_clerk_takes_an_online_filing_for_pre_review_checks_it_and_accepts_it(
     online = services.open_online_filing(
         centre=hall.centre, applicant=applicant, bundle=hall.bundle, citizen=citizen
     )
+    submittable(online, citizen)  # a file for each required material and the declaration, as the wizard asks
     services.submit_online(filing_id=online.pk, actor=citizen)
 
     _log_in(page, live_server, hall.clerk)
