@@ -141,7 +141,8 @@ def test_delivery_wallet_qr_verification_and_the_inbox_badge_on_a_phone(live_ser
     qr = page.get_by_test_id("wallet-qr")
     expect(qr).to_be_visible()
     # The image loaded (an SVG the browser drew, not a broken image) and is large enough to scan.
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", qr.element_handle())
+    # (waited for: the page may be shown before its image has arrived from a busy server)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
     box = qr.bounding_box()
     assert box["width"] >= 180 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     fits(page)
