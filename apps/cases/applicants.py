@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.identifiers import (
@@ -16,6 +18,9 @@ from apps.accounts.identifiers import (
     validate_uscc,
 )
 from apps.cases.codes import ApplicantKind
+
+if TYPE_CHECKING:
+    from apps.cases.models import Filing
 
 _phone = RegexValidator(r"^[0-9\-+() ]{7,20}$")
 
@@ -133,3 +138,21 @@ def require_own_identity(citizen, applicant: ApplicantData, *, on) -> None:
                 % {"code": applicant.id_number}
             }
         )
+
+
+def acts_for_applicant(filing: Filing, user, *, on=None) -> bool:
+    """The account speaks for the filing's applicant today: the person's own account that filed it,
+    or an account authorised for the organisation on ``on`` (an agent whose authorisation has
+    expired no longer does, even for a filing they made)."""
+    from apps.accounts.selectors import authorisations_of
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if filing.applicant_kind == ApplicantKind.ORGANISATION:
+        return (
+            filing.citizen_id is not None
+            and authorisations_of(user, on or timezone.localdate())
+            .filter(credit_code=filing.applicant_id_number)
+            .exists()
+        )
+    return filing.citizen_id is not None and filing.citizen_id == user.pk

@@ -22,7 +22,7 @@ from apps.accounts.selectors import authorisations_of
 from apps.audit.services import record_step
 from apps.audit.transitions import apply_transition
 from apps.cases import services
-from apps.cases.applicants import ApplicantData
+from apps.cases.applicants import ApplicantData, acts_for_applicant
 from apps.cases.codes import ApplicantKind, FilingState, MaterialStatus
 from apps.cases.models import ChecklistEntry, Filing, MaterialUpload
 from apps.catalogue.codes import ItemState
@@ -46,22 +46,6 @@ def _own_draft(filing_id: int, actor) -> Filing:
     if filing.state != FilingState.DRAFT:
         raise Conflict(_("This filing has been submitted already: it can no longer be changed."))
     return filing
-
-
-def acts_for_applicant(filing: Filing, user, *, on=None) -> bool:
-    """The account speaks for the filing's applicant today: the person's own account that filed it,
-    or an account authorised for the organisation on ``on`` (an agent whose authorisation has
-    expired no longer does, even for a filing they made)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if filing.applicant_kind == ApplicantKind.ORGANISATION:
-        return (
-            filing.citizen_id is not None
-            and authorisations_of(user, on or _today())
-            .filter(credit_code=filing.applicant_id_number)
-            .exists()
-        )
-    return filing.citizen_id is not None and filing.citizen_id == user.pk
 
 
 def _require_applicant(filing: Filing, actor) -> None:

@@ -293,8 +293,9 @@ def _page(request, filing: Filing, *, answer_forms=None, withdraw_form=None, sta
             }
             for c in corrections
         ],
-        # A correction is answered by the account that filed (the review service's rule).
-        "answers_corrections": filing.citizen_id == request.user.pk,
+        # A correction is answered by an account that speaks for the applicant today (the review
+        # service's rule, as for every other online action).
+        "answers_corrections": online.acts_for_applicant(filing, request.user),
         "notices": list(filing.notices.all()),
         "refused": filing.state == S.REJECTED,
         "resubmission": resubmission,

@@ -8,11 +8,14 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from apps.accounts.models import OrganisationAuthorisation
 from apps.accounts.roles import Role
 from apps.cases import online, services
 from apps.cases.codes import CaseState, FilingState, MaterialStatus
@@ -364,7 +367,7 @@ def test_the_page_reads_a_constant_number_of_queries(client, hall, django_assert
         assert page(client, big).status_code == 200
 
 
-def test_an_organisations_correction_is_answered_by_the_account_that_filed(client, hall):
+def test_an_organisations_correction_is_answered_by_any_account_authorised_for_it_today(client, hall):
     from tests.factories.cases import COMPANY
 
     hall.authorise(hall.citizen)
@@ -381,7 +384,20 @@ def test_an_organisations_correction_is_answered_by_the_account_that_filed(clien
     approver = make_staff(Role.APPROVER, department=case.department)
     review.claim(case_id=case.pk, actor=approver)
     review.request_correction(case_id=case.pk, actor=approver, items=[{"material": None, "what": "补签"}])
-    body = page(as_citizen(client, hall), filing).content.decode()
-    assert 'data-testid="answered-by-filer"' in body and 'data-testid="answer-form"' not in body
+    # Another account authorised for the company (verified at a window, so it sees the company's
+    # filings) answers it, as it could resubmit or withdraw.
+    OrganisationAuthorisation.objects.filter(user=hall.citizen).update(verified_at=timezone.now())
+    assert 'data-testid="answer-form"' in page(as_citizen(client, hall), filing).content.decode()
+    # The agent who filed, once their authorisation has ended, no longer speaks for the company.
+    OrganisationAuthorisation.objects.filter(user=agent).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
     client.force_login(agent)
-    assert 'data-testid="answer-form"' in page(client, filing).content.decode()
+    body = page(client, filing).content.decode()
+    assert 'data-testid="answered-by-filer"' in body and 'data-testid="answer-form"' not in body
+    correction = case.corrections.get()
+    with pytest.raises(PermissionDenied):
+        services.answer_filing_correction(
+            filing_id=filing.pk, correction_id=correction.pk, answer="补签了", actor=agent, window=None
+        )
+    assert case.corrections.get().answered_at is None

@@ -27,6 +27,7 @@ from apps.accounts.roles import BACK_OFFICE_ROLES
 from apps.accounts.selectors import holds_any_role
 from apps.audit.services import record_disclosure, record_step
 from apps.audit.transitions import apply_transition, check_transition
+from apps.cases.applicants import acts_for_applicant
 from apps.cases.codes import CaseState, FilingState
 from apps.cases.escalations import escalations_visible_to
 from apps.cases.messages import tell_applicant, tell_supervisors
@@ -290,10 +291,13 @@ def answer_correction(
 
 
 def _require_applicant_or_clerk(case: Case, actor, window) -> None:
-    """A correction is answered by the applicant's own account, or handed in at a window of the
-    filing's centre (recorded by a clerk there)."""
-    filing = Filing.objects.only("citizen_id", "centre_id").get(pk=case.filing_id)
-    if filing.citizen_id is not None and filing.citizen_id == getattr(actor, "pk", None):
+    """A correction is answered by an account that speaks for the applicant today (the person's own,
+    or one authorised for the organisation: the rule of every other online action), or handed in at
+    a window of the filing's centre (recorded by a clerk there)."""
+    filing = Filing.objects.only("citizen_id", "centre_id", "applicant_kind", "applicant_id_number").get(
+        pk=case.filing_id
+    )
+    if acts_for_applicant(filing, actor):
         return
     require_window_clerk(filing, actor, window)
 
