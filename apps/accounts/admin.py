@@ -31,6 +31,7 @@ class OrganisationAuthorisationInline(admin.TabularInline):
     """The organisations a citizen account may file for online, and until when."""
 
     model = OrganisationAuthorisation
+    fk_name = "user"
     extra = 0
     fields = [
         "organisation_name",
@@ -41,10 +42,14 @@ class OrganisationAuthorisationInline(admin.TabularInline):
         "letter",
         "created_at",
         "revoked_at",
+        "verified_at",
+        "verified_by",
+        "verified_centre",
     ]
     # The letter is checked by content when the citizen adds it (apps.citizens.services): an upload
-    # here would skip the check. Added and revoked are the citizen's own steps, logged there.
-    readonly_fields = ["letter", "created_at", "revoked_at"]
+    # here would skip the check. Added and revoked are the citizen's own steps, logged there; the
+    # verification is a window clerk's (apps.citizens.services.verify_authorisation), logged there.
+    readonly_fields = ["letter", "created_at", "revoked_at", "verified_at", "verified_by", "verified_centre"]
 
 
 def _without_groups(fieldsets):

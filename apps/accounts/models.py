@@ -269,7 +269,10 @@ class OrganisationAuthorisation(models.Model):
 
     The letter (授权委托书) is checked by content and size (``apps.uploads.stored.checked``) before
     it is stored; its description is kept beside it as ``uploads.CheckedFile`` keeps one. A revoked
-    authorisation stays (the filings made under it name it) but no longer lets anyone act."""
+    authorisation stays (the filings made under it name it) but no longer lets anyone act.
+
+    An authorisation is self-declared until a window clerk checks it against the letter
+    (``verified_at``): only a verified one shows the account the organisation's other filings."""
 
     user = models.ForeignKey(
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="organisation_authorisations"
@@ -286,6 +289,26 @@ class OrganisationAuthorisation(models.Model):
     letter_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Who compared the authorisation with its letter at a window, when and at which centre. Until
+    # then it is self-declared: the account files for the organisation (the window checks the letter
+    # in pre-review), but does not read the organisation's other filings.
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        User,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_centre = models.ForeignKey(
+        "ServiceCentre",
+        verbose_name=_("verified at centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("organisation authorisation")

@@ -69,9 +69,30 @@ def window_at(user, centre_id: int, role: Role) -> Window | None:
     return membership.window if membership else None
 
 
+def usual_window(user, role: Role) -> Window | None:
+    """The window ``user`` works at in ``role`` by default: their first membership with a window (a
+    desk's actions then check that window's centre)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = (
+        StaffMembership.objects.filter(user=user, role=role, window__isnull=False)
+        .select_related("window__centre")
+        .order_by("pk")
+        .first()
+    )
+    return membership.window if membership else None
+
+
 def authorisations_of(user, on: dt.date) -> QuerySet[OrganisationAuthorisation]:
     """The organisations a citizen account may act for on ``on`` (legal representative or agent):
     within the authorisation's period and not revoked."""
     return OrganisationAuthorisation.objects.filter(
         user=user, valid_from__lte=on, revoked_at__isnull=True
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def verified_authorisations_of(user, on: dt.date) -> QuerySet[OrganisationAuthorisation]:
+    """Those of ``authorisations_of`` a window clerk has verified against the letter: the only ones
+    that show the account the organisation's filings made by others (a self-declared one lets it
+    file for the organisation, nothing more)."""
+    return authorisations_of(user, on).filter(verified_at__isnull=False)

@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from apps.accounts.models import StaffMembership, Window
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
-from apps.accounts.selectors import authorisations_of, centres_where, departments_where, window_at
+from apps.accounts.selectors import (
+    centres_where,
+    departments_where,
+    verified_authorisations_of,
+    window_at,
+)
 from apps.cases.codes import ApplicantKind, Channel, FilingState
 from apps.cases.models import Case, ChecklistEntry, Filing
 
@@ -29,13 +34,14 @@ def filings_visible_to(user) -> QuerySet[Filing]:
         )
     )
     # One statement (the codes as a subquery): the desks' and the API's reads keep their counts.
-    codes = authorisations_of(user, timezone.localdate()).values("credit_code")
+    codes = verified_authorisations_of(user, timezone.localdate()).values("credit_code")
     return Filing.objects.filter(_of_citizen(user, codes) | _at_windows(user) | in_department)
 
 
 def _of_citizen(user, codes) -> Q:
     """The account's own filings, and the filings of the organisations with these credit codes (those
-    it may act for) — except another account's draft, which stays its author's until submitted."""
+    it may act for under an authorisation verified at a window) — except another account's draft,
+    which stays its author's until submitted."""
     organisation = Q(applicant_kind=ApplicantKind.ORGANISATION, applicant_id_number__in=codes) & ~Q(
         state=FilingState.DRAFT
     )
@@ -45,14 +51,18 @@ def _of_citizen(user, codes) -> Q:
 def filings_of_citizen(user, on: dt.date | None = None) -> QuerySet[Filing]:
     """A citizen's filings in the online hall: their own, and those of the organisations they may act
     for on ``on`` (today by default; legal representative or agent, as ``authorisations_of`` says: an
-    expired or revoked authorisation shows nothing more).
+    expired or revoked authorisation shows nothing more) under an authorisation a window clerk has
+    verified (``verified_authorisations_of``). Anyone may declare any organisation's code: a
+    self-declared authorisation lets the account file for it, but shows it only its own filings.
 
     The organisations' codes are read first (one small query): a list of values lets the database
     answer from the citizen and applicant indexes, where a subquery under the OR would scan every
     filing (seconds among a million)."""
     if not getattr(user, "is_authenticated", False):
         return Filing.objects.none()
-    codes = list(authorisations_of(user, on or timezone.localdate()).values_list("credit_code", flat=True))
+    codes = list(
+        verified_authorisations_of(user, on or timezone.localdate()).values_list("credit_code", flat=True)
+    )
     return Filing.objects.filter(_of_citizen(user, codes) if codes else Q(citizen=user))
 
 

@@ -308,3 +308,40 @@ def revoke_authorisation(*, authorisation_id: int, actor, client_ip=None) -> Org
         authorisation.save(update_fields=["revoked_at"])
         record_step(authorisation, step="authorisation_revoked", actor=actor, client_ip=client_ip)
     return authorisation
+
+
+@transaction.atomic
+def verify_authorisation(
+    *, authorisation_id: int, actor, window, client_ip=None
+) -> OrganisationAuthorisation:
+    """窗口核验 of an organisation authorisation: a window clerk of the centre has compared it with the
+    letter of authorisation (or the legal representative's proof) shown at the window. From then on
+    the account reads the organisation's other filings too (``apps.cases.selectors``); a
+    self-declared authorisation only lets it file for the organisation. Verifying twice keeps the
+    first verification."""
+    _require_clerk_at_window(actor, window)
+    authorisation = OrganisationAuthorisation.objects.select_for_update().filter(pk=authorisation_id).first()
+    if authorisation is None:
+        raise ValidationError({"authorisation": _("No such authorisation was found.")})
+    if authorisation.revoked_at is not None:
+        raise ValidationError(
+            {"authorisation": _("This authorisation was removed by its account: it cannot be verified.")}
+        )
+    today = timezone.localdate()
+    if authorisation.valid_until is not None and authorisation.valid_until < today:
+        raise ValidationError({"authorisation": _("This authorisation has already ended.")})
+    if authorisation.verified_at is None:
+        authorisation.verified_at = timezone.now()
+        authorisation.verified_by = actor
+        authorisation.verified_centre_id = window.centre_id
+        authorisation.save(update_fields=["verified_at", "verified_by", "verified_centre"])
+        record_step(
+            authorisation,
+            step="authorisation_verified",
+            actor=actor,
+            client_ip=client_ip,
+            centre=window.centre_id,
+            window=window.number,
+            credit_code=authorisation.credit_code,
+        )
+    return authorisation

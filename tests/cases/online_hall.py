@@ -59,6 +59,13 @@ class Hall:
             valid_until=valid_until,
         )
 
+    def verify(self, authorisation: OrganisationAuthorisation) -> OrganisationAuthorisation:
+        """The hall's clerk checks the authorisation against its letter at the window: from then on
+        its account reads the organisation's filings made by others."""
+        from apps.citizens.services import verify_authorisation
+
+        return verify_authorisation(authorisation_id=authorisation.pk, actor=self.clerk, window=self.window)
+
     def certificate(self, holder_code: str, number: str = "BL-2024-1", **dates) -> ElectronicCertificate:
         return ElectronicCertificate.objects.create(
             identifier=f"1.2.156.3005.2.BL.ISSUER.{number}.001.X",

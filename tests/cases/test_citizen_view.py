@@ -50,7 +50,12 @@ def test_an_account_sees_its_own_filings_and_its_organisations_while_authorised(
 
     assert set(selectors.filings_of_citizen(hall.citizen)) == {mine}
     authorisation = hall.authorise(hall.citizen)
-    # The company's filings (not another account's draft: that is its author's until submitted).
+    # Self-declared (anyone may type any company's code): the company's other filings stay hidden.
+    assert set(selectors.filings_of_citizen(hall.citizen)) == {mine}
+    assert set(selectors.filings_visible_to(hall.citizen)) == {mine}
+    authorisation = hall.verify(authorisation)
+    # Verified at a window: the company's filings (not another account's draft: that is its
+    # author's until submitted).
     assert set(selectors.filings_of_citizen(hall.citizen)) == {mine, theirs_submitted, at_the_window}
     assert set(selectors.filings_visible_to(hall.citizen)) == {mine, theirs_submitted, at_the_window}
     assert theirs_draft in selectors.filings_of_citizen(colleague)
@@ -70,9 +75,13 @@ def test_the_api_follows_the_organisation_s_authorisation(client):
     client.force_login(hall.citizen)
     detail = reverse("filing-detail", args=[filing.pk])
     assert client.get(detail).status_code == 404
-    hall.authorise(hall.citizen, kind=AuthorisationKind.AGENT)
-    assert client.get(detail).status_code == 200
+    authorisation = hall.authorise(hall.citizen, kind=AuthorisationKind.AGENT)
     upload = filing.checklist.get(material=hall.id_card).uploads.get()
+    # Self-declared: the company's filing by another account, and its uploads, stay hidden.
+    assert client.get(detail).status_code == 404
+    assert client.get(reverse("filing-upload", args=[filing.pk, upload.pk])).status_code == 404
+    hall.verify(authorisation)
+    assert client.get(detail).status_code == 200
     assert client.get(reverse("filing-upload", args=[filing.pk, upload.pk])).status_code == 200
     client.force_login(make_staff(Role.CITIZEN))
     assert client.get(detail).status_code == 404

@@ -124,8 +124,8 @@ def test_what_needs_the_applicant_comes_first(client, hall):
     assert order == [filing.number, draft.number, waiting.number]
 
 
-def test_an_organisations_filing_made_by_another_account_is_listed_for_it(client, hall):
-    hall.authorise(hall.citizen)
+def test_an_organisations_filing_made_by_another_account_is_listed_once_a_window_verified_it(client, hall):
+    authorisation = hall.authorise(hall.citizen)
     agent = hall.citizen_account("wangwu", id_number="110105194912310029", name="王五")
     hall.authorise(agent)
     filing = online.start_online_filing(
@@ -134,6 +134,10 @@ def test_an_organisations_filing_made_by_another_account_is_listed_for_it(client
     ready(hall, filing, agent)
     services.submit_online(filing_id=filing.pk, actor=agent)
     client.force_login(hall.citizen)
+    # Self-declared (anyone may type the company's code): not listed, and its page a 404.
+    assert cards(client) == []
+    assert client.get(reverse("portal:filing", args=[filing.pk])).status_code == 404
+    hall.verify(authorisation)
     [card] = cards(client)
     assert filing.number in card and COMPANY.name in card
     assert client.get(reverse("portal:filing", args=[filing.pk])).status_code == 200
