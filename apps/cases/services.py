@@ -598,6 +598,10 @@ def return_for_completion(
     filing.save(update_fields=[*DECIDED, "completion_list"])
     facts = FilingFacts(items=_filed_items(filing), checklist=checklist, clocks=[])
     _notice(filing, NoticeKind.COMPLETION, actor=actor, window=window, facts=facts)
+    # Each line by its material's name, a line about no one material by its reason.
+    names = {entry.material_id: entry.material.name for entry in checklist}
+    listed_names = [names.get(c.get("material")) or c["reason"].strip() for c in corrections]
+    tell_applicant(filing, "returned_for_completion", materials="、".join(listed_names))
     return filing
 
 
@@ -619,6 +623,7 @@ def refuse(*, filing_id: int, reasons: str, legal_basis: str, actor, window, cli
     filing.save(update_fields=[*DECIDED, "decision_reasons", "decision_legal_basis"])
     facts = FilingFacts(items=_filed_items(filing), checklist=[], clocks=[])
     _notice(filing, NoticeKind.REFUSAL, actor=actor, window=window, facts=facts)
+    tell_applicant(filing, "refused", reasons=filing.decision_reasons)
     return filing
 
 

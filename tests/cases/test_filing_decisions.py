@@ -18,6 +18,7 @@ from apps.catalogue import services as catalogue
 from apps.catalogue.codes import MaterialForm, Necessity
 from apps.catalogue.services import ItemChildren
 from apps.core.errors import Conflict
+from apps.notifications.models import Outbox
 from apps.worktime.models import Clock
 from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, UserFactory, make_staff
@@ -165,6 +166,12 @@ def test_return_for_completion_lists_everything_at_once():
     assert filing.state == FilingState.RETURNED
     assert [c["reason"] for c in filing.completion_list] == ["未提供原件", "合同已过期", "申请表未签字"]
     assert not Case.objects.exists()
+    # The applicant hears of it (an online applicant would otherwise only find out by looking).
+    told = Outbox.objects.get(event="returned_for_completion")
+    assert (
+        told.context["materials"] == "身份证、租赁合同、申请表未签字"
+        and told.subject_ref == f"cases.filing:{filing.pk}"
+    )
 
 
 def test_a_refusal_needs_reasons_and_legal_basis():
@@ -180,6 +187,7 @@ def test_a_refusal_needs_reasons_and_legal_basis():
     )
     filing.refresh_from_db()
     assert filing.state == FilingState.REJECTED
+    assert Outbox.objects.get(event="refused").context["reasons"] == "不属于本机关职权范围"
 
 
 def test_deciding_twice_is_a_conflict_and_changes_nothing():
