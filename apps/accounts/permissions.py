@@ -31,6 +31,7 @@ __all__ = [
     "ReadAnyoneWriteCatalogueAdmin",
     "UsesBackOfficeDesk",
     "UsesCitizenPortal",
+    "UsesIntakeDesk",
     "UsesIssuingDesk",
     "ImportsCatalogue",
 ]
@@ -129,6 +130,12 @@ class UsesBackOfficeDesk(_HasPerm):
     """The back office (approvers and decision-makers): ``/api/v1/cases/``."""
 
     perm = Perm.USE_BACKOFFICE_DESK
+
+
+class UsesIntakeDesk(_HasPerm):
+    """Window clerks at the intake desk: the verification of a citizen's organisation authorisation."""
+
+    perm = Perm.USE_INTAKE_DESK
 
 
 class UsesCitizenPortal(_HasPerm):

@@ -19,6 +19,16 @@ def authorisations_listed(user) -> QuerySet[OrganisationAuthorisation]:
     )
 
 
+def authorisations_listed_for_clerks() -> QuerySet[OrganisationAuthorisation]:
+    """The authorisations a window clerk sees beside an account (to prefetch): not the removed ones,
+    by organisation, with the centre each was verified at."""
+    return (
+        OrganisationAuthorisation.objects.filter(revoked_at__isnull=True)
+        .select_related("verified_centre")
+        .order_by("organisation_name", "-valid_from", "-pk")
+    )
+
+
 def own_authorisation(user, pk) -> OrganisationAuthorisation | None:
     """One of the account's own authorisations (None for anyone else's: a 404)."""
     return OrganisationAuthorisation.objects.filter(user=user, pk=pk).first()

@@ -313,6 +313,10 @@ MATRIX = (
     # The window verifies a citizen's account: clerks (each at their own window's centre).
     R("GET /intake/verify-citizen/", ok=ALL_CLERKS, rest=FORBIDDEN, query={"q": "13812343210"}),
     R("POST /intake/verify-citizen/", ok=ALL_CLERKS, rest=FORBIDDEN, body={}),
+    # ... and an organisation authorisation against its letter, at the clerk's own window (an
+    # authorisation belongs to no centre: any centre's clerk verifies it there; citizens never).
+    R("POST /api/v1/authorisations/<pk>/verify/", done=ALL_CLERKS, rest=FORBIDDEN, pk=w.authorisation,
+      body={}),
 
     # --- the intake desk (a city filing: the city's clerks; a clerk elsewhere gets 404) --------------
     R("GET /intake/search/", ok=ALL_CLERKS, rest=FORBIDDEN, query={"q": "测试"}),

@@ -82,7 +82,14 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "current",
             "letter",
             "letter_name",
+            "verified_at",
         ]
+        extra_kwargs = {
+            "verified_at": {
+                "help_text": "When a window verified it against the letter (null: self-declared, the "
+                "organisation's filings by others stay hidden)."
+            }
+        }
 
     def get_current(self, authorisation) -> bool:
         return is_current(authorisation)
@@ -100,3 +107,23 @@ class OrganisationAddSerializer(serializers.Serializer):
     letter = serializers.FileField(required=False, allow_null=True)
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_until = serializers.DateField(required=False, allow_null=True)
+
+
+class AuthorisationVerifySerializer(serializers.Serializer):
+    window = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The clerk's window (default: their usual window)."
+    )
+
+
+class VerifiedAuthorisationSerializer(serializers.ModelSerializer):
+    """An authorisation as the clerk who verified it sees it (the code masked)."""
+
+    credit_code = serializers.SerializerMethodField()
+    capacity = serializers.ChoiceField(source="kind", choices=AuthorisationKind.choices)
+
+    class Meta:
+        model = OrganisationAuthorisation
+        fields = ["id", "organisation_name", "credit_code", "capacity", "verified_at", "verified_centre"]
+
+    def get_credit_code(self, authorisation) -> str:
+        return mask_identifier(authorisation.credit_code)

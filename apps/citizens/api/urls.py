@@ -21,4 +21,10 @@ urlpatterns = [
         views.OrganisationLetterView.as_view(),
         name="api-organisation-letter",
     ),
+    # A window clerk's: the authorisation checked against its letter (窗口核验).
+    path(
+        "authorisations/<int:pk>/verify/",
+        views.AuthorisationVerifyView.as_view(),
+        name="api-authorisation-verify",
+    ),
 ]

@@ -16,7 +16,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.permissions import AllowAny, UsesCitizenPortal
+from apps.accounts.models import Window
+from apps.accounts.permissions import AllowAny, UsesCitizenPortal, UsesIntakeDesk
+from apps.accounts.roles import Role
+from apps.accounts.selectors import usual_window
 from apps.audit.requests import client_ip
 from apps.citizens import selectors, services
 from apps.citizens.api import serializers as s
@@ -178,3 +181,23 @@ class OrganisationLetterView(APIView):
             content_type=authorisation.letter_content_type,
             disclosure=Disclosure(authorisation, "authorisation_letter", owner_id=authorisation.user_id),
         )
+
+
+class AuthorisationVerifyView(APIView):
+    """窗口核验 of an organisation authorisation: a window clerk has checked it against the letter of
+    authorisation shown at the window (``apps.citizens.services.verify_authorisation``). At the
+    clerk's usual window, or ``window`` (one of theirs: another centre's is refused, 403)."""
+
+    permission_classes = [UsesIntakeDesk]
+
+    @extend_schema(request=s.AuthorisationVerifySerializer, responses=s.VerifiedAuthorisationSerializer)
+    def post(self, request, pk):
+        data = _valid(s.AuthorisationVerifySerializer, request)
+        if data.get("window"):
+            window = Window.objects.filter(pk=data["window"]).first()
+        else:
+            window = usual_window(request.user, Role.CLERK)
+        authorisation = services.verify_authorisation(
+            authorisation_id=pk, actor=request.user, window=window, client_ip=client_ip(request)
+        )
+        return Response(s.VerifiedAuthorisationSerializer(authorisation).data)
