@@ -162,7 +162,11 @@ def filing_timeline(filing: Filing) -> Timeline:
     """Every step of the filing and of its cases, oldest first, each with its date and who acted —
     the applicant, a window (by its number) or a department (by its name), never a staff member's
     name — and each department's progress (a bundle has several). Three queries."""
-    cases = list(filing.cases.select_related("clock", "department", "item").order_by("pk"))
+    if "cases" in getattr(filing, "_prefetched_objects_cache", {}):
+        # The page read them already (with their clock, department and item): no query again.
+        cases = sorted(filing.cases.all(), key=lambda case: case.pk)
+    else:
+        cases = list(filing.cases.select_related("clock", "department", "item").order_by("pk"))
     by_case = {str(case.pk): case for case in cases}
     types = ContentType.objects.get_for_models(Filing, Case)
     logs = TransitionLog.objects.filter(
