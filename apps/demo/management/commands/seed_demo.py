@@ -49,7 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo filings: {filings} submitted online by 张三, awaiting pre-review.")
         deed = online["certificate"]
         self.stdout.write(
-            f"Online hall: 张三 ({online['citizen'].username}, phone {online['citizen'].phone}) is verified "
+            f"Online hall: 张三 ({online['account'].username}, phone {online['account'].phone}) is verified "
             f"at window A01 and the legal representative of {online['organisation']}, whose "
             f"{deed.licence_type.name} {deed.number} the library holds (it replaces the premises' proof)."
         )
