@@ -122,3 +122,63 @@ def test_register_log_in_by_code_and_add_an_organisation_on_a_phone(
     page.reload()  # without the "added" message (see above)
     axe(page, "my organisations")
     assert OrganisationAuthorisation.objects.get(user=user).letter_sha256
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_clerk_verifies_an_organisation_authorisation_against_its_letter(live_server, page, shot, tmp_path):
+    """The citizen's organisation stays self-declared until a clerk at the window finds the account,
+    sees the authorisation beside it (the code masked, the letter on file) and verifies it; the
+    citizen's organisations page then says it was verified at a window."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.accounts.identifiers import mask_identifier
+    from apps.accounts.roles import Role
+    from apps.citizens.services import add_organisation
+    from tests.factories import make_staff
+    from tests.factories.cases import comprehensive_window, window_clerk
+
+    citizen = make_staff(
+        Role.CITIZEN, username=MOBILE, full_name="陈小明", id_number=resident_id(22), phone=MOBILE
+    )
+    add_organisation(
+        user=citizen,
+        organisation_name="福州陈记餐饮有限公司",
+        credit_code=uscc(42),
+        kind="agent",
+        letter=SimpleUploadedFile("授权委托书.pdf", MINIMAL_PDF, content_type="application/pdf"),
+        valid_until=dt.date(2099, 12, 31),
+    )
+    window = comprehensive_window()
+    clerk = window_clerk(window)
+
+    def log_in(user):
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+
+    log_in(citizen)
+    page.goto(f"{live_server.url}/portal/organisations/")
+    expect(page.get_by_test_id("organisation-verification")).not_to_contain_text("·")  # self-declared
+    shot(page, "organisation-self-declared")
+
+    log_in(clerk)
+    page.goto(f"{live_server.url}/intake/verify-citizen/?q={MOBILE}")
+    row = page.get_by_test_id("verify-authorisation")
+    expect(row).to_contain_text("福州陈记餐饮有限公司")
+    expect(row).to_contain_text(mask_identifier(uscc(42)))
+    expect(row).to_contain_text("授权委托书.pdf")
+    shot(page, "desk-authorisation-to-verify")
+    row.get_by_test_id("verify-authorisation-button").click()
+    expect(page.get_by_test_id("verify-authorisation-button")).to_have_count(0)
+    expect(page.get_by_test_id("authorisation-state")).to_contain_text(str(window.centre))
+    shot(page, "desk-authorisation-verified")
+
+    log_in(citizen)
+    page.goto(f"{live_server.url}/portal/organisations/")
+    expect(page.get_by_test_id("organisation-verification")).to_contain_text("·")  # verified · date
+    shot(page, "organisation-verified")
