@@ -226,6 +226,20 @@ MATRIX = (
     R("GET /supervision/", ok=SUPERVISORS, rest=FORBIDDEN),
     R("GET /catalogue/", ok=CATALOGUE_ADMINS, rest=FORBIDDEN),
     R("GET /portal/", ok="citizen", hidden="other_citizen", rest=FORBIDDEN),
+    # A filing's page and its actions (issue 16, C1): the applicant's account only; another citizen
+    # 404, staff 403. The actions are posted empty or on a filing where they cannot apply (an
+    # accepted one is neither resubmitted nor discarded): refused, never done, and never a 500.
+    R("GET /portal/filings/<pk>/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN, pk=w.f_case),
+    R("POST /portal/filings/<pk>/corrections/<correction_pk>/answer/", refused="citizen",
+      not_found="other_citizen", rest=FORBIDDEN, pk=w.f_case, correction_pk=w.correction, body={}),
+    R("POST /portal/filings/<pk>/resubmit/", refused="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.f_case, body={}),
+    R("POST /portal/filings/<pk>/withdraw/", refused="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.f_case, body={}),
+    R("POST /portal/filings/<pk>/discard/", refused="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.f_case, body={}),
+    # The elder-friendly switch is anyone's (a cookie on their own device).
+    R("POST /portal/elder-mode/", **PUBLIC, body={"on": "1"}),
 
     # --- citizen accounts (issue 16, A): registration and codes are public; an organisation's
     # authorisation and its letter are its own account's (another citizen: 404) ----------------------
