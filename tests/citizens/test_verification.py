@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from apps.accounts.models import RealNameLevel
+from apps.accounts.models import RealNameLevel, User
 from apps.accounts.roles import Role
 from apps.audit.models import TransitionLog
 from apps.citizens.services import verify_real_name
@@ -89,3 +89,27 @@ def test_the_desk_page_finds_by_phone_and_verifies(client, citizen, window):
 def test_the_desk_page_is_the_clerks(client, citizen):
     client.force_login(citizen)
     assert client.get(reverse("desks:intake_verify_citizen")).status_code == 403
+
+
+def test_the_api_verifies_an_account_against_the_card_for_a_clerk_and_refuses_others(client):
+    citizen = make_staff(Role.CITIZEN, full_name="钱七", id_number=resident_id(31), phone="13700137031")
+    window = comprehensive_window()
+    url = reverse("api-account-verify-real-name", args=[citizen.pk])
+    client.force_login(citizen)  # a citizen never verifies, not even their own account
+    assert (
+        client.post(url, {"id_number": citizen.id_number}, content_type="application/json").status_code == 403
+    )
+    client.force_login(window_clerk(comprehensive_window()))  # another centre's window is refused
+    answer = client.post(
+        url, {"id_number": citizen.id_number, "window": window.pk}, content_type="application/json"
+    )
+    assert answer.status_code == 403
+    client.force_login(window_clerk(window))
+    wrong = client.post(url, {"id_number": resident_id(32)}, content_type="application/json")
+    assert wrong.status_code == 400 and "id_number" in wrong.json()
+    assert User.objects.get(pk=citizen.pk).real_name_level != RealNameLevel.VERIFIED
+    response = client.post(url, {"id_number": citizen.id_number.lower()}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["real_name_level"] == RealNameLevel.VERIFIED
+    assert response.json()["real_name_verified_centre"] == window.centre.pk
+    assert citizen.id_number not in response.content.decode()  # masked

@@ -262,6 +262,7 @@ def build_world() -> World:
     v.update(
         message=message.pk,
         authorisation=authorisation.pk,
+        citizen_account=citizen.pk,
         f_draft=draft.pk,
         f_sub=submitted.pk,
         f_pre=pre_review.pk,

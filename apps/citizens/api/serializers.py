@@ -115,6 +115,17 @@ class AuthorisationVerifySerializer(serializers.Serializer):
     )
 
 
+class RealNameVerifySerializer(AuthorisationVerifySerializer):
+    id_number = serializers.CharField(help_text="The resident ID number read from the identity card.")
+
+
+class VerifiedAccountSerializer(AccountSerializer):
+    """A citizen account as the clerk who verified it sees it (numbers masked)."""
+
+    class Meta(AccountSerializer.Meta):
+        fields = [*AccountSerializer.Meta.fields, "real_name_verified_centre"]
+
+
 class VerifiedAuthorisationSerializer(serializers.ModelSerializer):
     """An authorisation as the clerk who verified it sees it (the code masked)."""
 

@@ -21,6 +21,12 @@ urlpatterns = [
         views.OrganisationLetterView.as_view(),
         name="api-organisation-letter",
     ),
+    # A window clerk's: the account checked against the identity card (窗口核验).
+    path(
+        "accounts/<int:pk>/verify-real-name/",
+        views.RealNameVerifyView.as_view(),
+        name="api-account-verify-real-name",
+    ),
     # A window clerk's: the authorisation checked against its letter (窗口核验).
     path(
         "authorisations/<int:pk>/verify/",

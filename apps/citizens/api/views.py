@@ -201,3 +201,27 @@ class AuthorisationVerifyView(APIView):
             authorisation_id=pk, actor=request.user, window=window, client_ip=client_ip(request)
         )
         return Response(s.VerifiedAuthorisationSerializer(authorisation).data)
+
+
+class RealNameVerifyView(APIView):
+    """窗口核验 of a citizen account: a window clerk has compared it with the identity card shown at
+    the window (``apps.citizens.services.verify_real_name``; ``id_number`` is the card's, and must be
+    the account's). At the clerk's usual window, or ``window`` (another centre's is refused, 403)."""
+
+    permission_classes = [UsesIntakeDesk]
+
+    @extend_schema(request=s.RealNameVerifySerializer, responses=s.VerifiedAccountSerializer)
+    def post(self, request, pk):
+        data = _valid(s.RealNameVerifySerializer, request)
+        if data.get("window"):
+            window = Window.objects.filter(pk=data["window"]).first()
+        else:
+            window = usual_window(request.user, Role.CLERK)
+        user = services.verify_real_name(
+            user_id=pk,
+            id_number=data["id_number"],
+            actor=request.user,
+            window=window,
+            client_ip=client_ip(request),
+        )
+        return Response(s.VerifiedAccountSerializer(user).data)
