@@ -4,8 +4,10 @@ ready for issue (Chromium)."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from apps.accounts.models import AuthorisationKind, OrganisationAuthorisation
 from apps.accounts.roles import Role
 from apps.cases.codes import FilingState
 from apps.cases.models import Filing
@@ -56,6 +58,14 @@ def test_a_correction_answered_online_then_both_departments_approve(live_server,
     citizen = make_staff(Role.CITIZEN)
     filing = make_filing(bundle=bundle, applicant=COMPANY)
     Filing.objects.filter(pk=filing.pk).update(citizen=citizen)  # filed at a window, for their account
+    # ... which speaks for the company today (its legal representative): only such an account answers.
+    OrganisationAuthorisation.objects.create(
+        user=citizen,
+        organisation_name=COMPANY.name,
+        credit_code=COMPANY.id_number,
+        kind=AuthorisationKind.LEGAL_REPRESENTATIVE,
+        valid_from=timezone.localdate(),
+    )
     filing = accept_filing(filing)
     food_approver = make_staff(Role.APPROVER, department=food, full_name="李审批")
     health_approver = make_staff(Role.APPROVER, department=health, full_name="周审批")
