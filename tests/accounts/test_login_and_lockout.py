@@ -44,7 +44,8 @@ def test_each_role_lands_on_its_own_desk(client, role):
     assert response.redirect_chain[-1][0] == reverse(LANDING[role])
     assert response.status_code == 200
     # A staff desk names itself; the citizens' online hall names its page.
-    marker = 'data-portal-page="home"' if role == Role.CITIZEN else f'data-desk="{LANDING[role].split(":")[1]}"'
+    desk = LANDING[role].split(":")[1]
+    marker = 'data-portal-page="home"' if role == Role.CITIZEN else f'data-desk="{desk}"'
     assert marker in response.content.decode()
 
 

@@ -332,8 +332,8 @@ MATRIX = (
     R("POST /api/v1/authorisations/<pk>/verify/", done=ALL_CLERKS, rest=FORBIDDEN, pk=w.authorisation,
       body={}),
     # ... and an account against the identity card (posted without the card's number: refused).
-    R("POST /api/v1/accounts/<pk>/verify-real-name/", refused=ALL_CLERKS, rest=FORBIDDEN, pk=w.citizen_account,
-      body={}),
+    R("POST /api/v1/accounts/<pk>/verify-real-name/", refused=ALL_CLERKS, rest=FORBIDDEN,
+      pk=w.citizen_account, body={}),
 
     # --- the intake desk (a city filing: the city's clerks; a clerk elsewhere gets 404) --------------
     R("GET /intake/search/", ok=ALL_CLERKS, rest=FORBIDDEN, query={"q": "测试"}),
