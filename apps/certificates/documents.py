@@ -30,5 +30,19 @@ def document_pdf(document: IssuedDocument) -> bytes:
     return stored_pdf(document, _documents(), **RENDERING)
 
 
+def document_pdf_response(request, document: IssuedDocument):
+    """The document's PDF as a download, its disclosure logged — for whoever the caller's selector let
+    see it (the certificate desk's documents, the applicant's wallet)."""
+    from apps.uploads.serving import Disclosure, stored_file_response
+
+    return stored_file_response(
+        request,
+        document_pdf(document),
+        filename=f"{document.number}.pdf",
+        content_type="application/pdf",
+        disclosure=Disclosure(document, what=f"{document.kind}_pdf", owner_id=document.filing.citizen_id),
+    )
+
+
 def render_pending_documents(limit: int = 200) -> int:
     return render_pending(_documents(), order_by="issued_at", limit=limit, **RENDERING)

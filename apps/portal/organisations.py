@@ -4,7 +4,6 @@ a 404)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -14,15 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.audit.requests import client_ip
 from apps.citizens import selectors, services
 from apps.citizens.forms import OrganisationForm, add_refusal
+from apps.citizens.letters import letter_response, own_authorisation_or_404
 from apps.portal.views import citizen_required
-from apps.uploads.serving import Disclosure, stored_file_response
 
 
 def _own(request, pk):
-    authorisation = selectors.own_authorisation(request.user, pk)
-    if authorisation is None:
-        raise Http404
-    return authorisation
+    return own_authorisation_or_404(request.user, pk)
 
 
 @citizen_required
@@ -67,16 +63,7 @@ def revoke(request, pk):
 
 @citizen_required
 def letter(request, pk):
-    authorisation = _own(request, pk)
-    if not authorisation.letter:
-        raise Http404
-    return stored_file_response(
-        request,
-        authorisation.letter,
-        filename=authorisation.letter_name,
-        content_type=authorisation.letter_content_type,
-        disclosure=Disclosure(authorisation, "authorisation_letter", owner_id=authorisation.user_id),
-    )
+    return letter_response(request, _own(request, pk))
 
 
 urlpatterns = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from apps.certificates.documents import document_pdf
+from apps.certificates.documents import document_pdf_response
 from apps.certificates.qr_codes import verification_qr_svg
 from apps.certificates.selectors import wallet_document, wallet_of
 from apps.certificates.verification import standing
@@ -60,16 +60,7 @@ def qr(request, pk):
 @require_GET
 @citizen_required
 def pdf(request, pk):
-    from apps.uploads.serving import Disclosure, stored_file_response
-
-    found = wallet_document(request.user, pk)
-    return stored_file_response(
-        request,
-        document_pdf(found),
-        filename=f"{found.number}.pdf",
-        content_type="application/pdf",
-        disclosure=Disclosure(found, what="certificate_pdf", owner_id=found.filing.citizen_id),
-    )
+    return document_pdf_response(request, wallet_document(request.user, pk))
 
 
 urlpatterns = [

@@ -15,7 +15,7 @@ from apps.certificates import library as certificate_library
 from apps.certificates import selectors, services, verification
 from apps.certificates.api import serializers as s
 from apps.certificates.api.filters import IssueRequestFilter
-from apps.certificates.documents import document_pdf
+from apps.certificates.documents import document_pdf_response
 
 
 class IssuingFilingViewSet(viewsets.GenericViewSet):
@@ -137,16 +137,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        from apps.uploads.serving import Disclosure, stored_file_response
-
-        document = self.get_object()
-        return stored_file_response(
-            request,
-            document_pdf(document),
-            filename=f"{document.number}.pdf",
-            content_type="application/pdf",
-            disclosure=Disclosure(document, what=f"{document.kind}_pdf", owner_id=document.filing.citizen_id),
-        )
+        return document_pdf_response(request, self.get_object())
 
     @extend_schema(request=s.RevokeSerializer, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"])

@@ -23,8 +23,8 @@ from apps.accounts.selectors import usual_window
 from apps.audit.requests import client_ip
 from apps.citizens import selectors, services
 from apps.citizens.api import serializers as s
+from apps.citizens.letters import letter_response, own_authorisation_or_404
 from apps.citizens.views import MODEL_BACKEND
-from apps.uploads.serving import Disclosure, stored_file_response
 
 
 def _valid(serializer_class, request):
@@ -133,10 +133,7 @@ class OrganisationListView(APIView):
 
 
 def _own(request, pk):
-    authorisation = selectors.own_authorisation(request.user, pk)
-    if authorisation is None:
-        raise Http404
-    return authorisation
+    return own_authorisation_or_404(request.user, pk)
 
 
 class OrganisationDetailView(APIView):
@@ -171,16 +168,15 @@ class OrganisationLetterView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The letter.")})
     def get(self, request, pk):
-        authorisation = _own(request, pk)
-        if not authorisation.letter:
-            raise Http404
-        return stored_file_response(
-            request,
-            authorisation.letter,
-            filename=authorisation.letter_name,
-            content_type=authorisation.letter_content_type,
-            disclosure=Disclosure(authorisation, "authorisation_letter", owner_id=authorisation.user_id),
-        )
+        return letter_response(request, _own(request, pk))
+
+
+def _clerk_window(request, data) -> Window | None:
+    """The window a verification is recorded at: the one named in the body, else the clerk's usual
+    window (the service refuses a window that is not theirs at that centre)."""
+    if data.get("window"):
+        return Window.objects.filter(pk=data["window"]).first()
+    return usual_window(request.user, Role.CLERK)
 
 
 class AuthorisationVerifyView(APIView):
@@ -193,10 +189,7 @@ class AuthorisationVerifyView(APIView):
     @extend_schema(request=s.AuthorisationVerifySerializer, responses=s.VerifiedAuthorisationSerializer)
     def post(self, request, pk):
         data = _valid(s.AuthorisationVerifySerializer, request)
-        if data.get("window"):
-            window = Window.objects.filter(pk=data["window"]).first()
-        else:
-            window = usual_window(request.user, Role.CLERK)
+        window = _clerk_window(request, data)
         authorisation = services.verify_authorisation(
             authorisation_id=pk, actor=request.user, window=window, client_ip=client_ip(request)
         )
@@ -213,10 +206,7 @@ class RealNameVerifyView(APIView):
     @extend_schema(request=s.RealNameVerifySerializer, responses=s.VerifiedAccountSerializer)
     def post(self, request, pk):
         data = _valid(s.RealNameVerifySerializer, request)
-        if data.get("window"):
-            window = Window.objects.filter(pk=data["window"]).first()
-        else:
-            window = usual_window(request.user, Role.CLERK)
+        window = _clerk_window(request, data)
         user = services.verify_real_name(
             user_id=pk,
             id_number=data["id_number"],

@@ -15,7 +15,7 @@ from apps.audit.requests import client_ip
 from apps.cases import selectors as filings
 from apps.certificates import selectors as certificates
 from apps.certificates import services
-from apps.certificates.documents import document_pdf
+from apps.certificates.documents import document_pdf_response
 from apps.certificates.models import DeliveryChoice
 from apps.certificates.qr_codes import verification_qr_svg
 from apps.certificates.verification import standing
@@ -75,16 +75,7 @@ class WalletViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        from apps.uploads.serving import Disclosure, stored_file_response
-
-        document = self.get_object()
-        return stored_file_response(
-            request,
-            document_pdf(document),
-            filename=f"{document.number}.pdf",
-            content_type="application/pdf",
-            disclosure=Disclosure(document, what="certificate_pdf", owner_id=document.filing.citizen_id),
-        )
+        return document_pdf_response(request, self.get_object())
 
 
 @extend_schema(methods=["GET"], responses=s.DeliveryChoiceSerializer)
