@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "apps.catalogue",
     "apps.cases",
     "apps.certificates",
+    # The front of house, above the domain apps (nothing below imports it).
+    "apps.feedback",
     # Role-facing HTML and seeding, on top of the domain apps.
     "apps.guides",
     "apps.desks",
@@ -257,7 +259,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     # Public certificate verification, per client address (the page and the API share the count).
-    "DEFAULT_THROTTLE_RATES": {"verification": env_rate("HALL_VERIFY_RATE", "30/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "verification": env_rate("HALL_VERIFY_RATE", "30/min"),
+        # Ratings from one address (a pad, a phone, a QR scan): well above a busy window, far below a script.
+        "rating": env_rate("HALL_RATING_RATE", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hall portal API",
@@ -410,6 +416,16 @@ HALL_CORRECTION_ANSWER_DAYS = env_int("HALL_CORRECTION_ANSWER_DAYS", 10)
 HALL_SMS_GATEWAY = env_str("HALL_SMS_GATEWAY", "apps.notifications.channels.LoggingSmsGateway")
 HALL_SMS_RECORD_FILE = env_str("HALL_SMS_RECORD_FILE", str(VAR_DIR / "sms.jsonl"))
 HALL_NOTIFY_MAX_ATTEMPTS = env_int("HALL_NOTIFY_MAX_ATTEMPTS", 8)
+# --- Ratings (好差评, apps.feedback) ---------------------------------------------------------------------
+# Days a rater may change a rating after first giving it (a re-rating after rectification is extra).
+HALL_RATING_CHANGE_DAYS = env_int("HALL_RATING_CHANGE_DAYS", 15)
+# Days a printed or texted rating link (QR code, SMS) stays valid after it was made.
+HALL_RATING_LINK_DAYS = env_int("HALL_RATING_LINK_DAYS", 365)
+# Working days (the hall's calendar) the department has to rectify a bad rating.
+HALL_RECTIFICATION_DAYS = env_int("HALL_RECTIFICATION_DAYS", 15)
+# Seconds the window's evaluation pad shows an act after it was finished (then nothing personal).
+HALL_PAD_SHOW_SECONDS = env_int("HALL_PAD_SHOW_SECONDS", 60)
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

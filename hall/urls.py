@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("apps.cases.api.urls")),
     path("", include("apps.certificates.api.urls")),
     path("", include("apps.citizens.api.urls")),
+    path("", include("apps.feedback.api.urls")),
     path("portal/", include("apps.portal.api.urls")),
 ]
 
@@ -30,6 +31,9 @@ urlpatterns = [
     path("guide/", include("apps.guides.urls")),
     path("track/", include("apps.cases.notices.urls")),
     path("verify/", include("apps.certificates.urls")),
+    # Ratings (好差评): the public page of a rating link, and the windows' evaluation pads.
+    path("rate/", include("apps.feedback.urls")),
+    path("pad/", include("apps.feedback.pad_urls")),
     path("ops/", include("apps.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -417,6 +417,16 @@ class Delivery(models.Model):
     tracking_number = models.CharField(_("tracking number"), max_length=50, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), auto_now_add=True)
     delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The issuing window a hand-over happened at (the issuer's, when their post names one): the act
+    # the window's evaluation pad (评价器) offers for rating.
+    window = models.ForeignKey(
+        "accounts.Window",
+        verbose_name=_("window"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("delivery")

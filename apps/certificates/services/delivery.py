@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.identifiers import normalise_resident_id, validate_resident_id
+from apps.accounts.models import StaffMembership
 from apps.audit.services import record_step
 from apps.audit.transitions import apply_transition
 from apps.cases import selectors as filings
@@ -180,8 +181,20 @@ def hand_over(
         recipient_id_number=id_number,
         recipient_role=role,
         delivered_by=actor,
+        window_id=_issuing_window(actor, filing.centre_id),
     )
     return _delivered(filing, delivery, actor=actor, client_ip=client_ip)
+
+
+def _issuing_window(actor, centre_id: int) -> int | None:
+    """The window the issuer works at in that centre, if their post names one (the lowest-numbered
+    of several)."""
+    return (
+        StaffMembership.objects.filter(user=actor, centre_id=centre_id, window__isnull=False)
+        .order_by("window__number")
+        .values_list("window_id", flat=True)
+        .first()
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,3 @@
+"""(stub: being built for issue 17)"""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""(stub: being built for issue 17) The window evaluation pad (评价器)."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+from apps.feedback import pad
+
+app_name = "pad"
+urlpatterns = pad.urlpatterns
