@@ -7,6 +7,8 @@ from apps.demo.seeding.certificates import seed_certificate_desk
 from apps.demo.seeding.citizens import seed_citizen
 from apps.demo.seeding.filings import seed_filings, seed_ready_for_issue
 from apps.demo.seeding.organisation import CITY, seed_organisation
+from apps.demo.seeding.pads import seed_pads
+from apps.demo.seeding.ratings import seed_ratings
 
 
 class Command(BaseCommand):
@@ -24,6 +26,7 @@ class Command(BaseCommand):
             filings = seed_filings(CITY["name"])
             ready = seed_ready_for_issue(CITY["name"])
             online = seed_citizen(CITY["name"])
+            front_of_house = seed_ratings(CITY["name"]) + seed_pads(CITY["name"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo hall ready. Accounts (password for all: {settings.HALL_DEMO_PASSWORD}):"
@@ -55,3 +58,5 @@ class Command(BaseCommand):
         )
         if settings.HALL_SMS_GATEWAY.endswith("RecordingSmsGateway"):
             self.stdout.write(f"SMS codes are written to {settings.HALL_SMS_RECORD_FILE}.")
+        for line in front_of_house:
+            self.stdout.write(line)
