@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from apps.audit.transitions import every, refuses
 from apps.feedback.models.ratings import Rating
 
 
@@ -21,6 +24,64 @@ class FollowUpMethod(models.TextChoices):
     SMS = "sms", _("SMS")
     VISIT = "visit", _("In person")  # 上门 / 当面
     OTHER = "other", _("Other")
+
+
+def missing_for_submission(ticket) -> dict[str, str]:
+    """What the department has not recorded yet, by the field the API and the desk name it with."""
+    missing = {}
+    if not ticket.followed_up_at:
+        missing["follow_up"] = gettext("The follow-up with the applicant is not recorded yet.")
+    if not (ticket.cause or "").strip():
+        missing["cause"] = gettext("The cause is not recorded yet.")
+    if not (ticket.measures or "").strip():
+        missing["measures"] = gettext("The measures are not recorded yet.")
+    return missing
+
+
+# Each condition and permission says why it refuses (``refuses``): the desks and the API offer exactly
+# the steps that pass them, and a refused step is worded by the rule that failed.
+
+
+@refuses(lambda ticket: " ".join(missing_for_submission(ticket).values()))
+def _complete(ticket) -> bool:
+    return not missing_for_submission(ticket)
+
+
+@refuses(_("Only an approver or decision-maker of the ticket's department may do this."))
+def _handles(ticket, user) -> bool:
+    """The department's back office (approvers and decision-makers) rectifies its tickets."""
+    from apps.accounts.permissions import Perm
+    from apps.accounts.roles import BACK_OFFICE_ROLES
+    from apps.accounts.selectors import holds_any_role
+
+    return user.has_perm(Perm.USE_BACKOFFICE_DESK) and holds_any_role(
+        user, BACK_OFFICE_ROLES, department_id=ticket.department_id
+    )
+
+
+@refuses(_("Only a supervisor of the ticket's department or service centre may do this."))
+def _supervises(ticket, user) -> bool:
+    """A supervisor of the department, or of the whole centre (a membership with no department)."""
+    from apps.accounts.models import StaffMembership
+    from apps.accounts.permissions import Perm
+    from apps.accounts.roles import Role
+
+    if not user.has_perm(Perm.USE_SUPERVISION_DESK):
+        return False
+    return (
+        StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR, centre_id=ticket.centre_id)
+        .filter(models.Q(department__isnull=True) | models.Q(department_id=ticket.department_id))
+        .exists()
+    )
+
+
+@refuses(_("The rating is about your own work: another supervisor decides."))
+def _not_own_work(ticket, user) -> bool:
+    """No one judges the rectification of a rating of their own work."""
+    return ticket.rating.staff_id != getattr(user, "pk", None)
+
+
+_judges = every(_supervises, _not_own_work)
 
 
 class RectificationTicket(FSMModelMixin, models.Model):
@@ -114,33 +175,59 @@ class RectificationTicket(FSMModelMixin, models.Model):
     def __str__(self):
         return f"{self.pk} · {self.rating_id} · {self.state}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("desks:rectification_ticket", args=[self.pk])
+
     @property
     def is_live(self) -> bool:
         return self.state in (TicketState.OPEN, TicketState.SUBMITTED, TicketState.APPEALED)
 
-    # The department sends its follow-up, cause and measures for verification (services check them).
-    @transition(field=state, source=TicketState.OPEN, target=TicketState.SUBMITTED)
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_live and self.due_on < timezone.localdate()
+
+    # The department records the follow-up call (回访) and the cause and measures while the ticket is
+    # open: steps that keep the state, offered like the others from the graph.
+    @transition(field=state, source=TicketState.OPEN, target=TicketState.OPEN, permission=_handles)
+    def follow_up(self):
+        pass
+
+    @transition(field=state, source=TicketState.OPEN, target=TicketState.OPEN, permission=_handles)
+    def rectify(self):
+        pass
+
+    # The department sends its follow-up, cause and measures for verification: all three recorded.
+    @transition(
+        field=state,
+        source=TicketState.OPEN,
+        target=TicketState.SUBMITTED,
+        conditions=[_complete],
+        permission=_handles,
+    )
     def submit(self):
         pass
 
     # A supervisor verifies the rectification and closes the ticket (整改核实办结).
-    @transition(field=state, source=TicketState.SUBMITTED, target=TicketState.CLOSED)
+    @transition(field=state, source=TicketState.SUBMITTED, target=TicketState.CLOSED, permission=_judges)
     def close(self):
         pass
 
     # A supervisor finds the rectification wanting and sends it back.
-    @transition(field=state, source=TicketState.SUBMITTED, target=TicketState.OPEN)
+    @transition(field=state, source=TicketState.SUBMITTED, target=TicketState.OPEN, permission=_judges)
     def send_back(self):
         pass
 
-    @transition(field=state, source=TicketState.OPEN, target=TicketState.APPEALED)
+    # The department appeals (申诉) a malicious or mistaken rating, with evidence.
+    @transition(field=state, source=TicketState.OPEN, target=TicketState.APPEALED, permission=_handles)
     def appeal(self):
         pass
 
-    @transition(field=state, source=TicketState.APPEALED, target=TicketState.VOIDED)
+    @transition(field=state, source=TicketState.APPEALED, target=TicketState.VOIDED, permission=_judges)
     def uphold_appeal(self):
         pass
 
-    @transition(field=state, source=TicketState.APPEALED, target=TicketState.OPEN)
+    @transition(field=state, source=TicketState.APPEALED, target=TicketState.OPEN, permission=_judges)
     def dismiss_appeal(self):
         pass
