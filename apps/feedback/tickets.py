@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import StaffMembership
@@ -60,11 +60,14 @@ def _handlers(ticket) -> list[Recipient]:
 
 def _context(ticket) -> dict:
     rating = ticket.rating
+    # Words a message prints are in the hall's language: the outbox renders every message in it.
+    with translation.override(settings.LANGUAGE_CODE):
+        level = str(rating.get_level_display())
     return {
         "filing_number": rating.filing.number,
         "item": rating.item.name,
         "department": ticket.department.name,
-        "level": str(rating.get_level_display()),
+        "level": level,
         "due_on": ticket.due_on.isoformat(),
         "ticket": ticket.pk,
     }
@@ -281,7 +284,9 @@ def decide_appeal(
         rating.excluded = True
         rating.save(update_fields=["excluded", "updated_at"])
         _resolve_escalation(ticket, actor=actor, note=decision)
-    _tell_handlers(ticket, APPEAL_DECIDED, decision=decision, upheld=uphold)
+    with translation.override(settings.LANGUAGE_CODE):
+        outcome = _("upheld") if uphold else _("dismissed")
+    _tell_handlers(ticket, APPEAL_DECIDED, decision=decision, outcome=str(outcome))
     return ticket
 
 
