@@ -16,6 +16,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hall.settings")
 app = Celery("hall")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The ratings' roll-up job lives beside the figures it feeds, not in a tasks module.
+app.autodiscover_tasks(["apps.feedback"], related_name="figure_tasks")
 
 
 @signals.setup_logging.connect
@@ -56,6 +58,16 @@ app.conf.beat_schedule = {
     "sweep-deadlines-morning": {
         "task": "apps.cases.tasks.sweep_deadlines",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # The ratings' daily roll-ups (好差评统计): the days changed since the last run, and today, so the
+    # figures lag the ratings by minutes; after midnight too, to finish the day before.
+    "refresh-rating-rollups": {
+        "task": "apps.feedback.figure_tasks.refresh_rating_rollups",
+        "schedule": float(env_int("HALL_ROLLUP_SECONDS", 900)),
+    },
+    "refresh-rating-rollups-night": {
+        "task": "apps.feedback.figure_tasks.refresh_rating_rollups",
+        "schedule": crontab(hour=0, minute=10),
     },
     # The outbox: messages written with their events, delivered here (at least once, never lost).
     "deliver-notifications": {
