@@ -1,6 +1,7 @@
 """The PDFs of issued documents: certificates in their type's layout, and 不予许可决定书.
 
-Everything printed comes from the document's captured ``content`` and the seal's image; the font is
+Everything printed comes from the document's captured ``content`` and the seal's image (and a
+certificate's rating code from its filing and issue time: ``rating_url``); the font is
 the notices' embedded TrueType font, and, as for notices, the output is deterministic (reportlab's
 invariant mode, the creation date the document's own ``issued_at``): the same document renders to
 the same bytes.
@@ -11,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -30,6 +34,7 @@ from apps.cases.notices.rendering import (
     paragraph,
     pdf_date,
 )
+from apps.cases.rating_links import SALT as RATING_SALT
 from apps.certificates.models import DocumentKind, Layout
 
 LABELS = {
@@ -42,6 +47,7 @@ LABELS = {
     "issuer": "发证机关",
     "issued_on": "发证日期",
     "qr_caption": "扫码核验真伪",
+    "rating_caption": "扫码评价",
     "verify": "核验网址：{url}",
     "denial_intro": "你（单位）于{accepted}提出的{item}申请（办件编号：{filing}），本机关依法进行了审查。"
     "经审查，决定不予许可。",
@@ -53,6 +59,8 @@ LABELS = {
     "preview": "预览件 未盖章 无效",
 }
 SEAL_SIZE = 40 * mm
+QR_SIZE = 32 * mm  # the verification code
+RATING_QR_SIZE = 24 * mm  # the rating code (好差评), smaller: it is not what the certificate proves
 FIELD_SPACING = 4 * mm  # between a certificate's fields
 MIN_FIELD_SIZE = 8  # points: the smallest a field is printed at to fit
 
@@ -80,6 +88,30 @@ def _seal(canvas: Canvas, seal_image: bytes | None, x: float, y: float) -> None:
             mask="auto",
             preserveAspectRatio=True,
         )
+
+
+class _SignedAt(signing.TimestampSigner):
+    """A signer whose timestamp is a given instant rather than the clock's."""
+
+    def __init__(self, moment: dt.datetime, **kwargs):
+        super().__init__(**kwargs)
+        self.moment = moment
+
+    def timestamp(self):
+        return signing.b62_encode(int(self.moment.timestamp()))
+
+
+def rating_url(document) -> str | None:
+    """The filing's rating link (``apps.cases.rating_links``) as the certificate prints it, signed at
+    the document's ``issued_at``: every render of one document prints the very same code (a token
+    signed now would change each second), and it expires ``HALL_RATING_LINK_DAYS`` after the issue,
+    as a link made at the issue would. ``rating_links.read_token`` reads it like any other. A
+    preview belongs to no filing yet: no code."""
+    if document.filing_id is None:
+        return None
+    signer = _SignedAt(document.issued_at, salt=RATING_SALT)
+    token = signer.sign(signing.b62_encode(document.filing_id))
+    return settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:rate", args=[token])
 
 
 def _field_style(font: str, size: float) -> ParagraphStyle:
@@ -125,7 +157,9 @@ def _draw_fields(canvas, rows, font: str, *, x: float, top: float, bottom: float
         y -= row_height + FIELD_SPACING
 
 
-def _draw_certificate(canvas: Canvas, content: dict, seal_image: bytes | None, font: str) -> None:
+def _draw_certificate(
+    canvas: Canvas, content: dict, seal_image: bytes | None, font: str, rating: str | None = None
+) -> None:
     layout = content.get("layout", Layout.PORTRAIT)
     landscape_layout = layout == Layout.LANDSCAPE
     width, height = canvas._pagesize
@@ -150,7 +184,8 @@ def _draw_certificate(canvas: Canvas, content: dict, seal_image: bytes | None, f
     canvas.drawRightString(width - inner, top - 14 * mm, check_code)
 
     # The QR code: top-right of the fields on a landscape licence, bottom-left on a portrait permit.
-    qr_size = 32 * mm
+    # The rating code, if any, below it in the landscape licence's column, to its right on a permit.
+    qr_size = QR_SIZE
     if landscape_layout:
         qr_x, qr_y = width - inner - qr_size, top - 58 * mm
     else:
@@ -158,15 +193,25 @@ def _draw_certificate(canvas: Canvas, content: dict, seal_image: bytes | None, f
     QRCode(content["verify_url"], size=qr_size).drawOn(canvas, qr_x, qr_y)
     canvas.setFont(font, 8)
     canvas.drawCentredString(qr_x + qr_size / 2, qr_y - 3 * mm, LABELS["qr_caption"])
+    codes_right = qr_x + qr_size  # where the codes end, on a permit's bottom line
+    if rating:
+        if landscape_layout:
+            rating_x = qr_x + (qr_size - RATING_QR_SIZE) / 2
+            rating_y = qr_y - 8 * mm - RATING_QR_SIZE
+        else:
+            rating_x, rating_y = qr_x + qr_size + 6 * mm, qr_y
+            codes_right = rating_x + RATING_QR_SIZE
+        QRCode(rating, size=RATING_QR_SIZE).drawOn(canvas, rating_x, rating_y)
+        canvas.drawCentredString(rating_x + RATING_QR_SIZE / 2, rating_y - 3 * mm, LABELS["rating_caption"])
 
     # The issuer, the date and the seal over both, bottom right; on a portrait permit the issuer's
-    # line ends short of the QR code to its left.
+    # lines end short of the QR codes to their left.
     right = width - inner
     base = margin + 30 * mm
     issuer = f"{LABELS['issuer']}：{content['issuer']}"
     issued_on = f"{LABELS['issued_on']}：{_day(content['issued_on'])}"
-    room = usable if landscape_layout else right - (qr_x + qr_size + 6 * mm)
-    size = _fitted(issuer, font, 13, room)
+    room = usable if landscape_layout else right - (codes_right + 6 * mm)
+    size = min(_fitted(issuer, font, 13, room), _fitted(issued_on, font, 13, room))
     canvas.setFont(font, size)
     canvas.drawRightString(right, base + 10 * mm, issuer)
     canvas.drawRightString(right, base, issued_on)
@@ -208,7 +253,7 @@ def _certificate_pdf(document, seal_image: bytes | None, font: str) -> bytes:
     canvas.setAuthor(content["issuer"])
     canvas.setSubject(content["identifier"])
     canvas.setCreator(LABELS["creator"])
-    _draw_certificate(canvas, content, seal_image, font)
+    _draw_certificate(canvas, content, seal_image, font, rating_url(document))
     if content.get("preview"):
         _watermark(canvas, font)
     canvas.showPage()
