@@ -49,9 +49,22 @@ def reason_text(escalation) -> str:
         return str(escalation.get_reason_display())
 
 
-def tell_supervisors(event: str, escalations) -> None:
+def about_case(escalation) -> tuple[dict, str]:
+    """A case's escalation in a supervisor's message: its words, and what it concerns."""
+    context = {
+        "filing_number": escalation.case.filing.number,
+        "item": escalation.case.item.name,
+        "department": escalation.department.name,
+        "reason": reason_text(escalation),
+    }
+    return context, f"cases.case:{escalation.case_id}"
+
+
+def tell_supervisors(event: str, escalations, *, describe=about_case) -> None:
     """Each escalation to the supervisors it is addressed to: its department's, or the centre's
-    once raised (escalations need ``case__filing`` and ``department`` loaded)."""
+    once raised (escalations need ``department`` loaded, and what ``describe`` reads: for a case's,
+    ``case__filing`` and ``case__item``). ``describe(escalation) -> (context, concerns)`` words an
+    escalation of another subject (the app that escalates it knows what it is; cases does not)."""
     escalations = list(escalations)
     if not escalations:
         return
@@ -72,12 +85,7 @@ def tell_supervisors(event: str, escalations) -> None:
             users = by_department.get(e.department_id) or by_centre.get(e.department.centre_id, set())
         else:
             users = by_centre.get(e.department.centre_id, set())
-        context = {
-            "filing_number": e.case.filing.number,
-            "item": e.case.item.name,
-            "department": e.department.name,
-            "reason": reason_text(e),
-        }
+        context, concerns = describe(e)
         recipients = [Recipient(user_id=user_id) for user_id in sorted(users)]
-        messages.append(Message(event, recipients, context, f"cases.case:{e.case_id}"))
+        messages.append(Message(event, recipients, context, concerns))
     notify_all(messages)

@@ -103,11 +103,18 @@ def open_escalations(today: dt.date | None = None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def raise_unacknowledged(today: dt.date | None = None) -> list[int]:
+def raise_unacknowledged(today: dt.date | None = None, *, subject_model=None) -> list[int]:
     """Escalations the department has not acknowledged for HALL_ESCALATE_TO_CENTRE_DAYS working days
-    go up to the centre's supervisors; returns their ids. Runs inside the caller's transaction."""
+    go up to the centre's supervisors; returns their ids. Runs inside the caller's transaction.
+
+    The escalations of cases, or with ``subject_model`` those of its rows (``feedback.sweeps`` for
+    rectification tickets): each sweep raises its own, and tells the supervisors in its own words."""
     today = today or timezone.localdate()
     cutoff = calendar.add_working_days(today, -settings.HALL_ESCALATE_TO_CENTRE_DAYS)
+    if subject_model is None:
+        of = {"case__isnull": False}
+    else:
+        of = {"subject_type": ContentType.objects.get_for_model(subject_model)}
     # ``Escalation.raise_to_centre`` for many: its source state (open: not acknowledged, not
     # resolved) and its condition (addressed to the department) are this filter.
     stale = Escalation.objects.filter(
@@ -115,6 +122,7 @@ def raise_unacknowledged(today: dt.date | None = None) -> list[int]:
         level=EscalationLevel.DEPARTMENT,
         resolved_at__isnull=True,  # the same as open; it keeps the partial index in use
         opened_on__lte=cutoff,
+        **of,
     )
     # Locked until the caller's transaction ends: an acknowledgement arriving meanwhile waits, so
     # nothing acknowledged is raised (rows another sweep holds are its own to raise).

@@ -257,8 +257,9 @@ SUPERVISION_TABS = {
 
 
 def supervision(request, offered) -> dict:
-    """The escalations the user supervises, open or resolved, searched, sorted and paginated; each
-    row with the forms ``offered(escalation, user)`` names (its available transitions)."""
+    """The escalations the user supervises (of cases, and of other subjects such as rectification
+    tickets), open or resolved, searched, sorted and paginated; each row with the forms
+    ``offered(escalation, user)`` names (its available transitions)."""
     user = request.user
     search = Search.of(request.GET)
     tab = request.GET.get("tab") if request.GET.get("tab") in SUPERVISION_TABS else "open"
@@ -269,7 +270,12 @@ def supervision(request, offered) -> dict:
     )
     listed = (
         visible.filter(resolved_at__isnull=(tab == "open"))
-        .select_related("case__filing", "case__item", "department", "acknowledged_by", "resolved_by")
+        .select_related(
+            "case__filing", "case__item", "department", "subject_type", "acknowledged_by", "resolved_by"
+        )
+        # An escalation of another subject (a rectification ticket): one query per kind of subject;
+        # the row links it by its get_absolute_url and shows its due_on.
+        .prefetch_related("subject")
         # Raised to the centre first, then the oldest.
         .order_by(F("raised_at").desc(nulls_last=True), "opened_at", "pk")
     )

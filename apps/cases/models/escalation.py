@@ -1,6 +1,8 @@
 """Escalations (督办): a case past a warning threshold, raised to the department's supervisors."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -17,6 +19,8 @@ class EscalationLevel(models.TextChoices):
 class EscalationReason(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")  # the deadline sweep
     DEFICIENCY_LAPSED = "deficiency_lapsed", _("Deficiency not cleared in time")  # HALL_DEFICIENCY_LAPSE
+    # A rectification ticket (整改工单, ``feedback``) past its due date: the feedback sweep.
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification overdue")
 
 
 class EscalationState(models.TextChoices):
@@ -38,11 +42,15 @@ def _by_the_sweep(escalation, user) -> bool:
 
 
 class Escalation(FSMModelMixin, models.Model):
-    """督办: a case gone overdue (or a lapse a rule sends up), addressed to supervisors who must act.
+    """督办: a case gone overdue (or a lapse a rule sends up), addressed to supervisors who must act —
+    or something else a sweep above ``cases`` escalates, its ``subject`` (a rectification ticket past
+    its due date): exactly one of ``case`` and ``subject`` is set (a check constraint). ``cases``
+    never imports what a subject is: the supervision desk links it by its ``get_absolute_url`` and
+    shows its ``due_on``.
 
-    At most one open escalation per case (a partial unique constraint: however often the sweep runs,
-    and however many workers run it). Unacknowledged for HALL_ESCALATE_TO_CENTRE_DAYS working days, it
-    goes up to the centre's supervisors.
+    At most one open escalation per case, and per subject (partial unique constraints: however often
+    the sweep runs, and however many workers run it). Unacknowledged for HALL_ESCALATE_TO_CENTRE_DAYS
+    working days, it goes up to the centre's supervisors.
 
     Its state is a protected graph: open → acknowledged → resolved (or open → resolved: the case
     decided or ended before anyone acknowledged); an open one addressed to the department is raised to
@@ -52,7 +60,14 @@ class Escalation(FSMModelMixin, models.Model):
     transition log in bulk. Resolved is final, and ``resolved_at`` is set with it (the constraint and
     the index below read it)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="escalations"
+    )
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
     reason = models.CharField(_("reason"), max_length=40, choices=EscalationReason.choices)
     level = models.CharField(_("addressed to"), max_length=12, choices=EscalationLevel.choices)
     state = FSMField(
@@ -86,7 +101,19 @@ class Escalation(FSMModelMixin, models.Model):
                 fields=["case"],
                 condition=models.Q(resolved_at__isnull=True),
                 name="escalation_one_open_per_case",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="escalation_one_open_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(case__isnull=False, subject_type__isnull=True, subject_id__isnull=True)
+                    | models.Q(case__isnull=True, subject_type__isnull=False, subject_id__isnull=False)
+                ),
+                name="escalation_case_or_subject",
+            ),
         ]
         indexes = [
             models.Index(
@@ -97,7 +124,13 @@ class Escalation(FSMModelMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case_id} · {self.reason} · {self.level}"
+        about = self.case_id if self.case_id else f"{self.subject_type_id}:{self.subject_id}"
+        return f"{about} · {self.reason} · {self.level}"
+
+    @property
+    def concerns(self):
+        """What the escalation is about, whose history its steps go into: the case, or the subject."""
+        return self.case if self.case_id else self.subject
 
     @property
     def is_open(self) -> bool:

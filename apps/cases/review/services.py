@@ -573,7 +573,7 @@ def _escalation_step(
     escalation_id: int, *, actor, transition: str, text: str, required: str, client_ip=None
 ) -> Escalation:
     """Acknowledge or resolve an escalation (locked) by its transition, with the supervisor's words;
-    logged on the escalation and in its case's history."""
+    logged on the escalation and in the history of what it concerns (its case, or its subject)."""
     if not escalations_visible_to(actor).filter(pk=escalation_id).exists():
         raise PermissionDenied(_("Only a supervisor of this department or service centre may do this."))
     if not (text or "").strip():
@@ -589,7 +589,7 @@ def _escalation_step(
         escalation.acknowledgement = text
         escalation.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "acknowledgement"])
         step = "escalation_acknowledged"
-    record_step(escalation.case, step=step, actor=actor, comment=text, client_ip=client_ip)
+    record_step(escalation.concerns, step=step, actor=actor, comment=text, client_ip=client_ip)
     return escalation
 
 
