@@ -1,11 +1,13 @@
 """What the applicant is told when a filing's documents leave the desk (the ``closed`` message): which
-documents, handed to whom or posted how, and e-certificates only when a certificate was issued."""
+documents, handed to whom or posted how, e-certificates only when a certificate was issued, and the
+filing's rating link (好差评)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
 
+from apps.cases.rating_links import rating_url
 from apps.certificates.models import DocumentKind
 
 
@@ -23,4 +25,6 @@ def closed_context(filing, delivery) -> dict:
         "tracking_number": delivery.tracking_number,
         "documents": "、".join(f"{title}（{number}）" for _kind, number, title in documents),
         "certificates": any(kind == DocumentKind.CERTIFICATE for kind, _n, _t in documents),
+        # The rating page, marked as reached from this message (its ratings are recorded as by SMS).
+        "rating_url": rating_url(filing.pk) + "?via=sms",
     }
