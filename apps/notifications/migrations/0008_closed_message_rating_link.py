@@ -9,7 +9,8 @@ from django.db import migrations
 CLOSED_ZH = (
     "您的申请（办件编号 {{ filing_number }}）已办结：{{ documents }}"
     "{% if method == 'post' %}已交{{ carrier }}寄出，运单号 {{ tracking_number }}"
-    "{% else %}已由{% if recipient_role == 'agent' %}代理人{% endif %}{{ recipient }}在出证窗口领取{% endif %}。"
+    "{% else %}已由{% if recipient_role == 'agent' %}代理人{% endif %}{{ recipient }}"
+    "在出证窗口领取{% endif %}。"
     "{% if certificates %}电子证照已归集，今后办事可免交纸质证照。{% endif %}"
 )
 CLOSED_EN = (
