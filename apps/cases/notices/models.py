@@ -49,6 +49,10 @@ class Notice(models.Model):
     window_number = models.CharField(_("window number"), max_length=10, blank=True)
     # The absolute public tracking address printed and encoded in the QR code, as it was at issue.
     tracking_url = models.CharField(_("tracking address"), max_length=300)
+    # The absolute rating address (好差评, ``apps.cases.rating_links``) printed as the second QR code,
+    # as it was at issue: its token is signed then, so a re-render prints the very same code. Empty
+    # on notices issued before ratings existed (they print no rating code).
+    rating_url = models.CharField(_("rating address"), max_length=300, blank=True)
 
     class Meta:
         app_label = "cases"

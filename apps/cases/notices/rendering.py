@@ -1,4 +1,5 @@
-"""The PDF of a notice: an A4 official notice with an embedded Chinese font and a QR code.
+"""The PDF of a notice: an A4 official notice with an embedded Chinese font and two QR codes (the
+public tracking page, top right; the rating page 扫码评价, top left).
 
 The notice is an official Chinese document, so its fixed wording is Chinese and lives in ``LABELS``
 below rather than in the gettext catalogue: it must read the same whatever language the clerk's
@@ -103,6 +104,7 @@ LABELS = {
     "或者自收到本通知书之日起六个月内依法向人民法院提起行政诉讼。",
     "seal": "（盖章）",
     "qr_caption": "扫码查询办理进度",
+    "rating_caption": "扫码评价",
     "footer": "核验/查询：{url}",
     "page": "第{n}页",
     "creator": "政务服务大厅",
@@ -240,17 +242,20 @@ def _header(notice, styles) -> list:
         paragraph(LABELS["number"] + notice.number, styles["number"]),
     ]
     right = [QRCode(notice.tracking_url), paragraph(LABELS["qr_caption"], styles["small"])]
-    table = Table([[left, right]], colWidths=[None, QR_SIZE + 4 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), styles["body"].fontName),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                # The left column is as wide as the right one is, so that the title sits centred.
-                ("LEFTPADDING", (0, 0), (0, 0), QR_SIZE + 4 * mm),
-            ]
-        )
-    )
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), styles["body"].fontName),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    if notice.rating_url:
+        # The rating code (扫码评价) mirrors the tracking code on the left, so the title stays centred.
+        rating = [QRCode(notice.rating_url), paragraph(LABELS["rating_caption"], styles["small"])]
+        table = Table([[rating, left, right]], colWidths=[QR_SIZE + 4 * mm, None, QR_SIZE + 4 * mm])
+    else:
+        # A notice issued before ratings: the left padding is as wide as the right column is, so
+        # that the title sits centred.
+        table = Table([[left, right]], colWidths=[None, QR_SIZE + 4 * mm])
+        style.append(("LEFTPADDING", (0, 0), (0, 0), QR_SIZE + 4 * mm))
+    table.setStyle(TableStyle(style))
     return [table, HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=2, spaceAfter=8)]
 
 

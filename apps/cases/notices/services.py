@@ -28,6 +28,7 @@ from apps.cases.codes import FilingState
 from apps.cases.notices.content import FilingFacts, snapshot
 from apps.cases.notices.models import Notice, NoticeKind
 from apps.cases.notices.rendering import render_notice
+from apps.cases.rating_links import rating_url
 from apps.core.errors import Conflict
 from apps.sequences.services import next_value
 from apps.uploads.rendered import StoredFileAltered, render_pending, stored_pdf
@@ -69,7 +70,8 @@ def issue_notice(
 ) -> Notice:
     """Issue the notice of ``kind`` for a decided filing, inside the decision's transaction.
 
-    ``base_url`` is the site's public address (``https://hall.example.gov.cn``), for the QR code.
+    ``base_url`` is the site's public address (``https://hall.example.gov.cn``), for the QR codes
+    (tracking, and rating: 扫码评价).
     The clerk is ``actor`` (else whoever decided the filing); the window is ``window`` (else the
     filing's own). ``facts`` are the filing's items, checklist and clocks as the deciding service
     holds them (read here when not given). The number is allocated here, so a rolled-back decision
@@ -96,6 +98,7 @@ def issue_notice(
         issued_by=clerk,
         window_number=window.number if window else "",
         tracking_url=url,
+        rating_url=rating_url(filing.pk, base_url),
         content=snapshot(filing, facts or FilingFacts.load(filing), clerk=clerk),
     )
     try:
