@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
@@ -39,6 +40,26 @@ TAB_STATES = {
     Tab.CLOSED: (TicketState.CLOSED, TicketState.VOIDED),
 }
 LIVE_STATES = (TicketState.OPEN, TicketState.SUBMITTED, TicketState.APPEALED)
+
+TAB_LABELS = {
+    Tab.OPEN: _("Being rectified"),
+    Tab.SUBMITTED: _("Awaiting verification"),
+    Tab.APPEALED: _("Appealed"),
+    Tab.CLOSED: _("Closed"),
+}
+
+# How the steps of a ticket read in its history (the log stores the transition's name).
+TICKET_STEPS = {
+    "opened": _("Opened by a bad rating"),
+    "follow_up": _("Follow-up recorded"),
+    "rectify": _("Cause and measures recorded"),
+    "submit": _("Submitted for verification"),
+    "close": _("Verified and closed"),
+    "send_back": _("Sent back for more rectification"),
+    "appeal": _("Appealed"),
+    "uphold_appeal": _("Appeal upheld: rating set aside"),
+    "dismiss_appeal": _("Appeal dismissed"),
+}
 
 
 def _with_rows(tickets: QuerySet) -> QuerySet:

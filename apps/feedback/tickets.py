@@ -11,7 +11,7 @@ through the notifications outbox, in the step's transaction.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import BACK_OFFICE_ROLES
-from apps.audit.services import record_step
+from apps.accounts.selectors import holds_any_role
+from apps.audit.services import record_disclosure, record_step
 from apps.audit.transitions import apply_transition, check_transition
 from apps.cases.messages import sms_number
 from apps.cases.rating_links import rating_url
@@ -136,7 +137,8 @@ def record_follow_up(
         raise ValidationError({"followed_up_at": _("The follow-up cannot be in the future.")})
     note = _required(note, "note", _("Say what the applicant said."))
     ticket = _locked(ticket_id)
-    if followed_up_at < ticket.opened_at:
+    # A follow-up is typed to the minute: the minute the ticket was opened in is not before it.
+    if followed_up_at < ticket.opened_at.replace(second=0, microsecond=0):
         raise ValidationError({"followed_up_at": _("The follow-up cannot be before the ticket was opened.")})
     apply_transition(ticket, "follow_up", actor=actor, comment=note, client_ip=client_ip, method=method)
     ticket.follow_up_method, ticket.followed_up_at, ticket.follow_up_note = method, followed_up_at, note
@@ -290,13 +292,25 @@ def decide_appeal(
     return ticket
 
 
-__all__ = [
-    "appeal_ticket",
-    "decide_appeal",
-    "open_ticket",
-    "record_follow_up",
-    "record_rectification",
-    "send_back_ticket",
-    "submit_ticket",
-    "verify_ticket",
-]
+def follow_up_phone(ticket) -> str:
+    """The number to call back: a 12345 caller's own, else the filing's number that hears of it."""
+    rating = ticket.rating
+    filing = rating.filing
+    return rating.caller_phone or sms_number(filing) or filing.applicant_phone or filing.contact_phone
+
+
+def show_follow_up_phone(ticket, *, viewer, client_ip=None) -> str:
+    """The number in full, for the follow-up call: to the department's back office only, and every
+    showing is logged (a disclosure of the applicant's personal data)."""
+    if not holds_any_role(viewer, BACK_OFFICE_ROLES, department_id=ticket.department_id):
+        raise PermissionDenied(_("Only the ticket's department calls the applicant back."))
+    phone = follow_up_phone(ticket)
+    if phone:
+        record_disclosure(
+            ticket,
+            what="applicant_phone",
+            purpose="rectification follow-up",
+            viewer=viewer,
+            client_ip=client_ip,
+        )
+    return phone
