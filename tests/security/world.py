@@ -30,6 +30,8 @@ from apps.catalogue.models import ImportJob, ItemMaterial, ServiceItem
 from apps.certificates import services as certificates
 from apps.certificates.documents import document_pdf
 from apps.citizens import services as citizens
+from apps.feedback import tickets as rectification
+from apps.feedback.models import ActKind, Level
 from apps.notifications.models import SiteMessage
 from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
@@ -38,6 +40,7 @@ from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import PERSON, accept_filing, online_filing
 from tests.factories.catalogue import BundleFactory, make_item
 from tests.factories.certificates import certificate_item, make_seal
+from tests.factories.feedback import rating
 
 # The users of the matrix, in the order its columns are read. ``dual`` is a clerk at the county and
 # a supervisor at the city; ``other_clerk@city`` is a clerk of the city who did not take the filing.
@@ -240,6 +243,30 @@ def build_world() -> World:
     [document] = certificates.confirm_issue(request_id=asked.pk, actor=users["seal_keeper@city"])
     document_pdf(document)
 
+    # Rectification tickets (整改) of D1: bad ratings of three pre-reviews by clerk@city, one ticket
+    # open, one submitted for verification, one appealed with evidence.
+    ticket, submitted_ticket, appealed_ticket = (
+        rectification.open_ticket(rating(f, act=ActKind.ONLINE_PRE_REVIEW, level=Level.DISSATISFIED))
+        for f in (with_case, ready, issued)
+    )
+    rectification.record_follow_up(
+        ticket_id=submitted_ticket.pk,
+        method="phone",
+        followed_up_at=timezone.now(),
+        note="已回访",
+        actor=approver,
+    )
+    rectification.record_rectification(
+        ticket_id=submitted_ticket.pk, cause="窗口不足", measures="增设窗口", actor=approver
+    )
+    rectification.submit_ticket(ticket_id=submitted_ticket.pk, actor=approver)
+    rectification.appeal_ticket(
+        ticket_id=appealed_ticket.pk,
+        reason="非本人评价",
+        evidence=SimpleUploadedFile("证据.pdf", PDF, content_type="application/pdf"),
+        actor=approver,
+    )
+
     # The citizen acts for an organisation as its agent, with a letter of authorisation.
     authorisation = citizens.add_organisation(
         user=citizen,
@@ -279,6 +306,9 @@ def build_world() -> World:
         correction_file=correction.files.get().pk,
         notice=notice.pk,
         escalation=escalation.pk,
+        ticket=ticket.pk,
+        ticket_submitted=submitted_ticket.pk,
+        ticket_appealed=appealed_ticket.pk,
         issue_request=issue_request.pk,
         import_job=ImportJob.objects.create(
             created_by=users["catalogue_admin@city"],
