@@ -1,3 +1,63 @@
-"""(stub: being built for issue 17)"""
+"""The supervision desk's rating figures (好差评统计): tables per dimension and period, the lowest-rated
+items and windows, and the same as an .xlsx download. Read from the daily roll-ups
+(``apps.feedback.figures``); a supervisor sees their centre's figures, a department's supervisor their
+department's share."""
 
-urlpatterns = []
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from apps.accounts.permissions import Perm
+from apps.accounts.selectors import memberships_of
+from apps.desks.navigation import DESKS_BY_KEY
+from apps.feedback import exports
+from apps.feedback.figures import FiguresForm, Period, figures_for, scope_of
+
+SUPERVISOR = Perm.USE_SUPERVISION_DESK
+
+PERIOD_FORMATS = {Period.DAY: "Y-m-d", Period.MONTH: "Y-m", Period.YEAR: "Y"}
+
+
+def _figures(request):
+    form = FiguresForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, figures_for(scope_of(request.user), form.query())
+
+
+@login_required
+@permission_required(SUPERVISOR, raise_exception=True)
+@require_GET
+def figures_page(request):
+    form, figures = _figures(request)
+    context = {
+        "desk": DESKS_BY_KEY["supervision"],
+        "memberships": memberships_of(request.user),
+        "form": form,
+        "figures": figures,
+        "period_format": PERIOD_FORMATS[figures.query.period] if figures else "",
+        "query_string": request.GET.urlencode(),
+    }
+    return render(request, "desks/supervision/figures.html", context, status=200 if figures else 400)
+
+
+@login_required
+@permission_required(SUPERVISOR, raise_exception=True)
+@require_GET
+def figures_export(request):
+    form, figures = _figures(request)
+    if figures is None:
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(exports.write_figures(figures), content_type=exports.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(figures)}"'
+    return response
+
+
+urlpatterns = [
+    path("supervision/figures/", figures_page, name="figures"),
+    path("supervision/figures/export/", figures_export, name="figures_export"),
+]

@@ -47,7 +47,7 @@ class KnownSet:
     i2: ServiceItem
 
 
-def known_data_set() -> KnownSet:
+def known_data_set(centre=None) -> KnownSet:
     """Fifteen ratings at one centre, over three days and two months (the numbers the tests assert are
     worked out in docs terms beside each group):
 
@@ -60,7 +60,7 @@ def known_data_set() -> KnownSet:
       满意 (it counts as 满意, and as a bad rating rectified).
     - DAY_C, department 2, window 1, staff 2, item 2: 基本满意, 非常不满意 (ticket submitted, not closed).
     """
-    filing = visited_filing()
+    filing = visited_filing(centre=centre)
     centre = filing.centre
     d1, d2 = DepartmentFactory(centre=centre), DepartmentFactory(centre=centre)
     w1, w2 = comprehensive_window(centre), comprehensive_window(centre)

@@ -392,6 +392,10 @@ MATRIX = (
     # --- the supervision desk ------------------------------------------------------------------------------
     R("POST /supervision/escalations/<pk>/<action>/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.escalation,
       action="acknowledge", body={"note": "已督促"}),
+    # The rating figures (好差评统计), page, download and API: supervisors, scoped to their centre.
+    R("GET /supervision/figures/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("GET /supervision/figures/export/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("GET /api/v1/rating-figures/", ok=SUPERVISORS, rest=FORBIDDEN),
 
     # --- rectification tickets (整改): the department's (D1) and the supervisors' -------------------------
     R("GET /rectification/", ok=f"{D1} {SUPERVISORS}", hidden=OTHER_DEPARTMENTS, rest=FORBIDDEN),
