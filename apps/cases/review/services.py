@@ -579,7 +579,11 @@ def _escalation_step(
     if not (text or "").strip():
         raise ValidationError(required)
     text = text.strip()
-    escalation = Escalation.objects.select_for_update().select_related("case").get(pk=escalation_id)
+    # Only the escalation's row is locked: its case is an outer join now (an escalation of another
+    # subject has none), and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join.
+    escalation = (
+        Escalation.objects.select_for_update(of=("self",)).select_related("case").get(pk=escalation_id)
+    )
     if transition == "resolve":
         _resolve(escalation, actor=actor, resolution=text, client_ip=client_ip)
         step = "escalation_resolved"
