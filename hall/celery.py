@@ -59,6 +59,16 @@ app.conf.beat_schedule = {
         "task": "apps.cases.tasks.sweep_deadlines",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Rectification tickets past their due date (好差评整改), escalated like overdue cases, beside the
+    # deadline sweep and as often. Idempotent.
+    "sweep-rectifications": {
+        "task": "apps.feedback.tasks.sweep_rectifications",
+        "schedule": float(env_int("HALL_SWEEP_SECONDS", 300)),
+    },
+    "sweep-rectifications-morning": {
+        "task": "apps.feedback.tasks.sweep_rectifications",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # The ratings' daily roll-ups (好差评统计): the days changed since the last run, and today, so the
     # figures lag the ratings by minutes; after midnight too, to finish the day before.
     "refresh-rating-rollups": {

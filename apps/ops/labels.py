@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 JOB_LABELS = {
     "heartbeat": _("Heartbeat (scheduler alive)"),
     "deadline_sweep": _("Deadline sweep"),
+    "rectification_sweep": _("Rectification sweep (overdue tickets)"),
+    "rating_rollups": _("Rating figures' daily roll-ups"),
     "notice_pdfs": _("Notice PDFs"),
     "document_pdfs": _("Certificate PDFs"),
     "notifications": _("Notification delivery"),
@@ -29,6 +31,8 @@ CHANGE_LABELS = {
     "escalations_raised": _("escalations raised"),
     "deficiencies_lapsed": _("deficiencies lapsed"),
     "corrections_lapsed": _("corrections lapsed"),
+    "rectifications_escalated": _("overdue rectifications escalated"),
+    "rectification_escalations_raised": _("rectification escalations raised"),
     "sent": _("sent"),
     "retried": _("to retry"),
     "failed": _("failed"),
@@ -38,6 +42,7 @@ CHANGE_LABELS = {
     "clocks_changed": _("deadlines changed"),
     "refused": _("files refused"),
     "rows_written": _("rows written"),
+    "days_refreshed": _("days refreshed"),
 }
 
 
