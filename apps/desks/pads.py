@@ -1,3 +1,157 @@
-"""(stub: being built for issue 17)"""
+"""The supervision desk's evaluation pads (评价器): the pads of the centre's windows, pairing a new one
+(the one-time code shown to the supervisor who paired it, with the address the tablet opens), and
+revoking one. The services are ``apps.feedback.pads``; another centre's pad is a 404."""
 
-urlpatterns = []
+from __future__ import annotations
+
+import base64
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.accounts.permissions import Perm
+from apps.accounts.selectors import memberships_of
+from apps.audit.requests import client_ip
+from apps.core.errors import Conflict, error_text
+from apps.desks.navigation import DESKS_BY_KEY
+from apps.feedback import pads
+
+SUPERVISOR = Perm.USE_SUPERVISION_DESK
+# The code a supervisor was just shown, kept in their own session only until the tablet uses it or it
+# lapses, so that reloading the page shows it again and nobody else ever sees it.
+SESSION_KEY = "pad_pairing"
+
+
+class PairForm(forms.Form):
+    window = forms.ModelChoiceField(queryset=None, label=gettext_lazy("Window"), empty_label=None)
+    name = forms.CharField(
+        label=gettext_lazy("Name (optional)"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("To tell the tablets of a window apart, e.g. “left counter”."),
+    )
+
+    def __init__(self, *args, windows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window"].queryset = windows
+        self.fields["window"].label_from_instance = lambda window: f"{window.centre} · {window.number}"
+
+
+def _desk_context(request) -> dict:
+    return {"desk": DESKS_BY_KEY["supervision"], "memberships": memberships_of(request.user)}
+
+
+@login_required
+@permission_required(SUPERVISOR, raise_exception=True)
+@require_GET
+def pad_list(request):
+    now = timezone.now()
+    rows = [(pad, pads.status_of(pad, now)) for pad in pads.pads_for_supervisor(request.user)]
+    windows = pads.windows_for_supervisor(request.user)
+    return render(
+        request,
+        "desks/supervision/pads.html",
+        {
+            **_desk_context(request),
+            "rows": rows,
+            "form": PairForm(windows=windows),
+            "manages": pads.manages_pads(request.user),
+        },
+    )
+
+
+@login_required
+@permission_required(SUPERVISOR, raise_exception=True)
+@require_POST
+def pair(request):
+    form = PairForm(request.POST, windows=pads.windows_for_supervisor(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your centre's windows."))
+        return redirect("desks:pads")
+    try:
+        pad, code = pads.pair_pad(
+            window_id=form.cleaned_data["window"].pk,
+            name=form.cleaned_data["name"],
+            actor=request.user,
+            client_ip=client_ip(request),
+        )
+    except (PermissionDenied, ValidationError, Conflict) as error:
+        messages.error(request, error_text(error))
+        return redirect("desks:pads")
+    request.session[SESSION_KEY] = {"pad": pad.pk, "code": code}
+    return redirect("desks:pads_code", pk=pad.pk)
+
+
+def _qr_data_uri(url: str) -> str:
+    """The address as a QR code, inline (the policy allows data: images): the tablet's camera opens it."""
+    image = qrcode.make(
+        url,
+        image_factory=qrcode.image.svg.SvgPathFillImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+    )
+    encoded = base64.b64encode(image.to_string(encoding="unicode").encode()).decode()
+    return f"data:image/svg+xml;base64,{encoded}"
+
+
+@login_required
+@permission_required(SUPERVISOR, raise_exception=True)
+@require_GET
+def pairing_code(request, pk):
+    pad = get_object_or_404(pads.pads_for_supervisor(request.user), pk=pk)
+    status = pads.status_of(pad)
+    held = request.session.get(SESSION_KEY) or {}
+    code = held.get("code") if held.get("pad") == pad.pk and status.key == "awaiting" else None
+    if held and code is None and held.get("pad") == pad.pk:
+        del request.session[SESSION_KEY]  # used or lapsed: not kept any longer
+    pair_url = settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("pad:pair")
+    return render(
+        request,
+        "desks/supervision/pads_code.html",
+        {
+            **_desk_context(request),
+            "pad": pad,
+            "status": status,
+            "code": code,
+            "expires_at": pads.code_expires_at(pad),
+            "pair_url": pair_url,
+            "qr": _qr_data_uri(pair_url),
+        },
+    )
+
+
+@login_required
+@permission_required(SUPERVISOR, raise_exception=True)
+@require_POST
+def revoke(request, pk):
+    pad = get_object_or_404(pads.pads_for_supervisor(request.user), pk=pk)
+    try:
+        pads.revoke_pad(pad_id=pad.pk, actor=request.user, client_ip=client_ip(request))
+    except (PermissionDenied, Conflict) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The pad at window %(window)s is revoked: that tablet shows nothing any more.")
+            % {"window": pad.window.number},
+        )
+    return redirect("desks:pads")
+
+
+urlpatterns = [
+    path("supervision/pads/", pad_list, name="pads"),
+    path("supervision/pads/pair/", pair, name="pads_pair"),
+    path("supervision/pads/<int:pk>/code/", pairing_code, name="pads_code"),
+    path("supervision/pads/<int:pk>/revoke/", revoke, name="pads_revoke"),
+]

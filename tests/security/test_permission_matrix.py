@@ -548,6 +548,27 @@ MATRIX = (
     R("GET /api/v1/library/", ok=f"citizen {ALL_CLERKS}", rest=HIDDEN, query={"holder_code": w.person_id},
       sees_id=ELSEWHERE_CLERKS),
 
+    # --- the evaluation pads (评价器): a pad is a device with a key, never a login ----------------------
+    # Every logged-in session is refused on the pad (403); a browser without a pad's key is sent to the
+    # pairing page (the anonymous row's redirect), an API client without one is refused.
+    R("GET /pad/", rest=FORBIDDEN, anon=OK),
+    R("GET /pad/current/", rest=FORBIDDEN, anon=OK),
+    R("GET /pad/pair/", rest=FORBIDDEN, anon=OK),
+    R("POST /pad/pair/", rest=FORBIDDEN, anon=OK, body={"code": "00000000"}),  # no such code: 400
+    R("POST /pad/rate/", rest=FORBIDDEN, anon=OK, body={"level": "2"}),
+    R("GET /api/v1/pad/current/", rest=FORBIDDEN),
+    R("POST /api/v1/pad/ratings/", rest=FORBIDDEN,
+      body={"filing": w.f_case, "act": "window_visit", "level": "2"}),
+    R("POST /api/v1/pad/pair/", rest=FORBIDDEN, anon=OK, body={"code": "00000000"}),
+    # The supervisors of the window's centre pair and revoke pads (no pad in the world: 404 for them).
+    R("GET /supervision/pads/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("POST /supervision/pads/pair/", done=SUPERVISORS, rest=FORBIDDEN, body={"window": w.window_city}),
+    R("GET /supervision/pads/<pk>/code/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=999999),
+    R("POST /supervision/pads/<pk>/revoke/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=999999),
+    R("GET /api/v1/pads/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("POST /api/v1/pads/", done=SUPERVISORS, rest=FORBIDDEN, body={"window": w.window_city}),
+    R("POST /api/v1/pads/<pk>/revoke/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=999999),
+
     # --- API: the catalogue (published items are public data; writes are the catalogue admins') --------
     R("GET /api/v1/catalogue/categories/", **PUBLIC),
     R("GET /api/v1/catalogue/categories/<code>/", **PUBLIC, code=w.category),
