@@ -158,7 +158,8 @@ def ticket_page(request, pk):
         "phone": phone,
         "masked_phone": mask_phone(services.follow_up_phone(ticket)),
         "applicant": mask_name(ticket.rating.filing.applicant_name),
-        "actions": [ACTION_FORMS[name] for name in offered if name in ACTION_FORMS],
+        # In the table's order (the follow-up first, the appeal after the rectification's steps).
+        "actions": [ACTION_FORMS[name] for name in ACTIONS if name in offered],
         "waiting": waiting,
         "history": [
             (entry, selectors.TICKET_STEPS.get(entry.transition, entry.transition))
