@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.portal import delivery, elder_mode, inbox, organisations, views, wallet, wizard
+from apps.portal import delivery, elder_mode, inbox, organisations, ratings, views, wallet, wizard
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     + inbox.urlpatterns
     + wallet.urlpatterns
     + delivery.urlpatterns
+    + ratings.urlpatterns
 )

@@ -207,6 +207,11 @@ MATRIX = (
     R("GET /verify/<token>/", **PUBLIC, token=w.document_token),
     R("GET /api/v1/verify/", **PUBLIC, query={"number": w.document_number, "code": w.check_code}),
     R("GET /api/v1/verify/<token>/", **PUBLIC, token=w.document_token),
+    # A rating link (好差评: a notice's or certificate's QR code, the 办结 SMS): anyone holding a genuine
+    # one rates as the applicant; a forged one is a 404 for everyone.
+    R("GET /rate/<token>/", rest=NOT_FOUND, anon=NOT_FOUND, token="not-a-rating-link", label="forged"),
+    R("POST /rate/<token>/", rest=NOT_FOUND, anon=NOT_FOUND, token="not-a-rating-link", label="forged",
+      body={"act": "online_pre_review", "level": "2"}),
     # Spec silent: the schema and its page are public in development; production asks for a login
     # (item 9, tests/hall/test_security_headers.py). Either is right here.
     R("GET /api/schema/", rest=OK, anon=(OK, LOGIN)),
@@ -284,6 +289,9 @@ MATRIX = (
       pk=w.f_ready, body={"method": "handover"}),
     R("POST /portal/filings/<pk>/delivery/", conflict="citizen", not_found="other_citizen", rest=FORBIDDEN,
       pk=w.f_issued, body={"method": "handover"}, label="issued"),
+    R("GET /portal/filings/<pk>/rate/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN, pk=w.f_case),
+    R("POST /portal/filings/<pk>/rate/", done="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.f_case, body={"act": "online_pre_review", "level": "2"}),
     R("GET /api/v1/portal/inbox/", ok="citizen", rest=HIDDEN),  # staff have their own inboxes
     R("GET /api/v1/portal/inbox/<pk>/", ok="citizen", rest=NOT_FOUND, pk=w.message),
     R("POST /api/v1/portal/inbox/<pk>/read/", done="citizen", rest=NOT_FOUND, pk=w.message),
@@ -396,6 +404,10 @@ MATRIX = (
     R("GET /supervision/figures/", ok=SUPERVISORS, rest=FORBIDDEN),
     R("GET /supervision/figures/export/", ok=SUPERVISORS, rest=FORBIDDEN),
     R("GET /api/v1/rating-figures/", ok=SUPERVISORS, rest=FORBIDDEN),
+    # 12345 ratings entered by a supervisor (the API is POST /api/v1/phone-ratings/): a number not of
+    # their centre finds nothing, and a post without a filing goes back to the page.
+    R("GET /supervision/phone-ratings/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("POST /supervision/phone-ratings/", ok=SUPERVISORS, rest=FORBIDDEN, body={"number": "NO-SUCH-FILING"}),
 
     # --- rectification tickets (整改): the department's (D1) and the supervisors' -------------------------
     R("GET /rectification/", ok=f"{D1} {SUPERVISORS}", hidden=OTHER_DEPARTMENTS, rest=FORBIDDEN),
