@@ -1,0 +1,79 @@
+"""Two first ratings of one act at once, on PostgreSQL where they really run at once (a double tap on the
+pad, the QR page and the portal together): one row, the second a change of the first."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from apps.audit.selectors import history_of
+from apps.cases.rating_links import make_token
+from apps.feedback.models import ActKind, Channel, Level, Rating, Reason, RectificationTicket
+from apps.feedback.services import rate
+from tests.factories.feedback import visited_filing
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+
+def together(*calls) -> list:
+    """Run the calls in threads released at once; what each returned (or raised)."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        try:
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - the test reads what each attempt ended with
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_first_ratings_at_once_make_one_row_the_second_a_change():
+    filing = visited_filing()
+
+    def rating(level, channel, reason=""):
+        return lambda: rate(
+            filing_id=filing.pk, act=ActKind.WINDOW_VISIT, level=level, reason=reason, channel=channel
+        )
+
+    results = together(
+        rating(Level.DISSATISFIED, Channel.QR, Reason.WAITING),
+        rating(Level.VERY_DISSATISFIED, Channel.PAD, Reason.ATTITUDE),
+    )
+    assert all(isinstance(result, Rating) for result in results), results
+    assert results[0].pk == results[1].pk
+    [stored] = Rating.objects.filter(filing=filing)
+    steps = sorted(
+        history_of(filing)
+        .filter(transition__in=["rated", "rating_changed"])
+        .values_list("transition", flat=True)
+    )
+    assert steps == ["rated", "rating_changed"]
+    assert stored.changed_at is not None
+    # Bad both times: one ticket, not two.
+    assert RectificationTicket.objects.filter(rating=stored).count() == 1
+
+
+def test_a_double_tapped_link_rates_once():
+    filing = visited_filing()
+    url = reverse("token-ratings", args=[make_token(filing.pk)])
+
+    def post():
+        return Client().post(
+            url, {"act": ActKind.WINDOW_VISIT, "level": "1"}, content_type="application/json"
+        )
+
+    codes = sorted(response.status_code for response in together(post, post))
+    assert codes == [200, 201]
+    assert Rating.objects.filter(filing=filing).count() == 1
