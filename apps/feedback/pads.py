@@ -154,6 +154,39 @@ def pair_pad(*, window_id: int, name: str, actor, client_ip=None) -> tuple[Evalu
     raise Conflict(_("No pairing code could be drawn: try again."))
 
 
+def renew_code(*, pad_id: int, actor, client_ip=None) -> tuple[EvaluationPad, str]:
+    """A new pairing code for a pad still awaiting its tablet (its code lapsed, or was lost): the old
+    code stops working, the new one runs ``PAIRING_MINUTES`` from now."""
+    for _attempt in range(5):
+        code = _new_code()
+        try:
+            with transaction.atomic():
+                pad = (
+                    EvaluationPad.objects.select_for_update()
+                    .select_related("window")
+                    .filter(pk=pad_id)
+                    .first()
+                )
+                if (
+                    pad is None
+                    or not _supervised_centres(actor).filter(centre_id=pad.window.centre_id).exists()
+                ):
+                    raise PermissionDenied(
+                        _("Only a supervisor of the window's service centre may pair a pad for it.")
+                    )
+                if pad.revoked_at is not None or pad.last_seen_at is not None:
+                    raise Conflict(_("This pad is not awaiting its tablet."))
+                pad.key_hash = _hash(_CODE_SALT, code)
+                pad.paired_at = timezone.now()
+                pad.paired_by = actor
+                pad.save(update_fields=["key_hash", "paired_at", "paired_by"])
+                record_step(pad, step="pad_code_renewed", actor=actor, client_ip=client_ip)
+        except IntegrityError:
+            continue
+        return pad, code
+    raise Conflict(_("No pairing code could be drawn: try again."))
+
+
 def claim_pad(*, code: str, client_ip=None) -> tuple[EvaluationPad, str]:
     """The tablet's side of pairing: the one-time ``code`` (within ``PAIRING_MINUTES`` of pairing, not
     used, the pad not revoked) gives it its device key, returned once. Anything else is one answer,
