@@ -212,6 +212,9 @@ MATRIX = (
     R("GET /rate/<token>/", rest=NOT_FOUND, anon=NOT_FOUND, token="not-a-rating-link", label="forged"),
     R("POST /rate/<token>/", rest=NOT_FOUND, anon=NOT_FOUND, token="not-a-rating-link", label="forged",
       body={"act": "online_pre_review", "level": "2"}),
+    R("GET /api/v1/rate/<token>/", rest=NOT_FOUND, anon=NOT_FOUND, token="not-a-rating-link", label="forged"),
+    R("POST /api/v1/rate/<token>/", rest=NOT_FOUND, anon=NOT_FOUND, token="not-a-rating-link", label="forged",
+      body={"act": "online_pre_review", "level": "2"}),
     # Spec silent: the schema and its page are public in development; production asks for a login
     # (item 9, tests/hall/test_security_headers.py). Either is right here.
     R("GET /api/schema/", rest=OK, anon=(OK, LOGIN)),
@@ -291,6 +294,11 @@ MATRIX = (
       pk=w.f_issued, body={"method": "handover"}, label="issued"),
     R("GET /portal/filings/<pk>/rate/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN, pk=w.f_case),
     R("POST /portal/filings/<pk>/rate/", done="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.f_case, body={"act": "online_pre_review", "level": "2"}),
+    # The same through the API (好差评): the account's own filing; another's 404, staff 403.
+    R("GET /api/v1/filings/<pk>/ratings/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.f_case),
+    R("POST /api/v1/filings/<pk>/ratings/", done="citizen", not_found="other_citizen", rest=FORBIDDEN,
       pk=w.f_case, body={"act": "online_pre_review", "level": "2"}),
     R("GET /api/v1/portal/inbox/", ok="citizen", rest=HIDDEN),  # staff have their own inboxes
     R("GET /api/v1/portal/inbox/<pk>/", ok="citizen", rest=NOT_FOUND, pk=w.message),
@@ -408,6 +416,10 @@ MATRIX = (
     # their centre finds nothing, and a post without a filing goes back to the page.
     R("GET /supervision/phone-ratings/", ok=SUPERVISORS, rest=FORBIDDEN),
     R("POST /supervision/phone-ratings/", ok=SUPERVISORS, rest=FORBIDDEN, body={"number": "NO-SUCH-FILING"}),
+    R("POST /api/v1/phone-ratings/", refused=SUPERVISORS, rest=FORBIDDEN, body={}),
+    R("POST /api/v1/phone-ratings/", not_found=SUPERVISORS, rest=FORBIDDEN, label="no such filing",
+      body={"filing_number": "NO-SUCH-FILING", "act": "window_visit", "level": "2", "caller_name": "王先生",
+            "caller_phone": "13900002222"}),
 
     # --- rectification tickets (整改): the department's (D1) and the supervisors' -------------------------
     R("GET /rectification/", ok=f"{D1} {SUPERVISORS}", hidden=OTHER_DEPARTMENTS, rest=FORBIDDEN),
