@@ -128,7 +128,10 @@ class Scope:
         return bool(self.centre_ids or self.department_ids)
 
     def q(self) -> Q:
-        return Q(centre_id__in=self.centre_ids) | Q(department_id__in=self.department_ids)
+        """The roll-up rows to read: a whole centre's all-departments rows, a department's own."""
+        return Q(centre_id__in=self.centre_ids, department__isnull=True) | Q(
+            department_id__in=self.department_ids
+        )
 
 
 def scope_of(user) -> Scope:

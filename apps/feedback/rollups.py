@@ -97,16 +97,19 @@ def _rebuild(first: dt.date, last: dt.date, refreshed_at: dt.datetime) -> int:
     stamp = RatingRollup._meta.get_field("refreshed_at").get_db_prep_value(refreshed_at, connection)
     branches, params = [], []
     for dimension, column in KEYS.items():
-        branches.append(
-            f"""
-            SELECT r.rated_on, r.centre_id, r.department_id, '{dimension}', r.{column},
-                   {", ".join(COUNTS)}, %s
-              FROM {rating} AS r LEFT JOIN ({tickets}) AS t ON t.rating_id = r.id
-             WHERE r.rated_on BETWEEN %s AND %s AND r.{column} IS NOT NULL
-             GROUP BY r.rated_on, r.centre_id, r.department_id, r.{column}
-            """  # noqa: S608 - this module's fixed fragments and the ORM's compiled subquery only
-        )
-        params += [stamp, *ticket_params, first, last]
+        # All departments at once (department NULL: the centre's supervisors read these), and each
+        # department alone (its supervisors read its own).
+        for department, grouped_by in (("NULL", ""), ("r.department_id", ", r.department_id")):
+            branches.append(
+                f"""
+                SELECT r.rated_on, r.centre_id, {department}, '{dimension}', r.{column},
+                       {", ".join(COUNTS)}, %s
+                  FROM {rating} AS r LEFT JOIN ({tickets}) AS t ON t.rating_id = r.id
+                 WHERE r.rated_on BETWEEN %s AND %s AND r.{column} IS NOT NULL
+                 GROUP BY r.rated_on, r.centre_id{grouped_by}, r.{column}
+                """  # noqa: S608 - this module's fixed fragments and the ORM's compiled subquery only
+            )
+            params += [stamp, *ticket_params, first, last]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])

@@ -113,10 +113,11 @@ def known_data_set(centre=None) -> KnownSet:
 COUNTS = ("level_1", "level_2", "level_3", "level_4", "level_5", "bad", "rectified", "rectified_on_time")
 
 
-def row(dimension, key, day) -> tuple:
-    found = RatingRollup.objects.filter(dimension=dimension, key=key, day=day).aggregate(
-        **{name: Sum(name) for name in (*COUNTS, "excluded")}
-    )
+def row(dimension, key, day, *, departments=False) -> tuple:
+    """The all-departments row's counts; ``departments``: the sum of the departments' rows."""
+    found = RatingRollup.objects.filter(
+        dimension=dimension, key=key, day=day, department__isnull=not departments
+    ).aggregate(**{name: Sum(name) for name in (*COUNTS, "excluded")})
     return tuple(found[name] or 0 for name in (*COUNTS, "excluded"))
 
 
@@ -134,10 +135,18 @@ def test_a_known_data_set_rolls_up_to_exact_counts():
     assert row(Dimension.WINDOW, known.w2.pk, DAY_B) == (1, 1, 0, 0, 0, 1, 1, 1, 0)
     assert row(Dimension.STAFF, known.s2.pk, DAY_C) == (0, 0, 1, 0, 1, 1, 0, 0, 0)
     assert row(Dimension.ITEM, known.i1.pk, DAY_B) == (1, 1, 0, 0, 0, 1, 1, 1, 0)
-    # The centre's rows are split by department (so a department's supervisor reads their share);
-    # the ten rows of each dimension, no row for a day without ratings.
-    assert RatingRollup.objects.filter(dimension=Dimension.CENTRE).count() == 4
-    assert written == RatingRollup.objects.count() == 4 + 4 + 4 + 4 + 4
+    # Each department's own rows add up to the all-departments row.
+    for dimension, key in [
+        (Dimension.CENTRE, centre),
+        (Dimension.WINDOW, known.w1.pk),
+        (Dimension.STAFF, known.s2.pk),
+    ]:
+        for day in (DAY_A, DAY_B, DAY_C):
+            assert row(dimension, key, day, departments=True) == row(dimension, key, day)
+    assert row(Dimension.WINDOW, known.w1.pk, DAY_A, departments=True) == (2, 1, 1, 1, 1, 2, 1, 1, 0)
+    # All departments: 3 centre rows (one a day) and 4 of each other dimension; by department, 4 of each.
+    assert RatingRollup.objects.filter(department__isnull=True).count() == 3 + 4 * 4
+    assert written == RatingRollup.objects.count() == 3 + 4 * 4 + 5 * 4
     assert not RatingRollup.objects.filter(day=dt.date(2026, 3, 4)).exists()
 
 
@@ -155,7 +164,7 @@ def test_an_online_act_has_no_window_row():
     rating(visited_filing(centre=known.centre), level=Level.SATISFIED, rated_at=at(DAY_B), window_id=None)
     rollups.rebuild(DAY_B, DAY_B)
     assert row(Dimension.CENTRE, known.centre.pk, DAY_B)[:2] == (1, 2)
-    assert RatingRollup.objects.filter(dimension=Dimension.WINDOW, day=DAY_B).count() == 1
+    assert RatingRollup.objects.filter(dimension=Dimension.WINDOW, day=DAY_B).count() == 2  # all, department 1
 
 
 def test_a_refresh_redoes_the_days_that_changed_and_today():

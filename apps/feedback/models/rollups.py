@@ -15,13 +15,16 @@ class Dimension(models.TextChoices):
 
 
 class RatingRollup(models.Model):
-    """The ratings first given on ``day`` at ``centre`` for ``department``, counted for one ``key`` of
-    one ``dimension`` (the id of the centre, department, window, staff member or item).
+    """The ratings first given on ``day`` at ``centre``, counted for one ``key`` of one ``dimension``
+    (the id of the centre, department, window, staff member or item): for all its departments at once
+    (``department`` empty: what a centre's supervisors read), and for each department alone (what a
+    department's supervisors read: their share of a window's or a staff member's figures).
 
-    The department is part of every row so that a department's supervisor reads their own share of a
-    window's or an item's figures; the centre's figure for a window is the sum over its departments.
-    Rows are derived and replaced whole, a day at a time (``apps.feedback.rollups.refresh``): nothing
-    else writes them. The level counts leave out ratings set aside by an upheld appeal (counted in
+    The two sets keep each reader's rows few: a clerk at a comprehensive window (一窗受理) takes the
+    items of every department, so a year of one centre's staff figures split by department is nearly
+    as many rows as ratings, while the all-departments rows are one per staff member and day.
+    Rows are derived and replaced whole, a day at a time (``apps.feedback.rollups``): nothing else
+    writes them. The level counts leave out ratings set aside by an upheld appeal (counted in
     ``excluded``); ``bad`` counts the ratings rated 不满意 or 非常不满意, including those rectified and
     re-rated since; ``rectified`` those of them whose ticket a supervisor closed (none still live),
     ``rectified_on_time`` those closed on or before the ticket's due date."""
@@ -31,7 +34,12 @@ class RatingRollup(models.Model):
         "accounts.ServiceCentre", verbose_name=_("service centre"), on_delete=models.CASCADE, related_name="+"
     )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
     key = models.BigIntegerField(_("key"))
