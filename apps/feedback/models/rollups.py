@@ -63,8 +63,13 @@ class RatingRollup(models.Model):
             )
         ]
         indexes = [
-            # The figures read one centre's (or department's) rows of one dimension over a range of days.
-            models.Index(fields=["centre", "dimension", "day"], name="rollup_centre_dimension"),
+            # The figures read a centre's all-departments rows (or a department's own) of one dimension
+            # over a range of days.
+            models.Index(
+                fields=["centre", "dimension", "day"],
+                condition=models.Q(department__isnull=True),
+                name="rollup_centre_dimension",
+            ),
             models.Index(fields=["department", "dimension", "day"], name="rollup_department_dimension"),
         ]
 
