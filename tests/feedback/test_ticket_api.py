@@ -109,14 +109,14 @@ def test_the_list_filters_and_reads_constant_queries(opened, django_assert_max_n
     supervisor = make_staff(Role.SUPERVISOR, centre=opened.centre)
     client = api(supervisor)
     with django_assert_max_num_queries(20) as one:
-        assert client.get(url("list"), {"scope": "supervisor"}).status_code == 200
+        assert client.get(url("list"), {"scope": "supervising"}).status_code == 200
     for _ in range(4):
         extra = ticket(rating(level=Level.DISSATISFIED))
         RectificationTicket.objects.filter(pk=extra.pk).update(
             centre=opened.centre, department=opened.department
         )
     with django_assert_max_num_queries(len(one.captured_queries)):
-        rows = client.get(url("list"), {"scope": "supervisor"}).json()["results"]
+        rows = client.get(url("list"), {"scope": "supervising"}).json()["results"]
     assert len(rows) == 5
     assert client.get(url("list"), {"tab": "closed"}).json()["results"] == []
     assert client.get(url("list"), {"tab": "nonsense"}).status_code == 400

@@ -85,11 +85,11 @@ class ListQuerySerializer(serializers.Serializer):
     window = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
     department = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
     scope = serializers.ChoiceField(
-        choices=["handler", "supervisor"],
+        choices=["handling", "supervising"],
         required=False,
         allow_null=True,
         default=None,
-        help_text="handler: your departments' tickets; supervisor: those you supervise (default: both).",
+        help_text="handling: your departments' tickets; supervising: those you supervise (default: both).",
     )
 
 

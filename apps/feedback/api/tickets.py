@@ -27,7 +27,7 @@ from hall.parsers import BoundedJSONParser
 class RectificationTicketViewSet(viewsets.ReadOnlyModelViewSet):
     """Rectification tickets of the user's departments (handlers) and of what they supervise.
     ``list``: ``?tab=open|submitted|appealed|closed``, ``overdue``, ``window``, ``department``,
-    ``scope=handler|supervisor``; due first."""
+    ``scope=handling|supervising``; due first."""
 
     # Logged in: which tickets a person sees is the selectors' (none for a citizen or a clerk: a 404),
     # what they may do to one the ticket's graph (its permissions name the department and supervisors).
@@ -44,9 +44,9 @@ class RectificationTicketViewSet(viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         user = request.user
-        if data["scope"] == "handler":
+        if data["scope"] == "handling":
             tickets = selectors.tickets_for_handler(user)
-        elif data["scope"] == "supervisor":
+        elif data["scope"] == "supervising":
             tickets = selectors.tickets_for_supervisor(user)
         else:
             tickets = RectificationTicket.objects.filter(
