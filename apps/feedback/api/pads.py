@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import CSRFCheck
@@ -127,12 +128,12 @@ def _enforce_csrf(request):
 def request_pad(request, *, writing: bool = False):
     """The pad of the request (403 with a login; 401-like refusal without a valid key)."""
     if logged_in(request):
-        raise PermissionDenied("The evaluation pad is not used while logged in.")
+        raise PermissionDenied(_("The evaluation pad is not used while logged in."))
     header = request.headers.get("X-Pad-Key", "")
     key = header or request.COOKIES.get(COOKIE, "")
     pad = pads.pad_from_key(key)
     if pad is None:
-        raise NotAuthenticated("This device is not a paired evaluation pad: pair it at /pad/pair/.")
+        raise NotAuthenticated(_("This device is not a paired evaluation pad: pair it at /pad/pair/."))
     if writing and not header:
         _enforce_csrf(request._request)
     pads.note_seen(pad)
@@ -172,7 +173,14 @@ class PadRatingView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [RatingThrottle]
 
-    @extend_schema(parameters=[PAD_KEY], request=PadRatingSerializer, responses={201: RatedSerializer})
+    @extend_schema(
+        parameters=[PAD_KEY],
+        request=PadRatingSerializer,
+        responses={
+            201: RatedSerializer,
+            429: OpenApiResponse(description="Too many ratings from the address."),
+        },
+    )
     def post(self, request):
         pad = request_pad(request, writing=True)
         data = PadRatingSerializer(data=request.data)
@@ -203,10 +211,16 @@ class PadPairView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [RatingThrottle]
 
-    @extend_schema(request=ClaimSerializer, responses={201: ClaimedSerializer})
+    @extend_schema(
+        request=ClaimSerializer,
+        responses={
+            201: ClaimedSerializer,
+            429: OpenApiResponse(description="Too many attempts from the address."),
+        },
+    )
     def post(self, request):
         if logged_in(request):
-            raise PermissionDenied("The evaluation pad is not used while logged in.")
+            raise PermissionDenied(_("The evaluation pad is not used while logged in."))
         data = ClaimSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         pad, key = pads.claim_pad(code=data.validated_data["code"], client_ip=client_ip(request))
