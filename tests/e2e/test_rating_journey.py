@@ -49,6 +49,7 @@ from tests.factories import make_staff
 from tests.factories.accounts import PASSWORD
 from tests.factories.cases import make_filing
 
+DESK = {"width": 1280, "height": 900}
 TABLET = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 # The machine running the suite is shared and slow at times: waiting on the pad's poll (every 2 s)
@@ -87,10 +88,15 @@ def empty_cache():
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
-    live_server, page, new_context, settings, shot, axe
+    live_server, new_context, settings, shot, axe
 ):
     settings.HALL_PUBLIC_BASE_URL = live_server.url
-    page.set_default_timeout(PAD_WAIT_MS)
+
+    def context_of(**kw):
+        """A browser of its own, as the hall's users have them: Chinese, in the hall's time zone (the
+        tablet's own refusals and the date inputs speak Chinese then)."""
+        return new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **kw)
+
     hall = restaurant_hall(clerk_name="李受理")
     supervisor = make_staff(Role.SUPERVISOR, centre=hall.centre, full_name="孙督办")
     approver = hall.approvers[0]  # 企业设立登记, the bundle's first item: the acts are charged to it
@@ -99,9 +105,7 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
     )
 
     # --- 0. The supervisor pairs the window's pad; the tablet claims it with the code. ---------------
-    desk = log_in(
-        new_context(viewport={"width": 1280, "height": 900}), live_server, supervisor, "supervision"
-    )
+    desk = log_in(context_of(viewport=DESK), live_server, supervisor, "supervision")
     desk.set_default_timeout(PAD_WAIT_MS)
     desk.goto(f"{live_server.url}/supervision/pads/")
     shot(desk, "supervisor-pads")
@@ -115,7 +119,7 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
     shot(desk, "pairing-code")
     axe(desk, "pairing code")
 
-    tablet = new_context(viewport=TABLET, has_touch=True).new_page()
+    tablet = context_of(viewport=TABLET, has_touch=True).new_page()
     tablet.set_default_timeout(PAD_WAIT_MS)
     tablet.goto(f"{live_server.url}/pad/pair/")
     tablet.get_by_test_id("pad-code").fill(code.inner_text())
@@ -131,7 +135,7 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
     assert (pad.window_id, pad.last_seen_at is not None) == (hall.window.pk, True)
 
     # --- 1. The clerk finishes the acceptance at the window, on the intake desk. -------------------
-    clerk = log_in(new_context(viewport={"width": 1280, "height": 900}), live_server, hall.clerk, "intake")
+    clerk = log_in(context_of(viewport=DESK), live_server, hall.clerk, "intake")
     clerk.set_default_timeout(PAD_WAIT_MS)
     clerk.goto(f"{live_server.url}/intake/filings/{draft.pk}/")
     expect(clerk.get_by_test_id("filing-state")).to_have_text("草稿")
@@ -215,7 +219,7 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
     assert ticket.department_id == approver.memberships.get().department_id
 
     # --- 4. The department's approver: the follow-up call, the cause and measures, submitted. ------
-    office = log_in(new_context(viewport={"width": 1280, "height": 900}), live_server, approver, "backoffice")
+    office = log_in(context_of(viewport=DESK), live_server, approver, "backoffice")
     office.set_default_timeout(PAD_WAIT_MS)
     summary = office.get_by_test_id("rectification-summary")
     expect(summary.get_by_test_id("open-tickets")).to_have_text("1")
@@ -278,7 +282,7 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
     # --- 6. Sixteen days on, past the change period: the one re-rating, on the phone. --------------
     later = timezone.now() + dt.timedelta(days=settings.HALL_RATING_CHANGE_DAYS + 1)
     with time_machine.travel(later, tick=True):
-        phone = new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
+        phone = context_of(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
         phone.set_default_timeout(PAD_WAIT_MS)
         phone.goto(rating_url(filing.pk, base_url=live_server.url))
         visit = phone.get_by_test_id(f"act-{ActKind.WINDOW_VISIT}")
@@ -306,9 +310,7 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
 
         # --- 7. The roll-up job runs; the figures page shows the window and the item. --------------
         rollups.refresh()
-        figures = log_in(
-            new_context(viewport={"width": 1280, "height": 900}), live_server, supervisor, "supervision"
-        )
+        figures = log_in(context_of(viewport=DESK), live_server, supervisor, "supervision")
         figures.set_default_timeout(PAD_WAIT_MS)
         figures.locator(".desk-sections").get_by_role("link", name=zh("Rating figures")).click()
         filters = figures.get_by_test_id("figures-filters")
