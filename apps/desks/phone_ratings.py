@@ -106,6 +106,7 @@ def phone_rating(request):
         "applicant": masked_name(filing) if filing else "",
         "rows": _rows(filing, acts) if filing else [],
         "form": form,
+        "choices": ("act", "level"),  # drawn as radio buttons in a fieldset
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "desks/supervision/phone.html", context, status=status)
