@@ -191,3 +191,14 @@ def test_the_list_reads_a_constant_number_of_queries(client, opened, approver, d
         RectificationTicket.objects.filter(pk=extra.pk).update(department=opened.department)
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+def test_the_page_follows_the_graph_not_the_template(client, opened, approver, monkeypatch):
+    """A permission that refuses everyone takes the step's form off the page (as a future rule would)."""
+    as_user(client, approver)
+    assert 'data-testid="action-appeal"' in page_of(client, opened)
+    for transition in RectificationTicket.appeal._django_fsm.transitions.values():
+        monkeypatch.setattr(transition, "permission", lambda ticket, user: False)
+    shown = page_of(client, opened)
+    assert 'data-testid="action-appeal"' not in shown
+    assert 'data-testid="action-follow_up"' in shown

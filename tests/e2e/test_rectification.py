@@ -24,7 +24,7 @@ def log_in(page, live_server, user):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_department_rectifies_and_a_supervisor_closes(live_server, page, shot):
+def test_the_department_rectifies_and_a_supervisor_closes(live_server, page, shot, axe):
     filing = visited_filing()
     rating = rate(
         filing_id=filing.pk,
@@ -47,6 +47,7 @@ def test_the_department_rectifies_and_a_supervisor_closes(live_server, page, sho
     row = page.get_by_test_id(f"ticket-{ticket.pk}")
     expect(row).to_contain_text(filing.number)
     shot(page, "department-list")
+    axe(page, "rectification list")
     row.get_by_role("link", name=str(ticket.pk)).click()
 
     # The ticket page: the rating and its comment; submitting waits for the three records.
@@ -54,6 +55,7 @@ def test_the_department_rectifies_and_a_supervisor_closes(live_server, page, sho
     expect(page.get_by_test_id("submit-waits")).to_be_visible()
     expect(page.get_by_test_id("action-submit")).to_have_count(0)
     shot(page, "ticket-open")
+    axe(page, "rectification ticket")
     follow_up = page.get_by_test_id("action-follow_up")
     follow_up.locator("select[name=method]").select_option("phone")
     follow_up.locator("textarea[name=note]").fill("已电话致歉，申请人表示理解")
