@@ -12,7 +12,9 @@ from playwright.sync_api import expect
 from apps.accounts.roles import Role
 from apps.cases import services
 from apps.cases.codes import MaterialStatus
+from apps.feedback import pads
 from apps.feedback.models import Channel, Level, Rating, Reason, RectificationTicket
+from apps.feedback.pad import COOKIE
 from tests.cases.clerk_window import restaurant_hall
 from tests.factories.accounts import PASSWORD, make_staff
 from tests.factories.cases import PERSON, make_filing
@@ -135,3 +137,43 @@ def test_the_pad_shows_the_act_just_finished_and_the_applicant_rates_it(
     )
     assert (rating.window_id, rating.staff_id) == (hall.window.pk, hall.clerk.pk)
     assert RectificationTicket.objects.filter(rating=rating).exists()  # a bad rating is followed up
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_pad_left_alone_drops_the_act_when_its_time_is_up(live_server, browser, shot, settings):
+    """HALL_PAD_SHOW_SECONDS shortened to a few seconds: nobody touches the screen, the act goes and
+    nothing personal stays on it."""
+    settings.HALL_PAD_SHOW_SECONDS = 6
+    hall = restaurant_hall()
+    supervisor = make_staff(Role.SUPERVISOR, centre=hall.centre)
+    _pad, code = pads.pair_pad(window_id=hall.window.pk, name="", actor=supervisor)
+    key = pads.claim_pad(code=code)[1]
+    context = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True)  # upright
+    context.add_cookies([{"name": COOKIE, "value": key, "url": live_server.url}])
+    tablet = context.new_page()
+    try:
+        tablet.goto(f"{live_server.url}/pad/")
+        current = tablet.get_by_test_id("pad-current")
+        expect(current).to_have_attribute("data-state", "idle")
+        filing = make_filing(bundle=hall.bundle, applicant=PERSON, window=hall.window, clerk=hall.clerk)
+        services.accept(
+            filing_id=filing.pk,
+            actor=hall.clerk,
+            window=hall.window,
+            materials=[
+                services.MaterialRecord(hall.required.pk, MaterialStatus.ORIGINAL),
+                services.MaterialRecord(hall.copy_only.pk, MaterialStatus.COPY),
+                services.MaterialRecord(hall.later.pk, MaterialStatus.ORIGINAL),
+            ],
+        )
+        expect(current).to_have_attribute("data-state", "act", timeout=5000)
+        expect(tablet.get_by_test_id("pad-applicant")).to_have_text("张*")
+        shot(tablet, "upright-act")
+        expect(tablet.get_by_test_id("pad-current")).to_have_attribute("data-state", "idle", timeout=8000)
+        for personal in ("张*", "我要开饭店", "李受理", filing.number):
+            expect(tablet.locator("body")).not_to_contain_text(personal)
+        shot(tablet, "upright-idle-after-the-set-seconds")
+    finally:
+        context.close()
+    assert not Rating.objects.exists()

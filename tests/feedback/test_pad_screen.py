@@ -16,7 +16,7 @@ from apps.feedback.models import ActKind, Channel, Level, Rating, Reason
 from apps.feedback.pad import COOKIE
 from tests.factories import make_staff
 from tests.factories.cases import comprehensive_window, window_clerk
-from tests.factories.feedback import visited_filing
+from tests.factories.feedback import closed_filing, visited_filing
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,32 @@ def test_the_screen_reads_a_constant_number_of_queries(pad_client, window, djang
     _visit(window)
     with django_assert_max_num_queries(12):
         assert b'data-state="act"' in pad_client.get(reverse("pad:current")).content
+
+
+def test_a_clerks_own_filing_cannot_be_rated_on_the_pad(pad_client, window):
+    """The clerk filed for themselves at their own window: the pad refuses, saying why."""
+    clerk = window_clerk(window)
+    clerk.id_number = "11010519491231002X"  # the applicant's (tests.factories.cases.PERSON)
+    clerk.save()
+    filing = visited_filing(centre=window.centre, window=window, clerk=clerk)
+    body = {"filing": filing.pk, "act": ActKind.WINDOW_VISIT, "level": Level.VERY_SATISFIED}
+    response = pad_client.post(reverse("pad:rate"), body)
+    assert response.status_code == 403
+    assert b'data-testid="pad-error"' in response.content
+    assert not Rating.objects.exists()
+
+
+def test_a_hand_over_at_an_issuing_window_shows_on_its_pad(client):
+    issuing = comprehensive_window()
+    supervisor = make_staff(Role.SUPERVISOR, centre=issuing.centre)
+    _pad, code = pads.pair_pad(window_id=issuing.pk, name="", actor=supervisor)
+    client.cookies[COOKIE] = pads.claim_pad(code=code)[1]
+    filing = closed_filing(centre=issuing.centre, issuer_window=issuing)
+    poll = client.get(reverse("pad:current")).content
+    assert f'data-act="{filing.pk}:{ActKind.HANDOVER}"'.encode() in poll
+    body = {"filing": filing.pk, "act": ActKind.HANDOVER, "level": Level.SATISFIED}
+    assert client.post(reverse("pad:rate"), body).status_code == 302
+    assert Rating.objects.get().act == ActKind.HANDOVER
+    # The window visit was at another window: not this pad's to rate.
+    body = {"filing": filing.pk, "act": ActKind.WINDOW_VISIT, "level": Level.SATISFIED}
+    assert client.post(reverse("pad:rate"), body).status_code == 404
