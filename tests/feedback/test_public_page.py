@@ -11,7 +11,7 @@ from django.conf import settings
 
 from apps.accounts.roles import Role
 from apps.cases.rating_links import make_token
-from apps.feedback.models import ActKind, Channel, Level, Rating, Reason, RectificationTicket
+from apps.feedback.models import ActKind, Channel, Level, Rating, Reason, RectificationTicket, TicketState
 from apps.feedback.throttles import RatingThrottle
 from tests.factories import make_staff
 from tests.factories.cases import PERSON, make_filing
@@ -184,3 +184,17 @@ def test_the_page_reads_a_constant_number_of_queries(client, django_assert_max_n
         assert client.get(link(one)).status_code == 200
     with django_assert_max_num_queries(len(one_act.captured_queries)):
         assert client.get(link(many)).status_code == 200
+
+
+def test_after_the_rectification_closed_the_link_offers_one_re_rating(english, filing):
+    post(english, link(filing), level=Level.DISSATISFIED, reason=Reason.ATTITUDE)
+    given = Rating.objects.get(filing=filing)
+    RectificationTicket.objects.filter(rating=given).update(state=TicketState.CLOSED)
+    later = NOW + dt.timedelta(days=settings.HALL_RATING_CHANGE_DAYS + 5)
+    with time_machine.travel(later, tick=False):
+        page = english.get(link(filing)).content.decode()
+        assert 'data-testid="rate-again"' in page and 'data-testid="rate-form"' in page
+        assert post(english, link(filing), level=Level.SATISFIED).status_code == 302
+        page = english.get(link(filing)).content.decode()
+        assert 'data-testid="rate-final"' in page and 'data-testid="rate-form"' not in page
+    assert Rating.objects.get(pk=given.pk).level == Level.SATISFIED
