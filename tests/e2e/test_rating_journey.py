@@ -9,9 +9,10 @@ of their own over one live server:
    one — thanks, and the pad goes back to its welcome, showing nothing of the filing;
 4. the department's approver finds the ticket on the approval desk, calls the applicant back (the
    number shown in full on request), records the follow-up (回访), the cause and the measures, submits;
-5. a supervisor of the centre verifies and closes it on the supervision desk;
+5. a supervisor of the centre verifies and closes it on the supervision desk; the applicant is texted
+   the filing's rating link;
 6. sixteen days later (past the change period: this is the one re-rating a closed rectification
-   allows) the applicant opens the filing's rating link on a phone (390×844) and rates 满意;
+   allows) the applicant opens that link on a phone (390×844) and rates 满意;
 7. the roll-up job runs (in-process, as Celery beat would have it run) and the figures page
    (好差评统计) shows the window and the item at 100 % satisfied, rectified, rectified on time.
 
@@ -21,6 +22,7 @@ Each step is read off the page; each new page is screenshotted and checked by ax
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -31,8 +33,9 @@ from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.cases.codes import FilingState
+from apps.cases.messages import sms_number
 from apps.cases.models import Filing
-from apps.cases.rating_links import rating_url
+from apps.cases.rating_links import read_token
 from apps.feedback import rollups
 from apps.feedback.models import (
     ActKind,
@@ -44,6 +47,7 @@ from apps.feedback.models import (
     RectificationTicket,
     TicketState,
 )
+from apps.notifications.services import deliver_due
 from tests.cases.clerk_window import COMPANY_WITH_AGENT, restaurant_hall
 from tests.factories import make_staff
 from tests.factories.accounts import PASSWORD
@@ -74,8 +78,47 @@ def log_in(context, live_server, user, desk: str):
     return page
 
 
+def rating_link_texted(sms_file, mobile: str) -> str:
+    """The rating link in the last text to ``mobile`` telling them their rating was acted on."""
+    lines = sms_file.read_text(encoding="utf-8").splitlines() if sms_file.exists() else []
+    texts = [text["text"] for text in map(json.loads, lines) if text["phone"] == mobile]
+    closed = [text for text in texts if "/rate/" in text]
+    assert closed, f"no text with a rating link to {mobile}: {texts}"
+    return re.search(r"https?://[^\s，。]+/rate/[^\s，。]+", closed[-1]).group(0)
+
+
+# What the figures' row of the journey's one rating reads, by column heading: 满意 1 of 1 rating
+# (satisfied 100 %); it was a bad rating, rectified by a supervisor before its due date.
+FIGURES = {
+    Level.SATISFIED.label: "1",
+    Level.DISSATISFIED.label: "0",
+    "Ratings": "1",
+    "Satisfaction rate": "100.0%",
+    "Bad ratings": "1",
+    "Rectified": "1",
+    "Rectification rate": "100.0%",
+    "On-time rectification rate": "100.0%",
+}
+
+
+def expect_figures(table, row):
+    """The row's cells under the table's column headings (as the page names them) are FIGURES."""
+    headings = [text.strip() for text in table.locator("thead th").all_inner_texts()]
+    for heading, value in FIGURES.items():
+        assert zh(heading) in headings, f"no column {zh(heading)!r} in {headings}"
+        expect(row.locator("th, td").nth(headings.index(zh(heading)))).to_have_text(value)
+
+
 def material_row(page, material):
     return page.locator(f"#material-{material.pk}")
+
+
+@pytest.fixture
+def sms_file(settings, tmp_path):
+    """The development SMS gateway `make run` uses: each text a JSON line in a file."""
+    settings.HALL_SMS_GATEWAY = "apps.notifications.channels.RecordingSmsGateway"
+    settings.HALL_SMS_RECORD_FILE = str(tmp_path / "sms.jsonl")
+    return tmp_path / "sms.jsonl"
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +131,7 @@ def empty_cache():
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
-    live_server, new_context, settings, shot, axe
+    live_server, new_context, settings, shot, axe, sms_file
 ):
     settings.HALL_PUBLIC_BASE_URL = live_server.url
 
@@ -278,13 +321,18 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
     ticket.refresh_from_db()
     assert ticket.state == TicketState.CLOSED and ticket.closed_at.date() <= ticket.due_on
     rated_on = rating.rated_on
+    # The applicant is told by SMS, with the filing's rating link (the worker delivers the outbox).
+    deliver_due()
+    link = rating_link_texted(sms_file, sms_number(filing))
+    token = re.fullmatch(rf"{re.escape(live_server.url)}/rate/([^/]+)/", link)
+    assert token and read_token(token.group(1)) == filing.pk, link
 
     # --- 6. Sixteen days on, past the change period: the one re-rating, on the phone. --------------
     later = timezone.now() + dt.timedelta(days=settings.HALL_RATING_CHANGE_DAYS + 1)
     with time_machine.travel(later, tick=True):
         phone = context_of(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True).new_page()
         phone.set_default_timeout(PAD_WAIT_MS)
-        phone.goto(rating_url(filing.pk, base_url=live_server.url))
+        phone.goto(link)
         visit = phone.get_by_test_id(f"act-{ActKind.WINDOW_VISIT}")
         expect(visit.get_by_test_id("rate-current")).to_contain_text(zh(Level.DISSATISFIED.label))
         expect(visit.get_by_test_id("rate-again")).to_be_visible()
@@ -322,20 +370,17 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
             filters.locator("select[name=period]").select_option("day")
             filters.locator("input[name=date_from]").fill(rated_on.isoformat())
             filters.get_by_role("button").click()
-            total = figures.get_by_test_id(f"total-{key}")
+            totals = figures.get_by_test_id("figures-totals")
+            total = totals.get_by_test_id(f"total-{key}")
             expect(total.get_by_role("rowheader")).to_contain_text(name)
-            # 满意 1 of 1 rating: satisfied 100 %; the bad rating rectified (on time): 100 %, 100 %.
-            cells = total.locator("td")  # 5 levels, ratings, satisfaction, bad, rectified, …
-            expect(cells.nth(1)).to_have_text("1")  # 满意
-            expect(cells.nth(3)).to_have_text("0")  # 不满意: no longer
-            expect(cells.nth(5)).to_have_text("1")  # ratings
-            expect(cells.nth(7)).to_have_text("1")  # bad ratings: it was one
-            expect(cells.nth(8)).to_have_text("1")  # rectified
-            expect(total.get_by_test_id("satisfaction")).to_have_text("100.0%")
-            expect(total.get_by_test_id("rectification")).to_have_text("100.0%")
-            expect(total.get_by_test_id("on-time")).to_have_text("100.0%")
-            expect(figures.get_by_test_id(f"period-{rated_on.isoformat()}-{key}")).to_be_visible()
+            # 满意, 1 of 1 rating: satisfied 100 %; it was a bad rating, rectified on time: 100 %, 100 %.
+            expect_figures(totals, total)
+            # The row's name leads to its figures by period: the day of the rating.
+            total.get_by_role("rowheader").get_by_role("link").click()
+            expect(figures).to_have_url(re.compile(rf"[?&]key={key}(&|$)"))
+            trend = figures.get_by_test_id("figures-periods")
+            expect_figures(trend, trend.get_by_test_id(f"period-{rated_on.isoformat()}"))
             shot(figures, f"figures-by-{dimension}")
             axe(figures, f"figures by {dimension}")
         overall = figures.get_by_test_id("figures-overall")
-        expect(overall.get_by_test_id("satisfaction")).to_have_text("100.0%")
+        expect_figures(overall, overall.locator("tbody tr"))
