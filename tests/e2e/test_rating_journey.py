@@ -136,8 +136,8 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
     settings.HALL_PUBLIC_BASE_URL = live_server.url
 
     def context_of(**kw):
-        """A browser of its own, as the hall's users have them: Chinese, in the hall's time zone (the
-        tablet's own refusals and the date inputs speak Chinese then)."""
+        """A browser of its own, as the hall's users have them: Chinese (Accept-Language, the date and
+        time inputs), in the hall's time zone."""
         return new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **kw)
 
     hall = restaurant_hall(clerk_name="李受理")
