@@ -134,6 +134,21 @@ def pairing_code(request, pk):
 @login_required
 @permission_required(SUPERVISOR, raise_exception=True)
 @require_POST
+def renew(request, pk):
+    """A new code for a pad still awaiting its tablet (the first one lapsed or was lost)."""
+    pad = get_object_or_404(pads.pads_for_supervisor(request.user), pk=pk)
+    try:
+        pad, code = pads.renew_code(pad_id=pad.pk, actor=request.user, client_ip=client_ip(request))
+    except (PermissionDenied, Conflict) as error:
+        messages.error(request, error_text(error))
+        return redirect("desks:pads")
+    request.session[SESSION_KEY] = {"pad": pad.pk, "code": code}
+    return redirect("desks:pads_code", pk=pad.pk)
+
+
+@login_required
+@permission_required(SUPERVISOR, raise_exception=True)
+@require_POST
 def revoke(request, pk):
     pad = get_object_or_404(pads.pads_for_supervisor(request.user), pk=pk)
     try:
@@ -153,5 +168,6 @@ urlpatterns = [
     path("supervision/pads/", pad_list, name="pads"),
     path("supervision/pads/pair/", pair, name="pads_pair"),
     path("supervision/pads/<int:pk>/code/", pairing_code, name="pads_code"),
+    path("supervision/pads/<int:pk>/renew/", renew, name="pads_renew"),
     path("supervision/pads/<int:pk>/revoke/", revoke, name="pads_revoke"),
 ]

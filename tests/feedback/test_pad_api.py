@@ -118,6 +118,7 @@ def test_a_supervisor_lists_pairs_and_revokes_pads_of_their_centre(window, super
     assert pads.claim_pad(code=code)
     [listed] = api.get("/api/v1/pads/").json()
     assert (listed["window_number"], listed["status"]) == (window.number, "active")
+    assert api.post(f"/api/v1/pads/{listed['id']}/renew-code/").status_code == 409  # in use
     assert api.post(f"/api/v1/pads/{listed['id']}/revoke/").status_code == 200
     assert api.post(f"/api/v1/pads/{listed['id']}/revoke/").status_code == 409
     assert EvaluationPad.objects.get().revoked_at is not None
@@ -126,6 +127,7 @@ def test_a_supervisor_lists_pairs_and_revokes_pads_of_their_centre(window, super
     elsewhere.force_authenticate(make_staff(Role.SUPERVISOR))
     assert elsewhere.get("/api/v1/pads/").json() == []
     assert elsewhere.post(f"/api/v1/pads/{listed['id']}/revoke/").status_code == 404
+    assert elsewhere.post(f"/api/v1/pads/{listed['id']}/renew-code/").status_code == 404
     assert elsewhere.post("/api/v1/pads/", {"window": window.pk}, format="json").status_code == 403
     clerk = APIClient()
     clerk.force_authenticate(make_staff(Role.CLERK, centre=window.centre))
@@ -136,3 +138,12 @@ def test_the_pad_endpoints_are_in_the_schema(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     for route in ("/api/v1/pad/current/", "/api/v1/pad/ratings/", "/api/v1/pad/pair/", "/api/v1/pads/"):
         assert route in schema
+
+
+def test_a_supervisor_renews_the_code_of_a_pad_awaiting_its_tablet(window, supervisor):
+    api = APIClient()
+    api.force_authenticate(supervisor)
+    first = api.post("/api/v1/pads/", {"window": window.pk}, format="json").json()
+    renewed = api.post(f"/api/v1/pads/{first['id']}/renew-code/")
+    assert renewed.status_code == 200 and renewed.json()["pairing_code"] != first["pairing_code"]
+    assert pads.claim_pad(code=renewed.json()["pairing_code"])

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.accounts.roles import Role
@@ -92,3 +93,25 @@ def test_the_list_reads_a_constant_number_of_queries(
         make_pad(comprehensive_window(window.centre))
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("desks:pads"))
+
+
+def test_a_lapsed_code_is_replaced_by_a_new_one(client, window, supervisor):
+    client.force_login(supervisor)
+    with time_machine.travel(NOON, tick=False):
+        client.post(reverse("desks:pads_pair"), {"window": window.pk})
+        pad = EvaluationPad.objects.get()
+        first = client.get(reverse("desks:pads_code", args=[pad.pk])).context["code"]
+    with time_machine.travel(NOON + dt.timedelta(minutes=20), tick=False):
+        page = client.get(reverse("desks:pads"))
+        assert b'data-testid="pad-renew"' in page.content
+        response = client.post(reverse("desks:pads_renew", args=[pad.pk]))
+        assert response.url == reverse("desks:pads_code", args=[pad.pk])
+        second = client.get(response.url).context["code"]
+        assert second and second != first
+        with pytest.raises(ValidationError):
+            pads.claim_pad(code=first)
+        assert pads.claim_pad(code=second)[0].pk == pad.pk
+        # In use now: no new code for it (said on the desk).
+        refused = client.post(reverse("desks:pads_renew", args=[pad.pk]))
+        assert refused.url == reverse("desks:pads")
+    assert EvaluationPad.objects.count() == 1

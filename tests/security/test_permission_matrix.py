@@ -588,9 +588,11 @@ MATRIX = (
     R("GET /supervision/pads/", ok=SUPERVISORS, rest=FORBIDDEN),
     R("POST /supervision/pads/pair/", done=SUPERVISORS, rest=FORBIDDEN, body={"window": w.window_city}),
     R("GET /supervision/pads/<pk>/code/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=999999),
+    R("POST /supervision/pads/<pk>/renew/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=999999),
     R("POST /supervision/pads/<pk>/revoke/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=999999),
     R("GET /api/v1/pads/", ok=SUPERVISORS, rest=FORBIDDEN),
     R("POST /api/v1/pads/", done=SUPERVISORS, rest=FORBIDDEN, body={"window": w.window_city}),
+    R("POST /api/v1/pads/<pk>/renew-code/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=999999),
     R("POST /api/v1/pads/<pk>/revoke/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=999999),
 
     # --- API: the catalogue (published items are public data; writes are the catalogue admins') --------

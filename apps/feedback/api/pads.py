@@ -230,6 +230,15 @@ class PadPairView(APIView):
 # --- the supervisors' side ------------------------------------------------------------------------------
 
 
+def _paired(pad, code: str) -> dict:
+    return {
+        **PadSerializer(pad).data,
+        "pairing_code": code,
+        "code_expires_at": serializers.DateTimeField().to_representation(pads.code_expires_at(pad)),
+        "pair_url": settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("pad:pair"),
+    }
+
+
 def _supervisor(request):
     if not request.user.has_perm(Perm.USE_SUPERVISION_DESK):
         raise PermissionDenied()
@@ -258,13 +267,22 @@ class PadListView(APIView):
             actor=request.user,
             client_ip=client_ip(request),
         )
-        body = {
-            **PadSerializer(pad).data,
-            "pairing_code": code,
-            "code_expires_at": serializers.DateTimeField().to_representation(pads.code_expires_at(pad)),
-            "pair_url": settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("pad:pair"),
-        }
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(_paired(pad, code), status=status.HTTP_201_CREATED)
+
+
+class PadRenewCodeView(APIView):
+    """A new one-time code for a pad of the user's centre still awaiting its tablet (shown once); a
+    pad in use or revoked: 409."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: PairedSerializer})
+    def post(self, request, pk):
+        _supervisor(request)
+        if not pads.pads_for_supervisor(request.user).filter(pk=pk).exists():
+            raise Http404
+        pad, code = pads.renew_code(pad_id=pk, actor=request.user, client_ip=client_ip(request))
+        return Response(_paired(pad, code))
 
 
 class PadRevokeView(APIView):
@@ -288,5 +306,6 @@ urlpatterns = [
     path("pad/ratings/", PadRatingView.as_view(), name="api-pad-ratings"),
     path("pad/pair/", PadPairView.as_view(), name="api-pad-pair"),
     path("pads/", PadListView.as_view(), name="api-pads"),
+    path("pads/<int:pk>/renew-code/", PadRenewCodeView.as_view(), name="api-pad-renew-code"),
     path("pads/<int:pk>/revoke/", PadRevokeView.as_view(), name="api-pad-revoke"),
 ]
