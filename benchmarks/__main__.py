@@ -18,6 +18,7 @@ from benchmarks import (  # noqa: E402
     catalogue_search,
     deadline_sweep,
     embedded_memory,
+    feedback,
     intake,
     issuing,
     portal,
@@ -50,6 +51,8 @@ DATABASE_BENCHMARKS: list = [
     # The citizens' online hall: a citizen's 200 filings among 1,000,000 of its own, then the
     # wizard's concurrent submits through gunicorn.
     portal,
+    # The rating figures over 1,000,000 ratings from the daily roll-ups, and a day of 50,000 rolled up.
+    feedback,
 ]
 PROCESS_BENCHMARKS = [embedded_memory]
 

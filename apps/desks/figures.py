@@ -22,18 +22,22 @@ SUPERVISOR = Perm.USE_SUPERVISION_DESK
 PERIOD_FORMATS = {Period.DAY: "Y-m-d", Period.MONTH: "Y-m", Period.YEAR: "Y"}
 
 
-def _figures(request):
+def _figures(request, *, cross: bool):
     form = FiguresForm(request.GET)
     if not form.is_valid():
         return form, None
-    return form, figures_for(scope_of(request.user), form.query())
+    return form, figures_for(scope_of(request.user), form.query(), cross=cross)
 
 
 @login_required
 @permission_required(SUPERVISOR, raise_exception=True)
 @require_GET
 def figures_page(request):
-    form, figures = _figures(request)
+    # The page shows each key over the range and one trend by period (all ratings, or a key's when
+    # its name is followed); every key by every period is the download's.
+    form, figures = _figures(request, cross=False)
+    without_key = request.GET.copy()
+    without_key.pop("key", None)
     context = {
         "desk": DESKS_BY_KEY["supervision"],
         "memberships": memberships_of(request.user),
@@ -41,6 +45,7 @@ def figures_page(request):
         "figures": figures,
         "period_format": PERIOD_FORMATS[figures.query.period] if figures else "",
         "query_string": request.GET.urlencode(),
+        "query_without_key": without_key.urlencode(),
     }
     return render(request, "desks/supervision/figures.html", context, status=200 if figures else 400)
 
@@ -49,7 +54,7 @@ def figures_page(request):
 @permission_required(SUPERVISOR, raise_exception=True)
 @require_GET
 def figures_export(request):
-    form, figures = _figures(request)
+    form, figures = _figures(request, cross=True)
     if figures is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(exports.write_figures(figures), content_type=exports.CONTENT_TYPE)

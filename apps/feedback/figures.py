@@ -105,6 +105,23 @@ class Counts:
     def on_time_rate(self) -> Decimal | None:
         return percent(self.rectified_on_time, self.bad)
 
+    def cells(self) -> list[str]:
+        """The page's cells of a row, in the order of its headings (rates as "72.7%", none as "—")."""
+
+        def shown(rate):
+            return "—" if rate is None else f"{rate}%"
+
+        return [
+            *(str(n) for n in self.levels),
+            str(self.total),
+            shown(self.satisfaction_rate),
+            str(self.bad),
+            str(self.rectified),
+            shown(self.rectification_rate),
+            shown(self.on_time_rate),
+            str(self.excluded),
+        ]
+
 
 @dataclass(frozen=True)
 class Row:
@@ -156,6 +173,7 @@ class Query:
     period: str
     date_from: dt.date
     date_to: dt.date
+    key: int | None = None  # the one key of the dimension whose periods are shown; None: all ratings
 
 
 class FiguresForm(forms.Form):
@@ -165,6 +183,7 @@ class FiguresForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=Period.CHOICES, required=False)
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
+    key = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, data=None, **kwargs):
         # The API's query names (``from``, ``to``) are the page's too.
@@ -174,6 +193,7 @@ class FiguresForm(forms.Form):
                 "period": data.get("period"),
                 "date_from": data.get("from") or data.get("date_from"),
                 "date_to": data.get("to") or data.get("date_to"),
+                "key": data.get("key"),
             }
         super().__init__(data, **kwargs)
 
@@ -201,7 +221,7 @@ class FiguresForm(forms.Form):
 
     def query(self) -> Query:
         data = self.cleaned_data
-        return Query(data["dimension"], data["period"], data["date_from"], data["date_to"])
+        return Query(data["dimension"], data["period"], data["date_from"], data["date_to"], data.get("key"))
 
 
 def _rollups(scope: Scope, dimension: str, date_from: dt.date, date_to: dt.date):
@@ -233,6 +253,21 @@ def by_period(scope: Scope, query: Query, names: dict[int, str] | None = None) -
         for values in found
     ]
     return sorted(rows, key=lambda row: (row.period, row.name, row.key))
+
+
+def trend(scope: Scope, query: Query, names: dict[int, str]) -> list[Row]:
+    """All ratings in each period of the range, or the query's one key's (one query): a few rows a
+    page shows whole, where the cross table of every key by period (``by_period``) goes to the
+    download and the API."""
+    dimension = Dimension.CENTRE if query.key is None else query.dimension
+    rows = _rollups(scope, dimension, query.date_from, query.date_to)
+    if query.key is not None:
+        rows = rows.filter(key=query.key)
+    grouped = (
+        rows.annotate(start=PERIOD_START[query.period]()).values("start").annotate(**SUMS).order_by("start")
+    )
+    name = "" if query.key is None else names.get(query.key, "")
+    return [Row(values["start"], query.key or 0, name, Counts.of(values)) for values in grouped]
 
 
 def totals(scope: Scope, dimension: str, date_from: dt.date, date_to: dt.date) -> list[Row]:
@@ -297,7 +332,8 @@ class Figures:
     """Everything the page, the API and the export show for one query."""
 
     query: Query
-    rows: list[Row]  # by period
+    rows: list[Row]  # each key by period (empty unless asked for: ``cross``)
+    trend: list[Row]  # all ratings by period, or the query's key's
     totals: list[Row]  # over the range
     overall: Counts
     lowest_items: list[Row]
@@ -305,8 +341,9 @@ class Figures:
     min_ratings: int
 
 
-def figures_for(scope: Scope, query: Query, *, min_ratings: int = MIN_RATINGS) -> Figures:
-    """The figures of one query within ``scope`` (at most eight queries, whatever the rows)."""
+def figures_for(scope: Scope, query: Query, *, cross: bool = True, min_ratings: int = MIN_RATINGS) -> Figures:
+    """The figures of one query within ``scope`` (at most eight queries, whatever the rows); ``cross``:
+    with every key by period."""
     span = (query.date_from, query.date_to)
     range_totals = totals(scope, query.dimension, *span)
     names = {row.key: row.name for row in range_totals}
@@ -317,7 +354,8 @@ def figures_for(scope: Scope, query: Query, *, min_ratings: int = MIN_RATINGS) -
 
     return Figures(
         query=query,
-        rows=by_period(scope, query, names),
+        rows=by_period(scope, query, names) if cross else [],
+        trend=trend(scope, query, names),
         totals=range_totals,
         overall=overall(scope, *span),
         lowest_items=lowest_of(Dimension.ITEM),

@@ -55,13 +55,15 @@ COUNTED = "NOT r.excluded"
 BAD = f"({COUNTED} AND (r.level IN ({', '.join(repr(str(v)) for v in BAD_LEVELS)}) OR t.closed = 1))"
 RECTIFIED = f"({COUNTED} AND t.closed = 1 AND t.live = 0)"
 ON_TIME = f"({RECTIFIED} AND t.late = 0)"
-COUNTS = [
-    *(f"SUM(CASE WHEN {COUNTED} AND r.level = '{level}' THEN 1 ELSE 0 END)" for level in Level.values),
-    f"SUM(CASE WHEN {BAD} THEN 1 ELSE 0 END)",
-    f"SUM(CASE WHEN {RECTIFIED} THEN 1 ELSE 0 END)",
-    f"SUM(CASE WHEN {ON_TIME} THEN 1 ELSE 0 END)",
-    "SUM(CASE WHEN r.excluded THEN 1 ELSE 0 END)",
-]
+# What each rating adds to its rows (1 or 0), worked out once per rating: the flags' names are the
+# roll-up's columns.
+FLAGS = {
+    **{f"level_{level}": f"{COUNTED} AND r.level = '{level}'" for level in Level.values},
+    "bad": BAD,
+    "rectified": RECTIFIED,
+    "rectified_on_time": ON_TIME,
+    "excluded": "r.excluded",
+}
 COLUMNS = (
     'day, centre_id, department_id, dimension, "key", level_1, level_2, level_3, level_4, level_5, '
     "bad, rectified, rectified_on_time, excluded, refreshed_at"
@@ -95,26 +97,40 @@ def _rebuild(first: dt.date, last: dt.date, refreshed_at: dt.datetime) -> int:
     rollup = RatingRollup._meta.db_table
     tickets, ticket_params = _tickets_sql(first, last)
     stamp = RatingRollup._meta.get_field("refreshed_at").get_db_prep_value(refreshed_at, connection)
-    branches, params = [], []
+    flags = ", ".join(
+        f"CASE WHEN {condition} THEN 1 ELSE 0 END AS {name}" for name, condition in FLAGS.items()
+    )
+    sums = ", ".join(f"SUM({name})" for name in FLAGS)
+    branches = []
     for dimension, column in KEYS.items():
         # All departments at once (department NULL: the centre's supervisors read these), and each
         # department alone (its supervisors read its own).
-        for department, grouped_by in (("NULL", ""), ("r.department_id", ", r.department_id")):
+        for department, grouped_by in (("NULL", ""), ("department_id", ", department_id")):
             branches.append(
                 f"""
-                SELECT r.rated_on, r.centre_id, {department}, '{dimension}', r.{column},
-                       {", ".join(COUNTS)}, %s
-                  FROM {rating} AS r LEFT JOIN ({tickets}) AS t ON t.rating_id = r.id
-                 WHERE r.rated_on BETWEEN %s AND %s AND r.{column} IS NOT NULL
-                 GROUP BY r.rated_on, r.centre_id{grouped_by}, r.{column}
-                """  # noqa: S608 - this module's fixed fragments and the ORM's compiled subquery only
+                SELECT rated_on, centre_id, {department}, '{dimension}', {column}, {sums}, %s
+                  FROM flagged WHERE {column} IS NOT NULL
+                 GROUP BY rated_on, centre_id{grouped_by}, {column}
+                """  # noqa: S608 - this module's fixed fragments only
             )
-            params += [stamp, *ticket_params, first, last]
+    # The ratings of the days with their flags, once (a CTE the ten groupings read).
+    # The ratings of the days with their flags, once (a CTE the ten groupings read). The WITH is
+    # inside the INSERT: SQLite counts the rows written only of a statement that starts with INSERT.
+    statement = f"""
+        INSERT INTO {rollup} ({COLUMNS})
+        WITH flagged AS (
+            SELECT r.rated_on, r.centre_id, r.department_id, r.window_id, r.staff_id, r.item_id, {flags}
+              FROM {rating} AS r LEFT JOIN ({tickets}) AS t ON t.rating_id = r.id
+             WHERE r.rated_on BETWEEN %s AND %s
+        )
+        {" UNION ALL ".join(branches)}
+    """  # noqa: S608 - this module's fixed fragments and the ORM's compiled subquery only
+    params = [*ticket_params, first, last, *([stamp] * len(branches))]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         cursor.execute(f"DELETE FROM {rollup} WHERE day BETWEEN %s AND %s", [first, last])  # noqa: S608
-        cursor.execute(f"INSERT INTO {rollup} ({COLUMNS}) {' UNION ALL '.join(branches)}", params)  # noqa: S608
+        cursor.execute(statement, params)
         return cursor.rowcount
 
 

@@ -52,6 +52,8 @@ class FiguresSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     overall = CountsSerializer()
+    key = serializers.IntegerField(allow_null=True, help_text="the key whose periods ``trend`` gives")
+    trend = RowSerializer(many=True, help_text="all ratings in each period, or the key's if one is given")
     rows = RowSerializer(many=True, help_text="each key in each period")
     totals = RowSerializer(many=True, help_text="each key over the whole range")
     lowest_items = RowSerializer(many=True)
@@ -94,6 +96,7 @@ def _row(row: Row) -> dict:
         ),
         OpenApiParameter("from", type=str, description="first day, YYYY-MM-DD (default: 1 January)"),
         OpenApiParameter("to", type=str, description="last day, YYYY-MM-DD (default: today)"),
+        OpenApiParameter("key", type=int, description="one key of the dimension, for its trend by period"),
     ],
     responses=FiguresSerializer,
 )
@@ -114,6 +117,8 @@ def rating_figures(request):
         "date_from": query.date_from,
         "date_to": query.date_to,
         "overall": _counts(figures.overall),
+        "key": query.key,
+        "trend": [_row(row) for row in figures.trend],
         "rows": [_row(row) for row in figures.rows],
         "totals": [_row(row) for row in figures.totals],
         "lowest_items": [_row(row) for row in figures.lowest_items],
