@@ -268,3 +268,37 @@ def test_the_factory_ticket_is_what_the_service_opens(filing):
     opened = tickets_of(give(filing, Level.DISSATISFIED, reason=Reason.WAITING))[0]
     made = ticket()
     assert (made.state, made.department_id == made.rating.department_id) == (opened.state, True)
+
+
+def test_the_applicant_re_rates_once_after_the_department_rectified_and_a_supervisor_closed(settings):
+    """The whole path through the tickets' own services: a bad rating, its ticket followed up,
+    rectified, submitted and verified; past the change period the applicant re-rates once (good: no
+    new ticket) and never again."""
+    from apps.feedback import tickets
+
+    with time_machine.travel(DAY, tick=False):
+        filing = visited_filing()
+        bad = give(filing, Level.VERY_DISSATISFIED, reason=Reason.ATTITUDE, comment="态度差")
+    [opened] = tickets_of(bad)
+    approver = make_staff(Role.APPROVER, department=opened.department)
+    supervisor = make_staff(Role.SUPERVISOR, centre=filing.centre)
+    with time_machine.travel(DAY + dt.timedelta(days=2), tick=False):
+        tickets.record_follow_up(
+            ticket_id=opened.pk,
+            method="phone",
+            followed_up_at=DAY + dt.timedelta(days=1),
+            note="已致歉",
+            actor=approver,
+        )
+        tickets.record_rectification(
+            ticket_id=opened.pk, cause="窗口人员态度", measures="约谈培训", actor=approver
+        )
+        tickets.submit_ticket(ticket_id=opened.pk, actor=approver)
+        tickets.verify_ticket(ticket_id=opened.pk, note="已核实", actor=supervisor)
+    later = DAY + dt.timedelta(days=settings.HALL_RATING_CHANGE_DAYS + 3)
+    with time_machine.travel(later, tick=False):
+        rerated = give(filing, Level.SATISFIED, channel=Channel.SMS)
+        with pytest.raises(Conflict):
+            give(filing, Level.VERY_SATISFIED)
+    assert (rerated.pk, rerated.level, rerated.rerated_at) == (bad.pk, Level.SATISFIED, later)
+    assert [t.state for t in tickets_of(bad)] == [TicketState.CLOSED]
