@@ -285,6 +285,10 @@ SPECTACULAR_SETTINGS = {
         "ApplicantKindEnum": "apps.cases.codes.ApplicantKind",
         "MaterialStatusEnum": "apps.cases.codes.MaterialStatus",
         "HandedInStatusEnum": "apps.cases.api.serializers.HANDED_IN",
+        "RatingLevelEnum": "apps.feedback.models.codes.Level",
+        "ExerciseLevelEnum": "apps.catalogue.codes.ExerciseLevel",
+        "FollowUpMethodEnum": "apps.feedback.models.tickets.FollowUpMethod",
+        "DeliveryMethodEnum": "apps.certificates.models.DeliveryMethod",
     },
     # The error answers (400/403/404/409) and the public reads, from the API's rules (hall/api_schema.py);
     # checked against the live server by schemathesis in CI (.ci/schemathesis).
