@@ -181,8 +181,10 @@ class FiguresForm(forms.Form):
 
     dimension = forms.ChoiceField(label=_("By"), choices=Dimension.choices, required=False)
     period = forms.ChoiceField(label=_("Period"), choices=Period.CHOICES, required=False)
-    date_from = forms.DateField(label=_("From"), required=False)
-    date_to = forms.DateField(label=_("To"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     key = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, data=None, **kwargs):
@@ -315,12 +317,10 @@ def names_of(dimension: str, keys: set[int]) -> dict[int, str]:
     if dimension == Dimension.DEPARTMENT:
         return dict(Department.objects.filter(pk__in=keys).values_list("pk", "name"))
     if dimension == Dimension.WINDOW:
-        return {
-            pk: f"{centre} {number}"
-            for pk, number, centre in Window.objects.filter(pk__in=keys).values_list(
-                "pk", "number", "centre__name"
-            )
-        }
+        windows = list(Window.objects.filter(pk__in=keys).values_list("pk", "number", "centre__name"))
+        # A window is its number at one centre; the centre's name only tells several centres' apart.
+        several = len({centre for _pk, _number, centre in windows}) > 1
+        return {pk: f"{centre} {number}" if several else number for pk, number, centre in windows}
     if dimension == Dimension.STAFF:
         users = get_user_model().objects.filter(pk__in=keys).values_list("pk", "full_name", "username")
         return {pk: full_name or username for pk, full_name, username in users}

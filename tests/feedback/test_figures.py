@@ -179,7 +179,7 @@ def test_the_page_shows_the_numbers(client, known, supervisor):
         },
     ).content.decode()
     april = one.split('data-testid="period-2026-04-01"')[1].split("</tr>")[0]
-    assert "50.0%" in april and known.w1.centre.name in one.split('data-testid="figures-trend"')[1]
+    assert "50.0%" in april and known.w1.number in one.split('data-testid="figures-trend"')[1]
 
 
 def test_a_bad_filter_is_named_on_the_page(client, known, supervisor):
