@@ -1,4 +1,5 @@
-"""Escalations (督办): a case past a warning threshold, raised to the department's supervisors."""
+"""Escalations (督办): a case past a warning threshold, or another subject past its date (a
+rectification ticket), raised to the department's supervisors."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
