@@ -33,6 +33,8 @@ __all__ = [
     "UsesCitizenPortal",
     "UsesIntakeDesk",
     "UsesIssuingDesk",
+    "UsesSupervisionDesk",
+    "UsesBackOfficeOrSupervisionDesk",
     "ImportsCatalogue",
 ]
 
@@ -148,6 +150,25 @@ class UsesIssuingDesk(_HasPerm):
     """The certificate desk (issuers and seal keepers): ``/api/v1/issuing/``."""
 
     perm = Perm.USE_ISSUING_DESK
+
+
+class UsesSupervisionDesk(_HasPerm):
+    """Supervisors (督办): 12345 ratings, evaluation pads, rating figures."""
+
+    perm = Perm.USE_SUPERVISION_DESK
+
+
+class UsesBackOfficeOrSupervisionDesk(BasePermission):
+    """Rectification tickets (整改): the department's back office handles them, supervisors judge them;
+    which tickets is the selectors' question."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and (user.has_perm(Perm.USE_BACKOFFICE_DESK) or user.has_perm(Perm.USE_SUPERVISION_DESK))
+        )
 
 
 class ImportsCatalogue(_HasPerm):

@@ -5,7 +5,6 @@ supervisor enters a rating taken by the 12345 hotline. The same services as the 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from rest_framework.decorators import api_view, permission_classes, throttle_cla
 from rest_framework.response import Response
 
 from apps.accounts.models import Window
-from apps.accounts.permissions import AllowAny, IsAuthenticated, Perm, UsesCitizenPortal
+from apps.accounts.permissions import AllowAny, UsesCitizenPortal, UsesSupervisionDesk
 from apps.audit.requests import client_ip
 from apps.cases.models import Filing
 from apps.cases.rating_links import BadRatingToken, ExpiredRatingToken, read_token
@@ -177,16 +176,14 @@ def token_ratings(request, token):
     responses={201: s.PhoneRatingSerializer, 200: s.PhoneRatingSerializer, 429: LIMITED},
 )
 @api_view(["POST"])
-# The supervision desk's permission is asked below, before the body is read; the centre by the service.
-@permission_classes([IsAuthenticated])
+# The supervision desk's permission before the body is read; the centre by the service.
+@permission_classes([UsesSupervisionDesk])
 @throttle_classes([RatingThrottle])
 def phone_ratings(request):
     """A rating taken by the 12345 hotline: a supervisor of the filing's centre (or of the act's
     department) enters the caller's name and phone with the rating. A caller on one of the filing's own
     numbers rates as the applicant (their one rating per act: a change within the period); another
     caller as themselves. A filing of another centre is a 404; the act's own staff member is refused."""
-    if not request.user.has_perm(Perm.USE_SUPERVISION_DESK):
-        raise PermissionDenied(_("Only supervisors enter 12345 ratings."))
     body = s.PhoneRatingBodySerializer(data=request.data)
     body.is_valid(raise_exception=True)
     values = dict(body.validated_data)

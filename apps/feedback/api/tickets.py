@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from apps.accounts.permissions import IsAuthenticated
+from apps.accounts.permissions import UsesBackOfficeOrSupervisionDesk
 from apps.audit.requests import client_ip
 from apps.feedback import ticket_selectors as selectors
 from apps.feedback import tickets as services
@@ -29,9 +29,10 @@ class RectificationTicketViewSet(viewsets.ReadOnlyModelViewSet):
     ``list``: ``?tab=open|submitted|appealed|closed``, ``overdue``, ``window``, ``department``,
     ``scope=handling|supervising``; due first."""
 
-    # Logged in: which tickets a person sees is the selectors' (none for a citizen or a clerk: a 404),
-    # what they may do to one the ticket's graph (its permissions name the department and supervisors).
-    permission_classes = [IsAuthenticated]
+    # The back office or the supervision desk; which tickets a person sees is the selectors' (another
+    # department's: a 404), what they may do to one the ticket's graph (its permissions name the
+    # department and supervisors).
+    permission_classes = [UsesBackOfficeOrSupervisionDesk]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     serializer_class = s.TicketSerializer
 
