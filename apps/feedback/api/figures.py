@@ -6,14 +6,13 @@ Read from the daily roll-ups, like the page."""
 from __future__ import annotations
 
 from django.urls import path
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from apps.accounts.permissions import IsAuthenticated, Perm
+from apps.accounts.permissions import UsesSupervisionDesk
 from apps.feedback.figures import Counts, FiguresForm, Period, Row, figures_for, scope_of
 from apps.feedback.models import Dimension
 
@@ -101,11 +100,9 @@ def _row(row: Row) -> dict:
     responses=FiguresSerializer,
 )
 @api_view(["GET"])
-@permission_classes([IsAuthenticated])
+@permission_classes([UsesSupervisionDesk])
 def rating_figures(request):
     """The rating figures of the supervisor's centre (or department) for one dimension and period."""
-    if not request.user.has_perm(Perm.USE_SUPERVISION_DESK):
-        raise PermissionDenied(_("Only supervisors read the rating figures."))
     form = FiguresForm(request.query_params)
     if not form.is_valid():
         raise ValidationError({QUERY_NAMES.get(name, name): errors for name, errors in form.errors.items()})
