@@ -26,8 +26,23 @@ class ExpiredRatingToken(BadRatingToken):
     """A genuine token past its validity."""
 
 
-def make_token(filing_id: int) -> str:
-    return signing.TimestampSigner(salt=SALT).sign(signing.b62_encode(filing_id))
+class _SignedAt(signing.TimestampSigner):
+    """A signer whose timestamp is a given instant rather than the clock's."""
+
+    def __init__(self, moment: dt.datetime, **kwargs):
+        super().__init__(**kwargs)
+        self.moment = moment
+
+    def timestamp(self):
+        return signing.b62_encode(int(self.moment.timestamp()))
+
+
+def make_token(filing_id: int, *, signed_at: dt.datetime | None = None) -> str:
+    """A token for the filing, signed now, or at ``signed_at``: a document rendered again and again
+    (a certificate, signed at its issue) prints the very same code each time, and its link expires
+    as one made at that moment would."""
+    signer = _SignedAt(signed_at, salt=SALT) if signed_at else signing.TimestampSigner(salt=SALT)
+    return signer.sign(signing.b62_encode(filing_id))
 
 
 def read_token(token: str) -> int:
@@ -45,10 +60,10 @@ def read_token(token: str) -> int:
         raise BadRatingToken(str(error)) from error
 
 
-def rating_url(filing_id: int, base_url: str | None = None) -> str:
+def rating_url(filing_id: int, base_url: str | None = None, *, signed_at: dt.datetime | None = None) -> str:
     """The absolute rating address of a filing (a QR code or an SMS cannot carry a relative one)."""
     base_url = base_url or settings.HALL_PUBLIC_BASE_URL
     parts = urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValueError(f"base_url must be an absolute http(s) address, not {base_url!r}")
-    return base_url.rstrip("/") + reverse("feedback:rate", args=[make_token(filing_id)])
+    return base_url.rstrip("/") + reverse("feedback:rate", args=[make_token(filing_id, signed_at=signed_at)])

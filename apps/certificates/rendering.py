@@ -12,9 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from django.conf import settings
-from django.core import signing
-from django.urls import reverse
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -24,6 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 
+from apps.cases import rating_links
 from apps.cases.notices.rendering import LABELS as NOTICE_LABELS
 from apps.cases.notices.rendering import (
     RED,
@@ -34,7 +32,6 @@ from apps.cases.notices.rendering import (
     paragraph,
     pdf_date,
 )
-from apps.cases.rating_links import SALT as RATING_SALT
 from apps.certificates.models import DocumentKind, Layout
 
 LABELS = {
@@ -90,17 +87,6 @@ def _seal(canvas: Canvas, seal_image: bytes | None, x: float, y: float) -> None:
         )
 
 
-class _SignedAt(signing.TimestampSigner):
-    """A signer whose timestamp is a given instant rather than the clock's."""
-
-    def __init__(self, moment: dt.datetime, **kwargs):
-        super().__init__(**kwargs)
-        self.moment = moment
-
-    def timestamp(self):
-        return signing.b62_encode(int(self.moment.timestamp()))
-
-
 def rating_url(document) -> str | None:
     """The filing's rating link (``apps.cases.rating_links``) as the certificate prints it, signed at
     the document's ``issued_at``: every render of one document prints the very same code (a token
@@ -109,9 +95,7 @@ def rating_url(document) -> str | None:
     preview belongs to no filing yet: no code."""
     if document.filing_id is None:
         return None
-    signer = _SignedAt(document.issued_at, salt=RATING_SALT)
-    token = signer.sign(signing.b62_encode(document.filing_id))
-    return settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("feedback:rate", args=[token])
+    return rating_links.rating_url(document.filing_id, signed_at=document.issued_at)
 
 
 def _field_style(font: str, size: float) -> ParagraphStyle:
