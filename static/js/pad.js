@@ -62,7 +62,9 @@
     var state = node.dataset.state;
     var left = Number(node.dataset.secondsLeft || 0) * 1000;
     deadline = state === "act" ? Date.now() + left : state === "thanks" ? Date.now() + thanksMs : null;
-    if (state !== "thanks" && window.location.search) {
+    // The address bar back to the screen's own (from ?rated=1, or /pad/rate/ after a refused rating):
+    // a reload then shows the screen, not a form's answer.
+    if (state !== "thanks" && (window.location.search || window.location.pathname !== screenUrl)) {
       window.history.replaceState(null, "", screenUrl);
     }
     wireForm(node);
