@@ -28,8 +28,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.audit.requests import client_ip
 from apps.core.errors import Conflict, error_text
-from apps.feedback import pads
+from apps.feedback import pads, services
 from apps.feedback.models import BAD_LEVELS, Channel, Level, Reason
+from apps.feedback.throttles import allow_rating
 
 COOKIE = "hall_pad"
 COOKIE_MAX_AGE = 5 * 365 * 24 * 3600  # a tablet stays paired until revoked
@@ -80,12 +81,6 @@ def paired(view):
     return wrapped
 
 
-def _allowed(request) -> bool:
-    from apps.feedback.throttles import allow_rating
-
-    return allow_rating(request)
-
-
 def _limited(request, template="feedback/pad_screen.html", context=None):
     context = {**(context or {}), "limited": True, "refresh_seconds": IDLE_REFRESH_SECONDS}
     return render(request, template, context, status=429)
@@ -100,7 +95,7 @@ def _limited(request, template="feedback/pad_screen.html", context=None):
 def pair(request):
     if request.method == "GET":
         return render(request, "feedback/pad_pair.html", {})
-    if not _allowed(request):
+    if not allow_rating(request):
         return _limited(request, "feedback/pad_pair.html")
     code = request.POST.get("code", "")
     try:
@@ -196,13 +191,11 @@ def current(request, pad):
 @paired
 def rate(request, pad):
     """A rating from the pad: only of the act its window just finished (anything else is a 404)."""
-    if not _allowed(request):
+    if not allow_rating(request):
         return _limited(request, context=screen_context(pad))
     act = pads.act_to_rate(pad, filing_id=request.POST.get("filing", ""), kind=request.POST.get("act", ""))
     if act is None:
         raise Http404
-    from apps.feedback import services
-
     level = request.POST.get("level", "")
     reason = request.POST.get("reason", "")
     comment = request.POST.get("comment", "")[:500]

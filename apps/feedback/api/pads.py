@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.permissions import AllowAny, IsAuthenticated, Perm
 from apps.audit.requests import client_ip
-from apps.feedback import pads
+from apps.feedback import pads, services
 from apps.feedback.models import ActKind, Channel, Level, Reason
 from apps.feedback.pad import COOKIE, logged_in
 from apps.feedback.throttles import RatingThrottle
@@ -189,8 +189,6 @@ class PadRatingView(APIView):
         act = pads.act_to_rate(pad, filing_id=data["filing"], kind=data["act"])
         if act is None:
             raise Http404
-        from apps.feedback import services
-
         rating = services.rate(
             filing_id=act.filing.pk,
             act=act.kind,
