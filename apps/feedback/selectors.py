@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 
 from apps.cases.models import Filing
-from apps.feedback.acts import Act, acts_of
+from apps.feedback.acts import CONCLUDED, Act, acts_of
 from apps.feedback.models import Rating, RectificationTicket, TicketState
 from apps.feedback.models.ratings import APPLICANT
 from apps.feedback.services import may_change
@@ -34,3 +34,18 @@ def rateable(filing: Filing) -> list[tuple[Act, Rating | None, bool]]:
         rating = ratings.get(act.kind)
         rows.append((act, rating, rating is None or may_change(rating, now)))
     return rows
+
+
+def unrated(filings) -> set[int]:
+    """The ids of ``filings`` with an act the applicant may rate and has not rated yet: my hall's
+    cards offer 去评价 on them. Two queries for the lot (their deliveries, the applicant's ratings);
+    their items are the caller's prefetch (``items__item``, as my hall has it); a terminated filing
+    reads when it ended (one query each: rare)."""
+    filings = [f for f in filings if f.decided_at is not None or f.state in CONCLUDED]
+    if not filings:
+        return set()
+    prefetch_related_objects(filings, "delivery")
+    rated = set(
+        Rating.objects.filter(filing__in=filings, rater_key=APPLICANT).values_list("filing_id", "act")
+    )
+    return {f.pk for f in filings if any((f.pk, act.kind) not in rated for act in acts_of(f))}

@@ -5,16 +5,13 @@ API is ``apps.feedback.api.ratings``). Another account's filing is a 404, as its
 
 from __future__ import annotations
 
-from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from apps.cases.selectors import filings_of_citizen
-from apps.feedback.acts import CONCLUDED, acts_of
-from apps.feedback.models import Channel, Rating
-from apps.feedback.models.ratings import APPLICANT
+from apps.feedback.models import Channel
 from apps.feedback.public import rateable_filings, rating_page
 from apps.portal.views import citizen_required
 
@@ -36,18 +33,3 @@ def rate(request, pk):
 
 
 urlpatterns = [path("filings/<int:pk>/rate/", rate, name="filing_rate")]
-
-
-def unrated(filings) -> set[int]:
-    """The ids of ``filings`` with an act the applicant may rate and has not rated yet: my hall's
-    cards offer 去评价 on them. Two queries for the lot (their deliveries, the applicant's ratings);
-    their items are the caller's prefetch (``items__item``, as my hall has it); a terminated filing
-    reads when it ended (one query each: rare)."""
-    filings = [f for f in filings if f.decided_at is not None or f.state in CONCLUDED]
-    if not filings:
-        return set()
-    prefetch_related_objects(filings, "delivery")
-    rated = set(
-        Rating.objects.filter(filing__in=filings, rater_key=APPLICANT).values_list("filing_id", "act")
-    )
-    return {f.pk for f in filings if any((f.pk, act.kind) not in rated for act in acts_of(f))}

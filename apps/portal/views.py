@@ -27,6 +27,7 @@ from apps.cases.citizen_view import NextAction, filing_timeline, my_hall, workin
 from apps.cases.codes import ApplicantKind, FilingState, MaterialStatus
 from apps.cases.models import Case, ChecklistEntry, CorrectionRequest, Filing
 from apps.core.errors import Conflict, error_text
+from apps.feedback.selectors import unrated
 from apps.portal.forms import AnswerCorrectionForm, WithdrawForm
 
 S = FilingState
@@ -222,6 +223,8 @@ def home(request):
         "page": page,
         # Over every page, not this one only (one COUNT).
         "needs_action": filings.exclude(next_action=NextAction.NONE).count() if cards else 0,
+        # 去评价 on the cards with an act not rated yet (two queries for the page).
+        "unrated": unrated(page.object_list),
     }
     return render(request, "portal/home.html", context)
 

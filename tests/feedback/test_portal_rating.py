@@ -10,7 +10,7 @@ import time_machine
 from apps.accounts.roles import Role
 from apps.cases.models import Filing
 from apps.feedback.models import ActKind, Channel, Level, Rating, Reason
-from apps.portal.ratings import unrated
+from apps.feedback.selectors import unrated
 from tests.factories import make_staff
 from tests.factories.feedback import pre_reviewed_filing, rating, visited_filing
 
@@ -99,3 +99,12 @@ def test_unrated_names_the_filings_with_an_act_not_rated_yet(citizen, django_ass
     )
     with django_assert_max_num_queries(2):
         assert unrated(filings) == {not_rated.pk, also_not_rated.pk}
+
+
+def test_my_hall_offers_rating_on_the_cards_with_an_act_not_rated_yet(client, citizen):
+    rated, not_rated = (pre_reviewed_filing(citizen=citizen) for _ in range(2))
+    rating(rated, act=ActKind.ONLINE_PRE_REVIEW)
+    client.force_login(citizen)
+    html = client.get("/portal/").content.decode()
+    assert f'href="{page(not_rated)}" data-testid="card-rate"' in html
+    assert f'href="{page(rated)}"' not in html
