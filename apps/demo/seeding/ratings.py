@@ -1,9 +1,10 @@
-"""Demo ratings (好差评): four months of window visits rated at the city centre's four comprehensive
-windows, a few bad ones with their rectification tickets at different steps, and the figures' roll-ups
+"""Demo ratings (好差评): four months of window visits rated at the city centre's window A01 (the demo
+clerk's: the demo has one user per role), across the centre's items and departments, a few bad ones
+with their rectification tickets at different steps, and the figures' roll-ups
 refreshed, so that the supervision desk's 好差评统计 and 整改 pages have something to show after
 ``make run``.
 
-Through the services, as the hall's people would: clerks take and accept the filings at their windows
+Through the services, as the hall's people would: the clerk takes and accepts the filings at the window
 (``apps.cases.services``), applicants rate them (``apps.feedback.services.rate``: a bad rating opens its
 ticket), the department's approver records the follow-up and the measures and the supervisor verifies
 (``apps.feedback.tickets``). Only the dates are then moved back over the last months — a demo cannot
@@ -24,7 +25,6 @@ from django.utils import timezone
 from apps.accounts.identifiers import resident_id_check_char
 from apps.accounts.models import ServiceCentre, StaffMembership, User, Window
 from apps.accounts.roles import Role
-from apps.accounts.services import assign_role
 from apps.cases import services as cases
 from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind, MaterialStatus
@@ -38,13 +38,8 @@ from apps.worktime import calendar
 
 COUNT = 96
 DAYS_BACK = 120
-WINDOWS = ("A01", "A02", "A03", "A04")
-# A01 is the demo clerk's (王小明); the others get a clerk each, who does not log in.
-OTHER_CLERKS = {
-    "A02": ("clerk-a02", "陈晓燕"),
-    "A03": ("clerk-a03", "林志强"),
-    "A04": ("clerk-a04", "黄丽华"),
-}
+# The demo clerk's (王小明) window: the demo has one user per role (tests/demo/test_seed_demo.py).
+WINDOWS = ("A01",)
 SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明")
 # Most people are content; one in twenty-five is not (the bad ones are placed by hand below).
@@ -71,20 +66,8 @@ def _person(n: int) -> ApplicantData:
 
 
 def _clerks(centre: ServiceCentre) -> dict[str, tuple[Window, User]]:
-    clerks = {}
-    for number in WINDOWS:
-        window = Window.objects.get(centre=centre, number=number)
-        if number in OTHER_CLERKS:
-            username, full_name = OTHER_CLERKS[number]
-            clerk, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-            if created:
-                clerk.set_unusable_password()
-                clerk.save(update_fields=["password"])
-                assign_role(user=clerk, role=Role.CLERK, centre=centre, window=window)
-        else:
-            clerk = demo_account(Role.CLERK)
-        clerks[number] = (window, clerk)
-    return clerks
+    clerk = demo_account(Role.CLERK)
+    return {number: (Window.objects.get(centre=centre, number=number), clerk) for number in WINDOWS}
 
 
 def _visit(centre, window, clerk, item, applicant) -> Filing:
