@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.permissions import AllowAny, IsAuthenticated, Perm
+from apps.accounts.permissions import AllowAny, UsesSupervisionDesk
 from apps.audit.requests import client_ip
 from apps.feedback import pads, services
 from apps.feedback.models import ActKind, Channel, Level, Reason
@@ -237,26 +237,19 @@ def _paired(pad, code: str) -> dict:
     }
 
 
-def _supervisor(request):
-    if not request.user.has_perm(Perm.USE_SUPERVISION_DESK):
-        raise PermissionDenied()
-
-
 class PadListView(APIView):
     """The pads of the windows of the centres the user supervises; POST pairs a new one and answers its
     one-time pairing code (shown once)."""
 
-    permission_classes = [IsAuthenticated]  # and the supervision desk (the view), at the centre (services)
+    permission_classes = [UsesSupervisionDesk]  # at the window's centre: the selectors and the services
 
     @extend_schema(responses=PadSerializer(many=True))
     def get(self, request):
-        _supervisor(request)
         found = pads.pads_for_supervisor(request.user)
         return Response(PadSerializer(found, many=True, context={"now": timezone.now()}).data)
 
     @extend_schema(request=PairSerializer, responses={201: PairedSerializer})
     def post(self, request):
-        _supervisor(request)
         data = PairSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         pad, code = pads.pair_pad(
@@ -272,11 +265,10 @@ class PadRenewCodeView(APIView):
     """A new one-time code for a pad of the user's centre still awaiting its tablet (shown once); a
     pad in use or revoked: 409."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [UsesSupervisionDesk]
 
     @extend_schema(request=None, responses={200: PairedSerializer})
     def post(self, request, pk):
-        _supervisor(request)
         if not pads.pads_for_supervisor(request.user).filter(pk=pk).exists():
             raise Http404
         pad, code = pads.renew_code(pad_id=pk, actor=request.user, client_ip=client_ip(request))
@@ -286,13 +278,12 @@ class PadRenewCodeView(APIView):
 class PadRevokeView(APIView):
     """Revoke a pad of the user's centre (another centre's: 404); revoked already: 409."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [UsesSupervisionDesk]
 
     @extend_schema(
         request=None, responses={200: PadSerializer, 404: OpenApiResponse(description="Not yours.")}
     )
     def post(self, request, pk):
-        _supervisor(request)
         if not pads.pads_for_supervisor(request.user).filter(pk=pk).exists():
             raise Http404
         pad = pads.revoke_pad(pad_id=pk, actor=request.user, client_ip=client_ip(request))
