@@ -209,6 +209,13 @@ MATRIX = (
     R("GET /api/v1/verify/<token>/", **PUBLIC, token=w.document_token),
     # A rating link (好差评: a notice's or certificate's QR code, the 办结 SMS): anyone holding a genuine
     # one rates as the applicant; a forged one is a 404 for everyone.
+    # The city filing's genuine link: its online pre-review was the city clerk's, who may not rate it.
+    R("GET /rate/<token>/", **PUBLIC, token=w.rating_token),
+    R("POST /rate/<token>/", refused="clerk@city", rest=DONE, anon=DONE, token=w.rating_token,
+      body={"act": "online_pre_review", "level": "2"}),
+    R("GET /api/v1/rate/<token>/", **PUBLIC, token=w.rating_token),
+    R("POST /api/v1/rate/<token>/", refused="clerk@city", rest=DONE, anon=DONE, token=w.rating_token,
+      body={"act": "online_pre_review", "level": "2"}),
     R("GET /rate/<token>/", rest=NOT_FOUND, anon=NOT_FOUND, token="not-a-rating-link", label="forged"),
     R("POST /rate/<token>/", rest=NOT_FOUND, anon=NOT_FOUND, token="not-a-rating-link", label="forged",
       body={"act": "online_pre_review", "level": "2"}),

@@ -24,6 +24,7 @@ from apps.accounts.services import assign_role
 from apps.cases import services as intake
 from apps.cases.models import Escalation, EscalationLevel
 from apps.cases.notices.services import notice_pdf
+from apps.cases.rating_links import make_token as make_rating_token
 from apps.cases.review import services as review
 from apps.catalogue import services as catalogue
 from apps.catalogue.models import ImportJob, ItemMaterial, ServiceItem
@@ -322,6 +323,7 @@ def build_world() -> World:
         document_token=document.verification_token,
         check_code=document.content.get("check_code", ""),
         tracking_token=with_case.tracking_token,
+        rating_token=make_rating_token(with_case.pk),
         seal=seal.pk,
         window_city=windows["city"].pk,
         city=city.pk,
