@@ -164,7 +164,8 @@ def test_an_online_act_has_no_window_row():
     rating(visited_filing(centre=known.centre), level=Level.SATISFIED, rated_at=at(DAY_B), window_id=None)
     rollups.rebuild(DAY_B, DAY_B)
     assert row(Dimension.CENTRE, known.centre.pk, DAY_B)[:2] == (1, 2)
-    assert RatingRollup.objects.filter(dimension=Dimension.WINDOW, day=DAY_B).count() == 2  # all, department 1
+    # One window row for all departments, one for department 1.
+    assert RatingRollup.objects.filter(dimension=Dimension.WINDOW, day=DAY_B).count() == 2
 
 
 def test_a_refresh_redoes_the_days_that_changed_and_today():
