@@ -162,7 +162,7 @@ class RectificationTicket(FSMModelMixin, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["rating"],
-                condition=models.Q(state__in=["open", "submitted", "appealed"]),
+                condition=models.Q(state__in=[TicketState.OPEN, TicketState.SUBMITTED, TicketState.APPEALED]),
                 name="ticket_one_live_per_rating",
             )
         ]
