@@ -180,6 +180,9 @@ def test_the_page_shows_the_numbers(client, known, supervisor):
     ).content.decode()
     april = one.split('data-testid="period-2026-04-01"')[1].split("</tr>")[0]
     assert "50.0%" in april and known.w1.number in one.split('data-testid="figures-trend"')[1]
+    # The filters do not carry the chosen window on: another dimension must not read its pk as an item.
+    filters = one.split('data-testid="figures-filters"')[1].split("</form>")[0]
+    assert 'name="key"' not in filters
 
 
 def test_a_bad_filter_is_named_on_the_page(client, known, supervisor):
