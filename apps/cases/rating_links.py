@@ -67,3 +67,8 @@ def rating_url(filing_id: int, base_url: str | None = None, *, signed_at: dt.dat
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise ValueError(f"base_url must be an absolute http(s) address, not {base_url!r}")
     return base_url.rstrip("/") + reverse("feedback:rate", args=[make_token(filing_id, signed_at=signed_at)])
+
+
+def sms_rating_url(filing_id: int) -> str:
+    """The rating link as a text message carries it: ratings through it count as the SMS channel."""
+    return rating_url(filing_id) + "?via=sms"

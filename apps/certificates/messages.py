@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 
-from apps.cases.rating_links import rating_url
+from apps.cases.rating_links import sms_rating_url
 from apps.certificates.models import DocumentKind
 
 
@@ -26,5 +26,5 @@ def closed_context(filing, delivery) -> dict:
         "documents": "、".join(f"{title}（{number}）" for _kind, number, title in documents),
         "certificates": any(kind == DocumentKind.CERTIFICATE for kind, _n, _t in documents),
         # The rating page, marked as reached from this message (its ratings are recorded as by SMS).
-        "rating_url": rating_url(filing.pk) + "?via=sms",
+        "rating_url": sms_rating_url(filing.pk),
     }

@@ -23,7 +23,7 @@ from apps.accounts.selectors import holds_any_role
 from apps.audit.services import record_disclosure, record_step
 from apps.audit.transitions import apply_transition, check_transition
 from apps.cases.messages import sms_number
-from apps.cases.rating_links import rating_url
+from apps.cases.rating_links import sms_rating_url
 from apps.feedback.models import Rating, RectificationTicket
 from apps.feedback.models.tickets import FollowUpMethod, TicketState, missing_for_submission
 from apps.notifications.services import Recipient, notify
@@ -203,7 +203,7 @@ def _tell_applicant_closed(ticket) -> None:
             "applicant": filing.applicant_name,
             "item": ticket.rating.item.name,
             "measures": ticket.measures,
-            "rating_url": rating_url(filing.pk),
+            "rating_url": sms_rating_url(filing.pk),
         },
         concerns=f"cases.filing:{filing.pk}",
     )
