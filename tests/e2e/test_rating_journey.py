@@ -324,7 +324,7 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
     # The applicant is told by SMS, with the filing's rating link (the worker delivers the outbox).
     deliver_due()
     link = rating_link_texted(sms_file, sms_number(filing))
-    token = re.fullmatch(rf"{re.escape(live_server.url)}/rate/([^/]+)/", link)
+    token = re.fullmatch(rf"{re.escape(live_server.url)}/rate/([^/]+)/\?via=sms", link)
     assert token and read_token(token.group(1)) == filing.pk, link
 
     # --- 6. Sixteen days on, past the change period: the one re-rating, on the phone. --------------
@@ -340,7 +340,8 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
         assert width <= PHONE["width"], f"the rating page scrolls sideways: {width}px wide"
         shot(phone, "phone-rating-link")
         axe(phone, "rating link, re-rating offered")
-        visit.get_by_test_id("rate-change").click()  # the form, folded under the rating given
+        # The one re-rating's form is open, not folded under the rating given as a change is.
+        expect(visit.get_by_test_id("rate-change")).to_contain_text("再次评价")
         visit.get_by_test_id(f"level-{Level.SATISFIED}").click()
         visit.get_by_test_id("rate-submit").click()
         visit = phone.get_by_test_id(f"act-{ActKind.WINDOW_VISIT}")
@@ -350,10 +351,11 @@ def test_a_bad_rating_on_the_pad_is_rectified_re_rated_and_counted(
         shot(phone, "phone-re-rated")
         axe(phone, "rating link, re-rated")
         rating.refresh_from_db()
-        assert (rating.level, rating.rerated_at is not None, rating.rated_on) == (
+        assert (rating.level, rating.rerated_at is not None, rating.rated_on, rating.channel) == (
             Level.SATISFIED,
             True,
             rated_on,
+            Channel.SMS,  # through the texted link
         )
 
         # --- 7. The roll-up job runs; the figures page shows the window and the item. --------------

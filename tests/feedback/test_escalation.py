@@ -221,7 +221,8 @@ def desk(client, user, **query) -> str:
     return response.content.decode()
 
 
-def test_the_desk_lists_a_tickets_escalation_with_its_department_due_date_and_link(client, late):
+def test_the_desk_lists_a_tickets_escalation_with_its_department_due_date_and_link(english, late):
+    client = english
     late, supervisor = late
     sweep_on(DUE + dt.timedelta(days=1))
     escalation = escalations_of_ticket(late.pk).get()

@@ -185,7 +185,8 @@ def test_the_page_shows_the_numbers(client, known, supervisor):
     assert 'name="key"' not in filters
 
 
-def test_a_bad_filter_is_named_on_the_page(client, known, supervisor):
+def test_a_bad_filter_is_named_on_the_page(english, known, supervisor):
+    client = english
     login(client, supervisor)
     response = client.get(reverse("desks:figures"), {"from": "2026-05-01", "to": "2026-04-01"})
     assert response.status_code == 400

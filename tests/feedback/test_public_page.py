@@ -194,6 +194,7 @@ def test_after_the_rectification_closed_the_link_offers_one_re_rating(english, f
     with time_machine.travel(later, tick=False):
         page = english.get(link(filing)).content.decode()
         assert 'data-testid="rate-again"' in page and 'data-testid="rate-form"' in page
+        assert '<details class="rate-change" open>' in page and "Rate again" in page
         assert post(english, link(filing), level=Level.SATISFIED).status_code == 302
         page = english.get(link(filing)).content.decode()
         assert 'data-testid="rate-final"' in page and 'data-testid="rate-form"' not in page

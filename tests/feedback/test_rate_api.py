@@ -26,7 +26,9 @@ DAY = dt.datetime(2026, 9, 24, 2, 0, tzinfo=dt.UTC)
 
 
 def api(user=None) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client = APIClient()
+    # The hall answers in Chinese whatever the browser asks (hall.middleware): English by its cookie.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     if user is not None:
         client.force_authenticate(user)
     return client
