@@ -116,6 +116,10 @@ def test_the_pad_shows_the_act_just_finished_and_the_applicant_rates_it(
         shot(tablet, "tablet-dissatisfied-reasons")
         tablet.get_by_test_id("reason-waiting").tap()
         tablet.locator("#pad-comment").fill("排队等了很久")
+        # The whole form fits the tablet held sideways: the applicant sends without scrolling.
+        assert tablet.evaluate("window.scrollY") == 0
+        submit = tablet.get_by_test_id("pad-submit").bounding_box()
+        assert submit["y"] + submit["height"] <= TABLET["height"], submit
         tablet.get_by_test_id("pad-submit").tap()
         expect(tablet.get_by_test_id("pad-thanks")).to_be_visible()
         axe(tablet, "pad thanks")
