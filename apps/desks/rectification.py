@@ -11,7 +11,6 @@ from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -29,7 +28,7 @@ from apps.desks.forms.base import NoInput
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.feedback import ticket_selectors as selectors
 from apps.feedback import tickets as services
-from apps.uploads.serving import Disclosure, stored_file_response
+from apps.feedback.evidence import evidence_response
 
 HANDLER, SUPERVISOR = "backoffice", "supervision"
 
@@ -191,16 +190,7 @@ def act(request, pk, action):
 @require_GET
 def evidence(request, pk):
     """The appeal's evidence, to the ticket's department and supervisors; every download logged."""
-    ticket = _ticket(request, pk)
-    if not ticket.appeal_evidence:
-        raise Http404
-    return stored_file_response(
-        request,
-        ticket.appeal_evidence,
-        filename=ticket.appeal_evidence_name,
-        content_type=ticket.appeal_evidence_content_type,
-        disclosure=Disclosure(ticket, "appeal_evidence"),
-    )
+    return evidence_response(request, _ticket(request, pk))
 
 
 @login_required

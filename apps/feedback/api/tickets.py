@@ -6,7 +6,6 @@ A ticket not theirs is a 404; a step the ticket's graph does not offer them a 40
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -19,8 +18,8 @@ from apps.audit.requests import client_ip
 from apps.feedback import ticket_selectors as selectors
 from apps.feedback import tickets as services
 from apps.feedback.api import ticket_serializers as s
+from apps.feedback.evidence import evidence_response
 from apps.feedback.models import RectificationTicket
-from apps.uploads.serving import Disclosure, stored_file_response
 from hall.parsers import BoundedJSONParser
 
 
@@ -130,16 +129,7 @@ class RectificationTicketViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def evidence(self, request, pk=None):
         """The appeal's evidence; every download logged."""
-        ticket = self._ticket()
-        if not ticket.appeal_evidence:
-            raise Http404
-        return stored_file_response(
-            request,
-            ticket.appeal_evidence,
-            filename=ticket.appeal_evidence_name,
-            content_type=ticket.appeal_evidence_content_type,
-            disclosure=Disclosure(ticket, "appeal_evidence"),
-        )
+        return evidence_response(request, self._ticket())
 
     def retrieve(self, request, *args, **kwargs):
         return Response(s.TicketSerializer(self._ticket(), context={"request": request}).data)
