@@ -70,6 +70,23 @@ def _rated(rating, serializer=s.RatingSerializer) -> Response:
 RATED = {201: s.RatingSerializer, 200: s.RatingSerializer, 429: LIMITED}
 
 
+def _acts_or_rate(request, filing: Filing, channel: str) -> Response:
+    """``GET``: the filing's acts with their ratings; ``POST``: rates one through ``channel`` as the
+    request's user (the portal's account, or whoever opened the rating link)."""
+    if request.method == "GET":
+        return Response(s.RateableFilingSerializer(_rateable(filing)).data)
+    body = s.RateBodySerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    rating = services.rate(
+        filing_id=filing.pk,
+        channel=channel,
+        rater=request.user,  # a staff session is checked against the act: never one's own work
+        client_ip=client_ip(request),
+        **body.validated_data,
+    )
+    return _rated(rating)
+
+
 # --- the online hall: the account's own filing ----------------------------------------------------------
 
 
@@ -83,19 +100,7 @@ def filing_ratings(request, pk):
     (channel ``portal``): 201 for a first rating, 200 for a change (within the change period, or once
     after a rectification); 409 when the period has passed; 400 naming the field (a bad rating needs a
     reason). Another account's filing is a 404."""
-    filing = _loaded(filings_of_citizen(request.user), pk)
-    if request.method == "GET":
-        return Response(s.RateableFilingSerializer(_rateable(filing)).data)
-    body = s.RateBodySerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    rating = services.rate(
-        filing_id=filing.pk,
-        channel=Channel.PORTAL,
-        rater=request.user,
-        client_ip=client_ip(request),
-        **body.validated_data,
-    )
-    return _rated(rating)
+    return _acts_or_rate(request, _loaded(filings_of_citizen(request.user), pk), Channel.PORTAL)
 
 
 # --- the rating link (QR code, SMS), no login -----------------------------------------------------------
@@ -153,18 +158,8 @@ def token_ratings(request, token):
     filing = _token_filing(token)
     if isinstance(filing, Response):
         return filing
-    if request.method == "GET":
-        return Response(s.RateableFilingSerializer(_rateable(filing)).data)
-    body = s.RateBodySerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    rating = services.rate(
-        filing_id=filing.pk,
-        channel=Channel.SMS if request.query_params.get("via") == "sms" else Channel.QR,
-        rater=request.user,  # a staff session is checked against the act: never one's own work
-        client_ip=client_ip(request),
-        **body.validated_data,
-    )
-    return _rated(rating)
+    channel = Channel.SMS if request.query_params.get("via") == "sms" else Channel.QR
+    return _acts_or_rate(request, filing, channel)
 
 
 # --- 12345, entered by a supervisor -----------------------------------------------------------------------
