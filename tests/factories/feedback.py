@@ -6,6 +6,7 @@ service, no ticket opened, no audit), for tests that need ratings to exist rathe
     bad = rating(filing, level=Level.DISSATISFIED, reason=Reason.WAITING)
     open_one = ticket(bad)                         # due in HALL_RECTIFICATION_DAYS calendar days
     tablet = pad(window=filing.window)
+    key = claimed_pad_key(window)                  # a working device key, through the services
 """
 
 from __future__ import annotations
@@ -183,3 +184,13 @@ def pad(window=None, *, paired_by=None, key_hash: str | None = None, **overrides
         **overrides,
     }
     return EvaluationPad.objects.create(**values)
+
+
+def claimed_pad_key(window, *, supervisor=None) -> str:
+    """The device key of a pad paired at ``window`` by ``supervisor`` (a new supervisor of its centre by
+    default) and claimed, both through ``apps.feedback.pads``: what a tablet holds once set up."""
+    from apps.feedback import pads
+
+    supervisor = supervisor or make_staff(Role.SUPERVISOR, centre=window.centre)
+    _pad, code = pads.pair_pad(window_id=window.pk, name="", actor=supervisor)
+    return pads.claim_pad(code=code)[1]

@@ -3,6 +3,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from apps.accounts.roles import Role
+from tests.factories import make_staff
+from tests.factories.cases import comprehensive_window
+
 
 @pytest.fixture
 def source_language():
@@ -20,7 +24,20 @@ def english(client):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Ratings are counted per address in the cache (the rate limit): every test starts from zero."""
+    """Ratings and pad pairing attempts are counted per address in the cache (the rate limits):
+    every test starts from zero."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def window():
+    """A comprehensive window of a new centre (the evaluation pads' tests pair their pads at it)."""
+    return comprehensive_window()
+
+
+@pytest.fixture
+def supervisor(window):
+    """A supervisor of ``window``'s centre."""
+    return make_staff(Role.SUPERVISOR, centre=window.centre)

@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.accounts.roles import Role
@@ -14,34 +13,16 @@ from apps.feedback.models import ActKind, Channel, EvaluationPad, Level, Rating,
 from apps.feedback.pad import COOKIE
 from tests.factories import make_staff
 from tests.factories.cases import comprehensive_window
-from tests.factories.feedback import visited_filing
+from tests.factories.feedback import claimed_pad_key, visited_filing
 
 pytestmark = pytest.mark.django_db
 
 NOON = dt.datetime(2026, 9, 24, 4, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def window():
-    return comprehensive_window()
-
-
-@pytest.fixture
-def supervisor(window):
-    return make_staff(Role.SUPERVISOR, centre=window.centre)
-
-
 @pytest.fixture
 def key(window, supervisor):
-    _pad, code = pads.pair_pad(window_id=window.pk, name="", actor=supervisor)
-    return pads.claim_pad(code=code)[1]
+    return claimed_pad_key(window, supervisor=supervisor)
 
 
 def _pad_app(key) -> APIClient:

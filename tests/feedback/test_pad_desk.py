@@ -20,16 +20,6 @@ pytestmark = pytest.mark.django_db
 NOON = dt.datetime(2026, 9, 24, 4, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture
-def window():
-    return comprehensive_window()
-
-
-@pytest.fixture
-def supervisor(window):
-    return make_staff(Role.SUPERVISOR, centre=window.centre)
-
-
 def test_a_supervisor_pairs_a_pad_and_is_shown_its_code_once(client, window, supervisor):
     client.force_login(supervisor)
     page = client.get(reverse("desks:pads"))

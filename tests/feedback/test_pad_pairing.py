@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -17,29 +16,10 @@ from apps.feedback import pads
 from apps.feedback.models import EvaluationPad
 from apps.feedback.pad import COOKIE
 from tests.factories import DepartmentFactory, make_staff
-from tests.factories.cases import comprehensive_window
 
 pytestmark = pytest.mark.django_db
 
 NOON = dt.datetime(2026, 9, 24, 4, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Pairing attempts are counted per address in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def window():
-    return comprehensive_window()
-
-
-@pytest.fixture
-def supervisor(window):
-    return make_staff(Role.SUPERVISOR, centre=window.centre)
 
 
 def test_a_supervisor_pairs_a_pad_and_the_tablet_claims_it_once(window, supervisor):

@@ -7,16 +7,13 @@ import datetime as dt
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
-from apps.accounts.roles import Role
 from apps.feedback import pads
 from apps.feedback.models import ActKind, Channel, Level, Rating, Reason
 from apps.feedback.pad import COOKIE
-from tests.factories import make_staff
 from tests.factories.cases import comprehensive_window, window_clerk
-from tests.factories.feedback import closed_filing, visited_filing
+from tests.factories.feedback import claimed_pad_key, closed_filing, visited_filing
 
 pytestmark = pytest.mark.django_db
 
@@ -24,26 +21,10 @@ NOON = dt.datetime(2026, 9, 24, 4, 0, tzinfo=dt.UTC)
 SHOW = settings.HALL_PAD_SHOW_SECONDS
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Ratings are counted per address in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def window():
-    return comprehensive_window()
-
-
 @pytest.fixture
 def pad_client(client, window):
     """A browser holding a pad's key for ``window`` (paired and claimed through the services)."""
-    supervisor = make_staff(Role.SUPERVISOR, centre=window.centre)
-    _pad, code = pads.pair_pad(window_id=window.pk, name="", actor=supervisor)
-    _pad, key = pads.claim_pad(code=code)
-    client.cookies[COOKIE] = key
+    client.cookies[COOKIE] = claimed_pad_key(window)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
@@ -212,9 +193,7 @@ def test_a_clerks_own_filing_cannot_be_rated_on_the_pad(pad_client, window):
 
 def test_a_hand_over_at_an_issuing_window_shows_on_its_pad(client):
     issuing = comprehensive_window()
-    supervisor = make_staff(Role.SUPERVISOR, centre=issuing.centre)
-    _pad, code = pads.pair_pad(window_id=issuing.pk, name="", actor=supervisor)
-    client.cookies[COOKIE] = pads.claim_pad(code=code)[1]
+    client.cookies[COOKIE] = claimed_pad_key(issuing)
     filing = closed_filing(centre=issuing.centre, issuer_window=issuing)
     poll = client.get(reverse("pad:current")).content
     assert f'data-act="{filing.pk}:{ActKind.HANDOVER}"'.encode() in poll
