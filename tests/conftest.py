@@ -3,7 +3,8 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.conf import global_settings
+from django.conf import global_settings, settings
+from django.utils import translation
 
 from tests.capabilities import CHROMIUM, require
 
@@ -148,3 +149,17 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture
+def source_language():
+    """Refusals are matched as written in the source (English), whatever the catalogue makes of them."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english(client):
+    """A client whose pages are in English (the hall defaults to Chinese)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
