@@ -8,16 +8,9 @@ from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.feedback import rollups
+from tests.e2e.staff_login import log_in
 from tests.factories import make_staff
-from tests.factories.accounts import PASSWORD
 from tests.feedback.test_rollups import DAY_A, DAY_C, known_data_set
-
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 @pytest.mark.browser
@@ -25,7 +18,7 @@ def _log_in(page, live_server, user):
 def test_a_supervisor_reads_the_figures_and_downloads_them(live_server, page, shot, axe):
     known = known_data_set()
     rollups.rebuild(DAY_A, DAY_C)
-    _log_in(page, live_server, make_staff(Role.SUPERVISOR, centre=known.centre))
+    log_in(page, live_server, make_staff(Role.SUPERVISOR, centre=known.centre))
     page.locator('nav.desk-sections a[href="/supervision/figures/"]').click()
     filters = page.get_by_test_id("figures-filters")
     expect(filters).to_be_visible()
@@ -70,7 +63,7 @@ def test_the_figures_fit_a_phone(live_server, page, shot):
     known = known_data_set()
     rollups.rebuild(DAY_A, DAY_C)
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, live_server, make_staff(Role.SUPERVISOR, centre=known.centre))
+    log_in(page, live_server, make_staff(Role.SUPERVISOR, centre=known.centre))
     page.goto(
         f"{live_server.url}/supervision/figures/?dimension=item&period=month&from=2026-01-01&to=2026-12-31"
     )

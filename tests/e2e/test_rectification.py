@@ -10,16 +10,9 @@ from playwright.sync_api import expect
 from apps.accounts.roles import Role
 from apps.feedback.models import ActKind, Channel, Level, Reason, RectificationTicket, TicketState
 from apps.feedback.services import rate
+from tests.e2e.staff_login import log_in
 from tests.factories import make_staff
-from tests.factories.accounts import PASSWORD
 from tests.factories.feedback import visited_filing
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 @pytest.mark.browser
