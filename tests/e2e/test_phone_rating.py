@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.feedback.models import Channel, Level, Rating, RectificationTicket
+from tests.e2e.staff_login import log_in
 from tests.factories import ServiceCentreFactory, make_staff
-from tests.factories.accounts import PASSWORD
 from tests.factories.cases import comprehensive_window
 from tests.factories.feedback import visited_filing
 
@@ -21,10 +21,7 @@ def test_a_supervisor_enters_a_12345_rating(live_server, page, shot, axe):
     filing = visited_filing(centre=centre, window=window)
     supervisor = make_staff(Role.SUPERVISOR, centre=centre)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(supervisor.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server, supervisor)
     expect(page.get_by_role("heading", level=1)).to_have_text("督办台")
     page.get_by_role("button", name="English").click()
 
@@ -81,10 +78,7 @@ def test_the_12345_page_fits_a_phone(live_server, page, shot):
     filing = visited_filing(centre=centre)
     supervisor = make_staff(Role.SUPERVISOR, centre=centre)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(supervisor.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server, supervisor)
     page.goto(f"{live_server.url}/supervision/phone-ratings/?number={filing.number}")
     expect(page.get_by_test_id("phone-rating-form")).to_be_visible()
     shot(page, "phone-viewport")

@@ -13,8 +13,8 @@ from apps.cases.models import EscalationState
 from apps.feedback import sweeps
 from apps.feedback.escalation import escalations_of_ticket
 from apps.feedback.models import Level
+from tests.e2e.staff_login import log_in
 from tests.factories import make_staff
-from tests.factories.accounts import PASSWORD
 from tests.factories.feedback import rating, ticket
 
 
@@ -26,10 +26,7 @@ def test_a_supervisor_sees_acknowledges_and_opens_an_overdue_ticket(live_server,
     supervisor = make_staff(Role.SUPERVISOR, centre=late.centre, department=late.department)
     assert sweeps.run()["rectifications_escalated"] == 1
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(supervisor.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, live_server, supervisor)
     expect(page.get_by_role("heading", level=1)).to_have_text("督办台")
     page.get_by_role("button", name="English").click()
 
