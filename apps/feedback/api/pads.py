@@ -24,7 +24,7 @@ from apps.accounts.permissions import AllowAny, UsesSupervisionDesk
 from apps.audit.requests import client_ip
 from apps.feedback import pads, services
 from apps.feedback.models import ActKind, Channel, Level, Reason
-from apps.feedback.pad import COOKIE, logged_in
+from apps.feedback.pad import device_key, logged_in
 from apps.feedback.throttles import RatingThrottle
 
 PAD_KEY = OpenApiParameter(
@@ -129,12 +129,10 @@ def request_pad(request, *, writing: bool = False):
     """The pad of the request (403 with a login; 401-like refusal without a valid key)."""
     if logged_in(request):
         raise PermissionDenied(_("The evaluation pad is not used while logged in."))
-    header = request.headers.get("X-Pad-Key", "")
-    key = header or request.COOKIES.get(COOKIE, "")
-    pad = pads.pad_from_key(key)
+    pad = pads.pad_from_key(device_key(request))
     if pad is None:
         raise NotAuthenticated(_("This device is not a paired evaluation pad: pair it at /pad/pair/."))
-    if writing and not header:
+    if writing and not request.headers.get("X-Pad-Key"):  # the cookie: a browser sends it on its own
         _enforce_csrf(request._request)
     pads.note_seen(pad)
     return pad
