@@ -33,13 +33,9 @@ from apps.feedback.evidence import evidence_response
 HANDLER, SUPERVISOR = "backoffice", "supervision"
 
 
-def _follow_up(*, ticket_id, actor, client_ip=None, **form):
-    return services.record_follow_up(ticket_id=ticket_id, actor=actor, client_ip=client_ip, **form)
-
-
 # Each step the ticket's graph may offer (named after its transition): form, service, what is said.
 ACTIONS = {
-    "follow_up": Action(forms.FollowUpForm, _follow_up, gettext_lazy("Follow-up recorded.")),
+    "follow_up": Action(forms.FollowUpForm, services.record_follow_up, gettext_lazy("Follow-up recorded.")),
     "rectify": Action(
         forms.RectificationForm, services.record_rectification, gettext_lazy("Cause and measures recorded.")
     ),
