@@ -5,7 +5,6 @@ A ticket not theirs is a 404; a step the ticket's graph does not offer them a 40
 
 from __future__ import annotations
 
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -19,7 +18,6 @@ from apps.feedback import ticket_selectors as selectors
 from apps.feedback import tickets as services
 from apps.feedback.api import ticket_serializers as s
 from apps.feedback.evidence import evidence_response
-from apps.feedback.models import RectificationTicket
 from hall.parsers import BoundedJSONParser
 
 
@@ -49,10 +47,7 @@ class RectificationTicketViewSet(viewsets.ReadOnlyModelViewSet):
         elif data["scope"] == "supervising":
             tickets = selectors.tickets_for_supervisor(user)
         else:
-            tickets = RectificationTicket.objects.filter(
-                Q(pk__in=selectors.tickets_for_handler(user).values("pk"))
-                | Q(pk__in=selectors.tickets_for_supervisor(user).values("pk"))
-            )
+            tickets = selectors.tickets_visible_to(user)
         filters = selectors.Filters(
             tab=data["tab"], overdue=data["overdue"], window=data["window"], department=data["department"]
         )
