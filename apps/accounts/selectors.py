@@ -55,6 +55,29 @@ def departments_where(user, roles) -> QuerySet:
     )
 
 
+def supervised_centres(user) -> QuerySet:
+    """The ids of the centres ``user`` supervises as a whole (a supervisor's post naming no
+    department): a subquery. The departments they supervise are ``departments_where(user,
+    [Role.SUPERVISOR])``."""
+    if not getattr(user, "is_authenticated", False):
+        return StaffMembership.objects.none().values("centre_id")
+    return StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR, department__isnull=True).values(
+        "centre_id"
+    )
+
+
+def supervises(user, *, centre_id: int, department_id: int) -> bool:
+    """Whether ``user`` supervises that department: as its supervisor, or as a supervisor of its
+    whole centre (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR, centre_id=centre_id)
+        .filter(Q(department__isnull=True) | Q(department_id=department_id))
+        .exists()
+    )
+
+
 def window_at(user, centre_id: int, role: Role) -> Window | None:
     """The usual window of ``user`` in ``role`` at that centre, if they have one there. A window is
     never taken from a membership at another centre."""

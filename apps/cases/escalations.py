@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from apps.accounts.models import StaffMembership
 from apps.accounts.roles import Role
+from apps.accounts.selectors import departments_where, supervised_centres
 from apps.cases.models import Escalation
 
 
@@ -14,7 +14,6 @@ def escalations_visible_to(user) -> QuerySet[Escalation]:
     every escalation of the centre — the ones raised to them first."""
     if not getattr(user, "is_authenticated", False):
         return Escalation.objects.none()
-    memberships = StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR)
-    departments = memberships.filter(department__isnull=False).values("department_id")
-    centres = memberships.filter(department__isnull=True).values("centre_id")
+    departments = departments_where(user, [Role.SUPERVISOR])
+    centres = supervised_centres(user)
     return Escalation.objects.filter(Q(department_id__in=departments) | Q(department__centre_id__in=centres))

@@ -18,10 +18,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.accounts.models import StaffMembership
 from apps.accounts.permissions import Perm
 from apps.accounts.roles import Role
-from apps.accounts.selectors import memberships_of
+from apps.accounts.selectors import departments_where, memberships_of, supervised_centres
 from apps.audit.requests import client_ip
 from apps.cases.models import Filing, FilingItem
 from apps.cases.notices.tracking import masked_name
@@ -43,9 +42,8 @@ def filing_to_rate(user, number: str) -> Filing | None:
     number = (number or "").strip().upper()[:NUMBER_MAX]
     if not number:
         return None
-    posts = StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR)
-    centres = posts.filter(department__isnull=True).values("centre_id")
-    departments = posts.filter(department__isnull=False).values("department_id")
+    centres = supervised_centres(user)
+    departments = departments_where(user, [Role.SUPERVISOR])
     of_department = FilingItem.objects.filter(filing=OuterRef("pk"), item__department_id__in=departments)
     return (
         Filing.objects.filter(number=number)

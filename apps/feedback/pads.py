@@ -31,8 +31,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from apps.accounts.identifiers import mask_name
-from apps.accounts.models import StaffMembership, User, Window
-from apps.accounts.roles import Role
+from apps.accounts.models import User, Window
+from apps.accounts.selectors import supervised_centres
 from apps.audit.services import record_step
 from apps.catalogue.models import ServiceItem
 from apps.core.errors import Conflict
@@ -68,23 +68,14 @@ def normalised_code(text: str) -> str:
 # --- who manages which pads --------------------------------------------------------------------------
 
 
-def _supervised_centres(user) -> QuerySet:
-    """The ids of the centres where ``user`` is a supervisor for the whole centre."""
-    if not getattr(user, "is_authenticated", False):
-        return StaffMembership.objects.none().values("centre_id")
-    return StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR, department__isnull=True).values(
-        "centre_id"
-    )
-
-
 def manages_pads(user) -> bool:
-    return _supervised_centres(user).exists()
+    return supervised_centres(user).exists()
 
 
 def pads_for_supervisor(user) -> QuerySet[EvaluationPad]:
     """The pads of the windows of the centres ``user`` supervises (another centre's: not there)."""
     return (
-        EvaluationPad.objects.filter(window__centre_id__in=_supervised_centres(user))
+        EvaluationPad.objects.filter(window__centre_id__in=supervised_centres(user))
         .select_related("window__centre", "paired_by")
         .order_by("window__centre__name", "window__number", "-paired_at", "-pk")
     )
@@ -93,7 +84,7 @@ def pads_for_supervisor(user) -> QuerySet[EvaluationPad]:
 def windows_for_supervisor(user) -> QuerySet[Window]:
     """The active windows a pad may be paired for by ``user``."""
     return (
-        Window.objects.filter(centre_id__in=_supervised_centres(user), is_active=True)
+        Window.objects.filter(centre_id__in=supervised_centres(user), is_active=True)
         .select_related("centre")
         .order_by("centre__name", "number")
     )
@@ -131,7 +122,7 @@ def pair_pad(*, window_id: int, name: str, actor, client_ip=None) -> tuple[Evalu
     """A new pad for ``window_id``, awaiting its tablet; returns it with its pairing code (shown once:
     only its hash is kept). ``actor`` must supervise the window's centre."""
     window = Window.objects.select_related("centre").filter(pk=window_id).first()
-    if window is None or not _supervised_centres(actor).filter(centre_id=window.centre_id).exists():
+    if window is None or not supervised_centres(actor).filter(centre_id=window.centre_id).exists():
         raise PermissionDenied(_("Only a supervisor of the window's service centre may pair a pad for it."))
     if not window.is_active:
         raise ValidationError({"window": _("This window is not in use.")})
@@ -169,7 +160,7 @@ def renew_code(*, pad_id: int, actor, client_ip=None) -> tuple[EvaluationPad, st
                 )
                 if (
                     pad is None
-                    or not _supervised_centres(actor).filter(centre_id=pad.window.centre_id).exists()
+                    or not supervised_centres(actor).filter(centre_id=pad.window.centre_id).exists()
                 ):
                     raise PermissionDenied(
                         _("Only a supervisor of the window's service centre may pair a pad for it.")
@@ -223,7 +214,7 @@ def revoke_pad(*, pad_id: int, actor, client_ip=None) -> EvaluationPad:
     """Revoke a pad (a lost tablet, a window closed): its key opens nothing from now on."""
     with transaction.atomic():
         pad = EvaluationPad.objects.select_for_update().select_related("window").filter(pk=pad_id).first()
-        if pad is None or not _supervised_centres(actor).filter(centre_id=pad.window.centre_id).exists():
+        if pad is None or not supervised_centres(actor).filter(centre_id=pad.window.centre_id).exists():
             raise PermissionDenied(_("Only a supervisor of the window's service centre may revoke its pad."))
         if pad.revoked_at is not None:
             raise Conflict(_("This pad is revoked already."))

@@ -19,11 +19,11 @@ import re
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts import selectors as accounts
 from apps.accounts.models import StaffMembership, User
 from apps.accounts.roles import Role
 from apps.audit.services import record_step
@@ -78,13 +78,7 @@ def _is_staff(user) -> bool:
 
 def supervises(user, act: Act) -> bool:
     """A supervisor of the act's centre (a centre-wide post), or of its department there."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR, centre_id=act.centre_id)
-        .filter(Q(department__isnull=True) | Q(department_id=act.department_id))
-        .exists()
-    )
+    return accounts.supervises(user, centre_id=act.centre_id, department_id=act.department_id)
 
 
 # --- what a rating says ------------------------------------------------------------------------------

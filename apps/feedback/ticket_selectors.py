@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import BACK_OFFICE_ROLES, Role
+from apps.accounts.selectors import departments_where, supervised_centres
 from apps.feedback.models import RectificationTicket, TicketState
 from apps.worktime import calendar
 
@@ -83,10 +84,10 @@ def tickets_for_supervisor(user) -> QuerySet[RectificationTicket]:
     """A department supervisor: the department's tickets; a centre's supervisor: the centre's."""
     if not getattr(user, "is_authenticated", False):
         return RectificationTicket.objects.none()
-    memberships = StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR)
-    departments = memberships.filter(department__isnull=False).values("department_id")
-    centres = memberships.filter(department__isnull=True).values("centre_id")
-    return RectificationTicket.objects.filter(Q(department_id__in=departments) | Q(centre_id__in=centres))
+    departments = departments_where(user, [Role.SUPERVISOR])
+    return RectificationTicket.objects.filter(
+        Q(department_id__in=departments) | Q(centre_id__in=supervised_centres(user))
+    )
 
 
 def tickets_visible_to(user) -> QuerySet[RectificationTicket]:

@@ -62,17 +62,12 @@ def _handles(ticket, user) -> bool:
 @refuses(_("Only a supervisor of the ticket's department or service centre may do this."))
 def _supervises(ticket, user) -> bool:
     """A supervisor of the department, or of the whole centre (a membership with no department)."""
-    from apps.accounts.models import StaffMembership
     from apps.accounts.permissions import Perm
-    from apps.accounts.roles import Role
+    from apps.accounts.selectors import supervises
 
     if not user.has_perm(Perm.USE_SUPERVISION_DESK):
         return False
-    return (
-        StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR, centre_id=ticket.centre_id)
-        .filter(models.Q(department__isnull=True) | models.Q(department_id=ticket.department_id))
-        .exists()
-    )
+    return supervises(user, centre_id=ticket.centre_id, department_id=ticket.department_id)
 
 
 @refuses(_("The rating is about your own work: another supervisor decides."))
