@@ -9,12 +9,11 @@ import base64
 import qrcode
 import qrcode.image.svg
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from apps.audit.requests import client_ip
 from apps.core.errors import Conflict, error_text
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.feedback import pads
+from apps.feedback.pad import pair_url
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
 # The code a supervisor was just shown, kept in their own session only until the tablet uses it or it
@@ -115,7 +115,7 @@ def pairing_code(request, pk):
     code = held.get("code") if held.get("pad") == pad.pk and status.key == "awaiting" else None
     if held and code is None and held.get("pad") == pad.pk:
         del request.session[SESSION_KEY]  # used or lapsed: not kept any longer
-    pair_url = settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("pad:pair")
+    address = pair_url()
     return render(
         request,
         "desks/supervision/pads_code.html",
@@ -125,8 +125,8 @@ def pairing_code(request, pk):
             "status": status,
             "code": code,
             "expires_at": pads.code_expires_at(pad),
-            "pair_url": pair_url,
-            "qr": _qr_data_uri(pair_url),
+            "pair_url": address,
+            "qr": _qr_data_uri(address),
         },
     )
 

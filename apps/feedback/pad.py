@@ -44,6 +44,11 @@ def device_key(request) -> str:
     return request.headers.get("X-Pad-Key", "") or request.COOKIES.get(COOKIE, "")
 
 
+def pair_url() -> str:
+    """The pairing page's public address: what a supervisor is shown to open on the tablet."""
+    return settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("pad:pair")
+
+
 def logged_in(request) -> bool:
     return bool(getattr(request, "user", None) and request.user.is_authenticated)
 

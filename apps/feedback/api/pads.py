@@ -8,9 +8,8 @@ attempts count towards the address's rating rate limit (429)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -24,7 +23,7 @@ from apps.accounts.permissions import AllowAny, UsesSupervisionDesk
 from apps.audit.requests import client_ip
 from apps.feedback import pads, services
 from apps.feedback.models import ActKind, Channel, Level, Reason
-from apps.feedback.pad import device_key, logged_in
+from apps.feedback.pad import device_key, logged_in, pair_url
 from apps.feedback.throttles import RatingThrottle
 
 PAD_KEY = OpenApiParameter(
@@ -231,7 +230,7 @@ def _paired(pad, code: str) -> dict:
         **PadSerializer(pad).data,
         "pairing_code": code,
         "code_expires_at": serializers.DateTimeField().to_representation(pads.code_expires_at(pad)),
-        "pair_url": settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("pad:pair"),
+        "pair_url": pair_url(),
     }
 
 
