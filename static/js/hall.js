@@ -4,9 +4,14 @@
 "use strict";
 
 // <select data-autosubmit>: choosing an option submits its form (the <noscript> button does otherwise).
+// htmx sets up content it swaps in only when it settles (some 20 ms later): a choice made before then
+// would post the whole page, so the form is set up here first (htmx.process does nothing twice).
 document.addEventListener("change", (event) => {
   const field = event.target.closest && event.target.closest("[data-autosubmit]");
   if (field && field.form) {
+    if (window.htmx) {
+      window.htmx.process(field.form);
+    }
     field.form.requestSubmit();
   }
 });

@@ -221,3 +221,26 @@ def test_a_clerk_takes_an_online_filing_for_pre_review_checks_it_and_accepts_it(
     shot(page, "accepted")
     online.refresh_from_db()
     assert online.state == FilingState.ACCEPTED and online.window == hall.window
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_choice_made_before_htmx_settles_the_swapped_checklist_is_still_saved_in_place(live_server, page):
+    """htmx sets up swapped-in forms only when it settles. A clerk quicker than that (CI's machines were)
+    posted the whole page instead. Here the settle is held back for 10 s to hold that window open."""
+    hall = restaurant_hall()
+    filing = make_filing(
+        bundle=hall.bundle, applicant=COMPANY_WITH_AGENT, window=hall.window, clerk=hall.clerk
+    )
+    _log_in(page, live_server, hall.clerk)
+    page.goto(f"{live_server.url}/intake/filings/{filing.pk}/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("htmx.config.defaultSettleDelay = 10000; window.hallNoReload = 'kept'")
+    page.keyboard.press("Alt+KeyO")  # the whole checklist is swapped in
+    expect(_row(page, hall.required).locator("select.material-status")).to_have_value("original")
+    assert page.locator(".htmx-added").count() > 0  # the new checklist is not yet set up by htmx
+
+    _row(page, hall.letter).locator("select.material-status").select_option("original")
+    expect(_row(page, hall.letter).get_by_test_id("row-result")).to_contain_text("✓")
+    _saved(filing, hall.letter, MaterialStatus.ORIGINAL)
+    assert page.evaluate("window.hallNoReload") == "kept"
