@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "apps.catalogue",
     "apps.cases",
     "apps.certificates",
+    # The flow of people through the hall: appointments, tickets, calling, displays.
+    "apps.visits",
     # The front of house, above the domain apps (nothing below imports it).
     "apps.feedback",
     # Role-facing HTML and seeding, on top of the domain apps.
@@ -429,6 +431,23 @@ HALL_RATING_LINK_DAYS = env_int("HALL_RATING_LINK_DAYS", 365)
 HALL_RECTIFICATION_DAYS = env_int("HALL_RECTIFICATION_DAYS", 15)
 # Seconds the window's evaluation pad shows an act after it was finished (then nothing personal).
 HALL_PAD_SHOW_SECONDS = env_int("HALL_PAD_SHOW_SECONDS", 60)
+# --- The hall's flow (apps.visits): appointments, tickets, calling ---------------------------------------
+# Minutes one appointment slot lasts (slots are cut from the centre's opening periods).
+HALL_SLOT_MINUTES = env_int("HALL_SLOT_MINUTES", 30)
+# Working days ahead that can be booked (today included).
+HALL_BOOKING_DAYS = env_int("HALL_BOOKING_DAYS", 7)
+# Hours before its slot starts after which a booking can no longer be cancelled online.
+HALL_BOOKING_CANCEL_HOURS = env_int("HALL_BOOKING_CANCEL_HOURS", 2)
+# N no-shows within M days suspend online booking for K days (爽约).
+HALL_NO_SHOW_LIMIT = env_int("HALL_NO_SHOW_LIMIT", 3)
+HALL_NO_SHOW_WINDOW_DAYS = env_int("HALL_NO_SHOW_WINDOW_DAYS", 30)
+HALL_NO_SHOW_SUSPEND_DAYS = env_int("HALL_NO_SHOW_SUSPEND_DAYS", 30)
+# Minutes before and after its slot in which an appointment's ticket goes first (预约优先).
+HALL_APPOINTMENT_GRACE_MINUTES = env_int("HALL_APPOINTMENT_GRACE_MINUTES", 15)
+# Age from which a ticket taken with a resident ID goes first (from the ID's birth date).
+HALL_PRIORITY_AGE = env_int("HALL_PRIORITY_AGE", 70)
+# Minutes a skipped ticket (过号) can still be recalled to a window.
+HALL_SKIP_RECALL_MINUTES = env_int("HALL_SKIP_RECALL_MINUTES", 30)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("apps.certificates.api.urls")),
     path("", include("apps.citizens.api.urls")),
     path("", include("apps.feedback.api.urls")),
+    path("", include("apps.visits.api.urls")),
     path("portal/", include("apps.portal.api.urls")),
 ]
 
@@ -34,6 +35,9 @@ urlpatterns = [
     # Ratings (好差评): the public page of a rating link, and the windows' evaluation pads.
     path("rate/", include("apps.feedback.urls")),
     path("pad/", include("apps.feedback.pad_urls")),
+    # The hall's flow: the ticket kiosks (取号机) and the hall displays (大屏), both paired devices.
+    path("kiosk/", include("apps.visits.kiosk_urls")),
+    path("display/", include("apps.visits.display_urls")),
     path("ops/", include("apps.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -232,6 +232,7 @@ class StaffMembership(models.Model):
             ("use_supervision_desk", _("Can use the supervision desk")),
             ("use_catalogue_desk", _("Can maintain the service-item catalogue")),
             ("use_citizen_portal", _("Can use the citizen portal")),
+            ("use_assistance_desk", _("Can use the assisted-filing desk")),
         ]
 
     def __str__(self):

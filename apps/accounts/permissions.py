@@ -34,6 +34,7 @@ __all__ = [
     "UsesIntakeDesk",
     "UsesIssuingDesk",
     "UsesSupervisionDesk",
+    "UsesAssistanceDesk",
     "UsesBackOfficeOrSupervisionDesk",
     "ImportsCatalogue",
 ]
@@ -55,6 +56,8 @@ class Perm(enum.StrEnum):
     USE_SUPERVISION_DESK = "accounts.use_supervision_desk"
     USE_CATALOGUE_DESK = "accounts.use_catalogue_desk"
     USE_CITIZEN_PORTAL = "accounts.use_citizen_portal"
+    # 帮办代办: the assistants' desk (assisted filings, followed through to the end).
+    USE_ASSISTANCE_DESK = "accounts.use_assistance_desk"
     # 审批决定人: signs decisions off and approves extensions.
     SIGN_OFF_DECISIONS = "accounts.sign_off_decisions"
     # Managing staff: who works where in which role (the admin's; superusers).
@@ -156,6 +159,12 @@ class UsesSupervisionDesk(_HasPerm):
     """Supervisors (督办): 12345 ratings, evaluation pads, rating figures."""
 
     perm = Perm.USE_SUPERVISION_DESK
+
+
+class UsesAssistanceDesk(_HasPerm):
+    """Filing assistants (帮办代办): their queue of assisted filings."""
+
+    perm = Perm.USE_ASSISTANCE_DESK
 
 
 class UsesBackOfficeOrSupervisionDesk(BasePermission):

@@ -23,6 +23,7 @@ class Role(models.TextChoices):
     ISSUER = "issuer", _("Issuer")  # 出证人员
     SEAL_KEEPER = "seal_keeper", _("Seal keeper")  # 印章保管人: confirms every seal use (双人用印)
     SUPERVISOR = "supervisor", _("Supervisor")  # 督办人员
+    ASSISTANT = "assistant", _("Filing assistant")  # 帮办代办员: files for people and follows each through
     CATALOGUE_ADMIN = "catalogue_admin", _("Catalogue admin")  # 事项管理员
     CITIZEN = "citizen", _("Citizen")  # 办事群众 / 企业
 
@@ -86,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         Perm.ADD_WARNINGPOLICY,
         Perm.CHANGE_WARNINGPOLICY,
     ],
+    Role.ASSISTANT: [Perm.USE_ASSISTANCE_DESK],
     Role.CITIZEN: [Perm.USE_CITIZEN_PORTAL],
 }
 

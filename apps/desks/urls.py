@@ -1,8 +1,13 @@
 from django.urls import path
 
 from apps.desks import (
+    assistance,
     backoffice,
+    calling,
+    devices,
     figures,
+    hall_figures,
+    hall_setup,
     intake,
     issuing,
     pads,
@@ -51,6 +56,15 @@ urlpatterns = (
     + (
         # Ratings (好差评): each module of the desks keeps its own routes.
         rectification.urlpatterns + figures.urlpatterns + pads.urlpatterns + phone_ratings.urlpatterns
+    )
+    + (
+        # The hall's flow: calling at the window, the assistants' desk, the hall's set-up, devices
+        # and figures on the supervision desk.
+        calling.urlpatterns
+        + assistance.urlpatterns
+        + hall_setup.urlpatterns
+        + devices.urlpatterns
+        + hall_figures.urlpatterns
     )
     + [
         # The citizens' portal is its own app (apps.portal, /portal/); the staff desks are drawn here.

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from apps.portal import delivery, elder_mode, inbox, organisations, ratings, views, wallet, wizard
+from apps.portal import (
+    appointments,
+    delivery,
+    elder_mode,
+    inbox,
+    organisations,
+    ratings,
+    views,
+    wallet,
+    wizard,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -23,4 +33,5 @@ urlpatterns = [
     + wallet.urlpatterns
     + delivery.urlpatterns
     + ratings.urlpatterns
+    + appointments.urlpatterns
 )

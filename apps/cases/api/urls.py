@@ -2,12 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from apps.cases.api import review_views, views
+from apps.cases.api import assistance, review_views, views
 
 router = SimpleRouter()
 router.register("filings", views.FilingViewSet, basename="filing")
 router.register("cases", review_views.CaseViewSet, basename="case")
-urlpatterns = router.urls + [
+urlpatterns = router.urls + assistance.urlpatterns + [
     path(
         "filings/<int:filing_pk>/uploads/<int:upload_pk>/",
         login_required(views.upload_file),

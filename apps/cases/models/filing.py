@@ -120,6 +120,31 @@ class Filing(FSMModelMixin, models.Model):
         related_name="+",
     )
 
+    # 帮办代办: the assistant who filed it for the applicant and follows it through to the end (handed
+    # over to another assistant on their desk; each hand-over is in the filing's log).
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assistant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assisted_filings",
+        db_index=False,  # the index filing_assistant_queue covers it
+    )
+    # 绿色通道: a key project (重点项目) flagged by staff goes first on every desk (intake, back
+    # office, issuing).
+    green_channel = models.BooleanField(_("green channel"), default=False)
+    green_channel_reason = models.CharField(_("green-channel reason"), max_length=200, blank=True)
+    green_channel_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("green channel flagged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    green_channel_at = models.DateTimeField(_("green channel flagged at"), null=True, blank=True)
+
     # The applicant's declaration (承诺: the materials are true and complete), made online before
     # submitting; a window filing is declared on paper at the window.
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
@@ -170,6 +195,12 @@ class Filing(FSMModelMixin, models.Model):
             models.Index(fields=["state", "centre"], name="filing_state_centre"),
             # The act just decided at a window, which its evaluation pad asks for every 2 seconds.
             models.Index(fields=["window", "decided_at"], name="filing_window_decided"),
+            # An assistant's queue of the filings they follow.
+            models.Index(
+                fields=["assistant", "state"],
+                condition=models.Q(assistant__isnull=False),
+                name="filing_assistant_queue",
+            ),
             # The windows' queue of online filings awaiting pre-review, oldest first.
             models.Index(
                 fields=["centre", "submitted_at"],

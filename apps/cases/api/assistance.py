@@ -1,0 +1,3 @@
+"""(stub: being written in issue 18)"""
+
+urlpatterns = []

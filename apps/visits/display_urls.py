@@ -1,0 +1,4 @@
+from apps.visits import display
+
+app_name = "display"
+urlpatterns = display.urlpatterns

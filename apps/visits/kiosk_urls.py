@@ -1,0 +1,4 @@
+from apps.visits import kiosk
+
+app_name = "kiosk"
+urlpatterns = kiosk.urlpatterns
