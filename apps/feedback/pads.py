@@ -18,8 +18,6 @@ are the centre's, not a department's).
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,7 +25,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from apps.accounts.identifiers import mask_name
@@ -35,13 +32,16 @@ from apps.accounts.models import User, Window
 from apps.accounts.selectors import supervised_centres
 from apps.audit.services import record_step
 from apps.catalogue.models import ServiceItem
+from apps.core import device_keys
+from apps.core.device_keys import keyed_hash as _hash
+from apps.core.device_keys import normalised_code
 from apps.core.errors import Conflict
 from apps.feedback.acts import Act, latest_act_at_window
 from apps.feedback.models import EvaluationPad, Rating
 from apps.feedback.models.ratings import APPLICANT
 
 PAIRING_MINUTES = 10
-CODE_DIGITS = 8
+CODE_DIGITS = device_keys.CODE_DIGITS
 # How often a pad's ``last_seen_at`` is written: a screen polls every 2 s, the desk needs minutes.
 SEEN_EVERY = dt.timedelta(minutes=1)
 
@@ -52,17 +52,6 @@ GRACE_SECONDS = 30
 
 _CODE_SALT = "apps.feedback.pads.pairing-code"
 _KEY_SALT = "apps.feedback.pads.device-key"
-
-
-def _hash(salt: str, secret: str) -> str:
-    return salted_hmac(salt, secret, algorithm="sha256").hexdigest()
-
-
-def normalised_code(text: str) -> str:
-    """What was typed, as the code is shown: full-width digits folded (a Chinese input method's
-    １２３), spaces and dashes dropped."""
-    folded = unicodedata.normalize("NFKC", text or "")
-    return "".join(ch for ch in folded if not ch.isspace() and ch != "-")
 
 
 # --- who manages which pads --------------------------------------------------------------------------
@@ -114,10 +103,6 @@ def code_expires_at(pad: EvaluationPad) -> dt.datetime:
 # --- services ---------------------------------------------------------------------------------------
 
 
-def _new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-
-
 def pair_pad(*, window_id: int, name: str, actor, client_ip=None) -> tuple[EvaluationPad, str]:
     """A new pad for ``window_id``, awaiting its tablet; returns it with its pairing code (shown once:
     only its hash is kept). ``actor`` must supervise the window's centre."""
@@ -128,7 +113,7 @@ def pair_pad(*, window_id: int, name: str, actor, client_ip=None) -> tuple[Evalu
         raise ValidationError({"window": _("This window is not in use.")})
     name = (name or "").strip()[:60]
     for _attempt in range(5):
-        code = _new_code()
+        code = device_keys.new_code()
         try:
             with transaction.atomic():
                 pad = EvaluationPad.objects.create(
@@ -149,7 +134,7 @@ def renew_code(*, pad_id: int, actor, client_ip=None) -> tuple[EvaluationPad, st
     """A new pairing code for a pad still awaiting its tablet (its code lapsed, or was lost): the old
     code stops working, the new one runs ``PAIRING_MINUTES`` from now."""
     for _attempt in range(5):
-        code = _new_code()
+        code = device_keys.new_code()
         try:
             with transaction.atomic():
                 pad = (
@@ -184,10 +169,10 @@ def claim_pad(*, code: str, client_ip=None) -> tuple[EvaluationPad, str]:
     so that a guesser learns nothing about which codes exist."""
     code = normalised_code(code)
     invalid = ValidationError({"code": _("This pairing code is not valid or has expired.")})
-    if not (len(code) == CODE_DIGITS and code.isascii() and code.isdigit()):
+    if not device_keys.looks_like_code(code):
         raise invalid
     now = timezone.now()
-    key = secrets.token_urlsafe(32)
+    key = device_keys.new_key()
     with transaction.atomic():
         pad = (
             EvaluationPad.objects.select_for_update()
@@ -226,7 +211,7 @@ def revoke_pad(*, pad_id: int, actor, client_ip=None) -> EvaluationPad:
 
 def pad_from_key(key: str | None) -> EvaluationPad | None:
     """The pad in use that holds device key ``key`` (None for no key, an unknown or revoked one)."""
-    if not key or len(key) > 200:
+    if not device_keys.plausible_key(key):
         return None
     return (
         EvaluationPad.objects.filter(

@@ -1,0 +1,335 @@
+"""The hall's devices (ticket kiosks 取号机, hall displays 大屏): pairing, recognising, revoking.
+
+Like a window's evaluation pad (``apps.feedback.pads``), a kiosk or a display is a device, not a
+person's login. A supervisor of the centre pairs one and is shown a one-time code (8 digits, valid
+``PAIRING_MINUTES``); the device types it at ``/display/pair/`` (one page for both kinds: the code
+says which) and receives a long random key, kept in the ``hall_device`` cookie (HttpOnly) or sent by
+an app as the ``X-Device-Key`` header. Only keyed hashes are stored (``apps.core.device_keys``).
+
+A device's life is read from its columns: awaiting its screen while ``last_seen_at`` is empty (the
+hash is then the code's, lapsing ``PAIRING_MINUTES`` after ``paired_at``), in use once claimed,
+revoked once ``revoked_at`` is set.
+
+The contract other parts build on:
+- ``device_from_key(key, kind)``: the device in use of that kind holding the key, else None;
+- ``@paired_device(kind)`` on a view: ``request.device`` is set; without a valid key a page answers
+  with the "this screen is not paired" page (a link to pair it), an API view (DRF) with 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.throttling import SimpleRateThrottle
+
+from apps.accounts.models import ServiceCentre
+from apps.accounts.selectors import supervised_centres
+from apps.audit.services import record_step
+from apps.core import device_keys
+from apps.core.errors import Conflict
+from apps.visits.models import HallDevice
+from apps.visits.models.codes import DeviceKind
+
+DEVICE_COOKIE = "hall_device"
+DEVICE_HEADER = "X-Device-Key"
+COOKIE_MAX_AGE = 5 * 365 * 24 * 3600  # a hall screen stays paired until revoked
+PAIRING_MINUTES = 10
+# How often ``last_seen_at`` is written: a display polls every second, the desk needs minutes.
+SEEN_EVERY = dt.timedelta(minutes=1)
+
+_CODE_SALT = "apps.visits.devices.pairing-code"
+_KEY_SALT = "apps.visits.devices.device-key"
+
+# Where a device goes once paired, and where its "not paired" page points.
+HOME_URL = {DeviceKind.KIOSK: "kiosk:home", DeviceKind.DISPLAY: "display:screen"}
+
+
+# --- recognising a device ------------------------------------------------------------------------------
+
+
+def request_key(request) -> str:
+    """The device key of a request: an app's ``X-Device-Key`` header, or the cookie a browser holds."""
+    return request.headers.get(DEVICE_HEADER, "") or request.COOKIES.get(DEVICE_COOKIE, "")
+
+
+def device_from_key(key: str | None, kind: str) -> HallDevice | None:
+    """The device in use of ``kind`` that holds ``key`` (None for no key, an unknown, revoked, or
+    another kind's key)."""
+    if not device_keys.plausible_key(key):
+        return None
+    return (
+        HallDevice.objects.filter(
+            key_hash=device_keys.keyed_hash(_KEY_SALT, key),
+            kind=kind,
+            last_seen_at__isnull=False,
+            revoked_at__isnull=True,
+        )
+        .select_related("centre")
+        .first()
+    )
+
+
+def note_seen(device: HallDevice, now: dt.datetime | None = None) -> None:
+    """Record that the device was just used (at most once a ``SEEN_EVERY``: screens poll often)."""
+    now = now or timezone.now()
+    if device.last_seen_at is None or device.last_seen_at < now - SEEN_EVERY:
+        HallDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(last_seen_at=now)
+        device.last_seen_at = now
+
+
+def _is_api(request) -> bool:
+    # A DRF Request wraps the HttpRequest (it is not one); a view method's first argument is ``self``.
+    return not isinstance(request, HttpRequest)
+
+
+def _enforce_csrf(request: HttpRequest) -> None:
+    """As DRF's SessionAuthentication does for a session: a browser sends the cookie on its own."""
+    from rest_framework.authentication import CSRFCheck
+    from rest_framework.exceptions import PermissionDenied as ApiDenied
+
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
+    if reason:
+        raise ApiDenied(f"CSRF Failed: {reason}")
+
+
+def not_paired_page(request, kind: str):
+    return render(
+        request,
+        "display/not_paired.html",
+        {"kind": kind, "kind_label": DeviceKind(kind).label, "pair_url": reverse("display:pair")},
+        status=403,
+    )
+
+
+def paired_device(kind: str):
+    """Decorate a page view (``view(request, ...)``) or a DRF view method (``get(self, request, ...)``):
+    the request's device of ``kind`` is set as ``request.device``. Without one, a page answers with the
+    "not paired" page (403, a link to pair) and an API call with 403. An API call authenticated by the
+    cookie (a browser) must carry the CSRF token on writes, as a session's would."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            # A view method's first argument is ``self``; a request (Django's or DRF's) has META.
+            request = args[0] if hasattr(args[0], "META") else args[1]
+            device = device_from_key(request_key(request), kind)
+            if _is_api(request):
+                from rest_framework.exceptions import PermissionDenied as ApiDenied
+
+                if device is None:
+                    raise ApiDenied(_("This device is not a paired hall screen: pair it at /display/pair/."))
+                writing = request.method not in ("GET", "HEAD", "OPTIONS")
+                if writing and not request.headers.get(DEVICE_HEADER):
+                    _enforce_csrf(request._request)
+                request._request.device = device
+            elif device is None:
+                # The cookie is left alone: pairing again replaces it, and a stale key opens nothing.
+                return not_paired_page(request, kind)
+            request.device = device
+            note_seen(device)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def set_device_cookie(response, key: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        key,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def pair_url() -> str:
+    """The pairing page's public address: what a supervisor is shown to open on the screen."""
+    return settings.HALL_PUBLIC_BASE_URL.rstrip("/") + reverse("display:pair")
+
+
+class PairingThrottle(SimpleRateThrottle):
+    """Pairing attempts per client address (the page's and the API's counted together): a screen
+    types its code once, a guesser many times."""
+
+    scope = "hall_device_pairing"
+    rate = "20/min"
+
+    def get_cache_key(self, request, view):
+        # The address the audit log records (trusting only HALL_TRUSTED_PROXIES), not DRF's get_ident.
+        from apps.audit.requests import client_ip
+
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+
+
+def allow_pairing_attempt(request) -> bool:
+    """For the page: whether this attempt is within the rate (it is counted)."""
+    return PairingThrottle().allow_request(request, None)
+
+
+# --- who manages which devices -------------------------------------------------------------------------
+
+
+def manages_devices(user) -> bool:
+    return supervised_centres(user).exists()
+
+
+def devices_for_supervisor(user) -> QuerySet[HallDevice]:
+    """The devices of the centres ``user`` supervises (another centre's: not there)."""
+    return (
+        HallDevice.objects.filter(centre_id__in=supervised_centres(user))
+        .select_related("centre", "paired_by")
+        .order_by("centre__name", "kind", "-paired_at", "-pk")
+    )
+
+
+def centres_for_supervisor(user) -> QuerySet[ServiceCentre]:
+    return ServiceCentre.objects.filter(pk__in=supervised_centres(user)).order_by("name")
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    key: str  # awaiting / expired / active / revoked
+    label: str
+
+
+def status_of(device: HallDevice, now: dt.datetime | None = None) -> DeviceStatus:
+    now = now or timezone.now()
+    if device.revoked_at is not None:
+        return DeviceStatus("revoked", _("Revoked"))
+    if device.last_seen_at is None:
+        if device.paired_at < now - dt.timedelta(minutes=PAIRING_MINUTES):
+            return DeviceStatus("expired", _("Pairing code expired"))
+        return DeviceStatus("awaiting", _("Awaiting its screen"))
+    return DeviceStatus("active", _("In use"))
+
+
+def code_expires_at(device: HallDevice) -> dt.datetime:
+    return device.paired_at + dt.timedelta(minutes=PAIRING_MINUTES)
+
+
+# --- services ----------------------------------------------------------------------------------------
+
+
+def _pairing_refused() -> str:  # translated when raised, in the request's language
+    return _("Only a supervisor of the service centre may pair its hall devices.")
+
+
+def _supervises(actor, centre_id) -> bool:
+    return supervised_centres(actor).filter(centre_id=centre_id).exists()
+
+
+def pair_device(*, centre_id: int, kind: str, name: str, actor, client_ip=None) -> tuple[HallDevice, str]:
+    """A new device of ``kind`` for the centre, awaiting its screen; returns it with its pairing code
+    (shown once: only its hash is kept). ``actor`` must supervise the centre."""
+    if kind not in DeviceKind.values:
+        raise ValidationError({"kind": _("Choose a kiosk or a display.")})
+    if not _supervises(actor, centre_id):
+        raise PermissionDenied(_pairing_refused())
+    name = (name or "").strip()[:60]
+    for _attempt in range(5):
+        code = device_keys.new_code()
+        try:
+            with transaction.atomic():
+                device = HallDevice.objects.create(
+                    centre_id=centre_id,
+                    kind=kind,
+                    name=name,
+                    key_hash=device_keys.keyed_hash(_CODE_SALT, code),
+                    paired_at=timezone.now(),
+                    paired_by=actor,
+                )
+                record_step(device, step="device_paired", actor=actor, client_ip=client_ip, kind=kind)
+        except IntegrityError:  # the same code awaiting another screen: draw again
+            continue
+        return device, code
+    raise Conflict(_("No pairing code could be drawn: try again."))
+
+
+def renew_code(*, device_id: int, actor, client_ip=None) -> tuple[HallDevice, str]:
+    """A new pairing code for a device still awaiting its screen: the old code stops working, the new
+    one runs ``PAIRING_MINUTES`` from now."""
+    for _attempt in range(5):
+        code = device_keys.new_code()
+        try:
+            with transaction.atomic():
+                device = HallDevice.objects.select_for_update().filter(pk=device_id).first()
+                if device is None or not _supervises(actor, device.centre_id):
+                    raise PermissionDenied(_pairing_refused())
+                if device.revoked_at is not None or device.last_seen_at is not None:
+                    raise Conflict(_("This device is not awaiting its screen."))
+                device.key_hash = device_keys.keyed_hash(_CODE_SALT, code)
+                device.paired_at = timezone.now()
+                device.paired_by = actor
+                device.save(update_fields=["key_hash", "paired_at", "paired_by"])
+                record_step(device, step="device_code_renewed", actor=actor, client_ip=client_ip)
+        except IntegrityError:
+            continue
+        return device, code
+    raise Conflict(_("No pairing code could be drawn: try again."))
+
+
+def claim_device(*, code: str, client_ip=None) -> tuple[HallDevice, str]:
+    """The screen's side of pairing: the one-time ``code`` (within ``PAIRING_MINUTES``, not used, the
+    device not revoked) gives it its device key, returned once. Anything else gets one answer, so that
+    a guesser learns nothing about which codes exist."""
+    code = device_keys.normalised_code(code)
+    invalid = ValidationError({"code": _("This pairing code is not valid or has expired.")})
+    if not device_keys.looks_like_code(code):
+        raise invalid
+    now = timezone.now()
+    key = device_keys.new_key()
+    with transaction.atomic():
+        device = (
+            HallDevice.objects.select_for_update()
+            .filter(
+                key_hash=device_keys.keyed_hash(_CODE_SALT, code),
+                last_seen_at__isnull=True,
+                revoked_at__isnull=True,
+                paired_at__gte=now - dt.timedelta(minutes=PAIRING_MINUTES),
+            )
+            .select_related("centre")
+            .first()
+        )
+        if device is None:
+            raise invalid
+        # The code's hash is replaced: used once, it pairs nothing again.
+        device.key_hash = device_keys.keyed_hash(_KEY_SALT, key)
+        device.last_seen_at = now
+        device.save(update_fields=["key_hash", "last_seen_at"])
+        record_step(device, step="device_claimed", client_ip=client_ip)
+    return device, key
+
+
+def revoke_device(*, device_id: int, actor, client_ip=None) -> HallDevice:
+    """Revoke a device (a screen lost or replaced): its key opens nothing from now on."""
+    with transaction.atomic():
+        device = HallDevice.objects.select_for_update().filter(pk=device_id).first()
+        if device is None or not _supervises(actor, device.centre_id):
+            raise PermissionDenied(_("Only a supervisor of the service centre may revoke its hall devices."))
+        if device.revoked_at is not None:
+            raise Conflict(_("This device is revoked already."))
+        device.revoked_at = timezone.now()
+        device.save(update_fields=["revoked_at"])
+        record_step(device, step="device_revoked", actor=actor, client_ip=client_ip)
+    return device
+
+
+def key_hash_for(key: str) -> str:
+    """The stored hash of a device key (for fixtures that plant a device in use)."""
+    return device_keys.keyed_hash(_KEY_SALT, key)
