@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.throttling import SimpleRateThrottle
@@ -145,6 +145,14 @@ def paired_device(kind: str):
         return wrapped
 
     return decorate
+
+
+def home_url(kind: str) -> str:
+    """Where a device of ``kind`` goes once paired (its start page)."""
+    try:
+        return reverse(HOME_URL[kind])
+    except NoReverseMatch:  # the kiosk's pages not routed yet: its app's root
+        return "/kiosk/" if kind == DeviceKind.KIOSK else reverse("display:screen")
 
 
 def set_device_cookie(response, key: str) -> None:

@@ -30,7 +30,7 @@ def pair(request):
         device, key = devices.claim_device(code=request.POST.get("code", ""), client_ip=client_ip(request))
     except ValidationError as error:
         return render(request, "display/pair.html", {"error": error_text(error)}, status=400)
-    response = redirect(devices.HOME_URL[device.kind])
+    response = redirect(devices.home_url(device.kind))
     devices.set_device_cookie(response, key)
     return response
 
