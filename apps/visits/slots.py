@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -127,3 +127,19 @@ def bookable_slots(
     if day == now.date():
         slots = slots.filter(starts_at__gt=now.time())
     return slots.order_by("starts_at")
+
+
+def slot_overview(centre_ids, first: dt.date, last: dt.date) -> list[dict]:
+    """Per area and day from ``first`` to ``last``: ``slots``, ``places``, ``taken`` and ``left``
+    (one query), for the set-up page's view of the days ahead."""
+    return list(
+        AppointmentSlot.objects.filter(area__centre_id__in=centre_ids, date__gte=first, date__lte=last)
+        .values("area_id", "date")
+        .annotate(
+            slots=Count("pk"),
+            places=Sum("capacity"),
+            taken=Sum("booked"),
+            left=Sum(F("capacity") - F("booked")),
+        )
+        .order_by("date", "area_id")
+    )
