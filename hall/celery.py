@@ -79,9 +79,41 @@ app.conf.beat_schedule = {
         "task": "apps.feedback.figure_tasks.refresh_rating_rollups",
         "schedule": crontab(hour=0, minute=10),
     },
+    # The hall's flow (apps.visits): the appointment slots of the booking horizon, hourly (and when
+    # beat starts, below) and just after midnight for the new day; idempotent.
+    "generate-appointment-slots": {
+        "task": "apps.visits.tasks.generate_slots",
+        "schedule": float(env_int("HALL_SLOTS_SECONDS", 3600)),
+    },
+    "generate-appointment-slots-night": {
+        "task": "apps.visits.tasks.generate_slots",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    # Appointment reminders (SMS, the working day before) in the daytime only: nobody is texted at
+    # night; a booking made in the evening for the next day is reminded in the morning.
+    "send-appointment-reminders": {
+        "task": "apps.visits.tasks.send_appointment_reminders",
+        "schedule": crontab(minute="*/15", hour="8-20"),
+    },
+    # No-shows (爽约) once a slot's grace has passed, and the tickets a closed hall left unserved.
+    "record-no-shows": {
+        "task": "apps.visits.tasks.record_no_shows",
+        "schedule": float(env_int("HALL_SWEEP_SECONDS", 300)),
+    },
+    "close-ticket-day": {
+        "task": "apps.visits.tasks.close_ticket_day",
+        "schedule": float(env_int("HALL_SWEEP_SECONDS", 300)),
+    },
     # The outbox: messages written with their events, delivered here (at least once, never lost).
     "deliver-notifications": {
         "task": "apps.notifications.tasks.deliver_notifications",
         "schedule": float(env_int("HALL_NOTIFY_SECONDS", 10)),
     },
 }
+
+
+@signals.beat_init.connect
+def _slots_when_beat_starts(sender=None, **_kwargs):
+    """The booking horizon's slots at once when the scheduler starts (a fresh ``make run``, a deploy):
+    the hourly entry's last run is kept in beat's schedule file, so it may not be due at start."""
+    app.send_task("apps.visits.tasks.generate_slots")

@@ -143,3 +143,10 @@ def slot_overview(centre_ids, first: dt.date, last: dt.date) -> list[dict]:
         )
         .order_by("date", "area_id")
     )
+
+
+def generate_all(today: dt.date | None = None) -> int:
+    """Every centre's slots to the end of its booking horizon (the daily job): the centres with a
+    service area, closed ones included, so that a closed area's unbooked slots go too."""
+    centres = ServiceArea.objects.order_by("centre_id").values_list("centre_id", flat=True).distinct()
+    return sum(generate_ahead(centre_id, today=today) for centre_id in centres)
