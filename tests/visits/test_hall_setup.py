@@ -405,3 +405,26 @@ def test_the_api_writes_are_a_supervisors_of_the_centre(client, centre, supervis
     client.force_login(supervisor)
     assert client.delete(reverse("api-opening-period", args=[period])).status_code == 204
     assert not OpeningPeriod.objects.filter(pk=period).exists()
+
+
+# --- the admin -------------------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_the_hall_and_changes_nothing(client, centre, supervisor):
+    from django.contrib import admin
+
+    from apps.accounts.models import User
+
+    area = ServiceAreaFactory(centre=centre)
+    areas.update_area(area_id=area.pk, slot_capacity=2, actor=supervisor)
+    client.force_login(User.objects.create_superuser("root", password="x"))  # noqa: S106
+    models = [model for model in admin.site._registry if model._meta.app_label == "visits"]
+    assert len(models) == 8
+    for model in models:
+        opts = model._meta
+        assert client.get(reverse(f"admin:visits_{opts.model_name}_changelist")).status_code == 200, (
+            opts.label
+        )
+        assert client.get(reverse(f"admin:visits_{opts.model_name}_add")).status_code == 403, opts.label
+    page = client.get(reverse("admin:visits_servicearea_change", args=[area.pk]))
+    assert page.status_code == 200 and b'name="slot_capacity"' not in page.content
