@@ -1,0 +1,126 @@
+"""The order a service area's queue is called in, on a known set of tickets (优先).
+
+One area, one morning. Taken in this order (time, who):
+
+    09:00  walk-in                                  → no priority
+    09:10  resident ID, 70 today                    → elderly
+    09:15  resident ID, 70 tomorrow                 → none (69 today)
+    09:20  walk-in, then flagged disabled by a clerk → disabled
+    09:30  walk-in, then flagged green channel      → green channel
+    09:05  taken at area B, transferred here at 09:40: waits from 09:40 → none
+    09:50  booking 10:00–10:30 (10 minutes early: within the grace) → appointment
+    09:55  booking 11:00–11:30 (65 minutes early)   → none
+
+Priority first (each reason counts the same), then the longest wait:
+    elderly 09:10, disabled 09:20, green 09:30, appointment 09:50,
+    then walk-in 09:00, 69-year-old 09:15, transferred 09:40, too early 09:55.
+"""
+
+import datetime as dt
+
+import pytest
+
+from apps.accounts.roles import Role
+from apps.visits import ticketing
+from apps.visits.models import PriorityReason, Ticket, TicketSource
+from tests.factories import make_staff
+from tests.visits.ticket_setup import Hall, aged, at
+
+pytestmark = pytest.mark.django_db
+
+
+def _walk_in(hall, when, area=None):
+    return ticketing.issue_ticket(
+        centre_id=hall.centre.pk, source=TicketSource.WALK_IN, area_id=(area or hall.area).pk, now=when
+    )
+
+
+def _by_id(hall, id_number, when):
+    return ticketing.issue_ticket(
+        centre_id=hall.centre.pk,
+        source=TicketSource.ID_NUMBER,
+        id_number=id_number,
+        area_id=hall.area.pk,
+        now=when,
+    )
+
+
+def _by_booking(hall, starts, when):
+    booking = hall.booking(starts=starts, id_number=aged(45))
+    return ticketing.issue_ticket(
+        centre_id=hall.centre.pk,
+        source=TicketSource.APPOINTMENT,
+        appointment_token=booking.token,
+        now=when,
+    )
+
+
+@pytest.fixture
+def morning():
+    hall = Hall()
+    clerk = make_staff(Role.CLERK, centre=hall.centre)
+    t = {}
+    t["walk_in"] = _walk_in(hall, at(9, 0))
+    # Area B's eighth ticket: its number stays B008 in area A (below A's own numbers, A001–A007).
+    t["moved"] = [_walk_in(hall, at(9, 5), area=hall.other_area) for _ in range(8)][-1]
+    t["seventy"] = _by_id(hall, aged(70), at(9, 10))
+    t["sixty_nine"] = _by_id(hall, aged(70, days_short=1), at(9, 15))
+    t["disabled"] = _walk_in(hall, at(9, 20))
+    t["green"] = _walk_in(hall, at(9, 30))
+    # The state a transfer leaves (the calling service's, apps.visits.calling.transfer): in this area,
+    # its wait started again at the transfer, its number kept.
+    Ticket.objects.filter(pk=t["moved"].pk).update(
+        area=hall.area, transferred_from=hall.other_area, waiting_since=at(9, 40)
+    )
+    t["on_time"] = _by_booking(hall, dt.time(10, 0), at(9, 50))
+    t["too_early"] = _by_booking(hall, dt.time(11, 0), at(9, 55))
+    ticketing.flag_priority(ticket_id=t["disabled"].pk, reason=PriorityReason.DISABLED, actor=clerk)
+    ticketing.flag_priority(ticket_id=t["green"].pk, reason=PriorityReason.GREEN_CHANNEL, actor=clerk)
+    return hall, {name: Ticket.objects.get(pk=ticket.pk) for name, ticket in t.items()}
+
+
+EXPECTED = ["seventy", "disabled", "green", "on_time", "walk_in", "sixty_nine", "moved", "too_early"]
+
+
+def test_each_ticket_has_the_reasons_the_rules_give(morning):
+    _hall, t = morning
+    reasons = {name: ticket.priority_reasons for name, ticket in t.items()}
+    assert reasons == {
+        "walk_in": [],
+        "moved": [],
+        "seventy": [PriorityReason.ELDERLY],
+        "sixty_nine": [],
+        "disabled": [PriorityReason.DISABLED],
+        "green": [PriorityReason.GREEN_CHANNEL],
+        "on_time": [PriorityReason.APPOINTMENT],
+        "too_early": [],
+    }
+    assert {name for name, ticket in t.items() if ticket.priority} == {
+        "seventy",
+        "disabled",
+        "green",
+        "on_time",
+    }
+
+
+def test_the_queue_is_called_in_the_expected_order(morning):
+    hall, t = morning
+    names = {ticket.pk: name for name, ticket in t.items()}
+    queue = ticketing.waiting_queue(hall.area.pk, hall.area.tickets.first().day)
+    assert [names[ticket.pk] for ticket in queue] == EXPECTED
+
+
+def test_people_ahead_of_each_is_its_place_in_that_order(morning):
+    _hall, t = morning
+    assert [ticketing.people_ahead(t[name]) for name in EXPECTED] == list(range(len(EXPECTED)))
+
+
+def test_a_flag_moves_a_ticket_ahead_of_everyone_without_priority(morning):
+    _hall, t = morning
+    clerk = make_staff(Role.CLERK, centre=t["too_early"].centre)
+    assert ticketing.people_ahead(t["too_early"]) == 7
+    ticketing.flag_priority(ticket_id=t["too_early"].pk, reason=PriorityReason.GREEN_CHANNEL, actor=clerk)
+    t["too_early"].refresh_from_db()
+    # Behind the four with priority who waited longer, ahead of the four without.
+    assert ticketing.people_ahead(t["too_early"]) == 4
+    assert ticketing.people_ahead(t["walk_in"]) == 5
