@@ -6,6 +6,7 @@ from apps.demo.seeding.catalogue import seed_catalogue
 from apps.demo.seeding.certificates import seed_certificate_desk
 from apps.demo.seeding.citizens import seed_citizen
 from apps.demo.seeding.filings import seed_filings, seed_ready_for_issue
+from apps.demo.seeding.hall_flow import seed_hall_flow
 from apps.demo.seeding.organisation import CITY, seed_organisation
 from apps.demo.seeding.pads import seed_pads
 from apps.demo.seeding.ratings import seed_ratings
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             ready = seed_ready_for_issue(CITY["name"])
             online = seed_citizen(CITY["name"])
             front_of_house = seed_ratings(CITY["name"]) + seed_pads(CITY["name"])
+            front_of_house += seed_hall_flow(CITY["name"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo hall ready. Accounts (password for all: {settings.HALL_DEMO_PASSWORD}):"
