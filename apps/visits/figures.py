@@ -186,6 +186,11 @@ class Figures:
     appointments: NoShows
 
     @property
+    def several_centres(self) -> bool:
+        """Whether the rows are of more than one centre (the page then names each row's centre)."""
+        return len({row.centre for row in self.areas} | {row.centre for row in self.windows}) > 1
+
+    @property
     def busiest_hour(self) -> int:
         """The most tickets issued in one hour (the scale of the page's bars)."""
         return max((row.times.issued for row in self.hours), default=0)

@@ -45,6 +45,7 @@ D2 = dt.date(2026, 3, 3)  # Tuesday
 # "Now" is D2 at 15:00: the 14:30–15:00 slot has just ended, the 16:00 one not yet.
 NOW = dt.datetime(2026, 3, 3, 15, 0, tzinfo=SHANGHAI)
 RANGE = Query(D1, D2)
+PARAMS = {"from": "2026-03-02", "to": "2026-03-03"}
 
 
 def at(day: dt.date, hour: int, minute: int, second: int = 0) -> dt.datetime:
@@ -294,7 +295,7 @@ def test_another_centre_and_non_supervisors_see_nothing_of_it(hall):
     assert figures_for(clerk, RANGE, now=NOW).overall.issued == 0
 
 
-def test_a_supervisor_of_two_centres_chooses_one(hall, supervisor):
+def test_a_supervisor_of_two_centres_chooses_one(client, hall, supervisor):
     from apps.accounts.services import assign_role
 
     assign_role(user=supervisor, role=Role.SUPERVISOR, centre=hall.other)
@@ -306,6 +307,11 @@ def test_a_supervisor_of_two_centres_chooses_one(hall, supervisor):
     assert form.is_valid(), form.errors
     one = figures_for(supervisor, form.query(), now=NOW)
     assert one.overall.issued == 1 and one.appointments.no_shows == 1
+    # On the page, each row of several centres names its centre.
+    client.force_login(supervisor)
+    page = client.get(reverse("desks:hall_figures"), PARAMS).content.decode()
+    areas = page.split('data-testid="hall-figures-areas"')[1].split("</table>")[0]
+    assert hall.centre.name in areas and hall.other.name in areas
 
 
 def test_the_filters_default_and_refuse_bad_values(hall, supervisor):
@@ -318,9 +324,6 @@ def test_the_filters_default_and_refuse_bad_values(hall, supervisor):
     # A centre the user does not supervise is not a choice.
     foreign = HallFiguresForm({"centre": hall.other.pk}, user=supervisor)
     assert not foreign.is_valid() and "centre" in foreign.errors
-
-
-PARAMS = {"from": "2026-03-02", "to": "2026-03-03"}
 
 
 def test_the_page_shows_the_numbers(client, hall, supervisor):
@@ -353,8 +356,9 @@ def test_the_page_shows_the_numbers(client, hall, supervisor):
     overall = page.split('data-testid="hall-figures-overall"')[1].split("</table>")[0]
     assert cell(overall, "average-wait") == "14.4" and cell(overall, "no-show-rate") == "37.5%"
     assert reverse("desks:hall_figures_export") in page
-    # Nothing of the other centre.
+    # Nothing of the other centre; one centre's rows do not repeat its name.
     assert hall.other.name not in page
+    assert hall.centre.name not in page.split('data-testid="hall-figures-areas"')[1]
 
 
 def test_the_supervision_desk_links_to_the_figures(client, supervisor):
