@@ -12,9 +12,11 @@ never disagree with them."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.db.models import F
 from django.http import Http404
+from django.utils import timezone
 
 from apps.audit.models import TransitionLog
 from apps.cases.codes import Channel as FilingChannel
@@ -22,6 +24,7 @@ from apps.cases.codes import FilingState
 from apps.cases.models import Filing, FilingItem
 from apps.certificates.models import Delivery, DeliveryMethod
 from apps.feedback.models import ActKind
+from apps.visits.models import TicketState
 
 # 一事一评 is offered once the filing has ended, whichever way.
 CONCLUDED = (FilingState.CLOSED, FilingState.REJECTED, FilingState.TERMINATED)
@@ -151,16 +154,38 @@ def act_of(filing: Filing, kind: str) -> Act:
     raise Http404
 
 
+def _finished_visit(window_id: int, since: dt.datetime) -> Filing | None:
+    """The filing decided for the visit (叫号 ticket) last finished at the window at or after
+    ``since``, its ``visit_finished_at`` the ticket's finish: the visit ends when the clerk finishes
+    the ticket, which may be after the filing's decision (one query, on the tickets' window index)."""
+    return (
+        Filing.objects.filter(
+            window_id=window_id,
+            decided_at__isnull=False,
+            tickets__window_id=window_id,
+            tickets__day__gte=timezone.localdate(since),
+            tickets__state=TicketState.DONE,
+            tickets__finished_at__gte=since,
+        )
+        .exclude(channel=FilingChannel.ONLINE)
+        .annotate(visit_finished_at=F("tickets__finished_at"))
+        .order_by("-visit_finished_at", "-decided_at", "-pk")
+        .first()
+    )
+
+
 def latest_act_at_window(window_id: int, *, since: dt.datetime) -> Act | None:
     """The act last finished at the window at or after ``since``, for its evaluation pad: a window
-    visit (a filing decided there) or a hand-over of documents there. Online pre-reviews are not
-    offered: the applicant is not at the window."""
+    visit (a filing decided there, or the queue ticket it was made for finished there: then at the
+    ticket's finish) or a hand-over of documents there. Online pre-reviews are not offered: the
+    applicant is not at the window."""
     visit = (
         Filing.objects.filter(window_id=window_id, decided_at__gte=since)
         .exclude(channel=FilingChannel.ONLINE)
         .order_by("-decided_at", "-pk")
         .first()
     )
+    finished = _finished_visit(window_id, since)
     handover = (
         Delivery.objects.filter(window_id=window_id, method=DeliveryMethod.HANDOVER, delivered_at__gte=since)
         .select_related("filing")
@@ -170,9 +195,13 @@ def latest_act_at_window(window_id: int, *, since: dt.datetime) -> Act | None:
     candidates = []
     if visit is not None:
         candidates.append((visit.decided_at, ActKind.WINDOW_VISIT, visit))
+    if finished is not None:
+        candidates.append((finished.visit_finished_at, ActKind.WINDOW_VISIT, finished))
     if handover is not None:
         candidates.append((handover.delivered_at, ActKind.HANDOVER, handover.filing))
     if not candidates:
         return None
-    _at, kind, filing = max(candidates, key=lambda candidate: candidate[0])
-    return act_of(filing, kind)
+    at, kind, filing = max(candidates, key=lambda candidate: candidate[0])
+    act = act_of(filing, kind)
+    # A visit is offered from when it ended (its ticket finished), the pad's time counting from then.
+    return replace(act, at=at) if kind == ActKind.WINDOW_VISIT else act
