@@ -34,7 +34,7 @@ def supervisor(centre):
 def test_a_supervisor_pairs_a_display_and_is_shown_its_code_once(client, centre, supervisor):
     client.force_login(supervisor)
     page = client.get(reverse("desks:hall_devices"))
-    assert page.status_code == 200 and b'data-testid="hall-device-pair-form"' in page.content
+    assert page.status_code == 200 and b'data-testid="device-pair-form"' in page.content
     with time_machine.travel(NOON, tick=False):
         response = client.post(
             reverse("desks:hall_devices_pair"),

@@ -111,7 +111,7 @@ def test_the_page_shows_the_call_and_never_a_full_name_or_id_number(client, disp
         poll = client.get(reverse("display:feed"), {"after": morning[0].pk})
     assert page.status_code == 200
     body = page.content.decode()
-    assert 'data-testid="display-now-number" data-now-number>A002<' in body
+    assert 'data-testid="display-latest-number" data-now-number>A002<' in body
     assert "欧***" in body and "鼓楼区政务服务中心" in body
     assert poll.status_code == 200 and poll["Cache-Control"].startswith("max-age=0")
     for text in (body, poll.content.decode()):
