@@ -16,7 +16,15 @@ from apps.accounts.selectors import (
 from apps.cases.codes import ApplicantKind, Channel, FilingState
 from apps.cases.models import Case, ChecklistEntry, Filing
 
-LIST_FIELDS = ("number", "state", "applicant_name", "applicant_id_number", "created_at", "submitted_at")
+LIST_FIELDS = (
+    "number",
+    "state",
+    "applicant_name",
+    "applicant_id_number",
+    "created_at",
+    "submitted_at",
+    "green_channel",  # the 绿色通道 badge, and the green channel first in every list
+)
 
 
 def filings_visible_to(user) -> QuerySet[Filing]:
@@ -113,18 +121,19 @@ def window_for(user, filing: Filing) -> Window | None:
 
 
 def awaiting_pre_review(centre_id: int) -> QuerySet[Filing]:
-    """Online filings of a centre submitted and not yet taken by a window, oldest first (网上预审)."""
+    """Online and assisted filings of a centre submitted and not yet taken by a window, the green
+    channel first, then the oldest (网上预审)."""
     return (
         Filing.objects.filter(centre_id=centre_id, state=FilingState.SUBMITTED)
         .only(*LIST_FIELDS)
-        .order_by("submitted_at", "pk")
+        .order_by("-green_channel", "submitted_at", "pk")
     )
 
 
 def in_pre_review_by(user) -> QuerySet[Filing]:
-    """The online filings a clerk has taken for pre-review and not decided yet."""
+    """The online filings a clerk has taken for pre-review and not decided yet, the green channel first."""
     return (
         Filing.objects.filter(pre_reviewer=user, state=FilingState.PRE_REVIEW)
         .only(*LIST_FIELDS)
-        .order_by("submitted_at", "pk")
+        .order_by("-green_channel", "submitted_at", "pk")
     )

@@ -52,6 +52,14 @@ DESKS = (
         _("Watch deadlines, escalations and service ratings."),
     ),
     Desk(
+        "assistance",
+        _("Assistance desk"),
+        # Its own view (apps.desks.assistance), not the generic desk page.
+        "desks:assistance_queue",
+        Perm.USE_ASSISTANCE_DESK,
+        _("File for people who need help (帮办代办) and follow each filing through to the end."),
+    ),
+    Desk(
         "catalogue",
         _("Catalogue desk"),
         "desks:catalogue",
