@@ -12,8 +12,10 @@ Numbers run per area and day (A001, A002 …; ``apps.sequences``: gap-free). A t
 its area (``priority`` 1, ``priority_reasons`` saying why) for an appointment kept within its slot
 ± the grace, a holder aged HALL_PRIORITY_AGE or over on the day (the ID's birth date), and — flagged
 by a clerk or supervisor of the centre (``flag_priority``) — a disabled person or the green channel
-(绿色通道). Within a priority the longest wait goes first (``QUEUE_ORDER``, the order call-next uses).
+(绿色通道). Within a priority the longest wait goes first (``calling_selectors.QUEUE_ORDER``: the
+order call-next calls in).
 
+Tickets are issued while the hall takes them: on a working day, until its last opening period ends.
 ``close_day`` ends what the day left unserved (abandoned) once the hall has closed. Every transition
 and flag is in the audit log.
 """
@@ -48,10 +50,6 @@ from apps.visits.models import (
     TicketState,
 )
 from apps.worktime.calendar import is_working_day
-
-# How a service area's waiting tickets are called: priority first, then the longest wait (the ticket
-# issued first when two waits began at the same instant).
-QUEUE_ORDER = ("-priority", "waiting_since", "pk")
 
 # The reasons staff flag (the others follow from the booking and the ID).
 STAFF_REASONS = (PriorityReason.DISABLED, PriorityReason.GREEN_CHANNEL)
@@ -150,8 +148,14 @@ def _booking_refusal(appointment: Appointment | None, *, centre_id: int, now: dt
     return ""
 
 
-def _hall_refusal(centre_id: int, now: dt.datetime) -> str:
-    """Why the hall gives no ticket now: not a working day, or closed for the day."""
+class HallClosed(Conflict):
+    """The hall takes no tickets now (a day off, or after its last opening period)."""
+
+
+def closed_reason(centre_id: int, now: dt.datetime) -> str:
+    """Why the hall gives no ticket now ("" when it does): not a working day of the centre's calendar
+    (closures included), or past the end of its last opening period. Before opening is fine: the
+    queue forms."""
     today = timezone.localdate(now)
     if not is_working_day(today, centre_id):
         return _("The hall is not open today. Tickets are issued on working days.")
@@ -218,9 +222,9 @@ def issue_ticket(
     today = timezone.localdate(now)
     if device is not None and device.centre_id != centre_id:
         raise PermissionDenied(_("This kiosk belongs to another service centre."))
-    closed = _hall_refusal(centre_id, now)
+    closed = closed_reason(centre_id, now)
     if closed:
-        raise Conflict(closed)
+        raise HallClosed(closed)
 
     appointment = None
     id_number = normalise_resident_id(id_number)
@@ -318,7 +322,8 @@ def _check_in(appointment: Appointment, now: dt.datetime) -> Appointment:
 
 
 def people_ahead(ticket: Ticket) -> int:
-    """How many waiting tickets of its area would be called before it (0 once it is called)."""
+    """How many waiting tickets of its area would be called before it (0 once it is called): those
+    ahead of it in ``calling_selectors.QUEUE_ORDER`` (priority, the wait's start, the id), one COUNT."""
     if ticket.state != TicketState.WAITING:
         return 0
     later = Q(waiting_since__lt=ticket.waiting_since) | Q(
@@ -329,11 +334,6 @@ def people_ahead(ticket: Ticket) -> int:
         .filter(Q(priority__gt=ticket.priority) | (Q(priority=ticket.priority) & later))
         .count()
     )
-
-
-def waiting_queue(area_id: int, day: dt.date) -> QuerySet[Ticket]:
-    """An area's waiting tickets of ``day`` in the order they are called."""
-    return Ticket.objects.filter(area_id=area_id, day=day, state=TicketState.WAITING).order_by(*QUEUE_ORDER)
 
 
 def tickets_of_centres(centre_ids, *, day: dt.date) -> QuerySet[Ticket]:
@@ -355,6 +355,13 @@ def staff_centres(user) -> QuerySet:
         .filter(Q(role=Role.CLERK) | Q(role=Role.SUPERVISOR, department__isnull=True))
         .values("centre_id")
     )
+
+
+def open_ticket_numbered(centre_id: int, number: str, *, day: dt.date) -> Ticket | None:
+    """Today's ticket of that number at the centre, while still in the hall's hands (what a clerk
+    names when a person in the queue asks to go first)."""
+    number = (number or "").strip().upper()[:10]
+    return Ticket.objects.filter(centre_id=centre_id, day=day, number=number, state__in=OPEN_STATES).first()
 
 
 def may_flag(user, centre_id: int) -> bool:

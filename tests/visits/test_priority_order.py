@@ -21,10 +21,11 @@ import datetime as dt
 import pytest
 
 from apps.accounts.roles import Role
-from apps.visits import ticketing
+from apps.visits import calling, ticketing
+from apps.visits.calling_selectors import waiting_in
 from apps.visits.models import PriorityReason, Ticket, TicketSource
-from tests.factories import make_staff
-from tests.visits.ticket_setup import Hall, aged, at
+from tests.factories import WindowFactory, make_staff
+from tests.visits.ticket_setup import DAY, Hall, aged, at
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +104,25 @@ def test_each_ticket_has_the_reasons_the_rules_give(morning):
     }
 
 
-def test_the_queue_is_called_in_the_expected_order(morning):
+def test_the_queue_is_in_the_expected_order(morning):
     hall, t = morning
     names = {ticket.pk: name for name, ticket in t.items()}
-    queue = ticketing.waiting_queue(hall.area.pk, hall.area.tickets.first().day)
-    assert [names[ticket.pk] for ticket in queue] == EXPECTED
+    assert [names[ticket.pk] for ticket in waiting_in([hall.area.pk], DAY)] == EXPECTED
+
+
+def test_a_window_calls_them_in_that_order(morning):
+    hall, t = morning
+    names = {ticket.pk: name for name, ticket in t.items()}
+    window = WindowFactory(centre=hall.centre)
+    hall.area.windows.add(window)
+    clerk = make_staff(Role.CLERK, centre=hall.centre, window=window)
+    called = []
+    for minute in range(len(EXPECTED)):
+        ticket = calling.call_next(window_id=window.pk, actor=clerk, now=at(10, minute))
+        called.append(names[ticket.pk])
+        calling.skip(ticket_id=ticket.pk, actor=clerk, now=at(10, minute))
+    assert called == EXPECTED
+    assert calling.call_next(window_id=window.pk, actor=clerk, now=at(10, 30)) is None
 
 
 def test_people_ahead_of_each_is_its_place_in_that_order(morning):
