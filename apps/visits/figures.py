@@ -2,12 +2,13 @@
 served, per service area, window and hour of the day, the tickets of each day, and the appointments'
 no-show rate, over a range of days, for the centres the supervisor supervises as a whole.
 
-- waiting time (等候时长) = the ticket's first call − its issue: from taking the number until a window
-  first called it (a transfer to another area does not start it again: the person was already at a
-  window). Only tickets called at least once count.
+- waiting time (等候时长) = the ticket's first call − the start of its wait: from taking the number
+  until a window first called it. A transfer starts a new wait in the new area and clears the first
+  call and the start (``calling.transfer``), so a transferred ticket counts its wait and its handling
+  in the area it was transferred to. Only tickets called at least once count.
 - handling time (办理时长) = finished − started, of the tickets served to the end (办结).
-- by area: the ticket's area at the end (after a transfer, the area it was transferred to); by window:
-  the window that called it last; by hour: the hour of the day its number was taken (local time).
+- by area: the ticket's area at the end; by window: the window that called it last; by hour: the hour
+  of the day its number was taken (local time).
 - no-show rate (爽约率) = no-shows / the appointments of the range whose slot has ended, cancelled ones
   left out. A booking still ``booked`` after its slot (its no-show not recorded yet) counts in the
   whole, not as a no-show.
@@ -38,7 +39,7 @@ MAX_DAYS = 366
 # The range shown when none is asked for: the last 30 days, today included.
 DEFAULT_DAYS = 30
 
-WAIT = ExpressionWrapper(F("first_called_at") - F("issued_at"), output_field=DurationField())
+WAIT = ExpressionWrapper(F("first_called_at") - F("waiting_since"), output_field=DurationField())
 HANDLING = ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
 HANDLED = Q(started_at__isnull=False, finished_at__isnull=False)
 

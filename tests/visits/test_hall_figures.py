@@ -156,20 +156,20 @@ def plant() -> Hall:
         b, D1, (10, 40), state=S.DONE, window=w2, called=(10, 45), started=(10, 46), finished=(11, 26)
     )  # 5, 40
     ticket(b, D1, (11, 0), state=S.ABANDONED)  # never called
-    # D2: taken for B at 14:00, first called there at 14:07, transferred to A, served at A02 (the wait
-    # is to the first call: 7; handling 14:31:00–14:46:30 = 15.5)
+    # D2: taken for B at 14:00, called there at 14:07, transferred to A at 14:20 (calling.transfer
+    # starts the wait again and clears the first call), called at A02 at 14:30 and served there: the
+    # wait counted is A's, 10; handling 14:31:00–14:46:30 = 15.5.
     ticket(
         a,
         D2,
         (14, 0),
         state=S.DONE,
         window=w2,
-        called=(14, 7),
+        called=(14, 30),
         started=(14, 31),
         finished=(14, 46, 30),
         transferred_from=b,
         waiting_since=at(D2, 14, 20),
-        called_at=at(D2, 14, 30),
     )
     ticket(b, D2, (16, 30), state=S.WAITING)  # still waiting
     # Outside the range: not counted.
@@ -221,9 +221,9 @@ def test_per_area_with_the_no_show_rate(hall, supervisor):
     figures = figures_for(supervisor, RANGE, now=NOW)
     areas = {row.key: row for row in figures.areas}
     assert set(areas) == {hall.a.pk, hall.b.pk}
-    # A: 4 tickets (3 served, 1 not); waits 10 + 30 + 20 + 7 = 67 over 4 = 16.75 → 16.8, longest 30;
+    # A: 4 tickets (3 served, 1 not); waits 10 + 30 + 20 + 10 = 70 over 4 = 17.5, longest 30;
     # handling 18 + 12 + 15.5 = 45.5 over 3 = 15.1666… → 15.2, longest 18.
-    assert times(areas[hall.a.pk].times) == (4, 3, 1, 4, d("16.8"), d("30.0"), 3, d("15.2"), d("18.0"))
+    assert times(areas[hall.a.pk].times) == (4, 3, 1, 4, d("17.5"), d("30.0"), 3, d("15.2"), d("18.0"))
     assert areas[hall.a.pk].times.booked == 1
     # B: 3 tickets (1 served, 1 not, 1 waiting); one wait of 5; one handling of 40.
     assert times(areas[hall.b.pk].times) == (3, 1, 1, 1, d("5.0"), d("5.0"), 1, d("40.0"), d("40.0"))
@@ -238,8 +238,8 @@ def test_per_area_with_the_no_show_rate(hall, supervisor):
 
 def test_overall(hall, supervisor):
     figures = figures_for(supervisor, RANGE, now=NOW)
-    # 7 tickets; waits 67 + 5 = 72 over 5 = 14.4; handling 45.5 + 40 = 85.5 over 4 = 21.375 → 21.4.
-    assert times(figures.overall) == (7, 4, 2, 5, d("14.4"), d("30.0"), 4, d("21.4"), d("40.0"))
+    # 7 tickets; waits 70 + 5 = 75 over 5 = 15.0; handling 45.5 + 40 = 85.5 over 4 = 21.375 → 21.4.
+    assert times(figures.overall) == (7, 4, 2, 5, d("15.0"), d("30.0"), 4, d("21.4"), d("40.0"))
     # Due 8, no-shows 3 → 37.5%.
     overall = figures.appointments
     assert (overall.due, overall.checked_in, overall.no_shows, overall.rate) == (8, 4, 3, d("37.5"))
@@ -251,8 +251,8 @@ def test_per_window(hall, supervisor):
     assert set(windows) == {hall.w1.pk, hall.w2.pk}
     # A01: waits 10 + 30 = 40 over 2 = 20.0; handling 18 + 12 = 30 over 2 = 15.0.
     assert times(windows[hall.w1.pk].times) == (2, 2, 0, 2, d("20.0"), d("30.0"), 2, d("15.0"), d("18.0"))
-    # A02: waits 20 + 5 + 7 = 32 over 3 = 10.666… → 10.7; handling 40 + 15.5 = 55.5 over 2 = 27.75 → 27.8.
-    assert times(windows[hall.w2.pk].times) == (3, 2, 1, 3, d("10.7"), d("20.0"), 2, d("27.8"), d("40.0"))
+    # A02: waits 20 + 5 + 10 = 35 over 3 = 11.666… → 11.7; handling 40 + 15.5 = 55.5 over 2 = 27.75 → 27.8.
+    assert times(windows[hall.w2.pk].times) == (3, 2, 1, 3, d("11.7"), d("20.0"), 2, d("27.8"), d("40.0"))
     assert windows[hall.w1.pk].name == hall.w1.number
 
 
@@ -264,7 +264,7 @@ def test_per_hour_of_the_day_in_local_time(hall, supervisor):
     # 10: waits 20 and 5 → 12.5; one handling of 40.
     assert times(hours[10]) == (2, 1, 1, 2, d("12.5"), d("20.0"), 1, d("40.0"), d("40.0"))
     assert times(hours[11]) == (1, 0, 1, 0, None, None, 0, None, None)
-    assert times(hours[14]) == (1, 1, 0, 1, d("7.0"), d("7.0"), 1, d("15.5"), d("15.5"))
+    assert times(hours[14]) == (1, 1, 0, 1, d("10.0"), d("10.0"), 1, d("15.5"), d("15.5"))
     assert times(hours[16]) == (1, 0, 0, 0, None, None, 0, None, None)
 
 
@@ -275,7 +275,7 @@ def test_tickets_per_day(hall, supervisor):
     # 3 = 23.333… → 23.3.
     assert times(days[D1]) == (5, 3, 2, 4, d("16.3"), d("30.0"), 3, d("23.3"), d("40.0"))
     assert days[D1].booked == 1
-    assert times(days[D2]) == (2, 1, 0, 1, d("7.0"), d("7.0"), 1, d("15.5"), d("15.5"))
+    assert times(days[D2]) == (2, 1, 0, 1, d("10.0"), d("10.0"), 1, d("15.5"), d("15.5"))
     # Widening the range to D0 adds its one ticket (waited 1 minute).
     wider = {row.day: row.times for row in figures_for(supervisor, Query(D0, D2), now=NOW).days}
     assert times(wider[D0]) == (1, 1, 0, 1, d("1.0"), d("1.0"), 1, d("1.0"), d("1.0"))
@@ -343,18 +343,18 @@ def test_the_page_shows_the_numbers(client, hall, supervisor):
     area_a = row(f"area-{hall.a.pk}")
     assert [cell(area_a, f) for f in ("issued", "average-wait", "average-handling", "no-show-rate")] == [
         "4",
-        "16.8",
+        "17.5",
         "15.2",
         "40.0%",
     ]
     window_2 = row(f"window-{hall.w2.pk}")
-    assert [cell(window_2, f) for f in ("average-wait", "average-handling")] == ["10.7", "27.8"]
+    assert [cell(window_2, f) for f in ("average-wait", "average-handling")] == ["11.7", "27.8"]
     eleven = row("hour-11")
     assert cell(eleven, "average-wait") == "—" and "11:00" in eleven and "<meter" in eleven
     day_1 = row("day-2026-03-02")
     assert [cell(day_1, f) for f in ("booked", "issued", "done", "abandoned")] == ["1", "5", "3", "2"]
     overall = page.split('data-testid="hall-figures-overall"')[1].split("</table>")[0]
-    assert cell(overall, "average-wait") == "14.4" and cell(overall, "no-show-rate") == "37.5%"
+    assert cell(overall, "average-wait") == "15.0" and cell(overall, "no-show-rate") == "37.5%"
     assert reverse("desks:hall_figures_export") in page
     # Nothing of the other centre; one centre's rows do not repeat its name.
     assert hall.other.name not in page
@@ -396,7 +396,7 @@ def test_the_download_has_the_same_numbers(client, hall, supervisor):
         1,
         1,
         4,
-        16.8,
+        17.5,
         30.0,
         3,
         15.2,
@@ -406,7 +406,7 @@ def test_the_download_has_the_same_numbers(client, hall, supervisor):
         2,
         40.0,
     )
-    assert areas[-1][2:] == (7, 4, 2, 1, 5, 14.4, 30.0, 4, 21.4, 40.0, 8, 4, 3, 37.5)  # all
+    assert areas[-1][2:] == (7, 4, 2, 1, 5, 15.0, 30.0, 4, 21.4, 40.0, 8, 4, 3, 37.5)  # all
     assert [row[1] for row in windows[1:]] == [hall.w1.number, hall.w2.number]
     assert [row[0] for row in hours[1:]] == ["09:00", "10:00", "11:00", "14:00", "16:00"]
     assert hours[3][6] is None  # 11:00: nobody called yet
@@ -420,7 +420,7 @@ def test_the_api_gives_the_same_numbers(client, hall, supervisor):
     assert response.status_code == 200
     body = response.json()
     assert (body["date_from"], body["date_to"]) == ("2026-03-02", "2026-03-03")
-    assert body["overall"]["average_wait_minutes"] == "14.4"
+    assert body["overall"]["average_wait_minutes"] == "15.0"
     assert body["overall"]["average_handling_minutes"] == "21.4"
     assert body["appointments"] == {"due": 8, "checked_in": 4, "no_shows": 3, "no_show_rate": "37.5"}
     area_b = next(row for row in body["areas"] if row["id"] == hall.b.pk)
