@@ -20,6 +20,7 @@ from apps.worktime import calendar
 from tests.factories import DepartmentFactory, ServiceCentreFactory, WindowFactory, make_staff
 from tests.factories.catalogue import ApprovalCategoryFactory
 from tests.factories.visits import ServiceAreaFactory, open_hall
+from tests.hall.test_api_schema import assert_conforms, schema  # noqa: F401 - the schema fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -428,3 +429,49 @@ def test_the_admin_shows_the_hall_and_changes_nothing(client, centre, supervisor
         assert client.get(reverse(f"admin:visits_{opts.model_name}_add")).status_code == 403, opts.label
     page = client.get(reverse("admin:visits_servicearea_change", args=[area.pk]))
     assert page.status_code == 200 and b'name="slot_capacity"' not in page.content
+
+
+def test_the_api_answers_what_its_schema_says(client, centre, supervisor, schema, settings):  # noqa: F811
+    settings.HALL_BOOKING_DAYS = 1
+    [a01] = _windows(centre, "A01")
+    area = ServiceAreaFactory(centre=centre, windows=[a01])
+    areas.update_area(area_id=area.pk, slot_capacity=3, actor=supervisor)
+    period = OpeningPeriod.objects.filter(centre=centre).first()
+    reads = [
+        ("/api/v1/service-areas/", reverse("api-service-areas"), {"centre": centre.pk}),
+        ("/api/v1/service-areas/{id}/", reverse("api-service-area", args=[area.pk]), {}),
+        ("/api/v1/opening-periods/", reverse("api-opening-periods"), {"centre": centre.pk}),
+        (
+            "/api/v1/appointment-slots/",
+            reverse("api-appointment-slots"),
+            {"area": area.pk, "date": "2026-09-24"},
+        ),
+        ("/api/v1/appointment-slots/", reverse("api-appointment-slots"), {"area": "x"}),  # 400
+    ]
+    for path, url, query in reads:
+        assert_conforms(schema, path, "get", client.get(url, query))
+    client.force_login(supervisor)
+    made = client.post(
+        reverse("api-service-areas"),
+        {"centre": centre.pk, "category": ApprovalCategoryFactory().pk, "prefix": "Z", "slot_capacity": 2},
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    assert_conforms(schema, "/api/v1/service-areas/", "post", made)
+    changed = client.patch(
+        reverse("api-service-area", args=[area.pk]), {"is_active": False}, content_type="application/json"
+    )
+    assert_conforms(schema, "/api/v1/service-areas/{id}/", "patch", changed)
+    moved = client.patch(
+        reverse("api-opening-period", args=[period.pk]),
+        {"starts_at": "08:30", "ends_at": "12:00"},
+        content_type="application/json",
+    )
+    assert_conforms(schema, "/api/v1/opening-periods/{id}/", "patch", moved)
+    refused = client.post(
+        reverse("api-opening-periods"),
+        {"centre": centre.pk, "starts_at": "10:00", "ends_at": "11:00"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert_conforms(schema, "/api/v1/opening-periods/", "post", refused)

@@ -85,7 +85,7 @@ class PeriodChangeSerializer(serializers.Serializer):
     ends_at = serializers.TimeField()
 
 
-class SlotSerializer(serializers.Serializer):
+class SlotPlacesSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
     starts_at = serializers.TimeField()
@@ -289,13 +289,13 @@ class AppointmentSlotListView(APIView):
             OpenApiParameter("area", int, required=True, description="The service area."),
             OpenApiParameter("date", str, required=True, description="The day, YYYY-MM-DD."),
         ],
-        responses=SlotSerializer(many=True),
+        responses=SlotPlacesSerializer(many=True),
     )
     def get(self, request):
         query = SlotQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         found = slots.bookable_slots(query.validated_data["area"], query.validated_data["date"])
-        return Response(SlotSerializer(found, many=True).data)
+        return Response(SlotPlacesSerializer(found, many=True).data)
 
 
 urlpatterns = [
