@@ -482,3 +482,42 @@ def test_queries_do_not_grow_with_the_rows(client, django_assert_max_num_queries
             body = client.get("/api/v1/hall-figures/", PARAMS).json()
     assert html.count('data-testid="area-') == 8 and html.count('data-testid="window-') == 5
     assert len(body["areas"]) == 8 and len(body["hours"]) == 8
+
+
+def test_the_figures_of_tickets_taken_and_called_through_the_services():
+    """The same definitions over what ticketing and calling write (not planted rows): a transferred
+    ticket counts its wait and handling in the area it went to, at the window that served it there."""
+    from apps.visits import calling, ticketing
+    from tests.factories.visits import open_hall
+
+    centre = ServiceCentreFactory()
+    open_hall(centre)
+    window = WindowFactory(centre=centre, number="A01")
+    a = ServiceAreaFactory(centre=centre, category=ApprovalCategoryFactory(), prefix="A", windows=[window])
+    b = ServiceAreaFactory(centre=centre, category=ApprovalCategoryFactory(), prefix="B", windows=[window])
+    clerk = make_staff(Role.CLERK, centre=centre, window=window)
+
+    def walk_in(minute):
+        return ticketing.issue_ticket(
+            centre_id=centre.pk, source=TicketSource.WALK_IN, area_id=a.pk, now=at(D1, 9, minute)
+        )
+
+    first, second = walk_in(0), walk_in(5)
+    assert calling.call_next(window_id=window.pk, actor=clerk, now=at(D1, 9, 10)) == first  # waited 10
+    calling.start(ticket_id=first.pk, actor=clerk, now=at(D1, 9, 12))
+    calling.finish(ticket_id=first.pk, actor=clerk, now=at(D1, 9, 30))  # handled 18
+    assert calling.call_next(window_id=window.pk, actor=clerk, now=at(D1, 9, 31)) == second  # 26 in A
+    calling.transfer(ticket_id=second.pk, area_id=b.pk, actor=clerk, now=at(D1, 9, 33))
+    assert calling.call_next(window_id=window.pk, actor=clerk, now=at(D1, 9, 40)) == second  # 7 in B
+    calling.start(ticket_id=second.pk, actor=clerk, now=at(D1, 9, 41))
+    calling.finish(ticket_id=second.pk, actor=clerk, now=at(D1, 9, 50))  # handled 9
+
+    figures = figures_for(make_staff(Role.SUPERVISOR, centre=centre), RANGE, now=NOW)
+    areas = {row.key: row.times for row in figures.areas}
+    assert times(areas[a.pk]) == (1, 1, 0, 1, d("10.0"), d("10.0"), 1, d("18.0"), d("18.0"))
+    assert times(areas[b.pk]) == (1, 1, 0, 1, d("7.0"), d("7.0"), 1, d("9.0"), d("9.0"))
+    # A01: waits 10 + 7 = 17 over 2 = 8.5; handling 18 + 9 = 27 over 2 = 13.5.
+    assert [(row.key, times(row.times)) for row in figures.windows] == [
+        (window.pk, (2, 2, 0, 2, d("8.5"), d("10.0"), 2, d("13.5"), d("18.0")))
+    ]
+    assert [(row.hour, row.times.issued) for row in figures.hours] == [(9, 2)]
