@@ -259,3 +259,17 @@ def test_the_api_flags_and_unflags(client):
     assert client.post(url, {"reason": "重点项目"}, content_type="application/json").status_code == 409
     unflagged = client.delete(url)
     assert unflagged.status_code == 200 and unflagged.json()["green_channel"] is False
+
+
+def test_the_case_and_certificate_pages_show_the_flag_and_its_reason_without_a_form(client):
+    filing = ready_filing()
+    flag(filing, make_staff(Role.SUPERVISOR, centre=filing.centre), reason="省重点项目")
+    client.force_login(make_staff(Role.ISSUER, centre=filing.centre))
+    page = client.get(reverse("desks:issuing_filing", args=[filing.pk])).content.decode()
+    assert 'data-testid="green-channel-panel"' in page and "省重点项目" in page
+    assert 'data-testid="green-channel-submit"' not in page
+    case = filing.cases.get()
+    client.force_login(make_staff(Role.APPROVER, department=case.department))
+    page = client.get(reverse("desks:backoffice_case", args=[case.pk])).content.decode()
+    assert 'data-testid="green-channel-panel"' in page and "省重点项目" in page
+    assert 'data-testid="green-channel-submit"' not in page
