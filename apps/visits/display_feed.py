@@ -3,9 +3,10 @@ masked 张*), the one just called with its announcement (「请 A001 号 到 A03
 waiting in each service area and the average wait of today's called tickets.
 
 Read by the display's page and its one-second poll (``/display/feed/``), and by a display app through
-the API. Three queries whatever the day's size: the last calls (the ``call_centre_latest`` index), the
-waiting per area (one GROUP BY), the day's waits (one aggregate). Never a full name or an ID number:
-the holder's name leaves this module masked, and the ID number is never read.
+the API. At most three queries whatever the day's size: the last calls (the ``call_centre_latest``
+index), the areas, and the day's tickets grouped by area (the waiting, the day's waits) — those two
+shared by the centre's displays through the cache for a second (``feed_for``). Never a full name or
+an ID number: the holder's name leaves this module masked, and the ID number is never read.
 
 The wait (等候时长) is the ticket's first call − its issue, as the hall figures count it from taking the
 number (``apps.visits.figures``); only tickets called today count.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +28,8 @@ from apps.visits.models.codes import CallKind, TicketState
 
 # Calls the display lists (the newest is the big one).
 LAST_CALLS = 8
+# How long the centre's displays share one count of the waiting (see ``feed_for``).
+SHARED_SECONDS = 1
 WAIT = ExpressionWrapper(F("first_called_at") - F("issued_at"), output_field=DurationField())
 
 
@@ -105,20 +109,27 @@ def last_calls(centre_id: int, *, since: dt.datetime, limit: int = LAST_CALLS) -
     ]
 
 
-def feed_for(centre_id: int, *, now: dt.datetime | None = None) -> Feed:
-    now = now or timezone.now()
-    today, start = _start_of_day(now)
-    calls = last_calls(centre_id, since=start)
+@dataclass(frozen=True)
+class HallNow:
+    """The part of the feed every display of a centre shares: the waiting and the day's waits."""
+
+    areas: list[AreaWaiting]
+    average_wait_minutes: int | None
+    called_today: int
+
+
+def hall_now(centre_id: int, day: dt.date) -> HallNow:
+    """Two queries: the centre's active areas, and the day's tickets of the centre (the
+    ``ticket_centre_day`` index) grouped by area."""
     areas = (
         ServiceArea.objects.filter(centre_id=centre_id, is_active=True)
         .order_by("order", "prefix")
         .values_list("pk", "prefix", "category__name")
     )
-    # Today's tickets of the centre only (the ``ticket_centre_day`` index), grouped by area.
     called = Q(first_called_at__isnull=False)
     by_area = {
         row["area_id"]: row
-        for row in Ticket.objects.filter(centre_id=centre_id, day=today)
+        for row in Ticket.objects.filter(centre_id=centre_id, day=day)
         .values("area_id")
         .annotate(
             waiting=Count("pk", filter=Q(state=TicketState.WAITING)),
@@ -129,14 +140,35 @@ def feed_for(centre_id: int, *, now: dt.datetime | None = None) -> Feed:
     }
     waited = [row["waited"] for row in by_area.values() if row["waited"] is not None]
     called_today = sum(row["called"] for row in by_area.values())
-    return Feed(
-        calls=calls,
+    return HallNow(
         areas=[
             AreaWaiting(prefix=prefix, name=name, waiting=by_area.get(pk, {}).get("waiting", 0))
             for pk, prefix, name in areas
         ],
         average_wait_minutes=_minutes(sum(waited, dt.timedelta()), called_today),
         called_today=called_today,
+    )
+
+
+def feed_for(centre_id: int, *, now: dt.datetime | None = None) -> Feed:
+    """The feed of the centre's displays. The calls are read each time (the one just made shows at
+    the next poll); the waiting and the day's waits are shared by the centre's displays for
+    ``SHARED_SECONDS`` or until the next call (the key holds the last call's id): 50 displays
+    polling each second aggregate the day's tickets once a second or two, not 50 times, and a
+    ticket just taken shows within that."""
+    now = now or timezone.now()
+    today, start = _start_of_day(now)
+    calls = last_calls(centre_id, since=start)
+    key = f"visits:display:{centre_id}:{today.isoformat()}:{calls[0].id if calls else 0}"
+    shared = cache.get(key)
+    if shared is None:
+        shared = hall_now(centre_id, today)
+        cache.set(key, shared, SHARED_SECONDS)
+    return Feed(
+        calls=calls,
+        areas=shared.areas,
+        average_wait_minutes=shared.average_wait_minutes,
+        called_today=shared.called_today,
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -17,6 +18,14 @@ from tests.factories.visits import make_device, make_ticket
 from tests.visits.display_setup import at_local, call_ticket, called_ticket, hall_areas
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()  # the centre's displays share the waiting counts for a second
+    yield
+    cache.clear()
+
 
 DAY = dt.date(2026, 9, 24)  # a Thursday
 FULL_NAME = "欧阳娜娜"
@@ -172,6 +181,7 @@ def test_the_feed_reads_a_constant_number_of_queries(
     called_ticket(areas[0], issued=at_local(DAY, 9, 0), called=at_local(DAY, 9, 10))
     with time_machine.travel(at_local(DAY, 9, 45), tick=False):
         client.get(reverse("display:feed"))  # the device's last_seen written once a minute: not counted below
+        cache.clear()
         with django_assert_num_queries(4):  # the device, the calls, the areas, the day's tickets by area
             client.get(reverse("display:feed"), {"after": 0})
     for minute in range(12):
@@ -181,10 +191,33 @@ def test_the_feed_reads_a_constant_number_of_queries(
         make_ticket(areas[minute % 3], at=at_local(DAY, 9, 30 + minute))
     with time_machine.travel(at_local(DAY, 9, 50), tick=False):
         client.get(reverse("display:feed"))
+        cache.clear()
         with django_assert_num_queries(4):
             client.get(reverse("display:feed"), {"after": 0})
+        cache.clear()
         with django_assert_num_queries(4):
             client.get(reverse("display:screen"))
+
+
+def test_the_centres_displays_share_the_count_until_the_next_call_or_a_second(
+    client, display, centre, areas, morning, django_assert_num_queries
+):
+    other_display = client.__class__()
+    other_display.cookies["hall_device"] = make_device(centre, DeviceKind.DISPLAY)[1]
+    with time_machine.travel(at_local(DAY, 9, 45), tick=False) as clock:
+        assert client.get(reverse("display:feed")).json()["areas"][1]["waiting"] == 1
+        other_display.get(reverse("display:feed"))  # its last_seen written
+        with django_assert_num_queries(2):  # the device and the calls: the count is shared
+            assert other_display.get(reverse("display:feed")).json()["areas"][1]["waiting"] == 1
+        # A ticket taken shows within the second…
+        make_ticket(areas[1], at=at_local(DAY, 9, 45))
+        clock.shift(dt.timedelta(seconds=1.5))
+        assert client.get(reverse("display:feed")).json()["areas"][1]["waiting"] == 2
+        # …and a call at once, with the counts it changed.
+        ticket = make_ticket(areas[1], at=at_local(DAY, 9, 46))
+        call_ticket(ticket, window=areas[1].windows.first(), at=at_local(DAY, 9, 46))
+        data = client.get(reverse("display:feed")).json()
+        assert data["calls"][0]["number"] == "B003" and data["areas"][1]["waiting"] == 2
 
 
 # --- the API -----------------------------------------------------------------------------------------
