@@ -5,6 +5,7 @@ offered come from the filing's state graph."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -26,10 +27,13 @@ from apps.cases.codes import AT_A_WINDOW, ApplicantKind, FilingState, MaterialSt
 from apps.cases.models import Filing
 from apps.cases.notices.models import Notice, NoticeKind
 from apps.catalogue import selectors as catalogue
+from apps.core.errors import Conflict, error_text
 from apps.desks.actions import Action, FromResult, dispatch, perform, problems, run, tell
 from apps.desks.forms import intake as forms
 from apps.desks.forms.base import NoInput
 from apps.licences.lookup import valid_certificates
+from apps.visits.calling import link_filing
+from apps.visits.calling_selectors import current_ticket
 
 CLERK = Perm.USE_INTAKE_DESK
 
@@ -184,7 +188,10 @@ def new_filing(request):
         item = get_object_or_404(
             catalogue.offered_items(), pk=target.cleaned_data["item"], lineage__centre=window.centre
         )
-    form = forms.ApplicantForm(request.POST or None)
+    # The person the window is serving (叫号): their ticket's name and ID fill the form in, and the
+    # filing is linked to the ticket.
+    ticket = current_ticket(window.pk)
+    form = forms.ApplicantForm(request.POST or None, initial=_from_ticket(ticket))
     if request.method == "POST" and form.is_valid():
         try:
             filing = services.open_filing(
@@ -199,10 +206,33 @@ def new_filing(request):
         except ValidationError as error:
             form.add_refusal(error)
         else:
+            if ticket is not None:
+                _link_to_ticket(request, ticket, filing)
             return redirect("desks:intake_filing", filing.pk)
     return render(
         request, "desks/intake/new.html", {"form": form, "item": item, "bundle": bundle, "window": window}
     )
+
+
+def _from_ticket(ticket) -> dict:
+    if ticket is None or not (ticket.name or ticket.id_number):
+        return {}
+    return {"applicant_name": ticket.name, "applicant_id_number": ticket.id_number}
+
+
+def _link_to_ticket(request, ticket, filing) -> None:
+    """The new filing is made for the ticket the window serves. The filing stands if the ticket moved
+    on meanwhile (finished or transferred in another tab): the clerk is told, nothing else fails."""
+    try:
+        link_filing(
+            ticket_id=ticket.pk, filing_id=filing.pk, actor=request.user, client_ip=client_ip(request)
+        )
+    except (Conflict, ValidationError, PermissionDenied) as error:
+        messages.warning(
+            request,
+            _("The filing was not linked to ticket %(ticket)s: %(reason)s")
+            % {"ticket": ticket.number, "reason": error_text(error)},
+        )
 
 
 @login_required

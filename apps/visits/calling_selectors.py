@@ -18,6 +18,19 @@ HELD = (TicketState.CALLED, TicketState.SERVING)
 QUEUE_ORDER = ("-priority", "waiting_since", "pk")
 
 
+# What a window does with a ticket, in the panel's order: each offered when the ticket's graph offers
+# its transition now; ``recall`` (重呼) is a step, offered to a called ticket. (``call`` is the
+# window's call-next, ``abandon`` the day's close: neither is done to one ticket at a window.)
+WINDOW_ACTIONS = ("recall", "start", "skip", "finish", "transfer", "recall_skipped")
+
+
+def window_actions(ticket: Ticket) -> list[str]:
+    available = {t.name for t in ticket.get_available_state_transitions()}
+    if ticket.state == TicketState.CALLED:
+        available.add("recall")
+    return [name for name in WINDOW_ACTIONS if name in available]
+
+
 def recall_limit() -> dt.timedelta:
     return dt.timedelta(minutes=settings.HALL_SKIP_RECALL_MINUTES)
 
