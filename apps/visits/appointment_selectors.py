@@ -100,7 +100,7 @@ def appointment_of_token(token: str) -> Appointment | None:
     """The booking a QR code carries (what the kiosk's scanner types in)."""
     if not token:
         return None
-    return Appointment.objects.select_related("slot__area", "citizen").filter(token=token.strip()).first()
+    return Appointment.objects.select_related("slot__area").filter(token=token.strip()).first()
 
 
 def suspension_of(citizen, day: dt.date | None = None) -> BookingSuspension | None:

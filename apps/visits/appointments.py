@@ -46,7 +46,7 @@ def _require_real_name(citizen) -> None:
         raise PermissionDenied(_("Only a citizen's own account books appointments."))
     if not citizen.id_number or citizen.real_name_level not in RealNameLevel.values:
         raise ValidationError(
-            {"citizen": _("Booking needs a real-name account: add your resident ID number first.")}
+            {"account": _("Booking needs a real-name account: add your resident ID number first.")}
         )
 
 
@@ -94,7 +94,7 @@ def _check_slot(slot: AppointmentSlot | None, target, citizen, now: dt.datetime)
     if (suspension := selectors.suspension_of(citizen, now.date())) is not None:
         raise ValidationError(
             {
-                "citizen": _(
+                "account": _(
                     "Online booking is suspended until %(day)s: %(count)d booked visits were missed."
                 )
                 % {"day": _day(suspension.ends_on), "count": suspension.no_shows}

@@ -138,3 +138,38 @@ def test_availability_of_a_service_not_booked_is_not_found(api, hall):
     walk_in = bookable_item(hall.area, appointment_supported=False)
     assert api.get(reverse("appointment-availability"), {"item": walk_in.pk}).status_code == 404
     assert api.get(reverse("appointment-availability")).status_code == 404
+
+
+def test_the_answers_are_what_the_schema_says(api, hall, citizen):
+    import json
+
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    from tests.hall.test_api_schema import assert_conforms
+
+    schema = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
+    created = book(api, hall, hall.slot())
+    assert_conforms(schema, "/api/v1/appointments/", "post", created)
+    refused = book(api, hall, hall.slot(starts_at=dt.time(10, 0), capacity=1, booked=1))
+    assert refused.status_code == 400
+    assert_conforms(schema, "/api/v1/appointments/", "post", refused)
+    pk = created.json()["id"]
+    assert_conforms(schema, "/api/v1/appointments/", "get", api.get(reverse("appointment-list")))
+    assert_conforms(
+        schema, "/api/v1/appointments/{id}/", "get", api.get(reverse("appointment-detail", args=[pk]))
+    )
+    availability = api.get(reverse("appointment-availability"), {"item": hall.item.pk})
+    assert_conforms(schema, "/api/v1/appointments/availability/", "get", availability)
+    BookingSuspension.objects.create(citizen=citizen, starts_on=MONDAY, ends_on=TUESDAY, no_shows=3)
+    suspended = api.get(reverse("appointment-availability"), {"item": hall.item.pk, "date": "2026-12-20"})
+    assert suspended.json()["slots"] == [] and suspended.json()["date"] == "2026-12-20"  # not bookable: none
+    assert_conforms(schema, "/api/v1/appointments/availability/", "get", suspended)
+    cancelled = api.post(reverse("appointment-cancel", args=[pk]))
+    assert_conforms(schema, "/api/v1/appointments/{id}/cancel/", "post", cancelled)
+    assert_conforms(
+        schema,
+        "/api/v1/appointments/{id}/cancel/",
+        "post",
+        api.post(reverse("appointment-cancel", args=[pk])),
+    )
