@@ -353,3 +353,20 @@ def test_the_api_is_the_assistants_and_hides_another_assistants_filings(client, 
         content_type="application/json",
     )
     assert refused.status_code == 403
+
+
+def test_the_api_list_costs_the_same_for_one_filing_or_many(client, hall, django_assert_max_num_queries):
+    def taken():
+        filing = hall.submitted()
+        services.start_pre_review(filing_id=filing.pk, actor=hall.clerk, window=hall.window)
+
+    client.force_login(hall.assistant)
+    taken()
+    with django_assert_max_num_queries(30) as one:
+        client.get("/api/v1/assisted-filings/")
+    for _ in range(4):
+        taken()
+    for query in ({}, {"all": "1"}):
+        with django_assert_max_num_queries(len(one.captured_queries)):
+            rows = client.get("/api/v1/assisted-filings/", query).json()["results"]
+        assert [row["window"] for row in rows] == [hall.window.number] * 5

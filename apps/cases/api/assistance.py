@@ -114,9 +114,14 @@ class AssistedFilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
+            # Each row names its window (once a window has taken it): read with the row.
             if self.request.query_params.get("all") in ("1", "true"):
-                return assistance.assisted_filings_of(user).order_by("-created_at", "-pk")
-            return assistance.assisted_queue(user)
+                return (
+                    assistance.assisted_filings_of(user)
+                    .select_related("window")
+                    .order_by("-created_at", "-pk")
+                )
+            return assistance.assisted_queue(user).select_related("window")
         return selectors.filing_detail(assistance.assisted_filings_of(user))
 
     def get_serializer_class(self):
