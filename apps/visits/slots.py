@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from apps.accounts.models import ServiceCentre
 from apps.visits.models import Appointment, AppointmentSlot, OpeningPeriod, ServiceArea
 from apps.worktime import calendar
 
@@ -59,6 +60,9 @@ def is_bookable_day(centre_id: int, day: dt.date, today: dt.date) -> bool:
 def generate_slots(centre_id: int, *, start: dt.date, days: int) -> int:
     """Bring the centre's slots of ``days`` days from ``start`` in line with its set-up (see the
     module); returns the number of slots created."""
+    # One generation of a centre at a time (the hourly job, beat's start, a set-up change): two would
+    # delete, resize and insert the same rows in different orders. Bookings lock their slot only.
+    ServiceCentre.objects.select_for_update().filter(pk=centre_id).values_list("pk", flat=True).first()
     calendar.refresh()  # the slots stored now must follow the calendar as it is now
     end = start + dt.timedelta(days=days)
     areas = dict(
