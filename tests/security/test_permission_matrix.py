@@ -42,6 +42,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.visits.devices import DEVICE_COOKIE, DEVICE_HEADER
 from tests.security.world import NEVER_SEE_FULL_ID, PDF, USERS
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,7 @@ class Row:
     multipart: bool = False
     sees_id: frozenset = frozenset()
     label: str = ""
+    device: Ref | None = None  # a hall device's key (world value), sent as the device sends it
 
     @property
     def key(self) -> tuple[str, str]:
@@ -121,6 +123,7 @@ def R(
     multipart=False,
     sees_id="",
     label="",
+    device=None,
     **args,
 ) -> Row:
     """One row: ``key`` is "METHOD route"; path parameters by name (``pk=w.f_case``)."""
@@ -146,6 +149,8 @@ def R(
         expect.setdefault(user, default if isinstance(default, tuple) else (default,))
     if not label:
         label = " ".join(f"{k}={v.name if isinstance(v, Ref) else v}" for k, v in args.items())
+        if device is not None:
+            label = f"{label} {device.name}".strip()
     return Row(
         method,
         route,
@@ -156,6 +161,7 @@ def R(
         multipart,
         frozenset(_names(sees_id)),
         label,
+        device,
     )
 
 
@@ -419,6 +425,10 @@ MATRIX = (
     R("GET /supervision/figures/", ok=SUPERVISORS, rest=FORBIDDEN),
     R("GET /supervision/figures/export/", ok=SUPERVISORS, rest=FORBIDDEN),
     R("GET /api/v1/rating-figures/", ok=SUPERVISORS, rest=FORBIDDEN),
+    # The hall figures (大厅运行统计, issue 18), page, download and API: the same, scoped alike.
+    R("GET /supervision/hall-figures/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("GET /supervision/hall-figures/export/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("GET /api/v1/hall-figures/", ok=SUPERVISORS, rest=FORBIDDEN),
     # 12345 ratings entered by a supervisor (the API is POST /api/v1/phone-ratings/): a number not of
     # their centre finds nothing, and a post without a filing goes back to the page.
     R("GET /supervision/phone-ratings/", ok=SUPERVISORS, rest=FORBIDDEN),
@@ -653,6 +663,206 @@ MATRIX = (
       denied="catalogue_admin@county", rest=FORBIDDEN, code=w.bundle, body={}),
     R("POST /api/v1/catalogue/bundles/<code>/retire/", ok="catalogue_admin@city",
       denied="catalogue_admin@county", rest=FORBIDDEN, code=w.bundle, body={}),
+
+    # === the hall's flow (issue 18) ========================================================================
+    # --- the hall's screens (kiosks 取号机, displays 大屏): devices with a key, never a login. Without the
+    # key of a display, whoever is logged in, the screen is the "not paired" page (403); with it, any
+    # browser shows the hall display (nothing on it is a person's: masked names, numbers, windows). ----
+    R("GET /display/", rest=FORBIDDEN, anon=FORBIDDEN),
+    R("GET /display/", **PUBLIC, device=w.display_key),
+    R("GET /display/", rest=FORBIDDEN, anon=FORBIDDEN, device=w.kiosk_key),  # a kiosk's key is no display's
+    # Its poll (every second), and the same for a display app (the key as X-Device-Key).
+    R("GET /display/feed/", rest=FORBIDDEN, anon=FORBIDDEN),
+    R("GET /display/feed/", **PUBLIC, device=w.display_key),
+    R("GET /display/feed/", rest=FORBIDDEN, anon=FORBIDDEN, device=w.kiosk_key),
+    R("GET /api/v1/display/feed/", rest=FORBIDDEN, anon=FORBIDDEN),
+    R("GET /api/v1/display/feed/", **PUBLIC, device=w.display_key),
+    R("GET /api/v1/display/feed/", rest=FORBIDDEN, anon=FORBIDDEN, device=w.kiosk_key),
+    R("GET /display/pair/", **PUBLIC),
+    R("POST /display/pair/", **PUBLIC, body={"code": "00000000"}),  # no such code: 400
+    R("POST /api/v1/hall-devices/claim/", **PUBLIC, body={"code": "00000000"}),
+    # The supervisors of the centre pair, renew and revoke its screens (the city's: dual supervises it).
+    R("GET /supervision/hall-devices/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("POST /supervision/hall-devices/pair/", done=SUPERVISORS, rest=FORBIDDEN,
+      body={"centre": w.city, "kind": "kiosk", "name": "东门"}),
+    R("GET /supervision/hall-devices/<pk>/code/", ok=SUPERVISORS, rest=FORBIDDEN, pk=w.device_awaiting),
+    R("POST /supervision/hall-devices/<pk>/renew/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.device_awaiting),
+    R("POST /supervision/hall-devices/<pk>/revoke/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.kiosk),
+    R("GET /api/v1/hall-devices/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("POST /api/v1/hall-devices/", done=SUPERVISORS, rest=FORBIDDEN,
+      body={"centre": w.city, "kind": "display"}),
+    R("POST /api/v1/hall-devices/<pk>/renew-code/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.device_awaiting),
+    R("POST /api/v1/hall-devices/<pk>/revoke/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.kiosk),
+
+    # --- the hall's set-up (大厅设置): a supervisor of the whole centre; another centre's area or period is
+    # not found. Its areas, hours and the places left are public reads (the booking pages show them). ---
+    R("GET /supervision/hall/", ok=SUPERVISORS, rest=FORBIDDEN),
+    R("POST /supervision/hall/areas/new/", done=SUPERVISORS, rest=FORBIDDEN,
+      body={"centre": w.city, "category": w.category_new, "prefix": "C", "slot_capacity": "4", "order": "2"}),
+    R("GET /supervision/hall/areas/<pk>/", ok=SUPERVISORS, rest=FORBIDDEN, pk=w.area),
+    R("GET /supervision/hall/areas/<pk>/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=w.area_county),
+    R("POST /supervision/hall/areas/<pk>/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.area,
+      body={"category": w.area_category, "prefix": "A", "slot_capacity": "5", "order": "0", "is_active": "on",
+            "windows": [w.window_city, w.window_city2]}),
+    R("POST /supervision/hall/periods/new/", done=SUPERVISORS, rest=FORBIDDEN,
+      body={"centre": w.city, "starts_at": "17:30", "ends_at": "18:00"}),
+    R("POST /supervision/hall/periods/<pk>/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.period,
+      body={"starts_at": "08:30", "ends_at": "12:00"}),
+    R("POST /supervision/hall/periods/<pk>/remove/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.period),
+    R("GET /api/v1/service-areas/", **PUBLIC, query={"centre": w.city}),
+    # Without a centre: the supervisor's own centres; anyone else is asked for one (400).
+    R("GET /api/v1/service-areas/", **PUBLIC, label="no centre"),
+    R("POST /api/v1/service-areas/", done=SUPERVISORS, rest=FORBIDDEN,
+      body={"centre": w.city, "category": w.category_new, "prefix": "C", "slot_capacity": 4}),
+    R("GET /api/v1/service-areas/<pk>/", **PUBLIC, pk=w.area),
+    R("PATCH /api/v1/service-areas/<pk>/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.area,
+      body={"slot_capacity": 5}),
+    R("PATCH /api/v1/service-areas/<pk>/", not_found=SUPERVISORS, rest=FORBIDDEN, pk=w.area_county,
+      body={"slot_capacity": 5}),
+    R("GET /api/v1/opening-periods/", **PUBLIC, query={"centre": w.city}),
+    R("POST /api/v1/opening-periods/", done=SUPERVISORS, rest=FORBIDDEN,
+      body={"centre": w.city, "starts_at": "17:30", "ends_at": "18:00"}),
+    R("PATCH /api/v1/opening-periods/<pk>/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.period,
+      body={"starts_at": "08:30", "ends_at": "12:00"}),
+    R("DELETE /api/v1/opening-periods/<pk>/", done=SUPERVISORS, rest=FORBIDDEN, pk=w.period),
+    R("GET /api/v1/appointment-slots/", **PUBLIC, query={"area": w.area, "date": w.slot_date}),
+
+    # --- appointments (预约): a citizen's own bookings; another account's booking is not found; staff
+    # have none. ``other_citizen`` has no real-name identity: booking is refused with the reason. -------
+    R("GET /portal/appointments/", ok="citizen other_citizen", rest=FORBIDDEN),
+    R("GET /portal/appointments/new/", ok="citizen other_citizen", rest=FORBIDDEN, query={"item": w.i1}),
+    R("POST /portal/appointments/new/", done="citizen", ok="other_citizen", rest=FORBIDDEN,
+      query={"item": w.i1}, body={"slot": w.free_slot}),
+    R("GET /portal/appointments/<pk>/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.appointment),
+    R("GET /portal/appointments/<pk>/qr.png", ok="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.appointment),
+    R("POST /portal/appointments/<pk>/cancel/", done="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.appointment),
+    R("GET /api/v1/appointments/", ok="citizen other_citizen", rest=FORBIDDEN),
+    R("POST /api/v1/appointments/", done="citizen", refused="other_citizen", rest=FORBIDDEN,
+      body={"slot": w.free_slot, "item": w.i1}),
+    R("GET /api/v1/appointments/availability/", ok="citizen other_citizen", rest=FORBIDDEN,
+      query={"item": w.i1}),
+    R("GET /api/v1/appointments/<pk>/", ok="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.appointment),
+    R("GET /api/v1/appointments/<pk>/qr.png", ok="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.appointment),
+    R("POST /api/v1/appointments/<pk>/cancel/", done="citizen", not_found="other_citizen", rest=FORBIDDEN,
+      pk=w.appointment),
+
+    # --- the ticket kiosk (取号机): a device with a key, as the display. A kiosk takes tickets for its own
+    # centre; a booking of another day gives none (409, the reason said). No session counts there. ----
+    *(R(f"GET /kiosk/{page}", rest=FORBIDDEN, anon=FORBIDDEN) for page in ("", "id/", "scan/", "walk-in/")),
+    *(R(f"GET /kiosk/{page}", **PUBLIC, device=w.kiosk_key) for page in ("", "id/", "scan/", "walk-in/")),
+    R("GET /kiosk/", rest=FORBIDDEN, anon=FORBIDDEN, device=w.display_key),
+    R("POST /kiosk/id/", rest=FORBIDDEN, anon=FORBIDDEN, body={"id_number": w.person_id, "area": w.area}),
+    R("POST /kiosk/id/", rest=DONE, anon=DONE, device=w.kiosk_key,
+      body={"id_number": w.person_id, "area": w.area}),
+    R("POST /kiosk/scan/", rest=FORBIDDEN, anon=FORBIDDEN, body={"code": w.appointment_token}),
+    R("POST /kiosk/scan/", rest=CONFLICT, anon=CONFLICT, device=w.kiosk_key,
+      body={"code": w.appointment_token}),
+    R("POST /kiosk/walk-in/", rest=FORBIDDEN, anon=FORBIDDEN, body={"area": w.area}),
+    R("POST /kiosk/walk-in/", rest=DONE, anon=DONE, device=w.kiosk_key, body={"area": w.area}),
+    R("GET /kiosk/tickets/<ticket_id>/", rest=FORBIDDEN, anon=FORBIDDEN, ticket_id=w.t_waiting),
+    R("GET /kiosk/tickets/<ticket_id>/", **PUBLIC, device=w.kiosk_key, ticket_id=w.t_waiting),
+    # The applicant's ticket (taken by resident ID): the kiosk prints neither the name nor the number.
+    R("GET /kiosk/tickets/<ticket_id>/", **PUBLIC, device=w.kiosk_key, ticket_id=w.t_skipped),
+    R("POST /api/v1/kiosk/tickets/", rest=FORBIDDEN, anon=FORBIDDEN,
+      body={"source": "walk_in", "area": w.area}),
+    R("POST /api/v1/kiosk/tickets/", rest=DONE, anon=DONE, device=w.kiosk_key,
+      body={"source": "walk_in", "area": w.area}),
+    R("POST /api/v1/kiosk/tickets/", rest=CONFLICT, anon=CONFLICT, device=w.kiosk_key,
+      label="another day's booking",
+      body={"source": "appointment", "appointment_token": w.appointment_token}),
+    R("POST /api/v1/kiosk/tickets/", rest=FORBIDDEN, anon=FORBIDDEN, device=w.display_key,
+      body={"source": "walk_in", "area": w.area}),
+
+    # --- the centre's tickets and their priority flags: its clerks and its supervisors (another centre's
+    # ticket is not found); the ID numbers masked in the list -----------------------------------------------
+    R("GET /api/v1/tickets/", ok=f"{ALL_CLERKS} supervisor@city", rest=FORBIDDEN),
+    R("POST /api/v1/tickets/<pk>/priority/", done=f"{CITY_CLERKS} {SUPERVISORS}", not_found="clerk@county",
+      rest=FORBIDDEN, pk=w.t_waiting, body={"reason": "disabled", "note": "轮椅"}),
+
+    # --- calling at the window (叫号): a clerk at a window of theirs (another's window: refused; another
+    # centre's window or ticket: not found). A01 (clerk@city's) holds t_called and skipped t_skipped;
+    # A02 (other_clerk@city's) is free; t_waiting waits. ---------------------------------------------------
+    R("GET /intake/calling/", ok=ALL_CLERKS, rest=FORBIDDEN),
+    # Put first (优先) by the ticket's number: at the clerk's window's centre (the county has no such one).
+    R("POST /intake/calling/flag/", done=CITY_CLERKS, refused=ELSEWHERE_CLERKS, rest=FORBIDDEN,
+      body={"number": w.t_waiting_number, "reason": "disabled", "note": "轮椅"}),
+    # Each clerk at their own window: A01 must finish its ticket first; A02 calls t_waiting; the county's
+    # windows find nobody waiting (said as done).
+    R("POST /intake/calling/call-next/", conflict="clerk@city",
+      done=f"other_clerk@city {ELSEWHERE_CLERKS}", rest=FORBIDDEN),
+    *(
+        R("POST /intake/calling/tickets/<pk>/<action>/", done="clerk@city", refused="other_clerk@city",
+          not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.t_called, action=action, body=body)
+        for action, body in (("recall", {}), ("skip", {}), ("start", {}), ("transfer", {"area": w.area_b}))
+    ),
+    R("POST /intake/calling/tickets/<pk>/<action>/", conflict="clerk@city", refused="other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.t_called, action="finish"),  # not started yet
+    # A skipped ticket is called back to the clerk's own window: A02 is free, A01 is not.
+    R("POST /intake/calling/tickets/<pk>/<action>/", done="other_clerk@city", conflict="clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.t_skipped, action="recall_skipped"),
+    R("POST /intake/calling/tickets/<pk>/<action>/", forbidden=CITY_CLERKS, not_found=ELSEWHERE_CLERKS,
+      rest=FORBIDDEN, pk=w.t_called, action="delete"),
+    R("GET /api/v1/windows/<pk>/queue/", ok="clerk@city", refused="other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.window_city),
+    R("POST /api/v1/windows/<pk>/call-next/", conflict="clerk@city", refused="other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.window_city),
+    R("POST /api/v1/windows/<pk>/call-next/", done="other_clerk@city", refused="clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.window_city2),
+    *(
+        R(f"POST /api/v1/tickets/<pk>/{action}/", done="clerk@city", refused="other_clerk@city",
+          not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.t_called, body=body)
+        for action, body in (("recall", {}), ("skip", {}), ("start", {}), ("transfer", {"area": w.area_b}),
+                             ("filings", {"filing": w.f_case}))
+    ),
+    R("POST /api/v1/tickets/<pk>/finish/", conflict="clerk@city", refused="other_clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.t_called),
+    R("POST /api/v1/tickets/<pk>/recall-skipped/", done="other_clerk@city", conflict="clerk@city",
+      not_found=ELSEWHERE_CLERKS, rest=FORBIDDEN, pk=w.t_skipped),
+
+    # --- assisted filing (帮办代办): the assistants' desk and API. An assistant sees the filings they
+    # follow (another filing, even of their centre, is not found); the applicant's ID number masked. -----
+    R("GET /assistance/", ok="assistant@city", rest=FORBIDDEN),
+    R("GET /assistance/new/", ok="assistant@city", rest=FORBIDDEN, query={"item": w.i1}),
+    R("POST /assistance/new/", done="assistant@city", rest=FORBIDDEN, query={"item": w.i1}, body=APPLICANT,
+      sees_id="assistant@city"),
+    R("GET /assistance/filings/<pk>/", ok="assistant@city", rest=FORBIDDEN, pk=w.f_assisted),
+    R("GET /assistance/filings/<pk>/", not_found="assistant@city", rest=FORBIDDEN, pk=w.f_pre),
+    R("POST /assistance/filings/<pk>/materials/<material_id>/upload/", done="assistant@city", rest=FORBIDDEN,
+      pk=w.f_assisted, material_id=w.material, body={"file": FILE}, multipart=True),
+    # Without the required file: back to the page with the refusal; another's filing: not found.
+    R("POST /assistance/filings/<pk>/submit/", ok="assistant@city", rest=FORBIDDEN, pk=w.f_assisted),
+    R("POST /assistance/filings/<pk>/submit/", not_found="assistant@city", rest=FORBIDDEN, pk=w.f_pre),
+    R("POST /assistance/filings/<pk>/hand-over/", done="assistant@city", rest=FORBIDDEN, pk=w.f_assisted,
+      body={"to_user": w.other_assistant, "note": "休假"}),
+    R("GET /api/v1/assisted-filings/", ok="assistant@city", rest=FORBIDDEN),
+    R("POST /api/v1/assisted-filings/", done="assistant@city", rest=FORBIDDEN,
+      body={**APPLICANT, "items": [w.i1]}),
+    R("GET /api/v1/assisted-filings/<pk>/", ok="assistant@city", rest=FORBIDDEN, pk=w.f_assisted),
+    R("GET /api/v1/assisted-filings/<pk>/", not_found="assistant@city", rest=FORBIDDEN, pk=w.f_pre),
+    R("POST /api/v1/assisted-filings/<pk>/materials/<material_code>/upload/", done="assistant@city",
+      rest=FORBIDDEN, pk=w.f_assisted, material_code=w.material_code, body={"file": FILE}, multipart=True),
+    R("POST /api/v1/assisted-filings/<pk>/submit/", ok="assistant@city", rest=FORBIDDEN, pk=w.f_assisted),
+    R("POST /api/v1/assisted-filings/<pk>/hand-over/", done="assistant@city", rest=FORBIDDEN, pk=w.f_assisted,
+      body={"to_user": w.other_assistant}),
+
+    # --- the green channel (绿色通道): clerks and supervisors of the filing's centre, and the assistant of
+    # an assisted filing; anyone else does not find the filing --------------------------------------------
+    R("POST /filings/<pk>/green-channel/<action>/", done=f"{CITY_CLERKS} {SUPERVISORS}", rest=NOT_FOUND,
+      pk=w.f_pre, action="flag", body={"reason": "重点项目"}),
+    R("POST /filings/<pk>/green-channel/<action>/", done=f"{CITY_CLERKS} {SUPERVISORS} assistant@city",
+      rest=NOT_FOUND, pk=w.f_assisted, action="flag", body={"reason": "重点项目"}),
+    # Not flagged: unflagging is refused with a message.
+    R("POST /filings/<pk>/green-channel/<action>/", conflict=f"{CITY_CLERKS} {SUPERVISORS}", rest=NOT_FOUND,
+      pk=w.f_pre, action="unflag"),
+    R("POST /api/v1/filings/<pk>/green-channel/", done=f"{CITY_CLERKS} {SUPERVISORS}", rest=NOT_FOUND,
+      pk=w.f_pre, body={"reason": "重点项目"}),
+    R("DELETE /api/v1/filings/<pk>/green-channel/", conflict=f"{CITY_CLERKS} {SUPERVISORS}", rest=NOT_FOUND,
+      pk=w.f_pre),
 )
 # fmt: on
 
@@ -774,13 +984,21 @@ def _path(row: Row, world) -> str:
 def _send(client, row: Row, world):
     path = _path(row, world)
     body = _resolve(row.body, world) if row.body is not None else {}
-    if row.method == "GET":
-        return client.get(path)
     is_api = row.route.startswith("/api/")
+    headers = {}
+    if row.device is not None:  # a hall screen: an app sends its key as a header, a browser its cookie
+        if is_api:
+            headers[DEVICE_HEADER] = _resolve(row.device, world)
+        else:
+            client.cookies[DEVICE_COOKIE] = _resolve(row.device, world)
+    if row.method == "GET":
+        return client.get(path, headers=headers)
     if row.multipart or not is_api:
         assert row.method == "POST", f"{row.name}: a form is posted"
-        return client.post(path, body)
-    return client.generic(row.method, path, json.dumps(body), content_type="application/json")
+        return client.post(path, body, headers=headers)
+    return client.generic(
+        row.method, path, json.dumps(body), content_type="application/json", headers=headers
+    )
 
 
 def _error_message(response) -> bool:

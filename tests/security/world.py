@@ -18,10 +18,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from apps.accounts.models import CentreLevel, Window, WindowKind
+from apps.accounts.models import CentreLevel, RealNameLevel, User, Window, WindowKind
 from apps.accounts.roles import Role
 from apps.accounts.services import assign_role
 from apps.cases import services as intake
+from apps.cases.applicants import ApplicantData
+from apps.cases.codes import ApplicantKind
 from apps.cases.models import Escalation, EscalationLevel
 from apps.cases.notices.services import notice_pdf
 from apps.cases.rating_links import make_token as make_rating_token
@@ -39,9 +41,10 @@ from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.accounts import valid_uscc
 from tests.factories.cases import MINIMAL_PDF as PDF
 from tests.factories.cases import PERSON, accept_filing, online_filing
-from tests.factories.catalogue import BundleFactory, make_item
+from tests.factories.catalogue import ApprovalCategoryFactory, BundleFactory, make_item
 from tests.factories.certificates import certificate_item, make_seal
 from tests.factories.feedback import rating
+from tests.factories.visits import ServiceAreaFactory, open_hall
 
 # The users of the matrix, in the order its columns are read. ``dual`` is a clerk at the county and
 # a supervisor at the city; ``other_clerk@city`` is a clerk of the city who did not take the filing.
@@ -63,6 +66,7 @@ USERS = (
     "catalogue_admin@city",
     "catalogue_admin@county",
     "dual",
+    "assistant@city",
 )
 
 # Who must never receive the city applicant's full identity number, in any response (spec: the
@@ -81,7 +85,13 @@ NEVER_SEE_FULL_ID = frozenset(
         "catalogue_admin@city",
         "catalogue_admin@county",
         "dual",
+        "assistant@city",  # follows the assisted filing of someone else (ASSISTED_PERSON) only
     }
+)
+
+# The applicant of the assisted filing (帮办代办) the city's assistant follows: not the city applicant.
+ASSISTED_PERSON = ApplicantData(
+    kind=ApplicantKind.PERSON, name="李四", id_number="35010219850612003X", phone="13900002222"
 )
 
 
@@ -97,7 +107,7 @@ def _save_file(name: str) -> str:
     return default_storage.save(name, ContentFile(PDF))
 
 
-def _catalogue(v: dict, city, county, d1, d2, d3) -> None:
+def _catalogue(v: dict, city, county, d1, d2, d3):
     i1 = certificate_item(d1, postal_delivery_supported=True)  # every filing of the world is for it
     i2 = make_item(department=d2)
     i3 = make_item(department=d3)
@@ -125,7 +135,7 @@ def _catalogue(v: dict, city, county, d1, d2, d3) -> None:
         bundle=bundles["city"].code,
         bundle_county=bundles["county"].code,
     )
-    return i1
+    return i1, i3
 
 
 def _users(city, county, d1, d2, d3, windows) -> dict:
@@ -146,6 +156,7 @@ def _users(city, county, d1, d2, d3, windows) -> dict:
         "catalogue_admin@city": lambda: make_staff(Role.CATALOGUE_ADMIN, centre=city),
         "catalogue_admin@county": lambda: make_staff(Role.CATALOGUE_ADMIN, centre=county),
         "dual": lambda: make_staff(Role.CLERK, centre=county, window=windows["county2"]),
+        "assistant@city": lambda: make_staff(Role.ASSISTANT, centre=city),
     }
     users = {name: build() for name, build in make.items()}
     assign_role(user=users["dual"], role=Role.SUPERVISOR, centre=city)
@@ -177,6 +188,98 @@ def _decided(filing, approver):
     return filing
 
 
+def _hall_flow(v: dict, city, county, users, windows, i1, i_county) -> None:
+    """The hall's flow (issue 18) at both centres, through the real services: service areas (the city's
+    A serves i1 at both its comprehensive windows, its B no window), opening hours and slots; the
+    citizen's booking of i1 on the next working day; the city's paired kiosk and display; this
+    morning's tickets at the city's area A: one skipped and one called at clerk@city's window A01 (the
+    city applicant's, by resident ID: aged 70 and over, called first, then skipped), one waiting; the
+    assistant's assisted filing and another assistant to hand it over to."""
+    from apps.cases import assistance
+    from apps.visits import appointments, calling, devices, slots, ticketing
+    from apps.visits.models import AppointmentSlot, DeviceKind, TicketSource
+
+    supervisor, clerk = users["supervisor@city"], users["clerk@city"]
+    area = ServiceAreaFactory(
+        centre=city, category=i1.approval_category, prefix="A", windows=[windows["city"], windows["city2"]]
+    )
+    area_b = ServiceAreaFactory(centre=city, category=ApprovalCategoryFactory(), prefix="B")
+    area_county = ServiceAreaFactory(
+        centre=county,
+        category=i_county.approval_category,
+        prefix="A",
+        windows=[windows["county"], windows["county2"]],
+    )
+    today = timezone.localdate()
+    morning = open_hall(city)[0]
+    open_hall(county)
+    for centre in (city, county):
+        slots.generate_ahead(centre.pk, today=today)
+    ServiceItem.objects.filter(pk=i1.pk).update(appointment_supported=True)
+    # The citizen books in their own name: the city applicant's (their filings are in that name too).
+    citizen = users["citizen"]
+    User.objects.filter(pk=citizen.pk).update(
+        id_number=PERSON.id_number, real_name_level=RealNameLevel.DECLARED, phone=PERSON.phone
+    )
+    citizen.refresh_from_db()
+    later = AppointmentSlot.objects.filter(area=area, date__gt=today).order_by("date", "starts_at")
+    booked_slot, free_slot = later[0], later[1]
+    appointment = appointments.book(citizen=citizen, slot_id=booked_slot.pk, item_id=i1.pk)
+
+    def paired(kind):
+        _device, code = devices.pair_device(centre_id=city.pk, kind=kind, name="", actor=supervisor)
+        return devices.claim_device(code=code)
+
+    kiosk, kiosk_key = paired(DeviceKind.KIOSK)
+    display, display_key = paired(DeviceKind.DISPLAY)
+    awaiting, _code = devices.pair_device(centre_id=city.pk, kind=DeviceKind.KIOSK, name="", actor=supervisor)
+
+    def walk_in():
+        return ticketing.issue_ticket(centre_id=city.pk, source=TicketSource.WALK_IN, area_id=area.pk)
+
+    waiting_first = walk_in()
+    by_id = ticketing.issue_ticket(
+        centre_id=city.pk, source=TicketSource.ID_NUMBER, id_number=PERSON.id_number, area_id=area.pk
+    )
+    waiting = walk_in()
+    skipped = calling.call_next(window_id=windows["city"].pk, actor=clerk)
+    assert skipped.pk == by_id.pk, "the elderly applicant's ticket is called first"
+    calling.skip(ticket_id=skipped.pk, actor=clerk)
+    called = calling.call_next(window_id=windows["city"].pk, actor=clerk)
+    assert called.pk == waiting_first.pk
+
+    assistant = users["assistant@city"]
+    other_assistant = make_staff(Role.ASSISTANT, centre=city, username="m_other_assistant")
+    assisted = assistance.open_assisted_filing(
+        centre=city, applicant=ASSISTED_PERSON, actor=assistant, item_ids=[i1.pk]
+    )
+    v.update(
+        area=area.pk,
+        area_b=area_b.pk,
+        area_county=area_county.pk,
+        area_category=i1.approval_category_id,
+        category_new=ApprovalCategoryFactory().pk,  # no area of the city serves it yet
+        period=morning.pk,
+        window_city2=windows["city2"].pk,
+        slot=booked_slot.pk,
+        free_slot=free_slot.pk,
+        slot_date=booked_slot.date.isoformat(),
+        appointment=appointment.pk,
+        appointment_token=appointment.token,
+        kiosk=kiosk.pk,
+        kiosk_key=kiosk_key,
+        display=display.pk,
+        display_key=display_key,
+        device_awaiting=awaiting.pk,
+        t_called=called.pk,
+        t_skipped=skipped.pk,
+        t_waiting=waiting.pk,
+        t_waiting_number=waiting.number,
+        f_assisted=assisted.pk,
+        other_assistant=other_assistant.pk,
+    )
+
+
 def build_world() -> World:
     world = World()
     v = world.values
@@ -196,7 +299,7 @@ def build_world() -> World:
         )
     }
     users = world.users = _users(city, county, d1, d2, d3, windows)
-    i1 = _catalogue(v, city, county, d1, d2, d3)
+    i1, i_county = _catalogue(v, city, county, d1, d2, d3)
     seal = make_seal(d1)  # its custodian is another keeper: seal_keeper@city confirms as the centre's
     citizen, clerk, approver = users["citizen"], users["clerk@city"], users["approver@D1"]
 
@@ -331,6 +434,7 @@ def build_world() -> World:
         person_name=PERSON.name,
         today=dt.date.isoformat(timezone.localdate()),
     )
+    _hall_flow(v, city, county, users, windows, i1, i_county)
     filings = (draft, submitted, pre_review, window_draft, with_case, ready, issued)
     world.secrets = [f.number for f in filings] + [document.number, seal.name]
     return world
