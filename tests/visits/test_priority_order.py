@@ -3,11 +3,11 @@
 One area, one morning. Taken in this order (time, who):
 
     09:00  walk-in                                  → no priority
+    09:05  B001 taken at area B, called there and transferred here at 09:40: waits from 09:40 → none
     09:10  resident ID, 70 today                    → elderly
     09:15  resident ID, 70 tomorrow                 → none (69 today)
     09:20  walk-in, then flagged disabled by a clerk → disabled
     09:30  walk-in, then flagged green channel      → green channel
-    09:05  taken at area B, transferred here at 09:40: waits from 09:40 → none
     09:50  booking 10:00–10:30 (10 minutes early: within the grace) → appointment
     09:55  booking 11:00–11:30 (65 minutes early)   → none
 
@@ -60,24 +60,30 @@ def _by_booking(hall, starts, when):
 def morning():
     hall = Hall()
     clerk = make_staff(Role.CLERK, centre=hall.centre)
+    b_window = WindowFactory(centre=hall.centre)
+    hall.other_area.windows.add(b_window)
+    b_clerk = make_staff(Role.CLERK, centre=hall.centre, window=b_window)
     t = {}
     t["walk_in"] = _walk_in(hall, at(9, 0))
-    # Area B's eighth ticket: its number stays B008 in area A (below A's own numbers, A001–A007).
-    t["moved"] = [_walk_in(hall, at(9, 5), area=hall.other_area) for _ in range(8)][-1]
+    t["moved"] = _walk_in(hall, at(9, 5), area=hall.other_area)  # B001, while A001 is the walk-in's
     t["seventy"] = _by_id(hall, aged(70), at(9, 10))
     t["sixty_nine"] = _by_id(hall, aged(70, days_short=1), at(9, 15))
     t["disabled"] = _walk_in(hall, at(9, 20))
     t["green"] = _walk_in(hall, at(9, 30))
-    # The state a transfer leaves (the calling service's, apps.visits.calling.transfer): in this area,
-    # its wait started again at the transfer, its number kept.
-    Ticket.objects.filter(pk=t["moved"].pk).update(
-        area=hall.area, transferred_from=hall.other_area, waiting_since=at(9, 40)
-    )
+    # Called at area B's window, and sent to area A: it waits there anew, its number kept.
+    assert calling.call_next(window_id=b_window.pk, actor=b_clerk, now=at(9, 39)).pk == t["moved"].pk
+    calling.transfer(ticket_id=t["moved"].pk, area_id=hall.area.pk, actor=b_clerk, now=at(9, 40))
     t["on_time"] = _by_booking(hall, dt.time(10, 0), at(9, 50))
     t["too_early"] = _by_booking(hall, dt.time(11, 0), at(9, 55))
     ticketing.flag_priority(ticket_id=t["disabled"].pk, reason=PriorityReason.DISABLED, actor=clerk)
     ticketing.flag_priority(ticket_id=t["green"].pk, reason=PriorityReason.GREEN_CHANNEL, actor=clerk)
     return hall, {name: Ticket.objects.get(pk=ticket.pk) for name, ticket in t.items()}
+
+
+def test_a_transferred_ticket_keeps_its_number_beside_the_areas_own(morning):
+    hall, t = morning
+    assert (t["moved"].number, t["moved"].area, t["walk_in"].number) == ("B001", hall.area, "A001")
+    assert t["moved"].waiting_since == at(9, 40)
 
 
 EXPECTED = ["seventy", "disabled", "green", "on_time", "walk_in", "sixty_nine", "moved", "too_early"]

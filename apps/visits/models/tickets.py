@@ -87,8 +87,10 @@ class Ticket(FSMModelMixin, models.Model):
         verbose_name_plural = _("queue tickets")
         ordering = ["-day", "area", "sequence"]
         constraints = [
+            # A number once per centre and day (its letter is its first area's). Not (area, day,
+            # sequence): a transfer moves B001 into area A, which has its own A001.
             models.UniqueConstraint(
-                fields=["area", "day", "sequence"], name="ticket_number_once_per_area_day"
+                fields=["centre", "day", "number"], name="ticket_number_once_per_centre_day"
             ),
         ]
         indexes = [
