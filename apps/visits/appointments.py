@@ -239,7 +239,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
     now = timezone.localtime(now or timezone.now())
     today = now.date()
     pending = Appointment.objects.filter(state=S.BOOKED, reminded_at__isnull=True, slot__date__gt=today)
-    pairs = pending.values_list("slot__area__centre_id", "slot__date").distinct()
+    pairs = pending.values_list("slot__area__centre_id", "slot__date").order_by().distinct()
     due = Q(pk__in=[])
     for centre_id, day in pairs:
         if calendar.add_working_days(day, -1, centre_id) <= today:
