@@ -29,7 +29,7 @@ from apps.desks import calling_flags
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.visits import calling
 from apps.visits import calling_selectors as queue
-from apps.visits.models import Ticket
+from apps.visits.models import PriorityReason, Ticket
 
 CLERK = Perm.USE_INTAKE_DESK
 
@@ -83,8 +83,9 @@ def panel_context(window, *, now=None) -> dict:
     now = now or timezone.now()
     areas = queue.window_areas(window.pk, now=now)
     current = queue.current_ticket(window.pk, now=now)
-    actions, targets = [], []
+    actions, targets, priority_labels = [], [], []
     if current is not None:
+        priority_labels = [PriorityReason(reason).label for reason in current.priority_reasons]
         current.masked_id_number = mask_identifier(current.id_number)
         names = queue.window_actions(current)
         actions = [(name, BUTTONS[name]) for name in names if name in BUTTONS]
@@ -94,6 +95,9 @@ def panel_context(window, *, now=None) -> dict:
         "window": window,
         "current": current,
         "filings": list(current.filings.only("pk", "number", "state")) if current else [],
+        "priority_labels": priority_labels,
+        # A new filing opened now is linked to the ticket (intake.new_filing).
+        "linkable": current is not None and current.state in queue.HELD,
         "actions": actions,
         "targets": targets,
         "areas": areas,
