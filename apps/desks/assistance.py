@@ -1,7 +1,8 @@
 """The assistants' desk (帮办代办台): the queue of the filings an assistant follows (green channel first,
 each with what it needs next), opening an assisted filing for an applicant, its page (materials and
 uploads, submitting it to the windows, handing it over to another assistant); and the green-channel
-flag form posted from the intake, back-office and assistance pages. Thin views over
+flag form posted from the intake and assistance filing pages (the case and certificate pages
+show the flag only). Thin views over
 ``apps.cases.assistance`` and ``apps.cases.green_channel``."""
 
 from __future__ import annotations
