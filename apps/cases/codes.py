@@ -8,6 +8,11 @@ class Channel(models.TextChoices):
     ASSISTED = "assisted", _("Assisted filing by staff")  # 帮办代办
 
 
+# Drafts prepared away from the windows — by the citizen online, by an assistant (帮办代办): a
+# window sees them only once they are submitted.
+DRAFTED_AWAY = (Channel.ONLINE, Channel.ASSISTED)
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Natural person")  # 自然人
     ORGANISATION = "organisation", _("Organisation")  # 法人和其他组织
@@ -120,4 +125,8 @@ FILING_STEPS = {
     "issue": _("Issued (seals confirmed)"),
     "deliver": _("Delivered"),
     "close": _("Closed (办结)"),
+    # 帮办代办 and 绿色通道 (apps.cases.assistance, apps.cases.green_channel).
+    "hand_over": _("Handed over to another assistant"),
+    "flag_green_channel": _("Put in the green channel (绿色通道)"),
+    "unflag_green_channel": _("Taken out of the green channel (绿色通道)"),
 }

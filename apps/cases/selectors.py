@@ -13,7 +13,7 @@ from apps.accounts.selectors import (
     verified_authorisations_of,
     window_at,
 )
-from apps.cases.codes import ApplicantKind, Channel, FilingState
+from apps.cases.codes import DRAFTED_AWAY, ApplicantKind, FilingState
 from apps.cases.models import Case, ChecklistEntry, Filing
 
 LIST_FIELDS = (
@@ -75,9 +75,9 @@ def filings_of_citizen(user, on: dt.date | None = None) -> QuerySet[Filing]:
 
 
 def _at_windows(user) -> Q:
-    # A citizen's online draft stays theirs until they submit it.
+    # A citizen's online draft stays theirs until they submit it, an assistant's draft the assistant's.
     return Q(centre_id__in=centres_where(user, Role.CLERK)) & ~Q(
-        channel=Channel.ONLINE, state=FilingState.DRAFT
+        channel__in=DRAFTED_AWAY, state=FilingState.DRAFT
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import StaffMembership
 from apps.accounts.roles import Role
-from apps.cases.codes import Channel, FilingState
+from apps.cases.codes import DRAFTED_AWAY, FilingState
 from apps.cases.models.filing import pre_reviewer_acts
 from apps.core.errors import Conflict
 
@@ -51,8 +51,8 @@ def require_window_clerk(filing, actor, window) -> None:
 
 
 def require_not_a_citizen_draft(filing) -> None:
-    if filing.channel == Channel.ONLINE and filing.state == FilingState.DRAFT:
-        raise Conflict(_("The applicant has not submitted this online filing yet."))
+    if filing.channel in DRAFTED_AWAY and filing.state == FilingState.DRAFT:
+        raise Conflict(_("This filing has not been submitted to the windows yet."))
 
 
 def require_pre_reviewer(filing, actor) -> None:

@@ -8,6 +8,11 @@ JOB_LABELS = {
     "heartbeat": _("Heartbeat (scheduler alive)"),
     "deadline_sweep": _("Deadline sweep"),
     "rectification_sweep": _("Rectification sweep (overdue tickets)"),
+    # The hall's flow (apps.visits.tasks).
+    "appointment_slots": _("Appointment slots (the booking horizon)"),
+    "appointment_reminders": _("Appointment reminders (SMS)"),
+    "appointment_no_shows": _("No-shows recorded"),
+    "ticket_day_close": _("Closing the day's tickets"),
     "rating_rollups": _("Rating figures' daily roll-ups"),
     "notice_pdfs": _("Notice PDFs"),
     "document_pdfs": _("Certificate PDFs"),
@@ -25,6 +30,10 @@ JOB_PART_LABELS = {
 
 CHANGE_LABELS = {
     "pruned_runs": _("old runs pruned"),
+    "slots_created": _("slots created"),
+    "reminders_sent": _("reminders sent"),
+    "no_shows_recorded": _("no-shows recorded"),
+    "tickets_abandoned": _("tickets not served"),
     "rendered": _("PDFs made"),
     "warning_levels_changed": _("warning levels changed"),
     "escalations_opened": _("escalations opened"),

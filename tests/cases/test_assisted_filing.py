@@ -370,3 +370,16 @@ def test_the_api_list_costs_the_same_for_one_filing_or_many(client, hall, django
         with django_assert_max_num_queries(len(one.captured_queries)):
             rows = client.get("/api/v1/assisted-filings/", query).json()["results"]
         assert [row["window"] for row in rows] == [hall.window.number] * 5
+
+
+def test_the_windows_neither_see_nor_decide_an_assistants_draft_until_it_is_submitted(hall):
+    draft = hall.open()
+    hall.upload(draft)
+    assert not selectors.filings_at_windows(hall.clerk).filter(pk=draft.pk).exists()
+    with pytest.raises(Conflict, match="尚未提交至窗口"):
+        services.accept(filing_id=draft.pk, actor=hall.clerk, window=hall.window)
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT
+
+    assistance.submit_assisted(filing_id=draft.pk, actor=hall.assistant)
+    assert selectors.filings_at_windows(hall.clerk).filter(pk=draft.pk).exists()
