@@ -200,8 +200,10 @@ def test_the_feed_reads_a_constant_number_of_queries(
 
 
 def test_the_centres_displays_share_the_count_until_the_next_call_or_a_second(
-    client, display, centre, areas, morning, django_assert_num_queries
+    client, display, centre, areas, morning, django_assert_num_queries, settings
 ):
+    # A cache whose clock travels with the test (Redis expires keys on its own clock).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     other_display = client.__class__()
     other_display.cookies["hall_device"] = make_device(centre, DeviceKind.DISPLAY)[1]
     with time_machine.travel(at_local(DAY, 9, 45), tick=False) as clock:
