@@ -43,12 +43,15 @@ def _int(value: str) -> int:
     return int(value) if value.isdigit() else 0
 
 
-def _day(request, dates: list[dt.date]) -> dt.date | None:
+def _day(request, places: dict[dt.date, int]) -> dt.date | None:
+    """The day asked for (``?date=``) if it can be booked; else the first with a place left."""
     try:
         asked = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         asked = None
-    return asked if asked in dates else (dates[0] if dates else None)
+    if asked in places:
+        return asked
+    return next((day for day, left in places.items() if left), next(iter(places), None))
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,7 +61,8 @@ def new(request):
     target = _target(request)
     offered = selectors.bookable(target.item, target.bundle) and target.area is not None
     dates = selectors.bookable_dates(target.centre.pk) if offered else []
-    day = _day(request, dates)
+    places = selectors.places_by_day(target.area.pk, dates) if dates else {}
+    day = _day(request, places)
     times = list(slots.bookable_slots(target.area.pk, day)) if day else []
     chosen = next((s for s in times if str(s.pk) == request.GET.get("slot", "")), None)
     error = None
@@ -88,6 +92,7 @@ def new(request):
             "real_name": bool(request.user.id_number),
             "suspension": selectors.suspension_of(request.user),
             "dates": dates,
+            "places": places,
             "day": day,
             "times": times,
             "chosen": chosen,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from apps.accounts.models import ServiceCentre
@@ -81,6 +81,21 @@ def bookable_dates(centre_id: int, today: dt.date | None = None) -> list[dt.date
     last = slots.booking_horizon(centre_id, today)
     days = (today + dt.timedelta(days=n) for n in range((last - today).days + 1))
     return [day for day in days if slots.is_bookable_day(centre_id, day, today)]
+
+
+def places_by_day(area_id: int, dates: list[dt.date], now: dt.datetime | None = None) -> dict[dt.date, int]:
+    """The places still free in the area on each of ``dates`` (today: in the slots not begun), one
+    query; a day with no slot is 0."""
+    now = timezone.localtime(now or timezone.now())
+    free = (
+        AppointmentSlot.objects.filter(area_id=area_id, date__in=dates)
+        .exclude(date=now.date(), starts_at__lte=now.time())
+        .order_by()
+        .values("date")
+        .annotate(left=Sum(F("capacity") - F("booked")))
+    )
+    left = {row["date"]: row["left"] for row in free}
+    return {day: left.get(day) or 0 for day in dates}
 
 
 def appointments_of(citizen) -> QuerySet[Appointment]:

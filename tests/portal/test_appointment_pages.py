@@ -163,3 +163,21 @@ def test_the_day_page_takes_constant_queries(logged_in, hall, django_assert_max_
         hall.slot(starts_at=dt.time(9 + n // 2, 30 * (n % 2)))
     with django_assert_max_num_queries(len(queries)):
         logged_in.get(url, {"item": hall.item.pk, "date": "2026-12-08"})
+
+
+def test_the_first_day_with_a_place_is_open_and_full_days_say_so(logged_in, hall):
+    hall.slot(day=MONDAY, starts_at=dt.time(15, 0), booked=2)  # today: full
+    wednesday = dt.date(2026, 12, 9)
+    free = hall.slot(day=wednesday, starts_at=dt.time(9, 0), booked=1)
+    page = logged_in.get(reverse("portal:appointment_new"), {"item": hall.item.pk}).content.decode()
+    assert f"slot={free.pk}" in page  # Wednesday's times: Monday is full, Tuesday has no slot
+    days = page.split('data-testid="booking-days"')[1].split("</ul>")[0]
+    monday, tuesday, wed = (
+        days.split(f'data-testid="day-{d}"')[1].split("</a>")[0]
+        for d in ("2026-12-07", "2026-12-08", "2026-12-09")
+    )
+    assert any(word in monday for word in said("已满", "Full")) and any(
+        word in tuesday for word in said("已满", "Full")
+    )
+    assert any(word in wed for word in said("余 1", "1 left"))
+    assert 'aria-current="true"' in days.split('data-testid="day-2026-12-09"')[0].rsplit("<a ", 1)[1]
