@@ -49,9 +49,7 @@ def _day(request, places: dict[dt.date, int]) -> dt.date | None:
         asked = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         asked = None
-    if asked in places:
-        return asked
-    return next((day for day, left in places.items() if left), next(iter(places), None))
+    return asked if asked in places else selectors.first_open_day(places)
 
 
 @require_http_methods(["GET", "POST"])

@@ -98,6 +98,11 @@ def places_by_day(area_id: int, dates: list[dt.date], now: dt.datetime | None = 
     return {day: left.get(day) or 0 for day in dates}
 
 
+def first_open_day(places: dict[dt.date, int]) -> dt.date | None:
+    """The first day with a place left, else the first day (the page and the API open on it)."""
+    return next((day for day, left in places.items() if left), next(iter(places), None))
+
+
 def appointments_of(citizen) -> QuerySet[Appointment]:
     """The account's bookings, the coming ones first, each with what its card shows (one query)."""
     return (

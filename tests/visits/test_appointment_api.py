@@ -119,8 +119,14 @@ def test_availability_lists_the_days_and_the_slots_with_places_left(api, hall, c
     body = api.get(url, {"item": hall.item.pk}).json()
     assert body["area"] == hall.area.pk and body["service"] == hall.item.name
     assert body["dates"][:2] == ["2026-12-07", "2026-12-08"] and len(body["dates"]) == 7
-    assert body["date"] == "2026-12-07"
-    assert body["slots"] == [{"id": later.pk, "starts_at": "14:00:00", "ends_at": "14:30:00", "left": 0}]
+    assert body["days"][:3] == [
+        {"date": "2026-12-07", "left": 0},
+        {"date": "2026-12-08", "left": 1},
+        {"date": "2026-12-09", "left": 0},
+    ]
+    assert body["date"] == "2026-12-08"  # the first day with a place
+    monday = api.get(url, {"item": hall.item.pk, "date": "2026-12-07"}).json()
+    assert monday["slots"] == [{"id": later.pk, "starts_at": "14:00:00", "ends_at": "14:30:00", "left": 0}]
     tuesday_body = api.get(url, {"item": hall.item.pk, "date": "2026-12-08"}).json()
     assert tuesday_body["slots"] == [
         {"id": tuesday.pk, "starts_at": "09:00:00", "ends_at": "09:30:00", "left": 1}

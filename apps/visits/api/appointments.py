@@ -97,13 +97,22 @@ class SlotSerializer(serializers.Serializer):
     left = serializers.IntegerField(help_text="Places still free; 0 when the slot is full.")
 
 
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    left = serializers.IntegerField()
+
+
 class AvailabilitySerializer(serializers.Serializer):
     service = serializers.CharField()
     centre_name = serializers.CharField()
     area = serializers.IntegerField()
     area_name = serializers.CharField()
     dates = serializers.ListField(child=serializers.DateField(), help_text="The days that can be booked.")
-    date = serializers.DateField(allow_null=True, help_text="The day whose slots are listed.")
+    days = DaySerializer(many=True, help_text="Each day that can be booked with the places left on it.")
+    date = serializers.DateField(
+        allow_null=True,
+        help_text="The day whose slots are listed: the one asked, else the first with a place.",
+    )
     slots = SlotSerializer(many=True)
     suspended_until = serializers.DateField(
         allow_null=True, help_text="Online booking is suspended until this day (inclusive) after no-shows."
@@ -200,7 +209,8 @@ class AvailabilityView(APIView):
         if target is None or target.area is None or not selectors.bookable(target.item, target.bundle):
             raise Http404
         dates = selectors.bookable_dates(target.centre.pk)
-        day = query.validated_data.get("date") or (dates[0] if dates else None)
+        places = selectors.places_by_day(target.area.pk, dates) if dates else {}
+        day = query.validated_data.get("date") or selectors.first_open_day(places)
         found = list(slots.bookable_slots(target.area.pk, day)) if day else []
         suspension = selectors.suspension_of(request.user)
         body = {
@@ -209,6 +219,7 @@ class AvailabilityView(APIView):
             "area": target.area.pk,
             "area_name": target.area.category.name,
             "dates": dates,
+            "days": [{"date": d, "left": left} for d, left in places.items()],
             "date": day,
             "slots": [
                 {"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at, "left": s.left} for s in found
