@@ -18,11 +18,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.identifiers import mask_name
+from apps.visits.figures import WAIT  # the wait as the hall figures count it (from waiting_since)
 from apps.visits.models import ServiceArea, Ticket, TicketCall
 from apps.visits.models.codes import CallKind, TicketState
 
@@ -30,7 +31,6 @@ from apps.visits.models.codes import CallKind, TicketState
 LAST_CALLS = 8
 # How long the centre's displays share one count of the waiting (see ``feed_for``).
 SHARED_SECONDS = 1
-WAIT = ExpressionWrapper(F("first_called_at") - F("issued_at"), output_field=DurationField())
 
 
 @dataclass(frozen=True)
