@@ -120,6 +120,9 @@ def test_a_citizen_books_a_visit_on_a_phone_and_cancels_it(live_server, page, sh
     axe(page, "the booking, elder mode")
     shot(page, "booked-elder")
 
+    expect(page.get_by_test_id("appointment-cancel")).to_be_hidden()  # one tap does not cancel
+    page.get_by_test_id("appointment-cancel-open").locator("summary").click()
+    shot(page, "cancel-open")
     page.get_by_test_id("appointment-cancel").click()
     expect(page.get_by_test_id("appointment-state")).to_have_text(words("已取消", "Cancelled"))
     expect(page.get_by_test_id("appointment-qr")).to_have_count(0)
