@@ -181,3 +181,21 @@ def test_the_first_day_with_a_place_is_open_and_full_days_say_so(logged_in, hall
     )
     assert any(word in wed for word in said("余 1", "1 left"))
     assert 'aria-current="true"' in days.split('data-testid="day-2026-12-09"')[0].rsplit("<a ", 1)[1]
+
+
+def test_a_bundle_guide_offers_booking_when_every_item_takes_appointments(client, hall):
+    from tests.factories.catalogue import BundleFactory
+    from tests.factories.visits import bookable_item
+
+    def bundle_of(*items):
+        bundle = BundleFactory(centre=hall.centre, state="published")
+        for order, item in enumerate(items):
+            bundle.entries.create(lineage=item.lineage, order=order)
+        return client.get(reverse("guides:bundle", args=[bundle.code])).content.decode()
+
+    second = bookable_item(hall.area)
+    walk_in = bookable_item(hall.area, appointment_supported=False)
+    page = bundle_of(hall.item, second)
+    assert 'data-testid="book-visit"' in page and 'name="bundle"' in page
+    assert 'data-testid="book-visit"' not in bundle_of(hall.item, walk_in)
+    assert 'data-testid="book-visit"' not in bundle_of(walk_in, hall.item)
