@@ -14,6 +14,7 @@ django.setup()
 
 from benchmarks import (  # noqa: E402
     backoffice_queue,
+    bench_calling,
     catalogue_import,
     catalogue_search,
     deadline_sweep,
@@ -53,6 +54,8 @@ DATABASE_BENCHMARKS: list = [
     portal,
     # The rating figures over 1,000,000 ratings from the daily roll-ups, and a day of 50,000 rolled up.
     feedback,
+    # Calling at the window: call-next at 100 windows over a day of 5,000 tickets.
+    bench_calling,
 ]
 PROCESS_BENCHMARKS = [embedded_memory]
 
