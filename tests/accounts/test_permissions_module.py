@@ -31,6 +31,7 @@ NOT_A_ROLE = {
     "apps/cases/models/filing.py": {
         "citizen": "the filing's citizen account (a column of an index)",
         "clerk": "a placeholder of a translated message, %(clerk)s",
+        "assistant": "the filing's assistant (帮办代办): its label and a column of an index",
     },
     "apps/cases/notices/content.py": {"clerk": "the notice's content: the clerk who handled the filing"},
     "apps/cases/notices/rendering.py": {
@@ -46,6 +47,9 @@ NOT_A_ROLE = {
     "apps/certificates/selectors.py": {"issuer": "SealUse.issuer, read with the seal's uses"},
     "apps/certificates/verification.py": {"issuer": "the issuing authority a verification shows"},
     "apps/licences/models.py": {"issuer": "a licence's issuing authority (a field's verbose name)"},
+    "apps/visits/models/appointments.py": {
+        "citizen": "the booking's and the suspension's account: its label and a column of an index",
+    },
 }
 
 ROLE_FUNCTIONS = {
