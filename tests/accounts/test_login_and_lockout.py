@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from apps.accounts.lockout import LoginLockout
 from apps.accounts.roles import Role
+from apps.desks.navigation import DESKS
 from tests.factories import make_staff
 from tests.factories.accounts import PASSWORD
 
@@ -21,6 +22,7 @@ LANDING = {
     Role.SEAL_KEEPER: "desks:issuing",
     Role.SUPERVISOR: "desks:supervision",
     Role.CATALOGUE_ADMIN: "desks:catalogue",
+    Role.ASSISTANT: "desks:assistance_queue",
     Role.CITIZEN: "portal:home",
 }
 
@@ -44,7 +46,7 @@ def test_each_role_lands_on_its_own_desk(client, role):
     assert response.redirect_chain[-1][0] == reverse(LANDING[role])
     assert response.status_code == 200
     # A staff desk names itself; the citizens' online hall names its page.
-    desk = LANDING[role].split(":")[1]
+    desk = next((d.key for d in DESKS if d.url_name == LANDING[role]), None)
     marker = 'data-portal-page="home"' if role == Role.CITIZEN else f'data-desk="{desk}"'
     assert marker in response.content.decode()
 

@@ -14,6 +14,7 @@ DESK_TITLES = {
     Role.SEAL_KEEPER: "出证台",
     Role.SUPERVISOR: "督办台",
     Role.CATALOGUE_ADMIN: "事项管理台",
+    Role.ASSISTANT: "帮办代办台",
     Role.CITIZEN: "我的办件",
 }
 
