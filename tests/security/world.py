@@ -89,6 +89,9 @@ NEVER_SEE_FULL_ID = frozenset(
     }
 )
 
+# The citizen's name on their account, their bookings and tickets: the hall's screens show it masked.
+CITIZEN_NAME = "欧阳明月"
+
 # The applicant of the assisted filing (帮办代办) the city's assistant follows: not the city applicant.
 ASSISTED_PERSON = ApplicantData(
     kind=ApplicantKind.PERSON, name="李四", id_number="35010219850612003X", phone="13900002222"
@@ -191,9 +194,10 @@ def _decided(filing, approver):
 def _hall_flow(v: dict, city, county, users, windows, i1, i_county) -> None:
     """The hall's flow (issue 18) at both centres, through the real services: service areas (the city's
     A serves i1 at both its comprehensive windows, its B no window), opening hours and slots; the
-    citizen's booking of i1 on the next working day; the city's paired kiosk and display; this
-    morning's tickets at the city's area A: one skipped and one called at clerk@city's window A01 (the
-    city applicant's, by resident ID: aged 70 and over, called first, then skipped), one waiting; the
+    citizen's bookings of i1 on the next working day and later this morning; the city's paired kiosk
+    and display; this morning's tickets at the city's area A: one skipped and one called at
+    clerk@city's window A01 (the citizen's, by resident ID, of this morning's booking: aged 70 and
+    over, called first, then skipped), one waiting; the
     assistant's assisted filing and another assistant to hand it over to."""
     from apps.cases import assistance
     from apps.visits import appointments, calling, devices, slots, ticketing
@@ -219,12 +223,22 @@ def _hall_flow(v: dict, city, county, users, windows, i1, i_county) -> None:
     # The citizen books in their own name: the city applicant's (their filings are in that name too).
     citizen = users["citizen"]
     User.objects.filter(pk=citizen.pk).update(
-        id_number=PERSON.id_number, real_name_level=RealNameLevel.DECLARED, phone=PERSON.phone
+        full_name=CITIZEN_NAME,
+        id_number=PERSON.id_number,
+        real_name_level=RealNameLevel.DECLARED,
+        phone=PERSON.phone,
     )
     citizen.refresh_from_db()
     later = AppointmentSlot.objects.filter(area=area, date__gt=today).order_by("date", "starts_at")
     booked_slot, free_slot = later[0], later[1]
     appointment = appointments.book(citizen=citizen, slot_id=booked_slot.pk, item_id=i1.pk)
+    # And a visit later this morning: the ticket taken with the resident ID is that booking's.
+    this_morning = (
+        AppointmentSlot.objects.filter(area=area, date=today, starts_at__gt=timezone.localtime().time())
+        .order_by("starts_at")
+        .first()
+    )
+    todays = appointments.book(citizen=citizen, slot_id=this_morning.pk, item_id=i1.pk)
 
     def paired(kind):
         _device, code = devices.pair_device(centre_id=city.pk, kind=kind, name="", actor=supervisor)
@@ -243,6 +257,7 @@ def _hall_flow(v: dict, city, county, users, windows, i1, i_county) -> None:
     )
     waiting = walk_in()
     skipped = calling.call_next(window_id=windows["city"].pk, actor=clerk)
+    assert by_id.appointment_id == todays.pk and by_id.name == CITIZEN_NAME
     assert skipped.pk == by_id.pk, "the elderly applicant's ticket is called first"
     calling.skip(ticket_id=skipped.pk, actor=clerk)
     called = calling.call_next(window_id=windows["city"].pk, actor=clerk)
@@ -275,6 +290,7 @@ def _hall_flow(v: dict, city, county, users, windows, i1, i_county) -> None:
         t_skipped=skipped.pk,
         t_waiting=waiting.pk,
         t_waiting_number=waiting.number,
+        citizen_name=CITIZEN_NAME,
         f_assisted=assisted.pk,
         other_assistant=other_assistant.pk,
     )
