@@ -81,7 +81,11 @@ def make_ticket(area, *, at=None, priority_reasons=(), name="张三", id_number=
 
     at = at or timezone.now()
     day = timezone.localdate(at)
-    sequence = Ticket.objects.filter(area=area, day=day).count() + 1
+    # Numbered by the area's letter across the centre (a number is unique per centre and day; a
+    # transferred ticket keeps its letter).
+    sequence = (
+        Ticket.objects.filter(centre_id=area.centre_id, day=day, number__startswith=area.prefix).count() + 1
+    )
     ticket = Ticket(
         centre_id=area.centre_id,
         area=area,

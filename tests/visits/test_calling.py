@@ -301,3 +301,13 @@ def test_call_next_asks_a_constant_number_of_queries(hall, rows, django_assert_n
     # window's areas, the ticket it holds, the next ticket, the audit log entry, the call, the update.
     with django_assert_num_queries(10):
         assert calling.call_next(window_id=hall.window.pk, actor=hall.clerk) is not None
+
+
+def test_a_ticket_made_after_a_transfer_takes_the_next_number_of_its_letter(hall):
+    """The test factory numbers as the hall does: a number once per centre and day, so a ticket
+    transferred out of A still holds A001 and the next one made in A is A002."""
+    make_ticket(hall.area, at=at(9, 0))
+    ticket = calling.call_next(window_id=hall.window.pk, actor=hall.clerk)
+    calling.transfer(ticket_id=ticket.pk, area_id=hall.other_area.pk, actor=hall.clerk)
+    assert make_ticket(hall.area, at=at(9, 5)).number == "A002"
+    assert make_ticket(hall.other_area, at=at(9, 6)).number == "B001"
