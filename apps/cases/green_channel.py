@@ -20,7 +20,7 @@ from apps.accounts.selectors import holds_any_role
 from apps.audit.services import record_step
 from apps.cases import services
 from apps.cases.assistance import FINISHED
-from apps.cases.models import Filing
+from apps.cases.models import Case, Filing
 from apps.core.errors import Conflict
 
 REASON_MAX_LENGTH = Filing._meta.get_field("green_channel_reason").max_length
@@ -57,6 +57,14 @@ def _flaggable(filing_id: int, actor) -> Filing:
     return filing
 
 
+def _save_flag(filing: Filing) -> None:
+    filing.save(
+        update_fields=["green_channel", "green_channel_reason", "green_channel_by", "green_channel_at"]
+    )
+    # The departments' queues sort by the case's copy, from their index (Case.green_channel).
+    Case.objects.filter(filing=filing).update(green_channel=filing.green_channel)
+
+
 @transaction.atomic
 def flag_green_channel(*, filing_id: int, reason: str, actor, client_ip=None) -> Filing:
     """绿色通道 for this filing from now on, for the reason given (a key project, …)."""
@@ -72,9 +80,7 @@ def flag_green_channel(*, filing_id: int, reason: str, actor, client_ip=None) ->
         raise Conflict(_("This filing is in the green channel already."))
     filing.green_channel, filing.green_channel_reason = True, reason
     filing.green_channel_by, filing.green_channel_at = actor, timezone.now()
-    filing.save(
-        update_fields=["green_channel", "green_channel_reason", "green_channel_by", "green_channel_at"]
-    )
+    _save_flag(filing)
     record_step(filing, step="flag_green_channel", actor=actor, comment=reason, client_ip=client_ip)
     return filing
 
@@ -87,9 +93,7 @@ def unflag_green_channel(*, filing_id: int, actor, reason: str = "", client_ip=N
         raise Conflict(_("This filing is not in the green channel."))
     filing.green_channel, filing.green_channel_reason = False, ""
     filing.green_channel_by, filing.green_channel_at = None, None
-    filing.save(
-        update_fields=["green_channel", "green_channel_reason", "green_channel_by", "green_channel_at"]
-    )
+    _save_flag(filing)
     record_step(
         filing,
         step="unflag_green_channel",
@@ -102,7 +106,7 @@ def unflag_green_channel(*, filing_id: int, actor, reason: str = "", client_ip=N
 
 def green_first(queryset: QuerySet, filing_path: str = "") -> QuerySet:
     """``queryset`` with the green channel's filings first, then in its own order (a list's default
-    or the sort chosen): ``filing_path`` leads from its rows to their filing (``"filing__"`` for cases
-    and issue requests)."""
+    or the sort chosen): ``filing_path`` leads from its rows to their filing (none for filings, and for
+    cases, which carry a copy of the flag; ``"filing__"`` for issue requests)."""
     order = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
     return queryset.order_by(F(f"{filing_path}green_channel").desc(), *order)

@@ -405,6 +405,7 @@ def _open_cases(filing: Filing, items: list[ServiceItem], accepted_on: dt.date) 
             approval_category_id=item.approval_category_id,
             clock=clock,
             due_on=clock.due_on,
+            green_channel=filing.green_channel,
         )
         for item, clock in zip(items, clocks, strict=True)
     )

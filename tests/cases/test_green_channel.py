@@ -273,3 +273,16 @@ def test_the_case_and_certificate_pages_show_the_flag_and_its_reason_without_a_f
     page = client.get(reverse("desks:backoffice_case", args=[case.pk])).content.decode()
     assert 'data-testid="green-channel-panel"' in page and "省重点项目" in page
     assert 'data-testid="green-channel-submit"' not in page
+
+
+def test_a_filing_flagged_before_acceptance_has_its_cases_first_in_the_queue_from_their_index():
+    department = DepartmentFactory()
+    item = make_item(department=department, children=default_children())
+    draft = make_filing(items=[item])
+    clerk = make_staff(Role.CLERK, centre=draft.centre)
+    flag(draft, clerk)
+    case = accept_filing(draft).cases.get()
+    assert case.green_channel is True  # copied when the case is opened
+    green_channel.unflag_green_channel(filing_id=draft.pk, actor=clerk)
+    case.refresh_from_db()
+    assert case.green_channel is False  # and followed when the filing leaves the channel

@@ -135,6 +135,9 @@ class Case(FSMModelMixin, models.Model):
     # clock stays the truth: the services copy it when they move it, and the warning sweep copies it
     # again after a calendar change moved clocks in bulk).
     due_on = models.DateField(_("due on"))
+    # The filing's green channel (绿色通道), copied for the same reason: the queue puts it first from its
+    # index (apps.cases.green_channel copies it when a filing is flagged or unflagged).
+    green_channel = models.BooleanField(_("green channel"), default=False)
     # 黄牌 / 红牌 / 逾期 as the warning sweep last set it from the clock's dates (frozen while suspended).
     warning = models.CharField(
         _("warning level"), max_length=10, choices=WarningLevel.choices, default=WarningLevel.NORMAL
@@ -198,8 +201,8 @@ class Case(FSMModelMixin, models.Model):
             ),
         ]
         indexes = [
-            # The queues: a department's cases in one state, most urgent first.
-            models.Index(fields=["department", "state", "due_on", "id"], name="case_queue"),
+            # The queues: a department's cases in one state, the green channel's first, then the most urgent.
+            models.Index(fields=["department", "state", "-green_channel", "due_on", "id"], name="case_queue"),
             # "Decided recently" among a million decided cases, newest first.
             models.Index(
                 fields=["department", "-decided_at", "-id"],
