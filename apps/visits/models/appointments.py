@@ -108,13 +108,18 @@ class Appointment(models.Model):
             # One live booking per person and slot.
             models.UniqueConstraint(
                 fields=["citizen", "slot"],
-                condition=models.Q(state="booked"),
+                condition=models.Q(state=AppointmentState.BOOKED),
                 name="appointment_once_per_slot",
             ),
         ]
 
     def __str__(self):
         return self.number
+
+    @property
+    def is_live(self) -> bool:
+        """Booked and not yet used, cancelled or missed: its QR code takes a ticket."""
+        return self.state == AppointmentState.BOOKED
 
 
 class BookingSuspension(models.Model):

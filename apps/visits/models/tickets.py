@@ -1,7 +1,7 @@
 """Queue tickets (取号) and their calls (叫号).
 
 A ticket waits in its service area's queue for the day; a clerk at a window serving that area calls
-the highest-priority ticket waiting longest (``selectors.next_waiting``), recalls it, skips it
+the highest-priority ticket waiting longest (``calling_selectors.QUEUE_ORDER``), recalls it, skips it
 (过号: recallable for ``HALL_SKIP_RECALL_MINUTES``), transfers it to another area, starts and
 finishes serving it. The graph is here; the use cases are in ``apps.visits.calling`` and
 ``apps.visits.ticketing``, each writing the transition to the audit log."""
@@ -100,7 +100,7 @@ class Ticket(FSMModelMixin, models.Model):
                 "day",
                 models.F("priority").desc(),
                 "waiting_since",
-                condition=models.Q(state="waiting"),
+                condition=models.Q(state=S.WAITING),
                 name="ticket_waiting_queue",
             ),
             # The window's current ticket, and the figures by window and day.
