@@ -15,6 +15,7 @@ django.setup()
 from benchmarks import (  # noqa: E402
     backoffice_queue,
     bench_calling,
+    bench_display,
     catalogue_import,
     catalogue_search,
     deadline_sweep,
@@ -56,6 +57,8 @@ DATABASE_BENCHMARKS: list = [
     feedback,
     # Calling at the window: call-next at 100 windows over a day of 5,000 tickets.
     bench_calling,
+    # The hall display's poll: 50 displays of that hall, a call between each round of polls.
+    bench_display,
 ]
 PROCESS_BENCHMARKS = [embedded_memory]
 
