@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,26 +31,28 @@ from apps.accounts.models import User, Window
 from apps.accounts.selectors import supervised_centres
 from apps.audit.services import record_step
 from apps.catalogue.models import ServiceItem
-from apps.core import device_keys
-from apps.core.device_keys import keyed_hash as _hash
-from apps.core.device_keys import normalised_code
-from apps.core.errors import Conflict
+from apps.core import device_keys, device_pairing
 from apps.feedback.acts import Act, latest_act_at_window
 from apps.feedback.models import EvaluationPad, Rating
 from apps.feedback.models.ratings import APPLICANT
 
-PAIRING_MINUTES = 10
+PAIRING_MINUTES = device_pairing.PAIRING_MINUTES
 CODE_DIGITS = device_keys.CODE_DIGITS
-# How often a pad's ``last_seen_at`` is written: a screen polls every 2 s, the desk needs minutes.
-SEEN_EVERY = dt.timedelta(minutes=1)
+SEEN_EVERY = device_pairing.SEEN_EVERY
 
 # Seconds after the screen stopped showing an act (HALL_PAD_SHOW_SECONDS) in which a rating of it is
 # still taken: the applicant who pressed "submit" as the screen reset is not turned away. The screen
 # itself keeps the act that long only while someone is touching it.
 GRACE_SECONDS = 30
 
-_CODE_SALT = "apps.feedback.pads.pairing-code"
-_KEY_SALT = "apps.feedback.pads.device-key"
+# The salts are the stored hashes' own: changing them unpairs every pad.
+PAIRING = device_pairing.Pairing(
+    EvaluationPad,
+    code_salt="apps.feedback.pads.pairing-code",
+    key_salt="apps.feedback.pads.device-key",
+    related=("window__centre",),
+    locked_related=("window",),
+)
 
 
 # --- who manages which pads --------------------------------------------------------------------------
@@ -79,155 +80,85 @@ def windows_for_supervisor(user) -> QuerySet[Window]:
     )
 
 
-@dataclass(frozen=True)
-class PadStatus:
-    key: str  # awaiting / expired / active / revoked
-    label: str
-
-
-def status_of(pad: EvaluationPad, now: dt.datetime | None = None) -> PadStatus:
-    now = now or timezone.now()
-    if pad.revoked_at is not None:
-        return PadStatus("revoked", _("Revoked"))
-    if pad.last_seen_at is None:
-        if pad.paired_at < now - dt.timedelta(minutes=PAIRING_MINUTES):
-            return PadStatus("expired", _("Pairing code expired"))
-        return PadStatus("awaiting", _("Awaiting its tablet"))
-    return PadStatus("active", _("In use"))
+def status_of(pad: EvaluationPad, now: dt.datetime | None = None) -> device_pairing.Status:
+    return PAIRING.status_of(pad, now, awaiting=_("Awaiting its tablet"))
 
 
 def code_expires_at(pad: EvaluationPad) -> dt.datetime:
-    return pad.paired_at + dt.timedelta(minutes=PAIRING_MINUTES)
+    return PAIRING.code_expires_at(pad)
 
 
 # --- services ---------------------------------------------------------------------------------------
+
+
+def _pairing_refused() -> str:  # translated when raised, in the request's language
+    return _("Only a supervisor of the window's service centre may pair a pad for it.")
+
+
+def _supervises(actor, window: Window) -> bool:
+    return supervised_centres(actor).filter(centre_id=window.centre_id).exists()
 
 
 def pair_pad(*, window_id: int, name: str, actor, client_ip=None) -> tuple[EvaluationPad, str]:
     """A new pad for ``window_id``, awaiting its tablet; returns it with its pairing code (shown once:
     only its hash is kept). ``actor`` must supervise the window's centre."""
     window = Window.objects.select_related("centre").filter(pk=window_id).first()
-    if window is None or not supervised_centres(actor).filter(centre_id=window.centre_id).exists():
-        raise PermissionDenied(_("Only a supervisor of the window's service centre may pair a pad for it."))
+    if window is None or not _supervises(actor, window):
+        raise PermissionDenied(_pairing_refused())
     if not window.is_active:
         raise ValidationError({"window": _("This window is not in use.")})
-    name = (name or "").strip()[:60]
-    for _attempt in range(5):
-        code = device_keys.new_code()
-        try:
-            with transaction.atomic():
-                pad = EvaluationPad.objects.create(
-                    window=window,
-                    name=name,
-                    key_hash=_hash(_CODE_SALT, code),
-                    paired_at=timezone.now(),
-                    paired_by=actor,
-                )
-                record_step(pad, step="pad_paired", actor=actor, client_ip=client_ip, window=window.number)
-        except IntegrityError:  # the same code awaiting another tablet: draw again
-            continue
-        return pad, code
-    raise Conflict(_("No pairing code could be drawn: try again."))
+    return PAIRING.pair(
+        actor=actor,
+        record=lambda pad: record_step(
+            pad, step="pad_paired", actor=actor, client_ip=client_ip, window=window.number
+        ),
+        window=window,
+        name=(name or "").strip()[:60],
+    )
 
 
 def renew_code(*, pad_id: int, actor, client_ip=None) -> tuple[EvaluationPad, str]:
     """A new pairing code for a pad still awaiting its tablet (its code lapsed, or was lost): the old
     code stops working, the new one runs ``PAIRING_MINUTES`` from now."""
-    for _attempt in range(5):
-        code = device_keys.new_code()
-        try:
-            with transaction.atomic():
-                pad = (
-                    EvaluationPad.objects.select_for_update()
-                    .select_related("window")
-                    .filter(pk=pad_id)
-                    .first()
-                )
-                if (
-                    pad is None
-                    or not supervised_centres(actor).filter(centre_id=pad.window.centre_id).exists()
-                ):
-                    raise PermissionDenied(
-                        _("Only a supervisor of the window's service centre may pair a pad for it.")
-                    )
-                if pad.revoked_at is not None or pad.last_seen_at is not None:
-                    raise Conflict(_("This pad is not awaiting its tablet."))
-                pad.key_hash = _hash(_CODE_SALT, code)
-                pad.paired_at = timezone.now()
-                pad.paired_by = actor
-                pad.save(update_fields=["key_hash", "paired_at", "paired_by"])
-                record_step(pad, step="pad_code_renewed", actor=actor, client_ip=client_ip)
-        except IntegrityError:
-            continue
-        return pad, code
-    raise Conflict(_("No pairing code could be drawn: try again."))
+    return PAIRING.renew(
+        device_id=pad_id,
+        actor=actor,
+        allowed=lambda pad: _supervises(actor, pad.window),
+        refused=_pairing_refused(),
+        not_awaiting=_("This pad is not awaiting its tablet."),
+        record=lambda pad: record_step(pad, step="pad_code_renewed", actor=actor, client_ip=client_ip),
+    )
 
 
 def claim_pad(*, code: str, client_ip=None) -> tuple[EvaluationPad, str]:
-    """The tablet's side of pairing: the one-time ``code`` (within ``PAIRING_MINUTES`` of pairing, not
-    used, the pad not revoked) gives it its device key, returned once. Anything else is one answer,
-    so that a guesser learns nothing about which codes exist."""
-    code = normalised_code(code)
-    invalid = ValidationError({"code": _("This pairing code is not valid or has expired.")})
-    if not device_keys.looks_like_code(code):
-        raise invalid
-    now = timezone.now()
-    key = device_keys.new_key()
-    with transaction.atomic():
-        pad = (
-            EvaluationPad.objects.select_for_update()
-            .filter(
-                key_hash=_hash(_CODE_SALT, code),
-                last_seen_at__isnull=True,
-                revoked_at__isnull=True,
-                paired_at__gte=now - dt.timedelta(minutes=PAIRING_MINUTES),
-            )
-            .select_related("window__centre")
-            .first()
-        )
-        if pad is None:
-            raise invalid
-        # The code's hash is replaced: used once, it pairs nothing again.
-        pad.key_hash = _hash(_KEY_SALT, key)
-        pad.last_seen_at = now
-        pad.save(update_fields=["key_hash", "last_seen_at"])
-        record_step(pad, step="pad_claimed", client_ip=client_ip)
-    return pad, key
+    """The tablet's side of pairing: the one-time ``code`` gives it its device key, returned once
+    (``device_pairing.Pairing.claim``: anything else is one answer)."""
+    return PAIRING.claim(
+        code=code, record=lambda pad: record_step(pad, step="pad_claimed", client_ip=client_ip)
+    )
 
 
 def revoke_pad(*, pad_id: int, actor, client_ip=None) -> EvaluationPad:
     """Revoke a pad (a lost tablet, a window closed): its key opens nothing from now on."""
-    with transaction.atomic():
-        pad = EvaluationPad.objects.select_for_update().select_related("window").filter(pk=pad_id).first()
-        if pad is None or not supervised_centres(actor).filter(centre_id=pad.window.centre_id).exists():
-            raise PermissionDenied(_("Only a supervisor of the window's service centre may revoke its pad."))
-        if pad.revoked_at is not None:
-            raise Conflict(_("This pad is revoked already."))
-        pad.revoked_at = timezone.now()
-        pad.save(update_fields=["revoked_at"])
-        record_step(pad, step="pad_revoked", actor=actor, client_ip=client_ip, window=pad.window.number)
-    return pad
+    return PAIRING.revoke(
+        device_id=pad_id,
+        allowed=lambda pad: _supervises(actor, pad.window),
+        refused=_("Only a supervisor of the window's service centre may revoke its pad."),
+        already=_("This pad is revoked already."),
+        record=lambda pad: record_step(
+            pad, step="pad_revoked", actor=actor, client_ip=client_ip, window=pad.window.number
+        ),
+    )
 
 
 def pad_from_key(key: str | None) -> EvaluationPad | None:
     """The pad in use that holds device key ``key`` (None for no key, an unknown or revoked one)."""
-    if not device_keys.plausible_key(key):
-        return None
-    return (
-        EvaluationPad.objects.filter(
-            key_hash=_hash(_KEY_SALT, key), last_seen_at__isnull=False, revoked_at__isnull=True
-        )
-        .select_related("window__centre")
-        .first()
-    )
+    return PAIRING.in_use(key)
 
 
 def note_seen(pad: EvaluationPad) -> None:
     """Record that the pad was just used (at most once a ``SEEN_EVERY``: the screen polls often)."""
-    now = timezone.now()
-    if pad.last_seen_at is None or pad.last_seen_at < now - SEEN_EVERY:
-        EvaluationPad.objects.filter(pk=pad.pk, revoked_at__isnull=True).update(last_seen_at=now)
-        pad.last_seen_at = now
+    PAIRING.note_seen(pad)
 
 
 # --- what a pad shows ---------------------------------------------------------------------------------

@@ -19,37 +19,37 @@ The contract other parts build on:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.throttling import SimpleRateThrottle
 
 from apps.accounts.models import ServiceCentre
 from apps.accounts.selectors import supervised_centres
 from apps.audit.services import record_step
-from apps.core import device_keys
-from apps.core.errors import Conflict
+from apps.core import device_pairing
 from apps.visits.models import HallDevice
 from apps.visits.models.codes import DeviceKind
 
 DEVICE_COOKIE = "hall_device"
 DEVICE_HEADER = "X-Device-Key"
 COOKIE_MAX_AGE = 5 * 365 * 24 * 3600  # a hall screen stays paired until revoked
-PAIRING_MINUTES = 10
-# How often ``last_seen_at`` is written: a display polls every second, the desk needs minutes.
-SEEN_EVERY = dt.timedelta(minutes=1)
+PAIRING_MINUTES = device_pairing.PAIRING_MINUTES
+SEEN_EVERY = device_pairing.SEEN_EVERY
 
-_CODE_SALT = "apps.visits.devices.pairing-code"
-_KEY_SALT = "apps.visits.devices.device-key"
+# The salts are the stored hashes' own: changing them unpairs every device.
+PAIRING = device_pairing.Pairing(
+    HallDevice,
+    code_salt="apps.visits.devices.pairing-code",
+    key_salt="apps.visits.devices.device-key",
+    related=("centre",),
+)
 
 # Where a device goes once paired, and where its "not paired" page points.
 HOME_URL = {DeviceKind.KIOSK: "kiosk:home", DeviceKind.DISPLAY: "display:screen"}
@@ -66,43 +66,17 @@ def request_key(request) -> str:
 def device_from_key(key: str | None, kind: str) -> HallDevice | None:
     """The device in use of ``kind`` that holds ``key`` (None for no key, an unknown, revoked, or
     another kind's key)."""
-    if not device_keys.plausible_key(key):
-        return None
-    return (
-        HallDevice.objects.filter(
-            key_hash=device_keys.keyed_hash(_KEY_SALT, key),
-            kind=kind,
-            last_seen_at__isnull=False,
-            revoked_at__isnull=True,
-        )
-        .select_related("centre")
-        .first()
-    )
+    return PAIRING.in_use(key, kind=kind)
 
 
 def note_seen(device: HallDevice, now: dt.datetime | None = None) -> None:
     """Record that the device was just used (at most once a ``SEEN_EVERY``: screens poll often)."""
-    now = now or timezone.now()
-    if device.last_seen_at is None or device.last_seen_at < now - SEEN_EVERY:
-        HallDevice.objects.filter(pk=device.pk, revoked_at__isnull=True).update(last_seen_at=now)
-        device.last_seen_at = now
+    PAIRING.note_seen(device, now)
 
 
 def _is_api(request) -> bool:
     # A DRF Request wraps the HttpRequest (it is not one); a view method's first argument is ``self``.
     return not isinstance(request, HttpRequest)
-
-
-def _enforce_csrf(request: HttpRequest) -> None:
-    """As DRF's SessionAuthentication does for a session: a browser sends the cookie on its own."""
-    from rest_framework.authentication import CSRFCheck
-    from rest_framework.exceptions import PermissionDenied as ApiDenied
-
-    check = CSRFCheck(lambda _request: None)
-    check.process_request(request)
-    reason = check.process_view(request, None, (), {})
-    if reason:
-        raise ApiDenied(f"CSRF Failed: {reason}")
 
 
 def not_paired_page(request, kind: str):
@@ -133,7 +107,7 @@ def paired_device(kind: str):
                     raise ApiDenied(_("This device is not a paired hall screen: pair it at /display/pair/."))
                 writing = request.method not in ("GET", "HEAD", "OPTIONS")
                 if writing and not request.headers.get(DEVICE_HEADER):
-                    _enforce_csrf(request._request)
+                    device_pairing.enforce_csrf(request._request)
                 request._request.device = device
             elif device is None:
                 # The cookie is left alone: pairing again replaces it, and a stale key opens nothing.
@@ -210,25 +184,12 @@ def centres_for_supervisor(user) -> QuerySet[ServiceCentre]:
     return ServiceCentre.objects.filter(pk__in=supervised_centres(user)).order_by("name")
 
 
-@dataclass(frozen=True)
-class DeviceStatus:
-    key: str  # awaiting / expired / active / revoked
-    label: str
-
-
-def status_of(device: HallDevice, now: dt.datetime | None = None) -> DeviceStatus:
-    now = now or timezone.now()
-    if device.revoked_at is not None:
-        return DeviceStatus("revoked", _("Revoked"))
-    if device.last_seen_at is None:
-        if device.paired_at < now - dt.timedelta(minutes=PAIRING_MINUTES):
-            return DeviceStatus("expired", _("Pairing code expired"))
-        return DeviceStatus("awaiting", _("Awaiting its screen"))
-    return DeviceStatus("active", _("In use"))
+def status_of(device: HallDevice, now: dt.datetime | None = None) -> device_pairing.Status:
+    return PAIRING.status_of(device, now, awaiting=_("Awaiting its screen"))
 
 
 def code_expires_at(device: HallDevice) -> dt.datetime:
-    return device.paired_at + dt.timedelta(minutes=PAIRING_MINUTES)
+    return PAIRING.code_expires_at(device)
 
 
 # --- services ----------------------------------------------------------------------------------------
@@ -249,95 +210,51 @@ def pair_device(*, centre_id: int, kind: str, name: str, actor, client_ip=None) 
         raise ValidationError({"kind": _("Choose a kiosk or a display.")})
     if not _supervises(actor, centre_id):
         raise PermissionDenied(_pairing_refused())
-    name = (name or "").strip()[:60]
-    for _attempt in range(5):
-        code = device_keys.new_code()
-        try:
-            with transaction.atomic():
-                device = HallDevice.objects.create(
-                    centre_id=centre_id,
-                    kind=kind,
-                    name=name,
-                    key_hash=device_keys.keyed_hash(_CODE_SALT, code),
-                    paired_at=timezone.now(),
-                    paired_by=actor,
-                )
-                record_step(device, step="device_paired", actor=actor, client_ip=client_ip, kind=kind)
-        except IntegrityError:  # the same code awaiting another screen: draw again
-            continue
-        return device, code
-    raise Conflict(_("No pairing code could be drawn: try again."))
+    return PAIRING.pair(
+        actor=actor,
+        record=lambda device: record_step(
+            device, step="device_paired", actor=actor, client_ip=client_ip, kind=kind
+        ),
+        centre_id=centre_id,
+        kind=kind,
+        name=(name or "").strip()[:60],
+    )
 
 
 def renew_code(*, device_id: int, actor, client_ip=None) -> tuple[HallDevice, str]:
     """A new pairing code for a device still awaiting its screen: the old code stops working, the new
     one runs ``PAIRING_MINUTES`` from now."""
-    for _attempt in range(5):
-        code = device_keys.new_code()
-        try:
-            with transaction.atomic():
-                device = HallDevice.objects.select_for_update().filter(pk=device_id).first()
-                if device is None or not _supervises(actor, device.centre_id):
-                    raise PermissionDenied(_pairing_refused())
-                if device.revoked_at is not None or device.last_seen_at is not None:
-                    raise Conflict(_("This device is not awaiting its screen."))
-                device.key_hash = device_keys.keyed_hash(_CODE_SALT, code)
-                device.paired_at = timezone.now()
-                device.paired_by = actor
-                device.save(update_fields=["key_hash", "paired_at", "paired_by"])
-                record_step(device, step="device_code_renewed", actor=actor, client_ip=client_ip)
-        except IntegrityError:
-            continue
-        return device, code
-    raise Conflict(_("No pairing code could be drawn: try again."))
+    return PAIRING.renew(
+        device_id=device_id,
+        actor=actor,
+        allowed=lambda device: _supervises(actor, device.centre_id),
+        refused=_pairing_refused(),
+        not_awaiting=_("This device is not awaiting its screen."),
+        record=lambda device: record_step(
+            device, step="device_code_renewed", actor=actor, client_ip=client_ip
+        ),
+    )
 
 
 def claim_device(*, code: str, client_ip=None) -> tuple[HallDevice, str]:
-    """The screen's side of pairing: the one-time ``code`` (within ``PAIRING_MINUTES``, not used, the
-    device not revoked) gives it its device key, returned once. Anything else gets one answer, so that
-    a guesser learns nothing about which codes exist."""
-    code = device_keys.normalised_code(code)
-    invalid = ValidationError({"code": _("This pairing code is not valid or has expired.")})
-    if not device_keys.looks_like_code(code):
-        raise invalid
-    now = timezone.now()
-    key = device_keys.new_key()
-    with transaction.atomic():
-        device = (
-            HallDevice.objects.select_for_update()
-            .filter(
-                key_hash=device_keys.keyed_hash(_CODE_SALT, code),
-                last_seen_at__isnull=True,
-                revoked_at__isnull=True,
-                paired_at__gte=now - dt.timedelta(minutes=PAIRING_MINUTES),
-            )
-            .select_related("centre")
-            .first()
-        )
-        if device is None:
-            raise invalid
-        # The code's hash is replaced: used once, it pairs nothing again.
-        device.key_hash = device_keys.keyed_hash(_KEY_SALT, key)
-        device.last_seen_at = now
-        device.save(update_fields=["key_hash", "last_seen_at"])
-        record_step(device, step="device_claimed", client_ip=client_ip)
-    return device, key
+    """The screen's side of pairing: the one-time ``code`` gives it its device key, returned once
+    (``device_pairing.Pairing.claim``: anything else gets one answer)."""
+    return PAIRING.claim(
+        code=code, record=lambda device: record_step(device, step="device_claimed", client_ip=client_ip)
+    )
 
 
 def revoke_device(*, device_id: int, actor, client_ip=None) -> HallDevice:
     """Revoke a device (a screen lost or replaced): its key opens nothing from now on."""
-    with transaction.atomic():
-        device = HallDevice.objects.select_for_update().filter(pk=device_id).first()
-        if device is None or not _supervises(actor, device.centre_id):
-            raise PermissionDenied(_("Only a supervisor of the service centre may revoke its hall devices."))
-        if device.revoked_at is not None:
-            raise Conflict(_("This device is revoked already."))
-        device.revoked_at = timezone.now()
-        device.save(update_fields=["revoked_at"])
-        record_step(device, step="device_revoked", actor=actor, client_ip=client_ip)
-    return device
+    return PAIRING.revoke(
+        device_id=device_id,
+        allowed=lambda device: _supervises(actor, device.centre_id),
+        refused=_("Only a supervisor of the service centre may revoke its hall devices."),
+        already=_("This device is revoked already."),
+        record=lambda device: record_step(device, step="device_revoked", actor=actor, client_ip=client_ip),
+    )
 
 
 def key_hash_for(key: str) -> str:
     """The stored hash of a device key (for fixtures that plant a device in use)."""
-    return device_keys.keyed_hash(_KEY_SALT, key)
+    return PAIRING.key_hash(key)

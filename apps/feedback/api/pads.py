@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import CSRFCheck
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.permissions import AllowAny, UsesSupervisionDesk
 from apps.audit.requests import client_ip
+from apps.core import device_pairing
 from apps.feedback import pads, services
 from apps.feedback.models import ActKind, Channel, Level, Reason
 from apps.feedback.pad import device_key, logged_in, pair_url
@@ -115,15 +115,6 @@ class PairedSerializer(PadSerializer):
 # --- the pad's side ---------------------------------------------------------------------------------------
 
 
-def _enforce_csrf(request):
-    """As DRF's SessionAuthentication does for a session: a cookie is sent by the browser on its own."""
-    check = CSRFCheck(lambda _request: None)
-    check.process_request(request)
-    reason = check.process_view(request, None, (), {})
-    if reason:
-        raise PermissionDenied(f"CSRF Failed: {reason}")
-
-
 def request_pad(request, *, writing: bool = False):
     """The pad of the request (403 with a login; 401-like refusal without a valid key)."""
     if logged_in(request):
@@ -132,7 +123,7 @@ def request_pad(request, *, writing: bool = False):
     if pad is None:
         raise NotAuthenticated(_("This device is not a paired evaluation pad: pair it at /pad/pair/."))
     if writing and not request.headers.get("X-Pad-Key"):  # the cookie: a browser sends it on its own
-        _enforce_csrf(request._request)
+        device_pairing.enforce_csrf(request._request)
     pads.note_seen(pad)
     return pad
 
