@@ -21,14 +21,12 @@ from apps.accounts.selectors import memberships_of
 from apps.audit.requests import client_ip
 from apps.core.errors import Conflict, error_text
 from apps.desks.navigation import DESKS_BY_KEY
-from apps.desks.pads import _qr_data_uri as qr_data_uri
+from apps.desks.pairing_codes import HeldCode, qr_data_uri
 from apps.visits import devices
 from apps.visits.models.codes import DeviceKind
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
-# The code a supervisor was just shown, kept in their own session only until the screen uses it or it
-# lapses, so that reloading the page shows it again and nobody else ever sees it.
-SESSION_KEY = "hall_device_pairing"
+HELD = HeldCode(session_key="hall_device_pairing", field="device")
 
 
 class PairForm(forms.Form):
@@ -88,7 +86,7 @@ def pair(request):
     except (PermissionDenied, ValidationError, Conflict) as error:
         messages.error(request, error_text(error))
         return redirect("desks:hall_devices")
-    request.session[SESSION_KEY] = {"device": device.pk, "code": code}
+    HELD.keep(request, device.pk, code)
     return redirect("desks:hall_device_code", pk=device.pk)
 
 
@@ -98,10 +96,7 @@ def pair(request):
 def pairing_code(request, pk):
     device = get_object_or_404(devices.devices_for_supervisor(request.user), pk=pk)
     status = devices.status_of(device)
-    held = request.session.get(SESSION_KEY) or {}
-    code = held.get("code") if held.get("device") == device.pk and status.key == "awaiting" else None
-    if held and code is None and held.get("device") == device.pk:
-        del request.session[SESSION_KEY]  # used or lapsed: not kept any longer
+    code = HELD.shown(request, device.pk, awaiting=status.key == "awaiting")
     address = devices.pair_url()
     return render(
         request,
@@ -131,7 +126,7 @@ def renew(request, pk):
     except (PermissionDenied, Conflict) as error:
         messages.error(request, error_text(error))
         return redirect("desks:hall_devices")
-    request.session[SESSION_KEY] = {"device": device.pk, "code": code}
+    HELD.keep(request, device.pk, code)
     return redirect("desks:hall_device_code", pk=device.pk)
 
 

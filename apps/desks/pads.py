@@ -4,10 +4,6 @@ revoking one. The services are ``apps.feedback.pads``; another centre's pad is a
 
 from __future__ import annotations
 
-import base64
-
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -24,13 +20,12 @@ from apps.accounts.selectors import memberships_of
 from apps.audit.requests import client_ip
 from apps.core.errors import Conflict, error_text
 from apps.desks.navigation import DESKS_BY_KEY
+from apps.desks.pairing_codes import HeldCode, qr_data_uri
 from apps.feedback import pads
 from apps.feedback.pad import pair_url
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
-# The code a supervisor was just shown, kept in their own session only until the tablet uses it or it
-# lapses, so that reloading the page shows it again and nobody else ever sees it.
-SESSION_KEY = "pad_pairing"
+HELD = HeldCode(session_key="pad_pairing", field="pad")
 
 
 class PairForm(forms.Form):
@@ -89,20 +84,8 @@ def pair(request):
     except (PermissionDenied, ValidationError, Conflict) as error:
         messages.error(request, error_text(error))
         return redirect("desks:pads")
-    request.session[SESSION_KEY] = {"pad": pad.pk, "code": code}
+    HELD.keep(request, pad.pk, code)
     return redirect("desks:pads_code", pk=pad.pk)
-
-
-def _qr_data_uri(url: str) -> str:
-    """The address as a QR code, inline (the policy allows data: images): the tablet's camera opens it."""
-    image = qrcode.make(
-        url,
-        image_factory=qrcode.image.svg.SvgPathFillImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=4,
-    )
-    encoded = base64.b64encode(image.to_string(encoding="unicode").encode()).decode()
-    return f"data:image/svg+xml;base64,{encoded}"
 
 
 @login_required
@@ -111,10 +94,7 @@ def _qr_data_uri(url: str) -> str:
 def pairing_code(request, pk):
     pad = get_object_or_404(pads.pads_for_supervisor(request.user), pk=pk)
     status = pads.status_of(pad)
-    held = request.session.get(SESSION_KEY) or {}
-    code = held.get("code") if held.get("pad") == pad.pk and status.key == "awaiting" else None
-    if held and code is None and held.get("pad") == pad.pk:
-        del request.session[SESSION_KEY]  # used or lapsed: not kept any longer
+    code = HELD.shown(request, pad.pk, awaiting=status.key == "awaiting")
     address = pair_url()
     return render(
         request,
@@ -126,7 +106,7 @@ def pairing_code(request, pk):
             "code": code,
             "expires_at": pads.code_expires_at(pad),
             "pair_url": address,
-            "qr": _qr_data_uri(address),
+            "qr": qr_data_uri(address),
         },
     )
 
@@ -142,7 +122,7 @@ def renew(request, pk):
     except (PermissionDenied, Conflict) as error:
         messages.error(request, error_text(error))
         return redirect("desks:pads")
-    request.session[SESSION_KEY] = {"pad": pad.pk, "code": code}
+    HELD.keep(request, pad.pk, code)
     return redirect("desks:pads_code", pk=pad.pk)
 
 
