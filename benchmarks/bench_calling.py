@@ -30,39 +30,28 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from benchmarks.hall_world import AREAS, WINDOWS, make_hall, plant_day
 from benchmarks.harness import CpuMeter, percentile
 
 SIZES = {
     "small": {"tickets": 3_000, "history_days": 3, "calls": 300, "api_calls": 100},
     "full": {"tickets": 5_000, "history_days": 20, "calls": 1_000, "api_calls": 300},
 }
-WINDOWS, AREAS = 100, 5
 SERVED = 0.4
-OPEN_MINUTES = 8 * 60
 
 
 def _setup():
-    from apps.accounts.models import StaffMembership, User, Window, WindowKind
+    from apps.accounts.models import StaffMembership, User
     from apps.accounts.roles import Role
     from apps.accounts.services import assign_role
-    from apps.catalogue.models import ApprovalCategory
-    from apps.visits.models import ServiceArea
-    from tests.factories import ServiceCentreFactory
 
-    centre = ServiceCentreFactory(name="叫号基准大厅")
-    windows = Window.objects.bulk_create(
-        Window(centre=centre, number=f"C{n:03d}", kind=WindowKind.COMPREHENSIVE) for n in range(WINDOWS)
+    world = make_hall(
+        name="叫号基准大厅",
+        window_prefix="C",
+        category_code="bench_calling_area_",
+        category_name="叫号基准服务区",
     )
-    areas = []
-    for index in range(AREAS):
-        category, _created = ApprovalCategory.objects.get_or_create(
-            code=f"bench_calling_area_{index}", defaults={"name": f"叫号基准服务区{index}"}
-        )
-        area = ServiceArea.objects.create(
-            centre=centre, category=category, prefix="ABCDE"[index], order=index
-        )
-        area.windows.set(windows[index::AREAS])
-        areas.append(area)
+    centre, windows, areas = world["centre"], world["windows"], world["areas"]
     for n, window in enumerate(windows[::5]):  # every fifth window serves the next area too
         areas[(n + 1) % AREAS].windows.add(window)
     clerks = []
@@ -76,48 +65,13 @@ def _setup():
             StaffMembership.objects.create(user=clerk, role=Role.CLERK, centre=centre, window=window)
             clerk.groups.add(group)
         clerks.append(clerk)
-    return {"centre": centre, "windows": windows, "areas": areas, "clerks": clerks}
+    return {**world, "clerks": clerks}
 
 
 def _day(world: dict, day: dt.date, tickets: int, *, served: float) -> None:
     """A day of ``tickets`` tickets over the open hours; the first ``served`` share done, one in twenty
     of the others a priority."""
-    from apps.visits.models import PriorityReason, Ticket, TicketSource, TicketState
-
-    tz = timezone.get_current_timezone()
-    opening = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)), tz)
-    areas, windows = world["areas"], world["windows"]
-    n_served = int(tickets * served)
-    made = []
-    for n in range(tickets):
-        area_index = n % AREAS
-        sequence = n // AREAS + 1
-        issued = opening + dt.timedelta(seconds=n * OPEN_MINUTES * 60 // tickets)
-        priority = n >= n_served and n % 20 == 0
-        ticket = Ticket(
-            centre=world["centre"],
-            area=areas[area_index],
-            day=day,
-            sequence=sequence,
-            number=f"{'ABCDE'[area_index]}{sequence:03d}",
-            source=TicketSource.WALK_IN,
-            name="张三丰",
-            priority_reasons=[PriorityReason.ELDERLY] if priority else [],
-            priority=1 if priority else 0,
-            issued_at=issued,
-            waiting_since=issued,
-        )
-        if n < n_served:
-            at = issued + dt.timedelta(minutes=5 + n % 40)
-            ticket.__dict__["state"] = TicketState.DONE
-            ticket.window = windows[area_index + AREAS * (n % (WINDOWS // AREAS))]
-            ticket.first_called_at = ticket.called_at = ticket.started_at = at
-            ticket.finished_at = at + dt.timedelta(minutes=10)
-            ticket.call_count = 1
-        else:
-            ticket.__dict__["state"] = TicketState.WAITING
-        made.append(ticket)
-    Ticket.objects.bulk_create(made, batch_size=2_000)
+    plant_day(world, day, tickets, handled=served, priority_every=20, finished=True)
 
 
 def _finish(ticket) -> None:

@@ -33,81 +33,38 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from benchmarks.hall_world import WINDOWS, make_hall, plant_day, window_for
 from benchmarks.harness import CpuMeter, percentile
 
 SIZES = {
     "small": {"tickets": 3_000, "history_days": 3, "rounds": 20},
     "full": {"tickets": 5_000, "history_days": 20, "rounds": 60},
 }
-WINDOWS, AREAS, DISPLAYS = 100, 5, 50
+DISPLAYS = 50
 CALLED = 0.6
-OPEN_MINUTES = 8 * 60
 
 
 def _setup():
-    from apps.accounts.models import User, Window, WindowKind
-    from apps.catalogue.models import ApprovalCategory
-    from apps.visits.models import ServiceArea
+    from apps.accounts.models import User
     from apps.visits.models.codes import DeviceKind
-    from tests.factories import ServiceCentreFactory
     from tests.factories.visits import make_device
 
-    centre = ServiceCentreFactory(name="基准大厅")
-    windows = Window.objects.bulk_create(
-        Window(centre=centre, number=f"W{n:03d}", kind=WindowKind.COMPREHENSIVE) for n in range(WINDOWS)
+    world = make_hall(
+        name="基准大厅", window_prefix="W", category_code="bench_area_", category_name="基准服务区"
     )
-    areas = []
-    for index in range(AREAS):
-        category, _created = ApprovalCategory.objects.get_or_create(
-            code=f"bench_area_{index}", defaults={"name": f"基准服务区{index}"}
-        )
-        area = ServiceArea.objects.create(
-            centre=centre, category=category, prefix="ABCDE"[index], order=index
-        )
-        area.windows.set(windows[index::AREAS])
-        areas.append(area)
     clerk = User.objects.create(username="bench-display-clerk", full_name="基准叫号员", password="!")
-    keys = [make_device(centre, DeviceKind.DISPLAY, name=f"大屏{n:02d}")[1] for n in range(DISPLAYS)]
-    return {"centre": centre, "windows": windows, "areas": areas, "clerk": clerk, "keys": keys}
+    keys = [make_device(world["centre"], DeviceKind.DISPLAY, name=f"大屏{n:02d}")[1] for n in range(DISPLAYS)]
+    return {**world, "clerk": clerk, "keys": keys}
 
 
 def _day(world: dict, day: dt.date, tickets: int, *, called: float) -> None:
     """A day of ``tickets`` tickets spread over the open hours, the first ``called`` share called."""
-    from apps.visits.models import Ticket, TicketCall
-    from apps.visits.models.codes import CallKind, TicketSource, TicketState
+    from apps.visits.models import TicketCall
+    from apps.visits.models.codes import CallKind
 
-    tz = timezone.get_current_timezone()
-    opening = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)), tz)
-    areas, windows = world["areas"], world["windows"]
-    made, calls = [], []
     n_called = int(tickets * called)
-    for n in range(tickets):
-        area_index = n % AREAS
-        sequence = n // AREAS + 1
-        issued = opening + dt.timedelta(seconds=n * OPEN_MINUTES * 60 // tickets)
-        ticket = Ticket(
-            centre=world["centre"],
-            area=areas[area_index],
-            day=day,
-            sequence=sequence,
-            number=f"{'ABCDE'[area_index]}{sequence:03d}",
-            source=TicketSource.WALK_IN,
-            name="张三丰",
-            priority_reasons=[],
-            priority=0,
-            issued_at=issued,
-            waiting_since=issued,
-        )
-        if n < n_called:
-            at = issued + dt.timedelta(minutes=5 + n % 40)
-            ticket.__dict__["state"] = TicketState.DONE
-            ticket.window = windows[area_index + AREAS * (n % (WINDOWS // AREAS))]
-            ticket.first_called_at = ticket.called_at = at
-            ticket.call_count = 1
-        else:
-            ticket.__dict__["state"] = TicketState.WAITING
-        made.append(ticket)
-    made = Ticket.objects.bulk_create(made, batch_size=2_000)
+    made = plant_day(world, day, tickets, handled=called)
+    calls = []
     for ticket in made[:n_called]:
         calls.append(
             TicketCall(
@@ -143,7 +100,7 @@ def _call_next(world: dict, now: dt.datetime) -> int:
         centre=world["centre"], day=timezone.localdate(now), state=TicketState.WAITING
     )
     ticket = ticket.order_by("waiting_since").first()
-    window = world["windows"][ticket.area.order + AREAS * (ticket.sequence % (WINDOWS // AREAS))]
+    window = window_for(world["windows"], ticket.area.order, ticket.sequence)
     Ticket.objects.filter(pk=ticket.pk).update(
         state=TicketState.CALLED, window=window, first_called_at=now, called_at=now, call_count=1
     )
