@@ -1,10 +1,7 @@
 """Two first ratings of one act at once, on PostgreSQL where they really run at once (a double tap on the
 pad, the QR page and the portal together): one row, the second a change of the first."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -12,31 +9,10 @@ from apps.audit.selectors import history_of
 from apps.cases.rating_links import make_token
 from apps.feedback.models import ActKind, Channel, Level, Rating, Reason, RectificationTicket
 from apps.feedback.services import rate
+from tests.concurrency import together
 from tests.factories.feedback import visited_filing
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
-
-
-def together(*calls) -> list:
-    """Run the calls in threads released at once; what each returned (or raised)."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test reads what each attempt ended with
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_two_first_ratings_at_once_make_one_row_the_second_a_change():

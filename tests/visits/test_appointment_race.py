@@ -1,42 +1,18 @@
 """Two citizens booking the last place of a slot at once, on PostgreSQL where the two transactions
 really overlap: one gets it, the other is refused as full; the slot is never overbooked."""
 
-import threading
-
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from apps.core.errors import error_text
 from apps.visits import appointments
 from apps.visits.models import Appointment, AppointmentSlot
+from tests.concurrency import together
 from tests.factories.visits import real_name_citizen
 from tests.visits.appointment_setup import NOW, make_hall, said
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
-
-
-def together(*calls) -> list:
-    """Run the calls in threads (each its own database connection) released at once."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test reads what each attempt ended with
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.parametrize("attempt", range(3))

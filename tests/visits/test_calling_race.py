@@ -4,7 +4,7 @@ waits is passed over while a window calls nobody."""
 
 from __future__ import annotations
 
-import threading
+import functools
 
 import pytest
 
@@ -13,6 +13,7 @@ from apps.audit.models import TransitionLog
 from apps.core.errors import Conflict
 from apps.visits import calling
 from apps.visits.models import Ticket, TicketCall, TicketState
+from tests.concurrency import together
 from tests.factories import make_staff
 from tests.factories.cases import comprehensive_window
 from tests.factories.visits import make_ticket
@@ -24,29 +25,10 @@ pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 def at_once(presses) -> list:
     """Each (window, clerk) presses call-next at the same moment; what each got, in the presses'
     order (a ticket's id, None, or the exception's class)."""
-    from django.db import connection
-
-    barrier = threading.Barrier(len(presses))
-    results = [None] * len(presses)
-
-    def press(index, window, clerk):
-        barrier.wait()
-        try:
-            ticket = calling.call_next(window_id=window.pk, actor=clerk)
-            results[index] = ticket.pk if ticket else None
-        except Exception as error:  # noqa: BLE001 - the test asserts on what came back
-            results[index] = type(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=press, args=(index, *pressed)) for index, pressed in enumerate(presses)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    got = together(
+        *(functools.partial(calling.call_next, window_id=window.pk, actor=clerk) for window, clerk in presses)
+    )
+    return [type(r) if isinstance(r, Exception) else (r.pk if r else None) for r in got]
 
 
 def test_two_clerks_calling_at_once_never_get_the_same_ticket():
