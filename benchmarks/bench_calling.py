@@ -30,7 +30,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from benchmarks.hall_world import AREAS, WINDOWS, make_hall, plant_day
+from benchmarks.hall_world import AREAS, WINDOWS, analyse, make_hall, plant_day, plant_days
 from benchmarks.harness import CpuMeter, percentile
 
 SIZES = {
@@ -68,10 +68,10 @@ def _setup():
     return {**world, "clerks": clerks}
 
 
-def _day(world: dict, day: dt.date, tickets: int, *, served: float) -> None:
-    """A day of ``tickets`` tickets over the open hours; the first ``served`` share done, one in twenty
+def _day(world: dict, day: dt.date, tickets: int, *, handled: float) -> None:
+    """A day of ``tickets`` tickets over the open hours; the first ``handled`` share done, one in twenty
     of the others a priority."""
-    plant_day(world, day, tickets, handled=served, priority_every=20, finished=True)
+    plant_day(world, day, tickets, handled=handled, priority_every=20, finished=True)
 
 
 def _finish(ticket) -> None:
@@ -82,13 +82,6 @@ def _finish(ticket) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(state=TicketState.DONE, started_at=now, finished_at=now)
 
 
-def _analyse() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE visits_ticket")
-            cursor.execute("ANALYZE accounts_staffmembership")
-
-
 def run(scale: str) -> dict[str, float]:
     from apps.visits import calling
     from apps.visits.models import Ticket
@@ -97,12 +90,10 @@ def run(scale: str) -> dict[str, float]:
     sizes = SIZES[scale]
     world = _setup()
     today = timezone.localdate()
-    start = time.perf_counter()
-    for back in range(sizes["history_days"], 0, -1):
-        _day(world, today - dt.timedelta(days=back), sizes["tickets"], served=1.0)
-    _day(world, today, sizes["tickets"], served=SERVED)
-    fill_seconds = time.perf_counter() - start
-    _analyse()
+    fill_seconds = plant_days(
+        world, _day, tickets=sizes["tickets"], history_days=sizes["history_days"], handled_today=SERVED
+    )
+    analyse("visits_ticket", "accounts_staffmembership")
     windows, clerks = world["windows"], world["clerks"]
 
     samples = []

@@ -33,7 +33,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from benchmarks.hall_world import WINDOWS, make_hall, plant_day, window_for
+from benchmarks.hall_world import WINDOWS, analyse, make_hall, plant_day, plant_days, window_for
 from benchmarks.harness import CpuMeter, percentile
 
 SIZES = {
@@ -57,13 +57,13 @@ def _setup():
     return {**world, "clerk": clerk, "keys": keys}
 
 
-def _day(world: dict, day: dt.date, tickets: int, *, called: float) -> None:
-    """A day of ``tickets`` tickets spread over the open hours, the first ``called`` share called."""
+def _day(world: dict, day: dt.date, tickets: int, *, handled: float) -> None:
+    """A day of ``tickets`` tickets spread over the open hours, the first ``handled`` share called."""
     from apps.visits.models import TicketCall
     from apps.visits.models.codes import CallKind
 
-    n_called = int(tickets * called)
-    made = plant_day(world, day, tickets, handled=called)
+    n_called = int(tickets * handled)
+    made = plant_day(world, day, tickets, handled=handled)
     calls = []
     for ticket in made[:n_called]:
         calls.append(
@@ -109,13 +109,6 @@ def _call_next(world: dict, now: dt.datetime) -> int:
     ).pk
 
 
-def _analyse() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE visits_ticket")
-            cursor.execute("ANALYZE visits_ticketcall")
-
-
 def run(scale: str) -> dict[str, float]:
     from apps.visits.devices import DEVICE_COOKIE
     from apps.visits.models import Ticket, TicketCall
@@ -124,12 +117,10 @@ def run(scale: str) -> dict[str, float]:
     sizes = SIZES[scale]
     world = _setup()
     today = timezone.localdate()
-    start = time.perf_counter()
-    for back in range(sizes["history_days"], 0, -1):
-        _day(world, today - dt.timedelta(days=back), sizes["tickets"], called=1.0)
-    _day(world, today, sizes["tickets"], called=CALLED)
-    fill_seconds = time.perf_counter() - start
-    _analyse()
+    fill_seconds = plant_days(
+        world, _day, tickets=sizes["tickets"], history_days=sizes["history_days"], handled_today=CALLED
+    )
+    analyse("visits_ticket", "visits_ticketcall")
 
     displays = []
     for key in world["keys"]:

@@ -8,6 +8,7 @@ displays, calls).
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.utils import timezone
 
@@ -97,3 +98,26 @@ def plant_day(
             ticket.__dict__["state"] = TicketState.WAITING
         made.append(ticket)
     return Ticket.objects.bulk_create(made, batch_size=2_000)
+
+
+def plant_days(world: dict, plant, *, tickets: int, history_days: int, handled_today: float) -> float:
+    """The earlier days (``history_days`` of them, every ticket handled) and today (its first
+    ``handled_today`` share handled), each planted by ``plant(world, day, tickets, handled=…)``; the
+    seconds the filling took."""
+    today = timezone.localdate()
+    start = time.perf_counter()
+    for back in range(history_days, 0, -1):
+        plant(world, today - dt.timedelta(days=back), tickets, handled=1.0)
+    plant(world, today, tickets, handled=handled_today)
+    return time.perf_counter() - start
+
+
+def analyse(*tables: str) -> None:
+    """Fresh planner statistics on PostgreSQL for the tables just filled (their indexes are chosen as in
+    a hall that has run for weeks)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
