@@ -291,6 +291,12 @@ SPECTACULAR_SETTINGS = {
         "ExerciseLevelEnum": "apps.catalogue.codes.ExerciseLevel",
         "FollowUpMethodEnum": "apps.feedback.models.tickets.FollowUpMethod",
         "DeliveryMethodEnum": "apps.certificates.models.DeliveryMethod",
+        "DeviceKindEnum": "apps.visits.models.codes.DeviceKind",
+        "TicketSourceEnum": "apps.visits.models.codes.TicketSource",
+        "TicketStateEnum": "apps.visits.models.codes.TicketState",
+        "AppointmentStateEnum": "apps.visits.models.codes.AppointmentState",
+        "PriorityReasonEnum": "apps.visits.models.codes.PriorityReason",
+        "CallKindEnum": "apps.visits.models.codes.CallKind",
     },
     # The error answers (400/403/404/409) and the public reads, from the API's rules (hall/api_schema.py);
     # checked against the live server by schemathesis in CI (.ci/schemathesis).

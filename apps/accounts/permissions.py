@@ -36,6 +36,7 @@ __all__ = [
     "UsesSupervisionDesk",
     "UsesAssistanceDesk",
     "UsesBackOfficeOrSupervisionDesk",
+    "UsesIntakeOrSupervisionDesk",
     "ImportsCatalogue",
 ]
 
@@ -177,6 +178,19 @@ class UsesBackOfficeOrSupervisionDesk(BasePermission):
             user
             and user.is_authenticated
             and (user.has_perm(Perm.USE_BACKOFFICE_DESK) or user.has_perm(Perm.USE_SUPERVISION_DESK))
+        )
+
+
+class UsesIntakeOrSupervisionDesk(BasePermission):
+    """Queue tickets of a day (取号): the windows' clerks work them, supervisors watch them; which
+    centre's is the selectors' question."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and (user.has_perm(Perm.USE_INTAKE_DESK) or user.has_perm(Perm.USE_SUPERVISION_DESK))
         )
 
 

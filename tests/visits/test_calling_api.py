@@ -75,10 +75,10 @@ def test_refusals(hall):
     clerk = api(hall.clerk)
     make_ticket(hall.area)
     response = call_next(clerk, hall.window, area=hall.unserved_area.pk)
-    assert response.status_code == 400 and "does not serve" in response.json()["area"][0]
+    assert response.status_code == 400 and "不办理该服务区" in response.json()["area"][0]
     ticket = Ticket.objects.get(pk=call_next(clerk, hall.window).json()["id"])
     response = call_next(clerk, hall.window)
-    assert response.status_code == 409 and "still has ticket A001" in response.json()["detail"]
+    assert response.status_code == 409 and "还有 A001 号未办完" in response.json()["detail"]
     assert on(clerk, ticket, "finish").status_code == 409  # not started
     assert on(api(hall.other_clerk), ticket, "start").status_code == 400  # not their window
     assert on(clerk, ticket, "transfer", area="x").status_code == 400

@@ -108,10 +108,10 @@ def test_new_holds_the_calls_after_the_displays_last_oldest_first(centre, areas,
     assert display_feed.as_json(feed, after=second.pk)["new"] == []
 
 
-def test_the_announcement_names_the_number_and_the_window(centre, areas, morning, english):
+def test_the_announcement_names_the_number_and_the_window(centre, areas, morning):
     with time_machine.travel(at_local(DAY, 9, 45), tick=False):
         latest = display_feed.feed_for(centre.pk).latest
-    assert latest.announcement == f"Number A002, please go to window {latest.window}"
+    assert latest.announcement == f"请 A002 号 到 {latest.window} 号窗口办理"
 
 
 def test_the_page_shows_the_call_and_never_a_full_name_or_id_number(client, display, centre, areas, morning):

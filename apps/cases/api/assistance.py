@@ -84,7 +84,7 @@ class AssistedFilingCreateSerializer(s.FilingCreateSerializer):
     window = None  # an assisted filing goes to the windows' pre-review queue, not to one window
 
 
-class HandOverSerializer(serializers.Serializer):
+class AssistedHandOverSerializer(serializers.Serializer):
     to_user = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="Another assistant's user id."
     )
@@ -187,11 +187,11 @@ class AssistedFilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         assistance.submit_assisted(filing_id=filing.pk, actor=request.user, client_ip=_client_ip(request))
         return self._fresh(filing)
 
-    @extend_schema(request=HandOverSerializer, responses=AssistedFilingSerializer)
+    @extend_schema(request=AssistedHandOverSerializer, responses=AssistedFilingSerializer)
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request, pk=None):
         filing = self.get_object()
-        body = HandOverSerializer(data=request.data)
+        body = AssistedHandOverSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         filing = assistance.hand_over(
             filing_id=filing.pk,

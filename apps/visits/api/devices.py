@@ -34,23 +34,23 @@ class DeviceSerializer(serializers.Serializer):
         return devices.status_of(device, self.context.get("now")).key
 
 
-class PairSerializer(serializers.Serializer):
+class DevicePairSerializer(serializers.Serializer):
     centre = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=DeviceKind.choices)
     name = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
 
 
-class PairedSerializer(DeviceSerializer):
+class DevicePairedSerializer(DeviceSerializer):
     pairing_code = serializers.CharField(help_text="Shown once; valid for 10 minutes.")
     code_expires_at = serializers.DateTimeField()
     pair_url = serializers.CharField()
 
 
-class ClaimSerializer(serializers.Serializer):
+class DeviceClaimSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
 
 
-class ClaimedSerializer(serializers.Serializer):
+class DeviceClaimedSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DeviceKind.choices)
     centre = serializers.IntegerField()
     device_key = serializers.CharField(help_text="Shown once: send it as X-Device-Key.")
@@ -73,14 +73,14 @@ class DeviceClaimView(APIView):
     throttle_classes = [devices.PairingThrottle]
 
     @extend_schema(
-        request=ClaimSerializer,
+        request=DeviceClaimSerializer,
         responses={
-            201: ClaimedSerializer,
+            201: DeviceClaimedSerializer,
             429: OpenApiResponse(description="Too many attempts from the address."),
         },
     )
     def post(self, request):
-        data = ClaimSerializer(data=request.data)
+        data = DeviceClaimSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         device, key = devices.claim_device(code=data.validated_data["code"], client_ip=client_ip(request))
         return Response(
@@ -100,9 +100,9 @@ class DeviceListView(APIView):
         found = devices.devices_for_supervisor(request.user)
         return Response(DeviceSerializer(found, many=True, context={"now": timezone.now()}).data)
 
-    @extend_schema(request=PairSerializer, responses={201: PairedSerializer})
+    @extend_schema(request=DevicePairSerializer, responses={201: DevicePairedSerializer})
     def post(self, request):
-        data = PairSerializer(data=request.data)
+        data = DevicePairSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         device, code = devices.pair_device(
             centre_id=data.validated_data["centre"],
@@ -119,7 +119,7 @@ class DeviceRenewCodeView(APIView):
 
     permission_classes = [UsesSupervisionDesk]
 
-    @extend_schema(request=None, responses={200: PairedSerializer})
+    @extend_schema(request=None, responses={200: DevicePairedSerializer})
     def post(self, request, pk):
         if not devices.devices_for_supervisor(request.user).filter(pk=pk).exists():
             raise Http404

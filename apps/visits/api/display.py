@@ -42,7 +42,7 @@ class CallSerializer(serializers.Serializer):
     announcement = serializers.CharField(help_text="The text to read out.")
 
 
-class AreaSerializer(serializers.Serializer):
+class DisplayAreaSerializer(serializers.Serializer):
     prefix = serializers.CharField()
     name = serializers.CharField()
     waiting = serializers.IntegerField()
@@ -52,7 +52,7 @@ class FeedSerializer(serializers.Serializer):
     last_id = serializers.IntegerField()
     calls = CallSerializer(many=True, help_text="Today's last calls, newest first.")
     new = CallSerializer(many=True, help_text="The calls after `after`, oldest first.")
-    areas = AreaSerializer(many=True)
+    areas = DisplayAreaSerializer(many=True)
     average_wait_minutes = serializers.IntegerField(allow_null=True)
     average_wait_text = serializers.CharField()
     called_today = serializers.IntegerField()

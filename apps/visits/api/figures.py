@@ -17,7 +17,7 @@ from apps.visits.figures import HallFiguresForm, NoShows, Times, figures_for
 MINUTES = {"max_digits": 8, "decimal_places": 1, "allow_null": True}
 
 
-class TimesSerializer(serializers.Serializer):
+class FiguresTimesSerializer(serializers.Serializer):
     tickets = serializers.IntegerField(help_text="tickets issued")
     served = serializers.IntegerField(help_text="tickets served to the end (办结)")
     not_served = serializers.IntegerField(help_text="tickets the day ended on, never served")
@@ -30,7 +30,7 @@ class TimesSerializer(serializers.Serializer):
     longest_handling_minutes = serializers.DecimalField(**MINUTES)
 
 
-class NoShowsSerializer(serializers.Serializer):
+class FiguresNoShowsSerializer(serializers.Serializer):
     due = serializers.IntegerField(help_text="appointments whose slot has ended, cancelled ones left out")
     checked_in = serializers.IntegerField()
     no_shows = serializers.IntegerField()
@@ -39,40 +39,42 @@ class NoShowsSerializer(serializers.Serializer):
     )
 
 
-class AreaSerializer(serializers.Serializer):
+class FiguresAreaSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     centre = serializers.CharField()
-    times = TimesSerializer()
-    appointments = NoShowsSerializer()
+    times = FiguresTimesSerializer()
+    appointments = FiguresNoShowsSerializer()
 
 
-class WindowSerializer(serializers.Serializer):
+class FiguresWindowSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     centre = serializers.CharField()
-    times = TimesSerializer()
+    times = FiguresTimesSerializer()
 
 
-class HourSerializer(serializers.Serializer):
+class FiguresHourSerializer(serializers.Serializer):
     hour = serializers.IntegerField(help_text="the hour of the day the number was taken, local time (0–23)")
-    times = TimesSerializer()
+    times = FiguresTimesSerializer()
 
 
-class DaySerializer(serializers.Serializer):
+class FiguresDaySerializer(serializers.Serializer):
     day = serializers.DateField()
-    times = TimesSerializer()
+    times = FiguresTimesSerializer()
 
 
 class HallFiguresSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
-    overall = TimesSerializer()
-    appointments = NoShowsSerializer()
-    areas = AreaSerializer(many=True)
-    windows = WindowSerializer(many=True, help_text="a ticket counts at the window that called it last")
-    hours = HourSerializer(many=True)
-    days = DaySerializer(many=True)
+    overall = FiguresTimesSerializer()
+    appointments = FiguresNoShowsSerializer()
+    areas = FiguresAreaSerializer(many=True)
+    windows = FiguresWindowSerializer(
+        many=True, help_text="a ticket counts at the window that called it last"
+    )
+    hours = FiguresHourSerializer(many=True)
+    days = FiguresDaySerializer(many=True)
 
 
 # The form's fields by the names the query string uses.

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.identifiers import mask_identifier
-from apps.accounts.permissions import AllowAny, UsesIntakeDesk, UsesSupervisionDesk
+from apps.accounts.permissions import AllowAny, UsesIntakeOrSupervisionDesk
 from apps.audit.requests import client_ip
 from apps.visits import devices, ticketing
 from apps.visits.models import DeviceKind, PriorityReason, Ticket, TicketSource, TicketState
@@ -158,7 +158,7 @@ class TicketListView(generics.ListAPIView):
     they supervise; ``?centre=``, ``?area=``, ``?state=``, ``?date=``. In the order of their areas and
     numbers."""
 
-    permission_classes = [UsesIntakeDesk | UsesSupervisionDesk]
+    permission_classes = [UsesIntakeOrSupervisionDesk]
     serializer_class = QueueTicketSerializer
 
     def get_queryset(self):
@@ -180,7 +180,7 @@ class TicketPriorityView(APIView):
     """Flag a ticket first within its area: ``reason`` ``disabled`` or ``green_channel`` — a clerk or
     supervisor of its centre (another centre's ticket: 404), while it is not yet served (409)."""
 
-    permission_classes = [UsesIntakeDesk | UsesSupervisionDesk]
+    permission_classes = [UsesIntakeOrSupervisionDesk]
 
     @extend_schema(request=TicketPriorityFlagSerializer, responses={200: QueueTicketSerializer})
     def post(self, request, pk: int):
