@@ -189,7 +189,7 @@ APPLICANT = {
     "applicant_phone": "13812343210",
 }
 # What the hall's screens (display, kiosk) never show, to anyone: the called citizen's full name (masked
-# 欧*** there) — their full ID number is checked for everyone who must never see it, as everywhere.
+# 张* there) — their full ID number is checked for everyone who must never see it, as everywhere.
 SCREEN_HIDES = (w.citizen_name,)
 REFUSAL = {"reasons": "不属于本中心受理范围。", "legal_basis": "《中华人民共和国行政许可法》第三十二条"}
 

@@ -89,8 +89,9 @@ NEVER_SEE_FULL_ID = frozenset(
     }
 )
 
-# The citizen's name on their account, their bookings and tickets: the hall's screens show it masked.
-CITIZEN_NAME = "欧阳明月"
+# The citizen's name on their account, their bookings and tickets (the city applicant's, as their
+# filings are in it): the hall's screens show it masked.
+CITIZEN_NAME = PERSON.name
 
 # The applicant of the assisted filing (帮办代办) the city's assistant follows: not the city applicant.
 ASSISTED_PERSON = ApplicantData(
