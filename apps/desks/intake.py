@@ -215,9 +215,13 @@ def new_filing(request):
 
 
 def _from_ticket(ticket) -> dict:
+    """What the ticket knows of the person served: their name and ID, and a booking's phone."""
     if ticket is None or not (ticket.name or ticket.id_number):
         return {}
-    return {"applicant_name": ticket.name, "applicant_id_number": ticket.id_number}
+    initial = {"applicant_name": ticket.name, "applicant_id_number": ticket.id_number}
+    if ticket.appointment_id is not None:
+        initial["applicant_phone"] = ticket.appointment.phone
+    return initial
 
 
 def _link_to_ticket(request, ticket, filing) -> None:

@@ -43,7 +43,7 @@ def held_by_window(window_id: int, day: dt.date) -> QuerySet[Ticket]:
 def current_ticket(window_id: int, *, now: dt.datetime | None = None) -> Ticket | None:
     """The window's ticket now, with its area, for the panel."""
     day = timezone.localdate(now or timezone.now())
-    return held_by_window(window_id, day).select_related("area", "transferred_from").first()
+    return held_by_window(window_id, day).select_related("area", "transferred_from", "appointment").first()
 
 
 def waiting_in(area_ids, day: dt.date) -> QuerySet[Ticket]:

@@ -12,6 +12,7 @@ from tests.factories.catalogue import ApprovalCategoryFactory
 class ServiceAreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ServiceArea
+        skip_postgeneration_save = True  # the windows hook writes the M2M rows itself
 
     centre = factory.SubFactory(ServiceCentreFactory)
     category = factory.SubFactory(ApprovalCategoryFactory)

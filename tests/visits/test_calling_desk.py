@@ -13,10 +13,10 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.cases.models import Filing
 from apps.visits import calling
-from apps.visits.models import PriorityReason, Ticket, TicketState
+from apps.visits.models import Appointment, PriorityReason, Ticket, TicketState
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.catalogue import default_children, make_item
-from tests.factories.visits import make_ticket
+from tests.factories.visits import bookable_item, make_slot, make_ticket, real_name_citizen
 from tests.visits.calling_setup import CallingHall
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +178,24 @@ def test_a_new_filing_while_serving_is_filled_in_from_the_ticket_and_linked(desk
     assert ticket.state == TicketState.SERVING
     assert list(ticket.filings.all()) == [filing]
     assert f'data-testid="calling-filing">{filing.number}<' in panel(desk)
+
+
+def test_a_booked_visit_brings_the_bookings_phone_to_the_new_filing(desk, hall):
+    item = bookable_item(hall.area)
+    citizen = real_name_citizen(full_name="王小明", phone="13912345678")
+    booking = Appointment.objects.create(
+        number="YY2026000001",
+        citizen=citizen,
+        slot=make_slot(hall.area, date=timezone.localdate()),
+        item=item,
+        name=citizen.full_name,
+        id_number=citizen.id_number,
+        phone=citizen.phone,
+    )
+    make_ticket(hall.area, name="王小明", id_number=citizen.id_number, appointment=booking)
+    calling.call_next(window_id=hall.window.pk, actor=hall.clerk)
+    form = desk.get(f"{reverse('desks:intake_new')}?item={item.pk}").content.decode()
+    assert 'value="13912345678"' in form and f'value="{citizen.id_number}"' in form
 
 
 def test_a_new_filing_with_no_ticket_at_the_window_is_not_filled_in(desk, hall):
