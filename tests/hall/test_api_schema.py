@@ -219,7 +219,7 @@ HALL_FLOW_ENTRANCES = {
 }
 
 
-def test_only_the_catalogue_reads_verification_account_rating_and_hall_entrances_are_documented_as_open_to_anyone(
+def test_only_catalogue_reads_verification_accounts_ratings_and_the_hall_are_documented_as_open_to_anyone(
     schema,
 ):
     public = {
