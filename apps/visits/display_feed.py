@@ -8,8 +8,9 @@ index), the areas, and the day's tickets grouped by area (the waiting, the day's
 shared by the centre's displays through the cache for a second (``feed_for``). Never a full name or
 an ID number: the holder's name leaves this module masked, and the ID number is never read.
 
-The wait (等候时长) is the ticket's first call − its issue, as the hall figures count it from taking the
-number (``apps.visits.figures``); only tickets called today count.
+The wait (等候时长) is the ticket's first call − the start of its wait in its area (``waiting_since``: a
+transfer starts a new one), the hall figures' own expression (``apps.visits.figures.WAIT``); only
+tickets called today count.
 """
 
 from __future__ import annotations

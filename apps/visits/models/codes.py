@@ -21,7 +21,7 @@ class TicketState(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")  # 过号
     SERVING = "serving", _("Being served")  # 办理中
     DONE = "done", _("Done")  # 办结
-    ABANDONED = "abandoned", _("Not served")  # 未办理: still waiting or skipped when the day ended
+    ABANDONED = "abandoned", _("Not served")  # 未办理: waiting, called or skipped when the day ended
 
 
 class PriorityReason(models.TextChoices):
