@@ -48,6 +48,7 @@ from apps.visits.models import (
 )
 from apps.worktime import calendar
 from tests.cases.clerk_window import restaurant_hall
+from tests.e2e.receipt_printer import COUNT_PRINTS, prints
 from tests.e2e.staff_login import log_in
 from tests.factories import make_staff
 from tests.factories.feedback import claimed_pad_key
@@ -188,6 +189,7 @@ def test_a_booking_becomes_a_ticket_a_call_a_filing_and_a_rating(
             shot(desk, f"supervisor-pairs-the-{kind}")
             axe(desk, f"pairing code of the {kind}")
             page = context_of(viewport=viewport, **screen).new_page()
+            page.add_init_script(COUNT_PRINTS)
             page.set_default_timeout(WAIT_MS)
             page.goto(f"{live_server.url}/display/pair/")
             page.get_by_test_id("pair-code").fill(code.inner_text())
@@ -223,6 +225,7 @@ def test_a_booking_becomes_a_ticket_a_call_a_filing_and_a_rating(
         expect(ticket_card).to_contain_text(hall.centre.name)
         shot(kiosk, "kiosk-ticket")
         axe(kiosk, "kiosk ticket")
+        assert prints(kiosk) == 1  # printed by itself, once
         kiosk.emulate_media(media="print")  # the 58 mm receipt: the ticket, without the screen's buttons
         shot(kiosk, "kiosk-ticket-print")
         expect(kiosk.get_by_test_id("kiosk-finish")).to_be_hidden()

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from apps.visits import kiosk
 from apps.visits.devices import DEVICE_COOKIE
 from apps.visits.models import DeviceKind, Ticket
+from tests.e2e.receipt_printer import COUNT_PRINTS, prints
 from tests.factories.visits import make_device
 from tests.visits.ticket_setup import Hall, aged, at
 
@@ -32,7 +33,9 @@ def words(chinese: str, english: str) -> re.Pattern:
 def _kiosk_page(browser, live_server, key, viewport):
     context = browser.new_context(viewport=viewport, has_touch=True, locale="zh-CN")
     context.add_cookies([{"name": DEVICE_COOKIE, "value": key, "url": live_server.url}])
-    return context, context.new_page()
+    page = context.new_page()
+    page.add_init_script(COUNT_PRINTS)
+    return context, page
 
 
 def _no_personal_data(page, *secrets):
@@ -73,6 +76,7 @@ def test_tickets_at_a_touch_kiosk(live_server, browser, shot, axe, monkeypatch):
             expect(page.get_by_test_id("kiosk-ticket-ahead")).to_have_text("0")
             expect(page.get_by_test_id("kiosk-ticket-time")).to_have_text(re.compile(r"^2026-12-02 09:5\d$"))
             expect(page.get_by_test_id("kiosk-print")).to_be_visible()  # the script ran, printing once
+            assert prints(page) == 1
             shot(page, "walk-in-ticket")
             axe(page, "kiosk ticket")
 
