@@ -27,7 +27,6 @@ from apps.cases.codes import Channel, FilingState
 from apps.cases.models import CorrectionRequest, Filing, MaterialUpload
 from apps.catalogue.models import Bundle
 from apps.core.errors import Conflict
-from apps.uploads.stored import checked
 
 S = FilingState
 # Where an assisted filing ends: nothing more to follow (a 一次性告知 is followed: the applicant files
@@ -120,14 +119,7 @@ def attach_assisted_upload(
     """A file for one material of the assistant's draft, checked by its content and size (as every
     upload is) before anything is stored."""
     filing = _followed_draft(filing_id, actor)
-    entry = filing.checklist.filter(material_id=material_id).first()
-    if entry is None:
-        raise ValidationError({"material": _("This material is not on this filing's list.")})
-    upload = MaterialUpload.objects.create(entry=entry, **checked(file, actor=actor))
-    record_step(
-        filing, step="upload", actor=actor, client_ip=client_ip, material=material_id, upload=upload.pk
-    )
-    return upload
+    return services.store_upload(filing, material_id=material_id, file=file, actor=actor, client_ip=client_ip)
 
 
 @transaction.atomic

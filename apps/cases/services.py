@@ -728,6 +728,16 @@ def attach_upload(*, filing_id: int, material_id: int, file, actor, window=None,
     if not own_draft:
         require_window_action(filing, actor, window)
         _require_at_a_window(filing)
+    return store_upload(
+        filing, material_id=material_id, file=file, actor=actor, window=window, client_ip=client_ip
+    )
+
+
+def store_upload(
+    filing: Filing, *, material_id: int, file, actor, window=None, client_ip=None
+) -> MaterialUpload:
+    """The file for one material of ``filing`` (locked, the actor's right to it checked by the caller),
+    checked by its content and size before anything is stored, and logged."""
     entry = filing.checklist.filter(material_id=material_id).first()
     if entry is None:
         raise ValidationError({"material": _("This material is not on this filing's list.")})
