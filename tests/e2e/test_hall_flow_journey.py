@@ -161,7 +161,8 @@ def test_a_booking_becomes_a_ticket_a_call_a_filing_and_a_rating(
         expect(phone.get_by_test_id("appointment-when")).to_contain_text(f"{visit_day.isoformat()}")
         qr = phone.get_by_test_id("appointment-qr")
         expect(qr).to_be_visible()
-        assert qr.evaluate("image => image.complete && image.naturalWidth > 0"), "the QR code is not shown"
+        # Shown means loaded: the <img> has its size before its picture arrives.
+        phone.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=qr.element_handle())
         fits(phone, PHONE["width"])
         shot(phone, "phone-booked")
         axe(phone, "booking: booked")

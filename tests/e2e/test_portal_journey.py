@@ -147,11 +147,20 @@ def material(page, name: str):
     return page.locator(f'[data-testid="material"][data-material="{name}"]')
 
 
+def next_screen(page):
+    """On to the next material's screen, waiting for it: a count taken while the click's navigation is
+    still in flight reads the old screen, and a second click then skips the wanted one."""
+    target = page.get_by_test_id("next-material").get_attribute("href").split("#")[0]
+    page.get_by_test_id("next-material").click()
+    page.wait_for_url(re.compile(re.escape(target) + r"(#.*)?$"))
+    page.wait_for_load_state()
+
+
 def screen_of(page, name: str, elder: bool):
     """The material's card; in the elder-friendly mode on its own screen (next … until it)."""
     if elder:
         while not material(page, name).count():
-            page.get_by_test_id("next-material").click()
+            next_screen(page)
         expect(page.get_by_test_id("material")).to_have_count(1)
     return material(page, name)
 
@@ -168,7 +177,7 @@ def upload(walk: Walk, name: str, tmp_path):
 def declare_and_submit(walk: Walk, filing: Filing, step: str):
     onwards = walk.page.get_by_test_id("to-declaration")
     while walk.elder and not onwards.is_visible():  # one material a screen: on to the last one
-        walk.page.get_by_test_id("next-material").click()
+        next_screen(walk.page)
     onwards.click()
     walk.page.get_by_test_id("agree").check()
     walk.check(f"{step}-declaration")
