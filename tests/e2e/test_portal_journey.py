@@ -40,6 +40,7 @@ from apps.certificates.models import DeliveryChoice
 from apps.demo.seeding.organisation import demo_account
 from apps.licences.models import ElectronicCertificate, LicenceType
 from apps.notifications.services import deliver_due
+from tests.e2e.material_screens import next_screen, screen_of
 from tests.factories import make_staff
 from tests.factories.accounts import PASSWORD
 from tests.factories.cases import MINIMAL_PDF
@@ -141,28 +142,6 @@ def latest_code(sms_file, count: int) -> str:
     texts = [text for text in map(json.loads, lines) if text["phone"] == MOBILE]
     assert len(texts) == count, texts
     return re.search(r"\b(\d{6})\b", texts[-1]["text"]).group(1)
-
-
-def material(page, name: str):
-    return page.locator(f'[data-testid="material"][data-material="{name}"]')
-
-
-def next_screen(page):
-    """On to the next material's screen, waiting for it: a count taken while the click's navigation is
-    still in flight reads the old screen, and a second click then skips the wanted one."""
-    target = page.get_by_test_id("next-material").get_attribute("href").split("#")[0]
-    page.get_by_test_id("next-material").click()
-    page.wait_for_url(re.compile(re.escape(target) + r"(#.*)?$"))
-    page.wait_for_load_state()
-
-
-def screen_of(page, name: str, elder: bool):
-    """The material's card; in the elder-friendly mode on its own screen (next … until it)."""
-    if elder:
-        while not material(page, name).count():
-            next_screen(page)
-        expect(page.get_by_test_id("material")).to_have_count(1)
-    return material(page, name)
 
 
 def upload(walk: Walk, name: str, tmp_path):

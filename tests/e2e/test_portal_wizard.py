@@ -21,6 +21,7 @@ from apps.cases.models import Filing, MaterialUpload
 from apps.catalogue.models import ServiceItem
 from apps.portal.elder_mode import COOKIE
 from tests.cases.online_hall import make_hall
+from tests.e2e.material_screens import material, screen_of
 from tests.factories.cases import COMPANY, MINIMAL_PDF, PERSON
 from tests.portal.test_wizard import restaurant_bundle
 
@@ -85,23 +86,10 @@ def slow_upload(page, bytes_per_second: int = 256 * 1024):
         session.detach()
 
 
-def material(page, name: str):
-    return page.locator(f'[data-testid="material"][data-material="{name}"]')
-
-
 def upload(page, name: str, path: str):
     card = material(page, name)
     card.get_by_test_id("file-input").set_input_files(path)
     card.get_by_test_id("upload").click()
-
-
-def screen_of(page, name: str, elder: bool):
-    """The material's card: on its own screen in the elder-friendly mode (next, next … until it)."""
-    if elder:
-        while not material(page, name).count():
-            page.get_by_test_id("next-material").click()
-        expect(page.get_by_test_id("material")).to_have_count(1)
-    return material(page, name)
 
 
 @pytest.mark.browser
