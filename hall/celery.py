@@ -79,6 +79,20 @@ app.conf.beat_schedule = {
         "task": "apps.feedback.figure_tasks.refresh_rating_rollups",
         "schedule": crontab(hour=0, minute=10),
     },
+    # The work figures' daily roll-ups (办件统计) and the anomaly rules (电子监察), beside the ratings':
+    # the days changed since the last run, and today; after midnight too, to finish the day before.
+    "refresh-work-rollups": {
+        "task": "apps.supervision.tasks.refresh_work_rollups",
+        "schedule": float(env_int("HALL_ROLLUP_SECONDS", 900)),
+    },
+    "refresh-work-rollups-night": {
+        "task": "apps.supervision.tasks.refresh_work_rollups",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "scan-anomalies": {
+        "task": "apps.supervision.tasks.scan_anomalies",
+        "schedule": float(env_int("HALL_ROLLUP_SECONDS", 900)),
+    },
     # The hall's flow (apps.visits): the appointment slots of the booking horizon, hourly (and when
     # beat starts, below) and just after midnight for the new day; idempotent.
     "generate-appointment-slots": {

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "apps.visits",
     # The front of house, above the domain apps (nothing below imports it).
     "apps.feedback",
+    # Supervision (电子监察): figures, cases at risk, anomalies; reads every domain app above.
+    "apps.supervision",
     # Role-facing HTML and seeding, on top of the domain apps.
     "apps.guides",
     "apps.desks",

@@ -18,6 +18,8 @@ api_v1 = [
     path("", include("apps.citizens.api.urls")),
     path("", include("apps.feedback.api.urls")),
     path("", include("apps.visits.api.urls")),
+    path("", include("apps.supervision.api.urls")),
+    path("", include("apps.audit.api.urls")),
     path("portal/", include("apps.portal.api.urls")),
 ]
 

@@ -1,9 +1,13 @@
 from django.urls import path
 
 from apps.desks import (
+    anomalies,
     assistance,
+    at_risk,
+    audit_log,
     backoffice,
     calling,
+    catalogue_figures,
     devices,
     figures,
     hall_figures,
@@ -16,6 +20,7 @@ from apps.desks import (
     supervision,
     verification,
     views,
+    work_figures,
 )
 from apps.desks.navigation import DESKS
 
@@ -65,6 +70,15 @@ urlpatterns = (
         + hall_setup.urlpatterns
         + devices.urlpatterns
         + hall_figures.urlpatterns
+    )
+    + (
+        # Supervision (电子监察): the work and catalogue figures, the cases at risk, the anomalies, the
+        # audit viewer.
+        work_figures.urlpatterns
+        + catalogue_figures.urlpatterns
+        + at_risk.urlpatterns
+        + anomalies.urlpatterns
+        + audit_log.urlpatterns
     )
     + [
         # The citizens' portal is its own app (apps.portal, /portal/); the staff desks are drawn here.

@@ -14,6 +14,8 @@ JOB_LABELS = {
     "appointment_no_shows": _("No-shows recorded"),
     "ticket_day_close": _("Closing the day's tickets"),
     "rating_rollups": _("Rating figures' daily roll-ups"),
+    "work_rollups": _("Work figures' daily roll-ups"),
+    "anomaly_scan": _("Anomaly rules (电子监察)"),
     "notice_pdfs": _("Notice PDFs"),
     "document_pdfs": _("Certificate PDFs"),
     "notifications": _("Notification delivery"),

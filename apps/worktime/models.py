@@ -159,6 +159,9 @@ class Clock(models.Model):
         help_text=_("The dates cross a year whose calendar is not entered yet (counted Monday–Friday)."),
     )
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    # Working days used when it stopped: those from the start to the stop, less the suspended ones
+    # (the supervisors' average time taken reads it; the calendar is not reachable from SQL).
+    used_days = models.PositiveSmallIntegerField(_("working days used"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("clock")

@@ -214,7 +214,10 @@ def extend(*, clock_id: int, days: int, reason: str, approved_by, allowance: int
 
 def stop_clock(*, clock: Clock, on: dt.date) -> Clock:
     clock.stopped_on = on
-    clock.save(update_fields=["stopped_on"])
+    clock.used_days = max(
+        0, calendar.working_days_between(clock.started_on, on, clock.centre_id) - clock.suspended_days
+    )
+    clock.save(update_fields=["stopped_on", "used_days"])
     return clock
 
 

@@ -1,0 +1,3 @@
+"""/api/v1/audit/: the transition and disclosure logs, searched and exported (supervisors and auditors)."""
+
+urlpatterns = []

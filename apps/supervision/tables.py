@@ -1,0 +1,69 @@
+"""A figure as the supervision desk shows it: a table, drawn as a chart beside it, exported as .xlsx.
+
+Every chart on the desk is drawn from its table (``Table.chart`` says how), so what the chart shows and
+what the export holds are the same numbers by construction. The chart's ECharts option is built on the
+server (``apps.supervision.charts``) from the table; the page's script only draws it."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADING_FONT = Font(bold=True)
+
+
+@dataclass(frozen=True)
+class Table:
+    """``rows`` are lists: the first cell labels the row (a date, a department, an item), the others
+    are numbers (int, float rounded for display, or None where there is nothing to divide)."""
+
+    slug: str  # its id on the page, and its sheet's and download's name
+    title: str
+    headings: list[str]
+    rows: list[list]
+    chart: str = ""  # "bar", "line", "pie" or "" (a table with no chart)
+    series: tuple[int, ...] = ()  # the columns the chart draws (indexes into a row); empty: all but the first
+    note: str = ""  # how the figure is counted, shown under the table
+    extra: dict = field(default_factory=dict)  # what a page needs beside (links per row …)
+
+    @property
+    def drawn_columns(self) -> tuple[int, ...]:
+        return self.series or tuple(range(1, len(self.headings)))
+
+
+def _sheet(workbook, table: Table, used: set[str]) -> None:
+    # A sheet's title is at most 31 characters and unique in its workbook.
+    title = table.title[:31]
+    n = 2
+    while title in used:
+        suffix = f" ({n})"
+        title = table.title[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    sheet = workbook.create_sheet(title)
+    cells = []
+    for heading in table.headings:
+        cell = WriteOnlyCell(sheet, heading)
+        cell.font = HEADING_FONT
+        cells.append(cell)
+    sheet.append(cells)
+    for row in table.rows:
+        sheet.append(
+            [str(cell) if cell is not None and not isinstance(cell, int | float) else cell for cell in row]
+        )
+
+
+def workbook(tables: list[Table]) -> bytes:
+    """The tables as one .xlsx workbook, a sheet each, numbers written as numbers."""
+    book = Workbook(write_only=True)
+    used: set[str] = set()
+    for table in tables:
+        _sheet(book, table, used)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
