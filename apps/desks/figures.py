@@ -12,10 +12,11 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from apps.accounts.permissions import Perm
+from apps.accounts.scopes import scope_of
 from apps.accounts.selectors import memberships_of
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.feedback import exports
-from apps.feedback.figures import FiguresForm, Period, figures_for, scope_of
+from apps.feedback.figures import FiguresForm, Period, figures_for
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
 

@@ -23,13 +23,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Department, ServiceCentre, StaffMembership, Window
-from apps.accounts.roles import Role
+from apps.accounts.models import Department, ServiceCentre, Window
+from apps.accounts.scopes import Scope
 from apps.catalogue.models import ServiceItem
 from apps.feedback.models import Dimension, RatingRollup
 
@@ -132,39 +132,6 @@ class Row:
     key: int
     name: str
     counts: Counts
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where a supervisor sees figures: whole centres, and departments of other centres."""
-
-    centre_ids: frozenset[int]
-    department_ids: frozenset[int]
-
-    def __bool__(self) -> bool:
-        return bool(self.centre_ids or self.department_ids)
-
-    def q(self) -> Q:
-        """The roll-up rows to read: a whole centre's all-departments rows, a department's own."""
-        return Q(centre_id__in=self.centre_ids, department__isnull=True) | Q(
-            department_id__in=self.department_ids
-        )
-
-
-def scope_of(user) -> Scope:
-    """The centres and departments ``user`` supervises (one query; empty for anyone else)."""
-    if not getattr(user, "is_authenticated", False):
-        return Scope(frozenset(), frozenset())
-    memberships = StaffMembership.objects.filter(user=user, role=Role.SUPERVISOR).values_list(
-        "centre_id", "department_id"
-    )
-    centres, departments = set(), set()
-    for centre_id, department_id in memberships:
-        if department_id is None:
-            centres.add(centre_id)
-        else:
-            departments.add(department_id)
-    return Scope(frozenset(centres), frozenset(departments))
 
 
 @dataclass(frozen=True)

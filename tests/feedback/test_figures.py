@@ -13,8 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from apps.accounts.roles import Role
+from apps.accounts.scopes import scope_of
 from apps.feedback import rollups
-from apps.feedback.figures import FiguresForm, Query, figures_for, lowest, scope_of, totals
+from apps.feedback.figures import FiguresForm, Query, figures_for, lowest, totals
 from apps.feedback.models import Dimension
 from tests.factories.accounts import ServiceCentreFactory, make_staff
 from tests.feedback.test_rollups import DAY_A, DAY_B, DAY_C, known_data_set

@@ -4,10 +4,11 @@ ones with tickets at different steps, and the roll-ups the figures page reads, s
 import pytest
 
 from apps.accounts.models import User
+from apps.accounts.scopes import scope_of
 from apps.demo.seeding.catalogue import seed_catalogue
 from apps.demo.seeding.organisation import CITY, seed_organisation
 from apps.demo.seeding.ratings import BAD, COUNT, WINDOWS, seed_ratings
-from apps.feedback.figures import Query, figures_for, scope_of
+from apps.feedback.figures import Query, figures_for
 from apps.feedback.models import Dimension, Rating, RatingRollup, RectificationTicket
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.accounts.permissions import UsesSupervisionDesk
-from apps.feedback.figures import Counts, FiguresForm, Period, Row, figures_for, scope_of
+from apps.accounts.scopes import scope_of
+from apps.feedback.figures import Counts, FiguresForm, Period, Row, figures_for
 from apps.feedback.models import Dimension
 
 
