@@ -147,3 +147,28 @@ def test_a_clock_write_sees_a_calendar_change_made_by_another_process(centre):
     CalendarVersion.objects.filter(pk=1).update(value=4242)
     clock = services.start_clock(centre=centre, started_on=D(2026, 7, 1), limit_days=1)
     assert clock.due_on == D(2026, 7, 3)
+
+
+def test_a_stopped_clock_records_the_working_days_it_used_less_the_suspended_ones(centre):
+    # Started Monday 2026-03-02; suspended Wednesday to Friday (resumed on Friday: Wednesday and
+    # Thursday stopped); stopped the next Monday. Working days after the start: 3/3 … 3/9 = 5; used 3.
+    clock = services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=10)
+    services.suspend(
+        clock_id=clock.pk,
+        kind=SuspensionKind.CORRECTION,
+        started_on=D(2026, 3, 4),
+        reason="补正",
+        actor=UserFactory(),
+    )
+    services.resume(clock_id=clock.pk, ended_on=D(2026, 3, 6))
+    clock.refresh_from_db()
+    services.stop_clock(clock=clock, on=D(2026, 3, 9))
+    clock.refresh_from_db()
+    assert (clock.suspended_days, clock.used_days) == (2, 3)
+
+
+def test_a_clock_stopped_on_its_first_day_used_none(centre):
+    clock = services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=0)
+    services.stop_clock(clock=clock, on=D(2026, 3, 2))
+    clock.refresh_from_db()
+    assert clock.used_days == 0
