@@ -22,6 +22,9 @@ class EscalationReason(models.TextChoices):
     DEFICIENCY_LAPSED = "deficiency_lapsed", _("Deficiency not cleared in time")  # HALL_DEFICIENCY_LAPSE
     # A rectification ticket (整改工单, ``feedback``) past its due date: the feedback sweep.
     RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification overdue")
+    # A supervisor escalated a case at risk (yellow or red card) before the sweep would, with a note
+    # (``cases.review.services.escalate_early``); it is then the case's one open escalation.
+    RAISED_EARLY = "raised_early", _("Escalated early by a supervisor")
 
 
 class EscalationState(models.TextChoices):
@@ -81,6 +84,17 @@ class Escalation(FSMModelMixin, models.Model):
     department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField(_("opened on"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    # Who opened it and why, when a supervisor did (an early escalation); empty for the sweeps'. A
+    # database default: the sweeps open escalations with raw INSERTs that do not name it.
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True, db_default="")
     raised_at = models.DateTimeField(_("raised to the centre at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
