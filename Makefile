@@ -8,7 +8,7 @@ BENCH_SCALE ?= small
 XDIST ?= auto
 XDIST_ARGS := $(if $(filter 0,$(XDIST)),,-n $(XDIST) --maxprocesses=8)
 
-.PHONY: run test lint bench messages check-deploy clean axe
+.PHONY: run test lint bench messages check-deploy clean axe echarts
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,14 +27,28 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 # browser tests' accessibility checks (tests/e2e/conftest.py's `axe` fixture). Installed into var/node
 # with `npm ci` (the lock's integrity hash checked); again only when the pin changes.
 AXE := var/node/node_modules/axe-core/axe.min.js
-$(AXE): package.json package-lock.json
+# Apache ECharts (the supervision desk's charts) comes from the same pinned `npm ci`.
+ECHARTS_NPM := var/node/node_modules/echarts/dist/echarts.min.js
+$(AXE) $(ECHARTS_NPM) &: package.json package-lock.json
 	mkdir -p var/node
 	cp package.json package-lock.json var/node/
 	cd var/node && npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch $@
+	touch $(AXE) $(ECHARTS_NPM)
 
 ## axe: install axe-core for the browser tests (also done by `make test`)
 axe: $(AXE)
+
+# ECharts' built file and licences (its own, its NOTICE, and zrender's, which the file bundles) are
+# copied into static/vendor/echarts/ and committed, so the pages serve it from static/ (no CDN; `make
+# run` works offline, on an intranet). `make test` installs the npm package but does not copy it:
+# tests/hall/test_vendored_echarts.py checks the committed copy is npm's byte for byte, so a pin
+# changed without `make echarts` and a commit of the new copy fails there.
+## echarts: install Apache ECharts from the npm registry and copy it into static/vendor/echarts/
+echarts: $(ECHARTS_NPM)
+	mkdir -p static/vendor/echarts
+	cp var/node/node_modules/echarts/dist/echarts.min.js var/node/node_modules/echarts/LICENSE \
+		var/node/node_modules/echarts/NOTICE static/vendor/echarts/
+	cp var/node/node_modules/zrender/LICENSE static/vendor/echarts/LICENSE-zrender
 
 ## run: migrate, load demo data and serve at http://127.0.0.1:8000 with a Celery worker and beat
 # SMS (codes to log in, register, reset a password) are written to var/sms.jsonl, not sent.
@@ -45,7 +59,7 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py runhall 127.0.0.1:8000
 
 ## test: the whole suite (unit, integration, browser) on the configured database, in parallel
-test: $(VENV)/.installed-test $(AXE)
+test: $(VENV)/.installed-test $(AXE) $(ECHARTS_NPM)
 	$(PY) -m pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
