@@ -1,0 +1,156 @@
+"""A Table's ECharts option (apps.supervision.charts) and the figure the desk pages include
+(supervision/_figure.html): the chart draws the table's own numbers, the table is beside it, and its
+.xlsx link."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+
+from apps.supervision import charts
+from apps.supervision.tables import Table
+
+BY_DEPARTMENT = Table(
+    slug="by-department",
+    title="By department",
+    headings=["Department", "Filed items", "On-time rate (%)"],
+    rows=[["Civil", 12, 91.7], ["Housing", 3, None]],
+    chart="bar",
+)
+
+
+def test_a_bar_chart_has_the_first_column_as_categories_and_a_series_per_column():
+    option = charts.option(BY_DEPARTMENT)
+    assert option["xAxis"]["type"] == "category"
+    assert option["xAxis"]["data"] == ["Civil", "Housing"]
+    assert [s["name"] for s in option["series"]] == ["Filed items", "On-time rate (%)"]
+    assert [s["type"] for s in option["series"]] == ["bar", "bar"]
+    assert option["series"][0]["data"] == [12, 3]
+    # An empty cell is a gap, not a zero.
+    assert option["series"][1]["data"] == [91.7, "-"]
+    assert option["legend"]
+
+
+def test_a_percentage_beside_counts_gets_its_own_axis_labelled_with_percent():
+    option = charts.option(BY_DEPARTMENT)
+    counts, rates = option["yAxis"]
+    assert "axisLabel" not in counts
+    assert rates["axisLabel"]["formatter"] == "{value}%"
+    assert rates["position"] == "right"
+    assert [s["yAxisIndex"] for s in option["series"]] == [0, 1]
+    assert [s["hallUnit"] for s in option["series"]] == ["", "%"]
+
+
+def test_percentages_alone_share_one_axis_and_chinese_headings_count_as_percentages():
+    table = Table(
+        slug="rates",
+        title="Rates",
+        headings=["月份", "一次性通过率（%）", "按时办结率(%)"],
+        rows=[["2026-03", 80.0, 75.75]],
+        chart="line",
+    )
+    option = charts.option(table)
+    assert option["yAxis"] == {"type": "value", "axisLabel": {"formatter": "{value}%"}}
+    assert all("yAxisIndex" not in s for s in option["series"])
+    assert [s["type"] for s in option["series"]] == ["line", "line"]
+    assert option["series"][1]["data"] == [75.75]
+
+
+def test_only_the_chosen_columns_are_drawn_and_one_series_needs_no_legend():
+    table = Table(
+        slug="x",
+        title="X",
+        headings=["Day", "Filed", "Decided", "Average days"],
+        rows=[[dt.date(2026, 3, 2), 4, 2, Decimal("1.5")]],
+        chart="line",
+        series=(3,),
+    )
+    option = charts.option(table)
+    assert option["xAxis"]["data"] == ["2026-03-02"]
+    assert [s["name"] for s in option["series"]] == ["Average days"]
+    # A Decimal crosses to the browser as a number.
+    assert option["series"][0]["data"] == [1.5]
+    assert "legend" not in option
+
+
+def test_many_or_long_labels_lay_a_bar_chart_on_its_side_first_row_on_top():
+    rows = [[f"Item {n}", n] for n in range(1, 11)]
+    # Seven Chinese characters are as long as fourteen letters: on its side too.
+    long_name = Table(
+        slug="d", title="D", headings=["部门", "办件"], rows=[["市场监督管理局", 1]], chart="bar"
+    )
+    assert charts.option(long_name)["yAxis"]["type"] == "category"
+    assert charts.option(BY_DEPARTMENT)["xAxis"]["type"] == "category"
+    table = Table(slug="items", title="Items", headings=["Item", "Filed items"], rows=rows, chart="bar")
+    option = charts.option(table)
+    assert option["yAxis"]["type"] == "category"
+    assert option["yAxis"]["inverse"] is True
+    assert option["yAxis"]["data"][0] == "Item 1"
+    assert option["xAxis"] == {"type": "value"}
+    # Ten rows of one series: taller than the default, every label room.
+    assert charts.height(table) == charts.SIDEWAYS_MARGIN + charts.ROW_HEIGHT * 10
+    assert charts.height(BY_DEPARTMENT) == charts.HEIGHT
+
+
+def test_a_pie_draws_the_first_drawn_column_one_slice_per_row():
+    table = Table(
+        slug="channels",
+        title="Channels",
+        headings=["Channel", "Filed items", "Share (%)"],
+        rows=[["Window", 30, 75.0], ["Online", 10, 25.0]],
+        chart="pie",
+    )
+    option = charts.option(table)
+    (series,) = option["series"]
+    assert series["type"] == "pie"
+    assert series["data"] == [{"name": "Window", "value": 30}, {"name": "Online", "value": 10}]
+    assert option["tooltip"]["trigger"] == "item"
+
+
+def test_no_chart_no_option_and_an_unknown_kind_is_refused():
+    assert charts.option(Table(slug="t", title="T", headings=["A", "B"], rows=[["a", 1]])) == {}
+    with pytest.raises(ValueError, match="radar"):
+        charts.option(Table(slug="t", title="T", headings=["A", "B"], rows=[["a", 1]], chart="radar"))
+
+
+def test_the_option_is_json_without_html_tooltips():
+    option = charts.option(BY_DEPARTMENT)
+    # Plain JSON (it travels in a json_script) and a canvas tooltip: HTML ones style inline (CSP).
+    assert json.loads(json.dumps(option)) == option
+    assert option["tooltip"]["renderMode"] == "richText"
+
+
+def test_the_figure_draws_the_chart_from_its_table_beside_the_table_and_its_download():
+    html = render_to_string(
+        "supervision/_figure.html",
+        {"table": BY_DEPARTMENT, "export_url": "/x/?format=xlsx&table=by-department"},
+    )
+    assert 'data-testid="figure-by-department"' in html
+    assert 'data-chart="chart-by-department-option"' in html
+    assert 'aria-hidden="true"' in html
+    start = html.index('<script id="chart-by-department-option" type="application/json">')
+    script = html[start:]
+    payload = script[script.index(">") + 1 : script.index("</script>")]
+    assert json.loads(payload) == charts.option(BY_DEPARTMENT)
+    assert 'data-testid="table-by-department"' in html
+    assert '<th scope="row">Civil</th><td>12</td><td>91.7</td>' in html
+    assert '<th scope="row">Housing</th><td>3</td><td>—</td>' in html
+    assert 'data-testid="export-by-department"' in html
+    assert 'href="/x/?format=xlsx&amp;table=by-department"' in html
+
+
+def test_a_figure_with_no_rows_says_so_and_draws_no_chart():
+    empty = Table(slug="empty", title="Empty", headings=["Day", "Filed"], rows=[], chart="line")
+    html = render_to_string("supervision/_figure.html", {"table": empty})
+    assert "data-chart" not in html
+    assert 'data-testid="table-empty-empty"' in html
+    assert "export-empty" not in html
+
+
+def test_a_table_without_chart_is_only_a_table():
+    plain = Table(slug="plain", title="Plain", headings=["Item", "Filed"], rows=[["A", 1]])
+    html = render_to_string("supervision/_figure.html", {"table": plain})
+    assert "data-chart" not in html
+    assert 'data-testid="table-plain"' in html
