@@ -426,6 +426,11 @@ HALL_ESCALATE_TO_CENTRE_DAYS = env_int("HALL_ESCALATE_TO_CENTRE_DAYS", 2)
 HALL_DEFICIENCY_LAPSE = env_choice("HALL_DEFICIENCY_LAPSE", "terminate", ("terminate", "escalate"))
 # Working days an applicant has to answer a correction request (补正) before the case is terminated.
 HALL_CORRECTION_ANSWER_DAYS = env_int("HALL_CORRECTION_ANSWER_DAYS", 10)
+# 电子监察 (apps.supervision.anomalies): the same action by one person on at least this many filings
+# within one second is flagged as bulk clicking; a special procedure with no planned end is flagged
+# once it has stopped the clock more than this many working days.
+HALL_BULK_CLICK_MIN = env_int("HALL_BULK_CLICK_MIN", 5)
+HALL_SPECIAL_PROCEDURE_MAX_DAYS = env_int("HALL_SPECIAL_PROCEDURE_MAX_DAYS", 60)
 # SMS through a gateway adapter (dotted path; no vendor is built in): the default logs the message.
 HALL_SMS_GATEWAY = env_str("HALL_SMS_GATEWAY", "apps.notifications.channels.LoggingSmsGateway")
 HALL_SMS_RECORD_FILE = env_str("HALL_SMS_RECORD_FILE", str(VAR_DIR / "sms.jsonl"))
