@@ -83,22 +83,78 @@ def open_filing(
     window,
     item_ids: list[int] | None = None,
     bundle: Bundle | None = None,
+    resubmission_of: Filing | None = None,
     client_ip=None,
 ) -> Filing:
     """A new filing (draft) at a window, for one item or a bundle, with the catalogue versions pinned
     and the checklist built from them (a bundle's merged checklist: each material once). The actor is
-    a clerk of ``centre`` at one of their windows there; the filing's channel is the window's."""
+    a clerk of ``centre`` at one of their windows there; the filing's channel is the window's.
+
+    ``resubmission_of``: the filing returned for completion (一次性告知) that this one answers at the
+    window, as ``online.resubmit_returned`` links one answered online. The link is what makes the
+    first-time pass rate computable (a resubmission is not a first decision): it is checked here —
+    the returned filing of this centre, of the same applicant, not resubmitted yet — and each refusal
+    names ``resubmission_of``. Nothing is carried over: the applicant brings the materials to the
+    window again and the clerk records them."""
     require_window_clerk_at(centre.pk, actor, window)
-    return _create_filing(
+    data = applicant.cleaned()
+    original = _returned_to_answer(resubmission_of, centre=centre, applicant=data)
+    filing = _create_filing(
         centre=centre,
         channel=Channel.WINDOW,
-        applicant=applicant.cleaned(),
+        applicant=data,
         item_ids=item_ids,
         bundle=bundle,
         actor=actor,
         window=window,
         client_ip=client_ip,
     )
+    if original is not None:
+        filing.resubmission_of = original
+        filing.save(update_fields=["resubmission_of"])
+        record_step(filing, step="resubmission", actor=actor, client_ip=client_ip, of=original.number)
+        record_step(
+            original, step="resubmitted", actor=actor, client_ip=client_ip, resubmission=filing.number
+        )
+    return filing
+
+
+def _returned_to_answer(filing: Filing | None, *, centre, applicant: ApplicantData) -> Filing | None:
+    """The returned filing a window filing answers, locked (two clerks linking the same one: the
+    second finds it resubmitted), or a ValidationError naming ``resubmission_of``."""
+    if filing is None:
+        return None
+    original = _locked(filing.pk)
+    if original.centre_id != centre.pk:
+        # Not its number: a filing of another centre is none of this clerk's business.
+        raise ValidationError(
+            {"resubmission_of": _("The filing answered must be one of this service centre's.")}
+        )
+    if original.state != FilingState.RETURNED:
+        raise ValidationError(
+            {
+                "resubmission_of": _(
+                    "Filing %(number)s was not returned for completion (一次性告知): it is %(state)s."
+                )
+                % {"number": original.number, "state": original.get_state_display()}
+            }
+        )
+    if original.applicant_id_number != applicant.id_number:
+        raise ValidationError(
+            {
+                "resubmission_of": _("Filing %(number)s is another applicant's: the identity numbers differ.")
+                % {"number": original.number}
+            }
+        )
+    existing = original.resubmissions.only("number").first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "resubmission_of": _("Filing %(number)s has been resubmitted already as %(resubmission)s.")
+                % {"number": original.number, "resubmission": existing.number}
+            }
+        )
+    return original
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -191,7 +192,7 @@ def new_filing(request):
     # The person the window is serving (叫号): their ticket's name and ID fill the form in, and the
     # filing is linked to the ticket.
     ticket = current_ticket(window.pk)
-    form = forms.ApplicantForm(request.POST or None, initial=_from_ticket(ticket))
+    form = forms.WindowFilingForm(request.POST or None, initial=_from_ticket(ticket), centre=window.centre)
     if request.method == "POST" and form.is_valid():
         try:
             filing = services.open_filing(
@@ -200,6 +201,7 @@ def new_filing(request):
                 applicant=form.applicant(),
                 item_ids=[item.pk] if item else None,
                 bundle=bundle,
+                resubmission_of=form.cleaned_data["resubmission_of"],
                 actor=request.user,
                 client_ip=client_ip(request),
             )
@@ -209,9 +211,11 @@ def new_filing(request):
             if ticket is not None:
                 _link_to_ticket(request, ticket, filing)
             return redirect("desks:intake_filing", filing.pk)
-    return render(
-        request, "desks/intake/new.html", {"form": form, "item": item, "bundle": bundle, "window": window}
-    )
+    # The applicant's returned filings here, offered to link (一次性告知 answered at the window); the
+    # identity field refreshes them as the clerk types (``check_identity``).
+    answerable = form.answerable(form["applicant_id_number"].value() or "")
+    context = {"form": form, "item": item, "bundle": bundle, "window": window, "answerable": answerable}
+    return render(request, "desks/intake/new.html", context)
 
 
 def _from_ticket(ticket) -> dict:
@@ -242,16 +246,26 @@ def _link_to_ticket(request, ticket, filing) -> None:
 @login_required
 @permission_required(CLERK, raise_exception=True)
 def check_identity(request):
-    """Instant validation of an identity number as the clerk types (htmx)."""
+    """Instant validation of an identity number as the clerk types (htmx), and, out of band, the
+    applicant's filings returned for completion at the clerk's centre (to link the new one to)."""
     kind, number = request.GET.get("applicant_kind"), (request.GET.get("applicant_id_number") or "").strip()
     if not number:
-        return HttpResponse("")
+        return HttpResponse(_answerable_fragment(request, []))
     try:
         (validate_uscc if kind == ApplicantKind.ORGANISATION else validate_resident_id)(number)
     except ValidationError as error:
-        return HttpResponse(f'<span class="error" role="alert">{escape(" ".join(error.messages))}</span>')
+        alert = f'<span class="error" role="alert">{escape(" ".join(error.messages))}</span>'
+        return HttpResponse(alert + _answerable_fragment(request, []))
     valid = _("Valid")  # outside the f-string, where xgettext finds it
-    return HttpResponse(f'<span class="ok">✓ {valid}</span>')
+    window = selectors.desk_window(request.user)
+    answerable = forms.answerable_filings(window.centre, number) if window is not None else []
+    return HttpResponse(f'<span class="ok">✓ {valid}</span>' + _answerable_fragment(request, answerable))
+
+
+def _answerable_fragment(request, answerable) -> str:
+    return render_to_string(
+        "desks/intake/_answerable.html", {"answerable": answerable, "oob": True}, request=request
+    )
 
 
 def _filing(request, pk) -> Filing:

@@ -196,6 +196,14 @@ class FilingCreateSerializer(serializers.Serializer):
         max_value=MAX_ID,
         help_text="For a clerk: one of their own windows (default: their usual window).",
     )
+    resubmission_of = serializers.PrimaryKeyRelatedField(
+        queryset=Filing.objects.only("pk"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For a clerk: the id of the filing returned for completion (一次性告知) that this one "
+        "answers — of the same centre and applicant, not resubmitted yet.",
+    )
     applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices)
     applicant_name = serializers.CharField(max_length=text_limit(Filing, "applicant_name"))
     # An identity number is checked (and normalised) by the service; the length only keeps it sane.

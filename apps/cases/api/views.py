@@ -86,7 +86,13 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
             if window is None:
                 raise ValidationError({"window": _("You have no window: ask for your usual window.")})
-            filing = services.open_filing(centre=window.centre, window=window, actor=request.user, **common)
+            filing = services.open_filing(
+                centre=window.centre,
+                window=window,
+                actor=request.user,
+                resubmission_of=data.get("resubmission_of"),
+                **common,
+            )
         else:
             raise PermissionDenied
         return Response(self._fresh(filing), status=status.HTTP_201_CREATED)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from apps.audit.input_limits import MAX_ID, text_limit
 from apps.audit.models import TransitionLog
 from apps.cases.applicants import ApplicantData
-from apps.cases.codes import ApplicantKind, MaterialStatus
+from apps.cases.codes import ApplicantKind, FilingState, MaterialStatus
 from apps.cases.models import ChecklistEntry, CorrectionRequest, Filing
 from apps.cases.services import all_originals_received
 from apps.catalogue.models import Bundle
@@ -48,6 +48,57 @@ class ApplicantForm(forms.Form):
         for field, errors in error.message_dict.items():
             column = ApplicantData.column_of(field)
             self.add_error(column if column in self.fields else None, errors)
+
+
+class WindowFilingForm(ApplicantForm):
+    """A new filing at the window: the applicant, and the returned filing (一次性告知) it answers, if
+    any — by number, among this centre's filings (the service checks the rest: returned, the same
+    applicant, not resubmitted yet)."""
+
+    resubmission_of = forms.CharField(
+        label=gettext_lazy("Answers the one-time notice of filing"),
+        max_length=text_limit(Filing, "number"),
+        required=False,
+        help_text=gettext_lazy(
+            "The number of the filing returned for completion that this one answers, if any."
+        ),
+    )
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+
+    def clean_resubmission_of(self) -> Filing | None:
+        number = self.cleaned_data["resubmission_of"].strip()
+        if not number:
+            return None
+        filing = Filing.objects.filter(number=number, centre=self.centre).first()
+        if filing is None:
+            raise ValidationError(_("No filing of this service centre has this number."))
+        return filing
+
+    def answerable(self, id_number: str) -> list[Filing]:
+        """The applicant's filings at this centre returned for completion and not resubmitted yet,
+        latest first: what the clerk is offered to link (one query)."""
+        return answerable_filings(self.centre, id_number)
+
+
+def answerable_filings(centre, id_number: str) -> list[Filing]:
+    """The filings of ``id_number`` at ``centre`` returned for completion and not resubmitted yet,
+    latest first (the index filing_applicant finds them)."""
+    id_number = (id_number or "").strip().upper()
+    if not id_number:
+        return []
+    return list(
+        Filing.objects.filter(
+            applicant_id_number=id_number,
+            centre=centre,
+            state=FilingState.RETURNED,
+            resubmissions__isnull=True,
+        )
+        .only("pk", "number", "decided_at", "completion_list")
+        .order_by("-decided_at", "-pk")[:10]
+    )
 
 
 class FilingTargetForm(forms.Form):
