@@ -31,6 +31,8 @@ WIDE_FROM = 0x2E80  # CJK and full-width forms
 HEIGHT = 320
 ROW_HEIGHT = 28
 SIDEWAYS_MARGIN = 80
+# A bar of a few rows stays a bar, not a wall.
+BAR_MAX_WIDTH = 48
 # Points on a line are marked only while there are few enough to tell apart.
 MAX_MARKED_POINTS = 31
 
@@ -108,6 +110,8 @@ def _pie(table: Table) -> dict:
             "radius": ["35%", "65%"],
             "center": ["50%", "45%"],
             "label": {"formatter": "{b}: {d}%"},
+            # A slice of nothing (a zero row) keeps its legend but draws no label over its neighbours.
+            "minShowLabelAngle": 1,
             "data": data,
             "hallUnit": "%" if is_percent(table.headings[column]) else "",
         }
@@ -120,7 +124,8 @@ def _cartesian(table: Table) -> dict:
     percent = [is_percent(table.headings[column]) for column in columns]
     # Percentages beside counts get their own axis (right); all percentages, or all counts, share one.
     two_axes = any(percent) and not all(percent)
-    counts_axis = {"type": "value"}
+    # Counts step by whole numbers (no "0.5 filed items" on the axis).
+    counts_axis = {"type": "value", "minInterval": 1}
     percent_axis = {"type": "value", "axisLabel": {"formatter": "{value}%"}}
     if two_axes:
         value_axes = [counts_axis, {**percent_axis, "position": "right", "splitLine": {"show": False}}]
@@ -164,6 +169,8 @@ def _cartesian(table: Table) -> dict:
             one[axis_key] = 1 if is_rate else 0
         if table.chart == "line":
             one["showSymbol"] = len(table.rows) <= MAX_MARKED_POINTS
+        else:
+            one["barMaxWidth"] = BAR_MAX_WIDTH
         series.append(one)
     option["series"] = series
     return option

@@ -37,6 +37,8 @@ def test_a_percentage_beside_counts_gets_its_own_axis_labelled_with_percent():
     option = charts.option(BY_DEPARTMENT)
     counts, rates = option["yAxis"]
     assert "axisLabel" not in counts
+    # Counts go by whole numbers; percentages need not.
+    assert counts["minInterval"] == 1 and "minInterval" not in rates
     assert rates["axisLabel"]["formatter"] == "{value}%"
     assert rates["position"] == "right"
     assert [s["yAxisIndex"] for s in option["series"]] == [0, 1]
@@ -88,7 +90,7 @@ def test_many_or_long_labels_lay_a_bar_chart_on_its_side_first_row_on_top():
     assert option["yAxis"]["type"] == "category"
     assert option["yAxis"]["inverse"] is True
     assert option["yAxis"]["data"][0] == "Item 1"
-    assert option["xAxis"] == {"type": "value"}
+    assert option["xAxis"] == {"type": "value", "minInterval": 1}
     # Ten rows of one series: taller than the default, every label room.
     assert charts.height(table) == charts.SIDEWAYS_MARGIN + charts.ROW_HEIGHT * 10
     assert charts.height(BY_DEPARTMENT) == charts.HEIGHT
