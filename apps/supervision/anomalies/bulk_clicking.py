@@ -87,9 +87,12 @@ def find(window: Window) -> list[Finding]:
             "pk", "number", "centre_id"
         )
     }
-    users = dict(
-        get_user_model().objects.filter(pk__in={key[0] for key in filings_in}).values_list("pk", "full_name")
-    )
+    users = {
+        pk: (full_name, username)
+        for pk, full_name, username in get_user_model()
+        .objects.filter(pk__in={key[0] for key in filings_in})
+        .values_list("pk", "full_name", "username")
+    }
     findings = []
     for (actor, transition, second), filing_ids in sorted(filings_in.items(), key=lambda kv: kv[0][2]):
         filing_ids = sorted(pk for pk in filing_ids if pk in facts)
@@ -110,7 +113,8 @@ def find(window: Window) -> list[Finding]:
                     "at": iso(second),
                     "filings": len(filing_ids),
                     "numbers": [facts[pk]["number"] for pk in filing_ids[:SHOWN]],
-                    "actor": users.get(actor, ""),
+                    "actor": users[actor][0] or users[actor][1],
+                    "username": users[actor][1],
                     "minimum": least,
                 },
                 fingerprint=f"{transition}@{second:%Y-%m-%dT%H:%M:%S}",

@@ -28,6 +28,7 @@ def find(window: Window) -> list[Finding]:
         .filter(~Exists(SealUse.objects.filter(document_id=OuterRef("pk"), seal_id=OuterRef("seal_id"))))
         .values(
             "pk",
+            "case_id",
             "number",
             "kind",
             "filing_id",
@@ -48,6 +49,7 @@ def find(window: Window) -> list[Finding]:
             day=timezone.localdate(row["issued_at"]),
             detail={
                 "number": row["number"],
+                "case": row["case_id"],
                 "kind": row["kind"],
                 "seal": row["seal__name"],
                 "issued_at": iso(row["issued_at"]),
