@@ -405,7 +405,7 @@ def tables(figures: CatalogueFigures) -> list[Table]:
         ),
         Table(
             slug="catalogue-bundles",
-            title=gettext("Bundles: materials before and after merging"),
+            title=gettext("Bundles, materials before and after merging"),
             headings=[
                 gettext("Bundle"),
                 gettext("Items"),
