@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     name = "apps.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from apps.audit import checks  # noqa: F401 - registers the retention check

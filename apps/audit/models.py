@@ -4,12 +4,67 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.retention import RetentionError, cutoff
 
-class TransitionLog(models.Model):
+
+class LogQuerySet(models.QuerySet):
+    """The logs are append-only: a delete touching any row inside the retention period is refused
+    whole (``apps.audit.retention``); the archiving command deletes only older rows."""
+
+    def delete(self):
+        if self.filter(at__gte=cutoff()).exists():
+            raise RetentionError(
+                f"{self.model._meta.label} rows younger than the retention period cannot be deleted."
+            )
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class AnchoredLog(models.Model):
+    """What both logs carry to be searched by centre and filing (``apps.audit.anchors``): written
+    with the row, from its subject."""
+
+    centre = models.ForeignKey(
+        "accounts.ServiceCentre",
+        verbose_name=_("service centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # first in the log's (centre, id) index
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # first in the log's (department, id) index
+    )
+    filing_number = models.CharField(_("filing number"), max_length=60, blank=True, default="")
+
+    objects = LogQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        if self.at is None or self.at >= cutoff():
+            raise RetentionError(
+                f"{self._meta.label} rows younger than the retention period cannot be deleted."
+            )
+        return super().delete(*args, **kwargs)
+
+
+class TransitionLog(AnchoredLog):
     """Append-only record of every state transition (全程留痕): who did what to which object.
 
     Written by the services in the same transaction as the transition, so a transition and its record
-    commit or roll back together. Nothing updates or deletes these rows (the admin is read-only).
+    commit or roll back together. Nothing updates these rows (the admin is read-only); only rows older
+    than the retention period are deleted, by the archiving command that keeps them in a file first.
     """
 
     # Indexed first in transitionlog_subject.
@@ -38,13 +93,23 @@ class TransitionLog(models.Model):
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_subject")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_subject"),
+            # The viewer's searches, newest first (keyset on id): a centre's, a department's, a filing's.
+            models.Index(fields=["centre", "-id"], name="transitionlog_centre"),
+            models.Index(fields=["department", "-id"], name="transitionlog_department"),
+            models.Index(
+                fields=["filing_number", "-id"],
+                name="transitionlog_filing",
+                condition=~models.Q(filing_number=""),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.transition}: {self.from_state} → {self.to_state}"
 
 
-class DisclosureLog(models.Model):
+class DisclosureLog(AnchoredLog):
     """Append-only record of who was shown personal data in full (an identity number unmasked, a
     scan downloaded, a holder's certificates looked up), where and why. Lists mask identity numbers;
     a page that shows one whole writes a row here first.
@@ -74,6 +139,13 @@ class DisclosureLog(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "at"], name="disclosurelog_subject"),
             models.Index(fields=["looked_up", "at"], name="disclosurelog_looked_up"),
+            models.Index(fields=["centre", "-id"], name="disclosurelog_centre"),
+            models.Index(fields=["department", "-id"], name="disclosurelog_department"),
+            models.Index(
+                fields=["filing_number", "-id"],
+                name="disclosurelog_filing",
+                condition=~models.Q(filing_number=""),
+            ),
         ]
 
     def __str__(self):

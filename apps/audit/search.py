@@ -1,0 +1,161 @@
+"""The audit viewer's reads (日志查询): the transition and disclosure logs searched by person, filing,
+action and date, newest first, for the supervision desk's page and the API alike.
+
+Scoped by the log's anchors (``apps.audit.anchors``): a centre's supervisors see the rows anchored at
+their centre, a department's supervisors the rows anchored at their department (a case's, its
+documents', its escalations' — not the filing's own, which belong to the whole centre); a superuser
+sees every row, those with no centre too (a user account's steps). Pages are keyset pages on the id
+(``before``: the last id shown), so that no page counts the log or skips through it: each is one
+query over an index — (centre, id), (department, id) or (filing number, id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.scopes import Scope, scope_of
+from apps.audit.input_limits import MAX_ID
+from apps.audit.models import DisclosureLog, TransitionLog
+
+PAGE_SIZE = 50
+# An export holds at most this many rows, the newest (the page says so): a longer period is exported
+# in parts, or archived (manage.py archive_audit_log).
+EXPORT_LIMIT = 10_000
+
+
+class Log(TextChoices):
+    TRANSITIONS = "transitions", _("Actions (transition log)")
+    DISCLOSURES = "disclosures", _("Personal data shown (disclosure log)")
+
+
+MODELS = {Log.TRANSITIONS: TransitionLog, Log.DISCLOSURES: DisclosureLog}
+PERSON = {Log.TRANSITIONS: "actor", Log.DISCLOSURES: "viewer"}
+ACTION = {Log.TRANSITIONS: "transition", Log.DISCLOSURES: "what"}
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    log: str = Log.TRANSITIONS
+    person: str = ""
+    filing: str = ""
+    action: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    before: int | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    # The id to ask ``before`` for the next (older) page; None on the last page.
+    next_before: int | None
+
+
+class LogSearchForm(forms.Form):
+    """The viewer's filters, for the page and the API (a bad value is a 400 naming its field)."""
+
+    log = forms.ChoiceField(label=_("Log"), choices=Log.choices, required=False)
+    person = forms.CharField(
+        label=_("Person"),
+        max_length=150,
+        required=False,
+        help_text=_("Username, or part of the name."),
+    )
+    filing = forms.CharField(label=_("Filing number"), max_length=60, required=False)
+    action = forms.CharField(
+        label=_("Action"),
+        max_length=60,
+        required=False,
+        help_text=_("As logged, e.g. accept, decide_approve, identity_number."),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    before = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID)
+
+    def __init__(self, data=None, **kwargs):
+        # The API's query names (``from``, ``to``) are the page's too.
+        if data is not None:
+            data = {
+                "log": data.get("log"),
+                "person": data.get("person"),
+                "filing": data.get("filing"),
+                "action": data.get("action"),
+                "date_from": data.get("from") or data.get("date_from"),
+                "date_to": data.get("to") or data.get("date_to"),
+                "before": data.get("before"),
+            }
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_from", _("The first day is after the last."))
+        return cleaned
+
+    def query(self, log: str | None = None) -> LogQuery:
+        data = self.cleaned_data
+        return LogQuery(
+            log=log or data.get("log") or Log.TRANSITIONS,
+            person=(data.get("person") or "").strip(),
+            filing=(data.get("filing") or "").strip(),
+            action=(data.get("action") or "").strip(),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            before=data.get("before"),
+        )
+
+
+def visible_to(user) -> Scope | None:
+    """What ``user`` may read of the logs: None for everything (a superuser), else their scope."""
+    return None if user.is_superuser else scope_of(user)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def matching(scope: Scope | None, query: LogQuery):
+    """The rows of ``query.log`` that ``scope`` sees and the query asks for, newest first (a queryset:
+    the page slices it, the export streams it)."""
+    log = Log(query.log)
+    model = MODELS[log]
+    rows = model.objects.all()
+    if scope is not None:
+        if not scope:
+            return model.objects.none()
+        rows = rows.filter(Q(centre_id__in=scope.centre_ids) | Q(department_id__in=scope.department_ids))
+    if query.person:
+        people = get_user_model().objects.filter(
+            Q(username__iexact=query.person) | Q(full_name__icontains=query.person)
+        )
+        rows = rows.filter(**{f"{PERSON[log]}__in": people.values("pk")})
+    if query.filing:
+        rows = rows.filter(filing_number=query.filing)
+    if query.action:
+        rows = rows.filter(**{ACTION[log]: query.action})
+    if query.date_from:
+        rows = rows.filter(at__gte=_start_of(query.date_from))
+    if query.date_to:
+        rows = rows.filter(at__lt=_start_of(query.date_to + dt.timedelta(days=1)))
+    return rows.select_related(PERSON[log], "content_type", "centre", "department").order_by("-id")
+
+
+def search(scope: Scope | None, query: LogQuery, *, size: int = PAGE_SIZE) -> Page:
+    """One page of ``matching``: the ``size`` rows before ``query.before`` (one query)."""
+    rows = matching(scope, query)
+    if query.before:
+        rows = rows.filter(pk__lt=query.before)
+    found = list(rows[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    return Page(found, found[-1].pk if more else None)
