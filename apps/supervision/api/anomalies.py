@@ -41,7 +41,9 @@ class AnomalyFindingSerializer(serializers.Serializer):
     filing = serializers.IntegerField(source="filing_id", allow_null=True)
     filing_number = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
-    detail = serializers.JSONField(help_text="what the rule saw (per rule: docs/supervision.md)")
+    detail = serializers.JSONField(
+        help_text='what the rule saw (per rule: docs/architecture.md, "Anomalies")'
+    )
     page = serializers.SerializerMethodField(help_text="the desk page about it, or empty")
     found_at = serializers.DateTimeField()
 
