@@ -52,7 +52,7 @@ class Dashboard:
         return Table(
             slug="work-headline",
             title=gettext("Headline figures"),
-            headings=[gettext("Figure"), gettext("Value")],
+            headings=[gettext("Figure"), gettext("Value of the figure")],
             rows=[
                 [headline.label + (f" ({headline.unit})" if headline.unit else ""), headline.value]
                 for headline in self.headlines
