@@ -10,6 +10,7 @@ from apps.demo.seeding.hall_flow import seed_hall_flow
 from apps.demo.seeding.organisation import CITY, seed_organisation
 from apps.demo.seeding.pads import seed_pads
 from apps.demo.seeding.ratings import seed_ratings
+from apps.demo.seeding.supervision import seed_supervision
 
 
 class Command(BaseCommand):
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             online = seed_citizen(CITY["name"])
             front_of_house = seed_ratings(CITY["name"]) + seed_pads(CITY["name"])
             front_of_house += seed_hall_flow(CITY["name"])
+            # Last: its roll-ups and anomaly scan read everything seeded before it.
+            front_of_house += seed_supervision(CITY["name"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo hall ready. Accounts (password for all: {settings.HALL_DEMO_PASSWORD}):"
