@@ -64,7 +64,10 @@ def iso(value) -> str | None:
 
 
 def store(findings: list[Finding]) -> None:
-    """Upsert: a finding seen again is the same row (``anomaly_found_once``), brought up to date."""
+    """Upsert: a finding seen again is the same row (``anomaly_found_once``), brought up to date.
+    Written in the key's order, so that two scans at once lock the rows they share in one order (the
+    second waits for the first, then updates; never a deadlock)."""
+    findings = sorted(findings, key=lambda f: (f.rule, f.subject._meta.label, f.subject_id, f.fingerprint))
     rows = [
         Anomaly(
             rule=f.rule,
