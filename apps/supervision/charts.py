@@ -12,7 +12,9 @@ when the user asks for reduced motion). How a table is drawn:
 - a column is a percentage when its heading ends with "%" (e.g. "On-time rate (%)", "按时办结率（%）");
   its cells hold percentage points (75.75, not 0.7575). Percentages share an axis labelled with "%";
   drawn beside counts they get an axis of their own on the right;
-- an empty cell (None) is a gap ("-" to ECharts), not a zero.
+- an empty cell (None) is a gap ("-" to ECharts), not a zero;
+- ``Table.extra["stack"]`` (true) stacks a bar chart's series into one bar per row (parts of a whole,
+  e.g. filed items by channel).
 """
 
 from __future__ import annotations
@@ -171,6 +173,8 @@ def _cartesian(table: Table) -> dict:
             one["showSymbol"] = len(table.rows) <= MAX_MARKED_POINTS
         else:
             one["barMaxWidth"] = BAR_MAX_WIDTH
+            if table.extra.get("stack"):
+                one["stack"] = "total"
         series.append(one)
     option["series"] = series
     return option

@@ -156,3 +156,16 @@ def test_a_table_without_chart_is_only_a_table():
     html = render_to_string("supervision/_figure.html", {"table": plain})
     assert "data-chart" not in html
     assert 'data-testid="table-plain"' in html
+
+
+def test_a_stacked_bar_chart_stacks_its_series_and_others_do_not():
+    parts = Table(
+        slug="channels",
+        title="Channels",
+        headings=["Day", "Window", "Online"],
+        rows=[["2026-03-02", 3, 1]],
+        chart="bar",
+        extra={"stack": True},
+    )
+    assert [s["stack"] for s in charts.option(parts)["series"]] == ["total", "total"]
+    assert all("stack" not in s for s in charts.option(BY_DEPARTMENT)["series"])
