@@ -276,7 +276,7 @@ def findings_table(rows) -> Table:
             gettext("Rule"),
             gettext("Department"),
             gettext("Filing number"),
-            gettext("What"),
+            gettext("What was found"),
         ],
         rows=[
             [
