@@ -196,14 +196,6 @@ class FilingCreateSerializer(serializers.Serializer):
         max_value=MAX_ID,
         help_text="For a clerk: one of their own windows (default: their usual window).",
     )
-    resubmission_of = serializers.PrimaryKeyRelatedField(
-        queryset=Filing.objects.only("pk"),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="For a clerk: the id of the filing returned for completion (一次性告知) that this one "
-        "answers — of the same centre and applicant, not resubmitted yet.",
-    )
     applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices)
     applicant_name = serializers.CharField(max_length=text_limit(Filing, "applicant_name"))
     # An identity number is checked (and normalised) by the service; the length only keeps it sane.
@@ -237,6 +229,19 @@ class FilingCreateSerializer(serializers.Serializer):
         """The applicant as sent (the service checks and normalises it): its fields are named as the
         filing's columns, which ``ApplicantData.from_mapping`` reads."""
         return ApplicantData.from_mapping(self.validated_data)
+
+
+class WindowFilingCreateSerializer(FilingCreateSerializer):
+    """A clerk's new filing at the window: as any, and the returned filing it answers, if any."""
+
+    resubmission_of = serializers.PrimaryKeyRelatedField(
+        queryset=Filing.objects.only("pk"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The id of the filing returned for completion (一次性告知) that this one answers — of "
+        "the same centre and applicant, not resubmitted yet.",
+    )
 
 
 class RecordMaterialSerializer(serializers.Serializer):

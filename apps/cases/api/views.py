@@ -55,7 +55,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=PolymorphicProxySerializer(
             component_name="FilingCreateRequest",
-            serializers=[s.FilingCreateSerializer, s.OnlineFilingCreateSerializer],
+            serializers=[s.WindowFilingCreateSerializer, s.OnlineFilingCreateSerializer],
             resource_type_field_name=None,
         ),
         responses={201: s.FilingDetailSerializer},
@@ -66,7 +66,7 @@ class FilingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         if not request.user.has_perm(Perm.USE_INTAKE_DESK) and request.user.has_perm(Perm.USE_CITIZEN_PORTAL):
             return self._create_online(request)
-        body = s.FilingCreateSerializer(data=request.data)
+        body = s.WindowFilingCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         applicant = body.applicant()

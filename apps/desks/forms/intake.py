@@ -64,6 +64,9 @@ class WindowFilingForm(ApplicantForm):
         ),
     )
 
+    # Right under the identity number, where the applicant's returned filings are offered as it is typed.
+    field_order = ["applicant_kind", "applicant_name", "applicant_id_number", "resubmission_of"]
+
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
         self.centre = centre
