@@ -29,11 +29,14 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 AXE := var/node/node_modules/axe-core/axe.min.js
 # Apache ECharts (the supervision desk's charts) comes from the same pinned `npm ci`.
 ECHARTS_NPM := var/node/node_modules/echarts/dist/echarts.min.js
-$(AXE) $(ECHARTS_NPM) &: package.json package-lock.json
+# One `npm ci` installs both; the ECharts file is made by the axe-core rule (no grouped targets: they
+# need GNU make 4.3).
+$(AXE): package.json package-lock.json
 	mkdir -p var/node
 	cp package.json package-lock.json var/node/
 	cd var/node && npm ci --include=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(AXE) $(ECHARTS_NPM)
+$(ECHARTS_NPM): $(AXE)
 
 ## axe: install axe-core for the browser tests (also done by `make test`)
 axe: $(AXE)
