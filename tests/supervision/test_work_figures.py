@@ -204,7 +204,7 @@ def test_constant_queries(hall, django_assert_max_num_queries):
             centre,
             department,
             item.lineage_id,
-            WindowFactory(centre=centre),
+            WindowFactory(centre=centre, number=f"B{n:02d}"),
             dt.date(2026, 3, 5 + n),
             decided_window=1,
         )
