@@ -139,9 +139,9 @@ def test_person_by_username_or_part_of_the_name_and_action():
     assert _all(None, LogQuery(person=planted.approver.username.upper())) == by_name
     assert _all(None, LogQuery(person=planted.approver.username, action="claim")) == [claim]
     assert _all(None, LogQuery(person="无此人")) == []
-    assert _all(None, LogQuery(log=Log.DISCLOSURES, action="identity_number")) == list(
-        DisclosureLog.objects.filter(what="identity_number").values_list("pk", flat=True)
-    )
+    shown = list(DisclosureLog.objects.filter(what="applicant_id_number").values_list("pk", flat=True))
+    assert _all(None, LogQuery(log=Log.DISCLOSURES, action="applicant_id_number")) == shown and shown
+    assert _all(None, LogQuery(log=Log.DISCLOSURES, action="identity_number")) == []
 
 
 def test_a_date_range_takes_whole_local_days():
