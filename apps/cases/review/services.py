@@ -18,19 +18,20 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from apps.accounts.roles import BACK_OFFICE_ROLES
-from apps.accounts.selectors import holds_any_role
+from apps.accounts.models import StaffMembership
+from apps.accounts.roles import BACK_OFFICE_ROLES, Role
+from apps.accounts.selectors import holds_any_role, supervises
 from apps.audit.services import record_disclosure, record_step
 from apps.audit.transitions import apply_transition, check_transition
 from apps.cases.applicants import acts_for_applicant
 from apps.cases.codes import CaseState, FilingState
 from apps.cases.escalations import escalations_visible_to
-from apps.cases.messages import tell_applicant, tell_supervisors
+from apps.cases.messages import about_case, tell_applicant, tell_supervisors
 from apps.cases.models import (
     OPEN_CASE,
     Case,
@@ -45,11 +46,13 @@ from apps.cases.models import (
 )
 from apps.cases.window_rules import require_window_clerk
 from apps.core.errors import Conflict
+from apps.notifications.services import Recipient, notify
 from apps.uploads.stored import checked
 from apps.worktime import calendar
 from apps.worktime import services as clocks
 from apps.worktime.codes import SpecialProcedure, SuspensionKind
 from apps.worktime.models import Clock
+from apps.worktime.warnings import WarningLevel
 
 
 def _locked(case_id: int) -> Case:
@@ -620,3 +623,110 @@ def resolve_escalation(*, escalation_id: int, actor, resolution: str, client_ip=
         text=resolution,
         required={"resolution": _("Say how it was resolved.")},
     )
+
+
+# --- early escalation (督办 before the sweep) ---------------------------------------------------------
+
+
+@transaction.atomic
+def escalate_early(*, case_id: int, actor, note: str, client_ip=None) -> Escalation:
+    """A supervisor of the case's department (or of its whole centre) escalates an open case at risk
+    — a yellow or red card, or overdue before the sweep got to it — with a note: the case's one open
+    escalation, addressed to the department's supervisors like the sweep's (and raised to the centre
+    by the sweep if nobody acknowledges it). Logged in the case's history; the supervisors it is
+    addressed to and whoever holds the case (its claimer, else the department's back office) are told.
+
+    The case's row is locked, so two supervisors escalating at once make one escalation and the
+    second is told of the first; the deadline sweep never opens a second one (it skips a case with an
+    open escalation, and the partial unique constraint refuses a racing insert: said as a conflict)."""
+    case = Case.objects.select_related("department").get(pk=case_id)
+    if not supervises(actor, centre_id=case.department.centre_id, department_id=case.department_id):
+        raise PermissionDenied(_("Only a supervisor of this department or service centre may do this."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say why the case is escalated.")})
+    # FOR NO KEY UPDATE: it serialises with every other action on the case (they lock FOR UPDATE),
+    # yet lets the sweep's insert check its foreign key to the case (FOR KEY SHARE) meanwhile. A full
+    # FOR UPDATE deadlocked with the sweep: it waited on our case lock for that check while our insert
+    # waited on its uncommitted escalation in the one-open-per-case index.
+    case = (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("filing", "item", "department", "clock")
+        .get(pk=case_id)
+    )
+    if not case.is_open:
+        raise Conflict(
+            _("This case is no longer open (%(state)s): there is nothing to escalate.")
+            % {"state": case.get_state_display()}
+        )
+    today = timezone.localdate()
+    if WarningLevel.NORMAL == case.warning == case.warning_on(today):
+        raise Conflict(_("This case has no yellow or red card yet: it is not at risk."))
+    _refuse_a_second(case)
+    try:
+        with transaction.atomic():  # a savepoint: the sweep (which locks no case) may insert one now
+            escalation = Escalation.objects.create(
+                case=case,
+                reason=EscalationReason.RAISED_EARLY,
+                level=EscalationLevel.DEPARTMENT,
+                department=case.department,
+                opened_on=today,
+                opened_by=actor,
+                note=note,
+            )
+    except IntegrityError:
+        _refuse_a_second(case)
+        raise
+    record_step(
+        case,
+        step="escalated_early",
+        actor=actor,
+        comment=note,
+        client_ip=client_ip,
+        escalation=escalation.pk,
+    )
+    _tell_early_escalation(escalation, actor=actor)
+    return escalation
+
+
+def _refuse_a_second(case: Case) -> None:
+    """One open escalation per case: a conflict naming the open one, if there is one."""
+    existing = Escalation.objects.filter(case=case, resolved_at__isnull=True).first()
+    if existing is not None:
+        raise Conflict(
+            _("This case has an open escalation already (%(reason)s, since %(date)s).")
+            % {"reason": existing.get_reason_display(), "date": existing.opened_on.isoformat()}
+        )
+
+
+def _tell_early_escalation(escalation: Escalation, *, actor) -> None:
+    """The supervisors the escalation is addressed to (the department's, else the centre's) and who
+    holds the case (its claimer; a queued case's department back office), not the one who raised it."""
+    case = escalation.case
+    context, concerns = about_case(escalation)
+    context |= {
+        "due_on": case.due_on.isoformat(),
+        "note": escalation.note,
+        "opened_by": str(actor),
+    }
+    people = StaffMembership.objects.filter(centre_id=escalation.department.centre_id)
+    supervisors = people.filter(role=Role.SUPERVISOR)
+    told = set(supervisors.filter(department_id=escalation.department_id).values_list("user_id", flat=True))
+    if not told:
+        told = set(supervisors.filter(department__isnull=True).values_list("user_id", flat=True))
+    if case.claimed_by_id:
+        told.add(case.claimed_by_id)
+    else:
+        told |= set(
+            people.filter(role__in=BACK_OFFICE_ROLES, department_id=escalation.department_id).values_list(
+                "user_id", flat=True
+            )
+        )
+    told.discard(actor.pk)
+    if told:
+        notify(
+            "escalated_early",
+            [Recipient(user_id=u) for u in sorted(told)],
+            context=context,
+            concerns=concerns,
+        )
