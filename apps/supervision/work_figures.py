@@ -192,7 +192,10 @@ class WorkForm(forms.Form):
     naming its field (a 400 on the API)."""
 
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("All")
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
     )
     month = forms.CharField(
         label=_("Month"), required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"})
@@ -370,10 +373,11 @@ def tables(figures: WorkFigures) -> list[Table]:
             ],
             chart="bar",
             note=gettext("Filed items (办件): a bundle of three items filed once counts three."),
+            extra={"stack": True},  # parts of the whole decided
         ),
         Table(
             slug="work-decisions",
-            title=gettext("Window decisions"),
+            title=gettext("Decisions and withdrawals"),
             headings=[gettext("Decision"), gettext("Filed items")],
             rows=[
                 [gettext("Accepted"), totals.accepted],
