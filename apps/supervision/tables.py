@@ -7,12 +7,14 @@ server (``apps.supervision.charts``) from the table; the page's script only draw
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+SHEET_TITLE_FORBIDDEN = re.compile(r"[:\\/?*\[\]]")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADING_FONT = Font(bold=True)
 
@@ -37,12 +39,14 @@ class Table:
 
 
 def _sheet(workbook, table: Table, used: set[str]) -> None:
-    # A sheet's title is at most 31 characters and unique in its workbook.
-    title = table.title[:31]
+    # A sheet's title is at most 31 characters, unique in its workbook, and without the characters
+    # Excel reserves (openpyxl refuses them): a colon becomes the full-width one Chinese titles use.
+    name = SHEET_TITLE_FORBIDDEN.sub(lambda m: "：" if m.group() == ":" else "-", table.title).strip("'")
+    title = name[:31]
     n = 2
     while title in used:
         suffix = f" ({n})"
-        title = table.title[: 31 - len(suffix)] + suffix
+        title = name[: 31 - len(suffix)] + suffix
         n += 1
     used.add(title)
     sheet = workbook.create_sheet(title)
