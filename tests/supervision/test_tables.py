@@ -17,7 +17,7 @@ def test_each_table_is_a_sheet_with_its_headings_and_numbers_as_numbers():
             "a",
             "按部门",
             ["部门", "办件", "按时办结率 %"],
-            [["市场监督管理局", 12, 91.7], ["商务局", 0, None]],
+            [["市场监督管理局", 12, 91.7], ["商务局", None, 50.0]],
         ),
         Table("b", "按窗口", ["窗口", "办件"], [["A01", 3]]),
     ]
