@@ -11,6 +11,7 @@ early escalation is offered. Thin views over ``apps.supervision.at_risk`` and
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -30,6 +31,7 @@ from apps.desks.actions import Action, perform
 from apps.desks.forms.base import DeskForm, text
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.supervision import at_risk as selectors
+from apps.supervision.tables import CONTENT_TYPE, workbook
 from apps.worktime import calendar
 from apps.worktime.warnings import WarningLevel
 
@@ -76,12 +78,28 @@ def at_risk_page(request):
         request,
         form=form,
         result=result,
-        tables=selectors.tables(result) if result else [],
+        tables=selectors.tables(result.by_department) if result else [],
         page=result.page if result else None,
         page_query=page_query.urlencode(),
         levels=[WarningLevel(level) for level in selectors.LEVELS],
     )
     return render(request, "desks/supervision/at_risk.html", context, status=200 if result else 400)
+
+
+@login_required
+@permission_required(SUPERVISOR, raise_exception=True)
+@require_GET
+def at_risk_export(request):
+    """The counts by department and level (the page's figure, for its filters) as an .xlsx."""
+    departments = selectors.departments_in(scope_of(request.user))
+    form = selectors.AtRiskForm(request.GET, departments=departments)
+    if not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+    by_department, _per_level = selectors.counted(form.query(departments), departments)
+    response = HttpResponse(workbook(selectors.tables(by_department)), content_type=CONTENT_TYPE)
+    filename = f"at-risk-by-department-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _case(request, pk):
@@ -107,6 +125,7 @@ def case_page(request, pk):
     )
     filing = case.filing
     open_escalation = next((e for e in escalations if e.resolved_at is None), None)
+    days_left = calendar.working_days_between(today, clock.due_on, clock.centre_id)
     context = _context(
         request,
         case=case,
@@ -116,7 +135,8 @@ def case_page(request, pk):
         if filing.applicant_kind == ApplicantKind.PERSON
         else filing.applicant_name,
         applicant_id=mask_identifier(filing.applicant_id_number),
-        days_left=calendar.working_days_between(today, clock.due_on, clock.centre_id),
+        days_left=days_left,
+        overdue_days=-days_left,
         escalations=escalations,
         open_escalation=open_escalation,
         may_escalate=case.is_open
@@ -144,6 +164,7 @@ def escalate(request, pk):
 
 urlpatterns = [
     path("supervision/at-risk/", at_risk_page, name="at_risk"),
+    path("supervision/at-risk/export/", at_risk_export, name="at_risk_export"),
     path("supervision/at-risk/cases/<int:pk>/", case_page, name="at_risk_case"),
     path("supervision/at-risk/cases/<int:pk>/escalate/", escalate, name="at_risk_escalate"),
 ]

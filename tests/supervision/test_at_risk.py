@@ -5,6 +5,9 @@ queries a page costs whatever it holds."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -168,3 +171,23 @@ def test_a_page_costs_the_same_queries_for_few_cases_or_many(client, django_asse
         with django_assert_max_num_queries(few) as several:
             assert client.get(reverse("desks:at_risk")).content.decode().count('"at-risk-row"') == 8
         assert len(several.captured_queries) == few
+
+
+def test_the_counts_download_as_a_spreadsheet_with_the_pages_numbers(world, client):
+    client.force_login(world.centre_supervisor)
+    with on(SWEPT):
+        response = client.get(reverse("desks:at_risk_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    [sheet] = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
+    rows = list(sheet.iter_rows(values_only=True))
+    centre_cases = [c for c in world.open_cases() if c.department.centre_id == world.centre.pk]
+    wanted = []
+    for department in sorted([world.x, world.y], key=lambda d: (d.name, d.pk)):
+        mine = [expected_level(c) for c in centre_cases if c.department_id == department.pk]
+        cells = [mine.count(level) for level in ("overdue", "red", "yellow")]
+        wanted.append((department.name, *cells, sum(cells)))
+    assert rows[1:] == wanted
+    # A filter outside the scope: refused, no spreadsheet.
+    client.force_login(world.y_supervisor)
+    assert client.get(reverse("desks:at_risk_export"), {"department": world.x.pk}).status_code == 400

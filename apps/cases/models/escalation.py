@@ -61,7 +61,9 @@ class Escalation(FSMModelMixin, models.Model):
     the centre (a step that keeps the state and changes the level). Acknowledging and resolving are the
     supervisors' (``cases.review.services``; deciding or ending the case resolves too); opening (not a
     transition) and raising are the sweeps' (``cases.sweeps``), set-based, raising writing the same
-    transition log in bulk. Resolved is final, and ``resolved_at`` is set with it (the constraint and
+    transition log in bulk — except that a supervisor may open one early, with a note, on an open case
+    at risk (``cases.review.services.escalate_early``: ``opened_by``, ``note``, the step in the case's
+    history). Resolved is final, and ``resolved_at`` is set with it (the constraint and
     the index below read it)."""
 
     case = models.ForeignKey(
