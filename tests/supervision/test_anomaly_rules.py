@@ -347,3 +347,21 @@ def test_a_scan_is_idempotent_and_reads_only_what_was_logged_since_the_last(depa
     RefreshMark.objects.all().delete()
     assert scan()["decision_without_opinion"] == 1
     assert list(Anomaly.objects.values_list("pk", "found_at")) == [(anomaly.pk, anomaly.found_at)]
+
+
+def test_a_long_backlog_is_caught_up_over_successive_scans(department, approver):
+    """A scan reads at most SPAN (31 days) of the log: the first over a long history, or a backlog,
+    moves the mark that far, and the next goes on from there."""
+    with time_machine.travel(TODAY, tick=False):
+        early = claimed_case(department, approver)
+        services.decide(case_id=early.pk, actor=approver, outcome=Outcome.APPROVE, **APPROVAL)
+    with time_machine.travel(TODAY + dt.timedelta(days=60), tick=False):
+        later = claimed_case(department, approver)
+        services.decide(case_id=later.pk, actor=approver, outcome=Outcome.APPROVE, **APPROVAL)
+    now = TODAY + dt.timedelta(days=61)
+    assert scan(now=now)["decision_without_opinion"] == 1  # 9/24 – 10/25
+    assert RefreshMark.objects.get(name="anomalies").at == TODAY + dt.timedelta(days=31)
+    assert set(flagged(AnomalyRule.DECISION_WITHOUT_OPINION)) == {early.pk}
+    assert scan(now=now)["decision_without_opinion"] == 1  # 10/25 (less the margin) – now
+    assert RefreshMark.objects.get(name="anomalies").at == now
+    assert set(flagged(AnomalyRule.DECISION_WITHOUT_OPINION)) == {early.pk, later.pk}

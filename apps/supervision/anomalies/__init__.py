@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
+from apps.audit.models import TransitionLog
 from apps.supervision.anomalies import (
     bulk_clicking,
     decided_late,
@@ -43,18 +45,26 @@ MARK = "anomalies"
 # costs nothing: the upsert).
 MARGIN = dt.timedelta(minutes=10)
 
+# At most this much of the log per scan: a first scan over years of history (or a long backlog) is
+# caught up over successive runs, each well within the job's time limit, instead of one run that never
+# finishes (and so never moves the mark).
+SPAN = dt.timedelta(days=31)
+
 
 @transaction.atomic
 def scan(now: dt.datetime | None = None) -> dict[str, int]:
-    """Run every rule over the log since the last scan (the first: all of it), up to ``now``; store
-    the findings; returns how many each rule found (new or seen again)."""
+    """Run every rule over the log since the last scan (the first: from its first row), up to ``now``
+    but over at most ``SPAN`` of it; store the findings; move the mark to where it got. Returns how
+    many each rule found (new or seen again)."""
     now = now or timezone.now()
     last = RefreshMark.objects.filter(name=MARK).values_list("at", flat=True).first()
-    window = Window(since=last - MARGIN if last else None, until=now)
+    # The first scan starts at the first row logged (None: nothing is).
+    since = last - MARGIN if last is not None else TransitionLog.objects.aggregate(first=Min("at"))["first"]
+    window = Window(since=since, until=now if since is None else min(now, since + SPAN))
     counts = {}
     for rule in RULES:
         findings = rule.find(window)
         store(findings)
         counts[str(rule.RULE)] = len(findings)
-    RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
+    RefreshMark.objects.update_or_create(name=MARK, defaults={"at": window.until})
     return counts
