@@ -112,17 +112,17 @@ def anchors_of(subject) -> dict:
     return values
 
 
-def fill(queryset) -> int:
+def fill(queryset, content_type_ids=None) -> int:
     """Anchor the rows of ``queryset`` (of either log) that have no anchor yet, set-based: one UPDATE
-    per logged model. For rows written in bulk without their subject at hand (a sweep's INSERT …
-    SELECT, an import's bulk_create)."""
+    per logged model (only those of ``content_type_ids`` if given). For rows written in bulk without
+    their subject at hand: the logs' ``bulk_create`` calls it, and a raw INSERT … SELECT should."""
     from django.contrib.contenttypes.models import ContentType
 
     done = 0
     for label, paths in PATHS.items():
-        try:
-            model = apps.get_model(label)
-        except LookupError:
+        model = apps.get_model(label)
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        if content_type_ids is not None and content_type.pk not in content_type_ids:
             continue
         pk = Cast(OuterRef("object_id"), BigIntegerField())
         changes = {
@@ -131,7 +131,7 @@ def fill(queryset) -> int:
             if path is not None
         }
         done += queryset.filter(
-            content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+            content_type=content_type,
             centre__isnull=True,
             department__isnull=True,
             filing_number="",

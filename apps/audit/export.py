@@ -56,14 +56,14 @@ def headings(log: str) -> list[str]:
         ]
     return [
         _("At"),
-        _("By"),
+        _("Acted by"),
         _("Action"),
         _("From state"),
         _("To state"),
         _("Object"),
         _("Filing number"),
         _("Service centre"),
-        _("Comment"),
+        _("Comment or reason"),
         _("Client address"),
     ]
 

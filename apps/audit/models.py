@@ -21,6 +21,22 @@ class LogQuerySet(models.QuerySet):
     delete.alters_data = True
     delete.queryset_only = True
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows built in bulk (a sweep's, an import's) carry no anchors: one UPDATE per kind of
+        subject among them gives them theirs (``apps.audit.anchors.fill``)."""
+        from apps.audit.anchors import fill
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        bare = [
+            o
+            for o in created
+            if o.pk and o.centre_id is None and o.department_id is None and not o.filing_number
+        ]
+        if bare:
+            ids = [o.pk for o in bare]  # a range, not a list: an import writes thousands
+            fill(self.model.objects.filter(pk__range=(min(ids), max(ids))), {o.content_type_id for o in bare})
+        return created
+
 
 class AnchoredLog(models.Model):
     """What both logs carry to be searched by centre and filing (``apps.audit.anchors``): written

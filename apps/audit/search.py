@@ -73,7 +73,7 @@ class LogSearchForm(forms.Form):
         label=_("Action"),
         max_length=60,
         required=False,
-        help_text=_("As logged, e.g. accept, decide_approve, identity_number."),
+        help_text=_("As logged, e.g. accept, claim, applicant_id_number."),
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -133,7 +133,14 @@ def matching(scope: Scope | None, query: LogQuery):
     if scope is not None:
         if not scope:
             return model.objects.none()
-        rows = rows.filter(Q(centre_id__in=scope.centre_ids) | Q(department_id__in=scope.department_ids))
+        # Only the parts the scope has: a centre's supervisor's search is then one ordered walk of
+        # the (centre, -id) index, not a merge of two.
+        where = Q()
+        if scope.centre_ids:
+            where |= Q(centre_id__in=scope.centre_ids)
+        if scope.department_ids:
+            where |= Q(department_id__in=scope.department_ids)
+        rows = rows.filter(where)
     if query.person:
         people = get_user_model().objects.filter(
             Q(username__iexact=query.person) | Q(full_name__icontains=query.person)

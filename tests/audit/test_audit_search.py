@@ -189,3 +189,17 @@ def test_a_page_is_one_query_for_one_row_or_many(django_assert_num_queries):
         many = search(scope, LogQuery(action="noted"))
         [str(row.actor) + str(row.centre) + str(row.content_type) for row in many.rows]
     assert len(one.rows) == 1 and len(many.rows) == 31
+
+
+def test_rows_created_in_bulk_are_anchored_after_the_insert(django_assert_num_queries):
+    case, other = make_case(), make_case()
+    content_type = ContentType.objects.get_for_model(Case)
+    with django_assert_num_queries(2):  # the INSERT, and one UPDATE for the one kind of subject
+        TransitionLog.objects.bulk_create(
+            TransitionLog(content_type=content_type, object_id=str(c.pk), transition="swept")
+            for c in (case, other)
+        )
+    anchored = TransitionLog.objects.filter(transition="swept").order_by("pk")
+    assert [(r.centre_id, r.department_id, r.filing_number) for r in anchored] == [
+        (c.filing.centre_id, c.department_id, c.filing.number) for c in (case, other)
+    ]
