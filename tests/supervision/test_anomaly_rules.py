@@ -349,19 +349,18 @@ def test_a_scan_is_idempotent_and_reads_only_what_was_logged_since_the_last(depa
     assert list(Anomaly.objects.values_list("pk", "found_at")) == [(anomaly.pk, anomaly.found_at)]
 
 
-def test_a_long_backlog_is_caught_up_over_successive_scans(department, approver):
-    """A scan reads at most SPAN (31 days) of the log: the first over a long history, or a backlog,
-    moves the mark that far, and the next goes on from there."""
-    with time_machine.travel(TODAY, tick=False):
-        early = claimed_case(department, approver)
-        services.decide(case_id=early.pk, actor=approver, outcome=Outcome.APPROVE, **APPROVAL)
-    with time_machine.travel(TODAY + dt.timedelta(days=60), tick=False):
-        later = claimed_case(department, approver)
-        services.decide(case_id=later.pk, actor=approver, outcome=Outcome.APPROVE, **APPROVAL)
+def test_a_long_backlog_is_read_a_month_at_a_time_missing_nothing(department, approver):
+    """The scan reads SPAN (31 days) of the log at a time, each part re-reading the margin before the
+    last one's end: a decision on the first part's last instant and one two months later are found."""
+    cases = []
+    for days in (0, 31, 60):
+        with time_machine.travel(TODAY + dt.timedelta(days=days), tick=False):
+            case = claimed_case(department, approver)
+            services.decide(case_id=case.pk, actor=approver, outcome=Outcome.APPROVE, **APPROVAL)
+            cases.append(case)
     now = TODAY + dt.timedelta(days=61)
-    assert scan(now=now)["decision_without_opinion"] == 1  # 9/24 – 10/25
-    assert RefreshMark.objects.get(name="anomalies").at == TODAY + dt.timedelta(days=31)
-    assert set(flagged(AnomalyRule.DECISION_WITHOUT_OPINION)) == {early.pk}
-    assert scan(now=now)["decision_without_opinion"] == 1  # 10/25 (less the margin) – now
+    # Parts: [9/24 10:00, 10/25 10:00], [10/25 09:50, 11/24 10:00]: the second decision is in both.
+    assert scan(now=now)["decision_without_opinion"] == 4
+    assert set(flagged(AnomalyRule.DECISION_WITHOUT_OPINION)) == {c.pk for c in cases}
+    assert Anomaly.objects.count() == 3
     assert RefreshMark.objects.get(name="anomalies").at == now
-    assert set(flagged(AnomalyRule.DECISION_WITHOUT_OPINION)) == {early.pk, later.pk}

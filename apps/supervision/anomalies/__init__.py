@@ -45,26 +45,33 @@ MARK = "anomalies"
 # costs nothing: the upsert).
 MARGIN = dt.timedelta(minutes=10)
 
-# At most this much of the log per scan: a first scan over years of history (or a long backlog) is
-# caught up over successive runs, each well within the job's time limit, instead of one run that never
-# finishes (and so never moves the mark).
+# The log is read this much at a time, each part in its own transaction that moves the mark: a first
+# scan over years of history (or a long backlog) makes progress that stays if the job is stopped at its
+# time limit, and no query reads more than a month of the log.
 SPAN = dt.timedelta(days=31)
 
 
-@transaction.atomic
 def scan(now: dt.datetime | None = None) -> dict[str, int]:
-    """Run every rule over the log since the last scan (the first: from its first row), up to ``now``
-    but over at most ``SPAN`` of it; store the findings; move the mark to where it got. Returns how
-    many each rule found (new or seen again)."""
+    """Run every rule over the log since the last scan (the first: from its first row) up to ``now``,
+    ``SPAN`` at a time; store the findings; move the mark after each part. Returns how many each rule
+    found (new or seen again; a finding read in two parts counts twice)."""
     now = now or timezone.now()
+    counts = {str(rule.RULE): 0 for rule in RULES}
+    while True:
+        until = _scan_part(now, counts)
+        if until >= now:
+            return counts
+
+
+@transaction.atomic
+def _scan_part(now: dt.datetime, counts: dict[str, int]) -> dt.datetime:
     last = RefreshMark.objects.filter(name=MARK).values_list("at", flat=True).first()
     # The first scan starts at the first row logged (None: nothing is).
     since = last - MARGIN if last is not None else TransitionLog.objects.aggregate(first=Min("at"))["first"]
     window = Window(since=since, until=now if since is None else min(now, since + SPAN))
-    counts = {}
     for rule in RULES:
         findings = rule.find(window)
         store(findings)
-        counts[str(rule.RULE)] = len(findings)
+        counts[str(rule.RULE)] += len(findings)
     RefreshMark.objects.update_or_create(name=MARK, defaults={"at": window.until})
-    return counts
+    return window.until
