@@ -43,6 +43,7 @@ time), so two workers at once write each day once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -200,6 +201,7 @@ def _sources() -> list[tuple[str, str, dict[str, str]]]:
     ]
 
 
+@functools.cache
 def _statement() -> str:
     """The day's INSERT … SELECT (named parameters: start, end, day, stamp, filing_type)."""
     selects = []
@@ -225,9 +227,6 @@ def _statement() -> str:
     )
 
 
-STATEMENT = None
-
-
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     zone = timezone.get_current_timezone()
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min), zone)
@@ -238,9 +237,6 @@ def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def _write_day(cursor, day: dt.date, refreshed_at: dt.datetime) -> int:
     """Replace the roll-ups of ``day``; returns the rows written. Runs inside the caller's transaction,
     after the lock."""
-    global STATEMENT
-    if STATEMENT is None:
-        STATEMENT = _statement()
     start, end = _day_bounds(day)
     rollup_field = WorkRollup._meta.get_field
     params = {
@@ -251,7 +247,7 @@ def _write_day(cursor, day: dt.date, refreshed_at: dt.datetime) -> int:
         "filing_type": ContentType.objects.get_for_model(Filing).pk,
     }
     cursor.execute(f"DELETE FROM {_t(WorkRollup)} WHERE day = %s", [params["day"]])  # noqa: S608
-    cursor.execute(STATEMENT, params)
+    cursor.execute(_statement(), params)
     return cursor.rowcount
 
 
