@@ -16,6 +16,7 @@ from benchmarks import (  # noqa: E402
     backoffice_queue,
     bench_calling,
     bench_display,
+    bench_supervision,
     catalogue_import,
     catalogue_search,
     deadline_sweep,
@@ -59,6 +60,9 @@ DATABASE_BENCHMARKS: list = [
     bench_calling,
     # The hall display's poll: 50 displays of that hall, a call between each round of polls.
     bench_display,
+    # Supervision (issue 19): the cases at risk among 50,000 open, a day of 50,000 filings rolled up,
+    # the work dashboard over roll-ups of 10,000,000 cases.
+    bench_supervision,
 ]
 PROCESS_BENCHMARKS = [embedded_memory]
 
