@@ -54,6 +54,14 @@ CHANGE_LABELS = {
     "refused": _("files refused"),
     "rows_written": _("rows written"),
     "days_refreshed": _("days refreshed"),
+    # The anomaly scan's findings, one count per rule (apps.supervision.anomalies).
+    "decided_late": _("decided late"),
+    "suspended_too_long": _("special procedures overrun"),
+    "extension_unapproved": _("extensions without approval"),
+    "decision_without_opinion": _("decisions without an opinion"),
+    "returned_twice": _("returned twice for one material"),
+    "bulk_clicking": _("bulk clicking"),
+    "issued_without_seal": _("issued without a seal use"),
 }
 
 

@@ -14,6 +14,7 @@ from apps.cases import sweeps
 from apps.notifications.services import DeliveryRun
 from apps.ops.labels import CHANGE_LABELS, JOB_LABELS, JOB_PART_LABELS
 from apps.ops.models import JobRun
+from apps.supervision.models import AnomalyRule
 from tests.factories import make_staff
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +52,7 @@ def test_every_job_and_every_count_it_records_has_a_label():
     keys |= set(asdict(DeliveryRun()))
     keys |= {"warning_levels_changed", "deficiencies_lapsed", "corrections_lapsed"}
     keys |= set(sweeps.escalate.__code__.co_consts) & {"escalations_opened", "escalations_raised"}
+    keys |= set(AnomalyRule.values)  # the anomaly scan counts its findings per rule
     assert keys - set(CHANGE_LABELS) == set(), "a count without a label on the jobs page"
     assert set(JOB_PART_LABELS) == {"warnings", "escalations", "lapses"}
 
