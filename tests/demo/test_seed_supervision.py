@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from django.db.models import Sum
 
-from apps.accounts.models import ServiceCentre
+from apps.accounts.models import ServiceCentre, User
 from apps.cases.codes import FilingState
 from apps.cases.models import OPEN_CASE, Case, Escalation, EscalationReason, Filing
 from apps.demo.seeding import supervision
@@ -76,7 +76,8 @@ def test_the_supervision_demo_is_seeded_once_with_months_of_work_cases_at_risk_a
         "suspensions_special": 2,
     }
 
-    # Open today at each level, in more than one department; the overdue ones escalated by the sweep.
+    # Open today at each level, in more than one department; the overdue ones escalated by the
+    # sweep, a red one early by the supervisor.
     open_cases = Case.objects.filter(state__in=OPEN_CASE, filing__applicant_id_number__startswith="350103")
     assert Counter(open_cases.values_list("warning", flat=True)) == {
         "overdue": 2,
@@ -86,13 +87,16 @@ def test_the_supervision_demo_is_seeded_once_with_months_of_work_cases_at_risk_a
     }
     assert open_cases.exclude(warning="normal").values("department").distinct().count() >= 2
     reasons = Counter(Escalation.objects.filter(resolved_at__isnull=True).values_list("reason", flat=True))
-    assert reasons == {EscalationReason.OVERDUE: 2}
+    assert reasons == {EscalationReason.OVERDUE: 2, EscalationReason.RAISED_EARLY: 1}
+    early = Escalation.objects.get(reason=EscalationReason.RAISED_EARLY)
+    assert early.case.warning == "red" and early.opened_by == User.objects.get(username="supervisor")
 
     # The anomaly scan found what was planted, and nothing the seed did not mean.
     assert Counter(Anomaly.objects.values_list("rule", flat=True)) == {
         "decided_late": len(supervision.LATE),
         "decision_without_opinion": 1,
         "returned_twice": 1,
+        "suspended_too_long": 1,  # the survey run past its planned end
         "bulk_clicking": 1,  # the clerk's five accepts in one second
     }
 

@@ -4,11 +4,11 @@ show after ``make run``.
 Four months of window work at the city centre's window A01, by the demo clerk: filings accepted and
 decided by the demo approver (the demo's back office is 示范市市场监督管理局: the demo has one approver,
 so the cases decided are that department's), some late, one extended, two with a site survey (踏勘) —
-one far longer than a survey should take —, a denial, one decided with no opinion; filings of every
+one running far past its planned end —, a denial, one decided with no opinion; filings of every
 department returned with a one-time notice (一次性告知, one answered and accepted, one returned twice
 for the same material), refused, withdrawn; five accepted in the same second (bulk clicking). Then
 cases open today in several departments at each warning level (黄牌 / 红牌 / 逾期, one held by the
-approver), a few green ones, the deadline sweep, the work
+approver, one escalated early by the supervisor), a few green ones, the deadline sweep, the work
 roll-ups rebuilt over the period and the anomaly scan.
 
 Through the services, as the hall's people would, each action on its own day: the services read the
@@ -213,6 +213,7 @@ def _history(hall: Hall, items: list[ServiceItem]) -> int:
                 )
             decided_on = hall.after(accepted_on, limit + 2)
         if (k, item) in ((SURVEYED, surveyed), (LONG_SURVEY, long_survey)):
+            # Planned for five working days; the long one ran to twenty-five (特别程序超时).
             survey_days = 25 if k == LONG_SURVEY else 3
             start = hall.after(accepted_on, 1)
             with _on(_at(start, 14)):
@@ -221,6 +222,7 @@ def _history(hall: Hall, items: list[ServiceItem]) -> int:
                     actor=hall.approver,
                     procedure=SpecialProcedure.SITE_SURVEY,
                     reason="对生产经营场所进行现场踏勘。",
+                    planned_end_on=hall.after(start, 5),
                 )
             resumed = hall.after(start, survey_days)
             with _on(_at(resumed, 9)):
@@ -369,6 +371,23 @@ def _open_cases(hall: Hall, items: list[ServiceItem]) -> dict[str, int]:
     return counts
 
 
+def _escalate_one_early(hall: Hall) -> None:
+    """The supervisor does not wait for a red case to go overdue: one escalated early, with a note."""
+    red = (
+        Case.objects.filter(
+            warning=WarningLevel.RED,
+            filing__applicant_id_number__startswith="350103",
+            escalations__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if red is not None:
+        review.escalate_early(
+            case_id=red.pk, actor=hall.supervisor, note="今日到期，请科室负责人当日办结并反馈。"
+        )
+
+
 def seed_supervision(centre_name: str) -> list[str]:
     """Seed the supervision desk's demo (idempotent); the lines seed_demo prints about it."""
     from apps.supervision import anomalies, rollups
@@ -415,6 +434,7 @@ def seed_supervision(centre_name: str) -> list[str]:
     )
     sweeps.sweep_warnings(hall.today)
     sweeps.escalate(hall.today)
+    _escalate_one_early(hall)
     written = rollups.rebuild(first, hall.today)
     found = anomalies.scan()
     risky = ", ".join(f"{count} {level}" for level, count in at_risk.items() if level in AT_RISK)
@@ -423,5 +443,5 @@ def seed_supervision(centre_name: str) -> list[str]:
         f"Supervision: {decided} filings accepted at {WINDOW}, decided by {BACK_OFFICE} and issued since "
         f"{first}, {window_only} more decided at the window (returned, answered, refused, withdrawn); "
         f"open today: {risky}; {written} work roll-up rows, anomalies: {findings or 'none'}. "
-        "The desk at /supervision/ (login: supervisor)."
+        "Login: supervisor — /supervision/work/, /supervision/at-risk/, /supervision/anomalies/."
     ]
