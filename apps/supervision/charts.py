@@ -14,7 +14,9 @@ when the user asks for reduced motion). How a table is drawn:
   drawn beside counts they get an axis of their own on the right;
 - an empty cell (None) is a gap ("-" to ECharts), not a zero;
 - ``Table.extra["stack"]`` (true) stacks a bar chart's series into one bar per row (parts of a whole,
-  e.g. filed items by channel).
+  e.g. filed items by channel);
+- a chart with nothing to draw (every drawn value 0 or empty) is not drawn: ``option`` is {} and the
+  figure shows the table with a line saying there is no data for the period.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ def value(cell):
     return cell
 
 
+def has_data(table: Table) -> bool:
+    """Whether the chart would draw anything: some drawn value neither empty nor zero."""
+    return any(row[column] not in (None, 0, "") for row in table.rows for column in table.drawn_columns)
+
+
 def sideways(table: Table) -> bool:
     if table.chart != "bar":
         return False
@@ -80,8 +87,9 @@ def height(table: Table) -> int:
 
 
 def option(table: Table) -> dict:
-    """The ECharts option drawing ``table`` (see the module's docstring); {} for a table with no chart."""
-    if not table.chart:
+    """The ECharts option drawing ``table`` (see the module's docstring); {} for a table with no chart,
+    or with nothing to draw (an empty chart is a blank box: the figure says "no data" instead)."""
+    if not table.chart or not has_data(table):
         return {}
     if table.chart == "pie":
         return _pie(table)

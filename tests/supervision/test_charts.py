@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from apps.supervision import charts
 from apps.supervision.tables import Table
@@ -169,3 +170,30 @@ def test_a_stacked_bar_chart_stacks_its_series_and_others_do_not():
     )
     assert [s["stack"] for s in charts.option(parts)["series"]] == ["total", "total"]
     assert all("stack" not in s for s in charts.option(BY_DEPARTMENT)["series"])
+
+
+ALL_ZERO = Table(
+    slug="zeros",
+    title="Suspensions",
+    headings=["Department", "Corrections requested", "Extensions"],
+    rows=[["Civil", 0, 0], ["Housing", None, 0.0]],
+    chart="bar",
+)
+
+
+@pytest.mark.parametrize("kind", ["bar", "line", "pie"])
+def test_a_chart_with_every_drawn_value_zero_or_empty_is_not_drawn(kind):
+    table = Table(**{**ALL_ZERO.__dict__, "chart": kind})
+    assert charts.option(table) == {}
+    # One value is enough to draw (even when the columns it draws are zero elsewhere).
+    some = Table(**{**ALL_ZERO.__dict__, "chart": kind, "rows": [["Civil", 0, 0], ["Housing", None, 2]]})
+    assert charts.option(some)["series"]
+
+
+def test_a_figure_with_nothing_to_draw_shows_its_table_and_says_there_is_no_data():
+    with translation.override("en"):
+        html = render_to_string("supervision/_figure.html", {"table": ALL_ZERO})
+    assert "data-chart" not in html
+    assert 'data-testid="chart-zeros-no-data"' in html
+    assert "No data for this period" in html
+    assert '<th scope="row">Civil</th><td>0</td><td>0</td>' in html
