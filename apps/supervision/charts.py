@@ -15,6 +15,9 @@ when the user asks for reduced motion). How a table is drawn:
 - an empty cell (None) is a gap ("-" to ECharts), not a zero;
 - ``Table.extra["stack"]`` (true) stacks a bar chart's series into one bar per row (parts of a whole,
   e.g. filed items by channel);
+- a time series stays upright (days or months along the bottom) however many rows it has: a table
+  says so with ``extra["time"]`` (true), and a first column of dates, or of ISO days or months
+  ("2026-03-02", "2026-03"), is taken as one;
 - a chart with nothing to draw (every drawn value 0 or empty) is not drawn: ``option`` is {} and the
   figure shows the table with a line saying there is no data for the period.
 """
@@ -22,6 +25,7 @@ when the user asks for reduced motion). How a table is drawn:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from apps.supervision.tables import Table
@@ -39,6 +43,8 @@ SIDEWAYS_MARGIN = 80
 BAR_MAX_WIDTH = 48
 # Points on a line are marked only while there are few enough to tell apart.
 MAX_MARKED_POINTS = 31
+# A day or a month as the tables label them (charts.label): 2026-03-02, 2026-03.
+ISO_DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 def is_percent(heading: str) -> bool:
@@ -61,13 +67,25 @@ def value(cell):
     return cell
 
 
+def is_time(table: Table) -> bool:
+    """Whether the first column is a time axis (days, months): said by ``extra["time"]``, or seen."""
+    if "time" in table.extra:
+        return bool(table.extra["time"])
+    firsts = [row[0] for row in table.rows]
+    return bool(firsts) and all(
+        isinstance(cell, dt.date) or (isinstance(cell, str) and ISO_DAY_OR_MONTH.match(cell))
+        for cell in firsts
+    )
+
+
 def has_data(table: Table) -> bool:
     """Whether the chart would draw anything: some drawn value neither empty nor zero."""
     return any(row[column] not in (None, 0, "") for row in table.rows for column in table.drawn_columns)
 
 
 def sideways(table: Table) -> bool:
-    if table.chart != "bar":
+    # A time series reads left to right, however long: never on its side.
+    if table.chart != "bar" or is_time(table):
         return False
     labels = [label(row[0]) for row in table.rows]
     return len(labels) > SIDEWAYS_AFTER_ROWS or any(

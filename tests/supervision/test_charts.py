@@ -197,3 +197,66 @@ def test_a_figure_with_nothing_to_draw_shows_its_table_and_says_there_is_no_data
     assert 'data-testid="chart-zeros-no-data"' in html
     assert "No data for this period" in html
     assert '<th scope="row">Civil</th><td>0</td><td>0</td>' in html
+
+
+def _by_day(rows: int, **extra) -> Table:
+    start = dt.date(2026, 11, 1)
+    return Table(
+        slug="channels",
+        title="Filed items decided by channel",
+        headings=["Day", "At a window", "Online"],
+        rows=[[(start + dt.timedelta(days=n)).isoformat(), n, 1] for n in range(rows)],
+        chart="bar",
+        extra={"stack": True, **extra},
+    )
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        _by_day(27),  # ISO days: seen as a time axis
+        Table(
+            slug="m",
+            title="M",
+            headings=["Month", "Filed"],
+            rows=[[f"2025-{m:02d}", m] for m in range(1, 13)],
+            chart="bar",
+        ),
+        Table(
+            slug="d",
+            title="D",
+            headings=["Day", "Filed"],
+            rows=[[dt.date(2026, 3, 1) + dt.timedelta(days=n), n + 1] for n in range(20)],
+            chart="bar",
+        ),
+        Table(
+            slug="t",
+            title="T",
+            headings=["Week", "Filed"],
+            rows=[[f"Week {n}", n + 1] for n in range(20)],
+            chart="bar",
+            extra={"time": True},  # said by the table
+        ),
+    ],
+    ids=["iso-days", "iso-months", "dates", "said"],
+)
+def test_a_time_series_stays_upright_however_many_rows(table):
+    option = charts.option(table)
+    assert option["xAxis"]["type"] == "category"
+    assert option["xAxis"]["data"][0] == charts.label(table.rows[0][0])
+    assert option["yAxis"]["type"] == "value"
+    assert charts.height(table) == charts.HEIGHT
+    assert charts.is_time(table)
+
+
+def test_a_table_can_say_its_first_column_is_not_time():
+    # Twenty rows labelled like months but said not to be time: a long category list, on its side.
+    table = Table(
+        slug="codes",
+        title="Codes",
+        headings=["Code", "Filed"],
+        rows=[[f"2025-{m:02d}", m] for m in range(1, 13)],
+        chart="bar",
+        extra={"time": False},
+    )
+    assert charts.option(table)["yAxis"]["type"] == "category"
