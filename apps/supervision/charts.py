@@ -18,6 +18,9 @@ when the user asks for reduced motion). How a table is drawn:
 - a time series stays upright (days or months along the bottom) however many rows it has: a table
   says so with ``extra["time"]`` (true), and a first column of dates, or of ISO days or months
   ("2026-03-02", "2026-03"), is taken as one;
+- ``extra["colors"]`` fixes a series' colour where it means something (overdue dark red, a red card
+  red, a yellow card amber): a dict keyed by the column's index or its heading (for a pie: by the
+  row's label) to a CSS colour; the others keep the palette's;
 - a chart with nothing to draw (every drawn value 0 or empty) is not drawn: ``option`` is {} and the
   figure shows the table with a line saying there is no data for the period.
 """
@@ -83,6 +86,12 @@ def has_data(table: Table) -> bool:
     return any(row[column] not in (None, 0, "") for row in table.rows for column in table.drawn_columns)
 
 
+def color_of(table: Table, column: int) -> str | None:
+    """The colour ``extra["colors"]`` fixes for a column (by its index, else its heading)."""
+    colors = table.extra.get("colors") or {}
+    return colors.get(column) or colors.get(str(table.headings[column]))
+
+
 def sideways(table: Table) -> bool:
     # A time series reads left to right, however long: never on its side.
     if table.chart != "bar" or is_time(table):
@@ -127,7 +136,13 @@ def _base(table: Table) -> dict:
 
 def _pie(table: Table) -> dict:
     column = table.drawn_columns[0]
-    data = [{"name": label(row[0]), "value": value(row[column])} for row in table.rows]
+    colors = table.extra.get("colors") or {}
+    data = []
+    for row in table.rows:
+        one = {"name": label(row[0]), "value": value(row[column])}
+        if colors.get(label(row[0])):
+            one["itemStyle"] = {"color": colors[label(row[0])]}
+        data.append(one)
     option = _base(table)
     option["tooltip"].update(trigger="item")
     option["legend"] = {"type": "scroll", "bottom": 0}
@@ -195,6 +210,12 @@ def _cartesian(table: Table) -> dict:
         }
         if two_axes:
             one[axis_key] = 1 if is_rate else 0
+        color = color_of(table, column)
+        if color:
+            # The bar or the line and its points, and the legend's marker (it follows itemStyle).
+            one["itemStyle"] = {"color": color}
+            if table.chart == "line":
+                one["lineStyle"] = {"color": color}
         if table.chart == "line":
             one["showSymbol"] = len(table.rows) <= MAX_MARKED_POINTS
         else:

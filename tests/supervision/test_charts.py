@@ -260,3 +260,42 @@ def test_a_table_can_say_its_first_column_is_not_time():
         extra={"time": False},
     )
     assert charts.option(table)["yAxis"]["type"] == "category"
+
+
+def test_a_table_fixes_its_series_colours_by_index_or_heading():
+    table = Table(
+        slug="at-risk",
+        title="Cases at risk",
+        headings=["Department", "逾期", "红牌", "黄牌", "Total"],
+        rows=[["Civil", 1, 2, 3, 6]],
+        chart="bar",
+        series=(1, 2, 3),
+        extra={"stack": True, "colors": {1: "#7f1d1d", "红牌": "#dc2626", 3: "#d97706"}},
+    )
+    series = charts.option(table)["series"]
+    assert [s["itemStyle"]["color"] for s in series] == ["#7f1d1d", "#dc2626", "#d97706"]
+    # A table that fixes none keeps the palette's.
+    assert all("itemStyle" not in s for s in charts.option(BY_DEPARTMENT)["series"])
+
+
+def test_a_line_and_a_pie_take_their_fixed_colours_too():
+    line = Table(
+        slug="l",
+        title="L",
+        headings=["Day", "Overdue"],
+        rows=[["2026-03-01", 1]],
+        chart="line",
+        extra={"colors": {"Overdue": "#7f1d1d"}},
+    )
+    (series,) = charts.option(line)["series"]
+    assert series["itemStyle"] == {"color": "#7f1d1d"} and series["lineStyle"] == {"color": "#7f1d1d"}
+    pie = Table(
+        slug="p",
+        title="P",
+        headings=["Level", "Cases"],
+        rows=[["Overdue", 1], ["Red", 2]],
+        chart="pie",
+        extra={"colors": {"Overdue": "#7f1d1d"}},
+    )
+    data = charts.option(pie)["series"][0]["data"]
+    assert data[0]["itemStyle"] == {"color": "#7f1d1d"} and "itemStyle" not in data[1]
