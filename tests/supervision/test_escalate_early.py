@@ -19,6 +19,7 @@ from apps.cases.review import services
 from apps.cases.sweeps import run_all
 from apps.core.errors import Conflict
 from apps.notifications.models import Outbox
+from apps.notifications.services import render
 from tests.factories import make_staff
 from tests.supervision.at_risk_world import SWEPT, build, on
 
@@ -64,6 +65,11 @@ def test_a_red_case_is_escalated_with_its_note_logged_and_told(world):
     told = set(Outbox.objects.filter(event="escalated_early").values_list("user_id", flat=True))
     assert told == {world.approver_x.pk}
     assert y_approver.pk not in told
+    # In the words of its template (cases 0020), naming the case, its due date and the note.
+    [message] = Outbox.objects.filter(event="escalated_early")
+    subject, body = render("escalated_early", message.language, message.context)
+    assert subject == "督办：办件临近期限"
+    assert case.filing.number in body and "2026-10-09" in body and escalation.note in body
 
 
 def test_a_queued_case_tells_the_departments_supervisors_and_back_office(world):
