@@ -60,7 +60,8 @@ class AnchoredLog(models.Model):
         related_name="+",
         db_index=False,  # first in the log's (department, id) index
     )
-    filing_number = models.CharField(_("filing number"), max_length=60, blank=True, default="")
+    # A database default too: raw INSERTs that name only the older columns (the sweeps') still work.
+    filing_number = models.CharField(_("filing number"), max_length=60, blank=True, default="", db_default="")
 
     objects = LogQuerySet.as_manager()
 
