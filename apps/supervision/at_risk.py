@@ -38,6 +38,8 @@ from apps.worktime.warnings import WarningLevel
 # Most urgent first: the order of the list, and of its counts.
 LEVELS = (WarningLevel.OVERDUE, WarningLevel.RED, WarningLevel.YELLOW)
 PAGE_SIZE = 25
+# The chart's colours by column (overdue, red, yellow): dark red, red, amber.
+LEVEL_COLOURS = {1: "#7f1d1d", 2: "#dc2626", 3: "#f59e0b"}
 
 ROW_FIELDS = (
     "state",
@@ -309,7 +311,8 @@ def tables(by_department: list[DepartmentCounts]) -> list[Table]:
             rows=rows,
             chart="bar",
             series=(1, 2, 3),
-            extra={"stack": True},  # one bar per department, its levels as parts
+            # One bar per department, its levels as parts, each in its card's colour (as the badges).
+            extra={"stack": True, "colors": LEVEL_COLOURS},
             note=str(
                 _(
                     "Open cases with a yellow or red card, or overdue, as the deadline sweep last set "
