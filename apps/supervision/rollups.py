@@ -4,7 +4,7 @@ Set-based, as the ratings' roll-ups are (``apps.feedback.rollups``): a day is re
 its rows and one INSERT … SELECT that reads the day's events once (a CTE, ``events``: one row per filed
 item an event touched, with the 0/1 or day counts it adds) and groups them by every dimension at once
 (a UNION ALL), for all departments (department NULL) and for each department alone. No filing passes
-through Python, so a day of 50,000 filings stays within the 5 s it is allowed (benchmarks).
+through Python: a day of 50,000 filings is allowed 5 s (benchmarks/bench_supervision.py measures it).
 
 Which day an event counts on: its own local date, found with an aware-datetime range for the day
 (``[00:00, next 00:00)`` in ``TIME_ZONE``) so that no row is converted:
