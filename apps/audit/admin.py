@@ -35,7 +35,8 @@ class TransitionLogAdmin(ReadOnlyLogAdmin):
         "client_ip",
     ]
     list_filter = ["content_type", "transition"]
-    search_fields = ["object_id", "actor__username", "comment"]
+    # A filing's rows and its cases', documents' … by its whole number (apps.audit.anchors).
+    search_fields = ["object_id", "actor__username", "comment", "=filing_number"]
     date_hierarchy = "at"
 
 
@@ -53,7 +54,7 @@ class DisclosureLogAdmin(ReadOnlyLogAdmin):
     ]
     list_filter = ["what", "content_type"]
     # A holder is found by their whole identity number (exact), never by a fragment of one.
-    search_fields = ["object_id", "viewer__username", "=looked_up"]
+    search_fields = ["object_id", "viewer__username", "=looked_up", "=filing_number"]
     date_hierarchy = "at"
 
     @admin.display(description=_("looked up by"))

@@ -139,3 +139,14 @@ def test_the_api_pages_and_exports_in_scope():
     centre_api.force_login(make_staff(Role.SUPERVISOR, centre=planted.centre))
     [shown] = centre_api.get("/api/v1/audit/disclosures/").json()["results"]
     assert shown["what"] == "applicant_id_number" and shown["viewer"]["name"] == "张审批"
+
+
+def test_the_admins_log_lists_find_a_filings_rows_by_its_whole_number(client):
+    planted = plant()
+    client.force_login(make_staff(Role.SUPERVISOR, is_superuser=True, is_staff=True))
+    number = planted.case.filing.number
+    page = client.get(reverse("admin:audit_transitionlog_changelist"), {"q": number})
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == TransitionLog.objects.filter(filing_number=number).count() > 0
+    shown = client.get(reverse("admin:audit_disclosurelog_changelist"), {"q": number})
+    assert shown.context["cl"].result_count == 1
