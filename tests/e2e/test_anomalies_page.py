@@ -74,3 +74,27 @@ def test_a_supervisor_reads_the_anomalies_and_opens_a_case(live_server, page, sh
     page.wait_for_url(f"**{case_url}")
     expect(page.locator("main")).to_contain_text(case.filing.number)
     shot(page, "the-case")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_on_a_tablet_the_findings_fit_the_page_and_open_stays_one_word(live_server, page, shot, axe):
+    world = plant()
+    scan()
+    page.set_viewport_size({"width": 768, "height": 1024})
+    log_in(page, live_server, make_staff(Role.SUPERVISOR, centre=world.centre))
+    page.wait_for_url(f"{live_server.url}/**")
+    page.goto(f"{live_server.url}/supervision/anomalies/")
+    expect(page.get_by_test_id("anomaly-row").first).to_be_visible()
+    expect(page.get_by_test_id("anomaly-list")).to_contain_text(world.filing.number)
+    shot(page, "tablet")
+    # The page does not scroll sideways: a wide list scrolls in its own (focusable) box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    box = page.locator(".table-scroll").first
+    assert box.get_attribute("tabindex") == "0"
+    # Every "Open" link is one word on one line (an inline box broken over lines has several rects).
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="anomaly-link"]')].every(
+             (link) => link.getClientRects().length === 1)"""
+    )
+    axe(page, "anomalies on a tablet")
