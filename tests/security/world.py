@@ -28,6 +28,7 @@ from apps.cases.models import Escalation, EscalationLevel
 from apps.cases.notices.services import notice_pdf
 from apps.cases.rating_links import make_token as make_rating_token
 from apps.cases.review import services as review
+from apps.cases.sweeps import sweep_warnings
 from apps.catalogue import services as catalogue
 from apps.catalogue.models import ImportJob, ItemMaterial, ServiceItem
 from apps.certificates import services as certificates
@@ -36,6 +37,8 @@ from apps.citizens import services as citizens
 from apps.feedback import tickets as rectification
 from apps.feedback.models import ActKind, Level
 from apps.notifications.models import SiteMessage
+from apps.worktime.models import Clock
+from apps.worktime.warnings import WarningLevel
 from tests.cases.online_hall import submittable
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.accounts import valid_uscc
@@ -68,6 +71,9 @@ USERS = (
     "dual",
     "assistant@city",
 )
+
+# Supervisors of narrower or other scopes, in ``World.users`` but not the matrix's columns (below).
+SCOPED_SUPERVISORS = ("supervisor@D1", "supervisor@D2", "supervisor@county")
 
 # Who must never receive the city applicant's full identity number, in any response (spec: the
 # clerks of the centre, the case's department and the applicant's own account see it; no one else).
@@ -164,6 +170,15 @@ def _users(city, county, d1, d2, d3, windows) -> dict:
     }
     users = {name: build() for name, build in make.items()}
     assign_role(user=users["dual"], role=Role.SUPERVISOR, centre=city)
+    # Supervisors the matrix's columns do not hold, for the supervision desk's scopes (issue 19,
+    # test_supervision_scopes.py): a department's own (D1, the world's cases), another department's,
+    # another centre's.
+    for name, centre, department in (
+        ("supervisor@D1", city, d1),
+        ("supervisor@D2", city, d2),
+        ("supervisor@county", county, None),
+    ):
+        users[name] = make_staff(Role.SUPERVISOR, centre=centre, department=department)
     return users
 
 
@@ -364,6 +379,17 @@ def build_world() -> World:
     [document] = certificates.confirm_issue(request_id=asked.pk, actor=users["seal_keeper@city"])
     document_pdf(document)
 
+    # A case at risk (红牌) of D1, due today as the warning sweep saw it: the supervision desk's cases
+    # at risk (issue 19). Its clock is set rather than waited for.
+    at_risk = accepted()
+    red = at_risk.cases.get()
+    Clock.objects.filter(pk=red.clock_id).update(
+        due_on=timezone.localdate(), yellow_on=timezone.localdate(), red_on=timezone.localdate()
+    )
+    sweep_warnings(timezone.localdate())
+    red.refresh_from_db()
+    assert red.warning == WarningLevel.RED
+
     # Rectification tickets (整改) of D1: bad ratings of three pre-reviews by clerk@city, one ticket
     # open, one submitted for verification, one appealed with evidence.
     ticket, submitted_ticket, appealed_ticket = (
@@ -421,6 +447,8 @@ def build_world() -> World:
         case=case.pk,
         case_ready=ready.cases.get().pk,
         case_issued=issued.cases.get().pk,
+        case_red=red.pk,
+        f_red_number=at_risk.number,
         upload=with_case.checklist.get().uploads.get().pk,
         draft_upload=draft.checklist.get().uploads.get().pk,
         correction=correction.pk,
@@ -447,11 +475,12 @@ def build_world() -> World:
         seal=seal.pk,
         window_city=windows["city"].pk,
         city=city.pk,
+        d1=d1.pk,
         person_id=PERSON.id_number,
         person_name=PERSON.name,
         today=dt.date.isoformat(timezone.localdate()),
     )
     _hall_flow(v, city, county, users, windows, i1, i_county)
-    filings = (draft, submitted, pre_review, window_draft, with_case, ready, issued)
+    filings = (draft, submitted, pre_review, window_draft, with_case, ready, issued, at_risk)
     world.secrets = [f.number for f in filings] + [document.number, seal.name]
     return world
