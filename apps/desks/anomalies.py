@@ -29,8 +29,9 @@ PER_PAGE = 50
 @permission_required(SUPERVISOR, raise_exception=True)
 @require_GET
 def anomalies_page(request):
-    """The rules with their counts (a chart and its table), then the findings of the chosen rule (or
-    of all), newest first; a bad filter: 400 with the form's errors."""
+    """The rules with their counts (a chart and its table, each rule's name a link to its findings),
+    then the findings of the chosen rule (or of all), newest first; a bad filter: 400 with the form's
+    errors."""
     scope = scope_of(request.user)
     form = selectors.AnomalyForm(request.GET, scope=scope)
     context = {
@@ -48,10 +49,13 @@ def anomalies_page(request):
         without_rule.pop(name, None)
     page_query = request.GET.copy()
     page_query.pop("page", None)
+    # Each rule's name in the counts' table opens its findings under the same filters.
+    base = without_rule.urlencode()
+    links = {c.rule: f"?{base}{'&' if base else ''}rule={c.rule}" for c in rule_counts}
     context.update(
         query=query,
         counts=rule_counts,
-        counts_table=selectors.counts_table(rule_counts),
+        counts_table=selectors.counts_table(rule_counts, links, current=query.rule),
         rows=[(a, selectors.describe(a), selectors.link(a)) for a in page],
         page=page,
         page_query=page_query.urlencode(),

@@ -20,6 +20,21 @@ HEADING_FONT = Font(bold=True)
 
 
 @dataclass(frozen=True)
+class Linked:
+    """A row's label that links somewhere on the page (e.g. a rule's name to its findings): the chart
+    and the .xlsx read its text (``str``), the figure's table shows it as a link (``current``: the one
+    the page shows, aria-current), its row named ``testid`` when given."""
+
+    text: str
+    url: str
+    current: bool = False
+    testid: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Table:
     """``rows`` are lists: the first cell labels the row (a date, a department, an item), the others
     are numbers (int, float rounded for display, or None where there is nothing to divide)."""

@@ -112,7 +112,8 @@ def test_each_finding_says_what_was_seen_and_links_a_page_the_supervisor_can_ope
     assert "Returned again for 租赁合同, already listed when A-1 was returned." in html
     assert f'href="{audit_log}?filing={world.filing.number}"' in html
     _, html = get(english, make_staff(Role.SUPERVISOR, centre=world.centre), rule="bulk_clicking")
-    assert "王窗口: Accepted on 6 filings within one second (2026-03-07 09:00:00)." in html
+    # A sentence naming what the person did (the button's verb), not the state it left.
+    assert "王窗口 did “Accept” on 6 filings within one second (2026-03-07 09:00:00)." in html
     assert "person=wang&amp;action=accept&amp;date_from=2026-03-07&amp;date_to=2026-03-07" in html
     assert "Whole centre" in html
 
@@ -192,3 +193,30 @@ def test_the_page_reads_in_constant_queries(client, world, django_assert_max_num
             reverse("desks:anomalies"), {"rule": "decided_late", "department": world.health.pk}
         )
     assert len(rows(response.content.decode())) == 31
+
+
+def test_a_decision_without_opinion_says_who_did_what_in_a_sentence(client, world, english):
+    _, html = get(english, make_staff(Role.SUPERVISOR, centre=world.centre), rule="decision_without_opinion")
+    assert "李审批 did “Approve” at 2026-03-20 10:00 without recording an opinion." in html
+
+
+def test_in_chinese_the_action_is_the_buttons_verb_not_a_state(client, world):
+    _, html = get(client, make_staff(Role.SUPERVISOR, centre=world.centre), rule="bulk_clicking")
+    [found] = re.findall(r'data-testid="anomaly-row".*?</tr>', html, re.S)
+    assert "“受理”" in found
+    assert "已受理" not in found  # the filing's state, not what was done
+    _, html = get(client, make_staff(Role.SUPERVISOR, centre=world.centre), rule="decision_without_opinion")
+    [found] = re.findall(r'data-testid="anomaly-row".*?</tr>', html, re.S)
+    assert "“准予许可”" in found
+
+
+def test_the_counts_are_one_table_each_rule_linking_its_findings(client, world):
+    _, html = get(client, make_staff(Role.SUPERVISOR, centre=world.centre), rule="returned_twice")
+    # One table of the counts (the chart's), not a second one repeating it.
+    assert html.count('data-testid="anomaly-count-decided_late"') == 1
+    assert html.count("<table") == 2  # the counts and the findings
+    [link] = re.findall(r'data-testid="anomaly-count-decided_late"><th scope="row"><a href="([^"]+)"', html)
+    assert link.endswith("rule=decided_late") and "returned_twice" not in link
+    assert re.search(
+        r'data-testid="anomaly-count-returned_twice"><th scope="row"><a [^>]*aria-current="true"', html
+    )

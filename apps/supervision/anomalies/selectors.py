@@ -20,7 +20,7 @@ from apps.accounts.models import Department
 from apps.accounts.scopes import Scope
 from apps.cases.codes import CASE_STEPS, FILING_STEPS
 from apps.supervision.models import Anomaly, AnomalyRule
-from apps.supervision.tables import Table, workbook
+from apps.supervision.tables import Linked, Table, workbook
 from apps.worktime.codes import SpecialProcedure
 
 
@@ -129,8 +129,48 @@ def findings(scope: Scope, query: AnomalyQuery) -> QuerySet[Anomaly]:
 # --- words and links --------------------------------------------------------------------------------
 
 
-def _step(name: str) -> str:
-    return str(CASE_STEPS.get(name) or FILING_STEPS.get(name) or name)
+# What a person did, as the verb of the button they pressed (受理, 准予许可), not the state it left
+# behind (已受理): the findings read "王小明在一秒内对 23 件办件执行了“受理”". The steps a rule can see a
+# person take on a filing or a case; any other falls back to how the history labels it.
+ACTIONS = {
+    # A filing's, at the window and online (FILING_STEPS' names).
+    "open": _("Register the filing"),
+    "record_materials": _("Record the materials"),
+    "upload": _("Upload a file"),
+    "submit": _("Submit online"),
+    "start_pre_review": _("Take for pre-review"),
+    "release_pre_review": _("Release from pre-review"),
+    "accept": _("Accept"),
+    "accept_with_deficiency": _("Accept with a deficiency"),
+    "return_for_completion": _("Return for completion"),
+    "refuse": _("Refuse"),
+    "withdraw": _("Withdraw"),
+    "clear_deficiency": _("Record the missing materials handed in"),
+    "request_issue": _("Request the issue"),
+    "cancel_issue": _("Cancel the issue request"),
+    "issue": _("Issue the documents"),
+    "deliver": _("Deliver the documents"),
+    "close": _("Close the filing"),
+    # A case's, in the back office (CASE_STEPS' names).
+    "claim": _("Claim"),
+    "release": _("Release to the queue"),
+    "request_correction": _("Request a correction"),
+    "start_special_procedure": _("Start a special procedure"),
+    "resume": _("Resume the review"),
+    "extend": _("Extend the time limit"),
+    "approve": _("Approve"),
+    "deny": _("Deny"),
+    "propose_decision": _("Propose a decision"),
+    "sign_off_approval": _("Sign off an approval"),
+    "sign_off_denial": _("Sign off a denial"),
+    "send_back": _("Send back"),
+    "terminate": _("Terminate"),
+}
+
+
+def action_label(name: str) -> str:
+    """The action a transition of the log is, in words (a verb: "Accept", 受理)."""
+    return str(ACTIONS.get(name) or CASE_STEPS.get(name) or FILING_STEPS.get(name) or name)
 
 
 def _procedure(code: str) -> str:
@@ -191,9 +231,9 @@ def describe(anomaly: Anomaly) -> str:
             )
         return " ".join(parts)
     if rule == AnomalyRule.DECISION_WITHOUT_OPINION:
-        return gettext("%(actor)s: %(step)s at %(at)s, with no opinion.") % {
-            "actor": d.get("actor") or "—",
-            "step": _step(d.get("transition", "")),
+        return gettext("%(person)s did “%(action)s” at %(at)s without recording an opinion.") % {
+            "person": d.get("actor") or "—",
+            "action": action_label(d.get("transition", "")),
             "at": (d.get("at") or "")[:16].replace("T", " "),
         }
     if rule == AnomalyRule.RETURNED_TWICE:
@@ -202,9 +242,9 @@ def describe(anomaly: Anomaly) -> str:
             "earlier": "、".join(d.get("earlier", [])),
         }
     if rule == AnomalyRule.BULK_CLICKING:
-        return gettext("%(actor)s: %(step)s on %(count)s filings within one second (%(at)s).") % {
-            "actor": d.get("actor") or "—",
-            "step": _step(d.get("transition", "")),
+        return gettext("%(person)s did “%(action)s” on %(count)s filings within one second (%(at)s).") % {
+            "person": d.get("actor") or "—",
+            "action": action_label(d.get("transition", "")),
             "count": d.get("filings"),
             "at": (d.get("at") or "")[:19].replace("T", " "),
         }
@@ -254,12 +294,26 @@ def link(anomaly: Anomaly) -> str:
 EXPORT_CAP = 5000
 
 
-def counts_table(rule_counts: list[RuleCount]) -> Table:
+def counts_table(
+    rule_counts: list[RuleCount], links: dict[str, str] | None = None, current: str = ""
+) -> Table:
+    """The findings per rule (the page's chart and its table, the export's first sheet). With ``links``
+    (a URL per rule: the page's findings of that rule), each rule's name links there, ``current``'s
+    marked as the one shown."""
+    links = links or {}
     return Table(
         slug="anomaly-counts",
         title=gettext("Anomalies by rule"),
         headings=[gettext("Rule"), gettext("Findings")],
-        rows=[[c.label, c.count] for c in rule_counts],
+        rows=[
+            [
+                Linked(c.label, links[c.rule], current=c.rule == current, testid=f"anomaly-count-{c.rule}")
+                if c.rule in links
+                else c.label,
+                c.count,
+            ]
+            for c in rule_counts
+        ],
         chart="bar",
         note=gettext(
             "Found by the rules over the transition log, every few minutes; by the day of what each saw."
