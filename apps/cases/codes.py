@@ -92,6 +92,8 @@ CASE_STEPS = {
     "terminate": _("Terminated"),
     "escalation_acknowledged": _("Escalation acknowledged"),
     "escalation_resolved": _("Escalation resolved"),
+    # A supervisor's early escalation (apps.cases.review.services.escalate_early), in every history.
+    "escalated_early": _("Escalated early"),
 }
 
 # How the steps of a filing read in its history.

@@ -37,9 +37,6 @@ from apps.worktime.warnings import WarningLevel
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
 
-# The case's history says what the supervisor did in words (the back office's steps are CASE_STEPS').
-STEPS = {**CASE_STEPS, "escalated_early": gettext_lazy("Escalated early")}
-
 
 class EarlyEscalationForm(DeskForm):
     note = text(Escalation, "note", label=gettext_lazy("Why escalate"), required=True, multiline=True)
@@ -142,7 +139,7 @@ def case_page(request, pk):
         may_escalate=case.is_open
         and open_escalation is None
         and not (case.warning == WarningLevel.NORMAL == case.warning_on(today)),
-        history=[(entry, STEPS.get(entry.transition, entry.transition)) for entry in history_of(case)],
+        history=[(entry, CASE_STEPS.get(entry.transition, entry.transition)) for entry in history_of(case)],
         escalation_form=EarlyEscalationForm(obj=case),
     )
     return render(request, "desks/supervision/at_risk_case.html", context)

@@ -166,3 +166,16 @@ def test_the_api_escalates_and_refuses_as_the_issue_says(world, client):
         assert client.post(url, {"note": "x"}, content_type="application/json").status_code == 404
         client.force_login(world.approver_x)
         assert client.post(url, {"note": "x"}, content_type="application/json").status_code == 403
+
+
+def test_every_history_labels_the_early_escalation(world, client, english):
+    """CASE_STEPS names the step, so the approval desk's history (not only the supervisor's page)
+    says it in words rather than its code."""
+    escalate(world, "x5", note="请当日办结")
+    client.force_login(world.approver_x)
+    with on(SWEPT):
+        response = client.get(reverse("desks:backoffice_case", args=[world.cases["x5"].pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Escalated early" in html
+    assert "escalated_early" not in html
