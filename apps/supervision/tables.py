@@ -6,10 +6,12 @@ server (``apps.supervision.charts``) from the table; the page's script only draw
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -77,10 +79,47 @@ def _sheet(workbook, table: Table, used: set[str]) -> None:
         )
 
 
-def workbook(tables: list[Table]) -> bytes:
-    """The tables as one .xlsx workbook, a sheet each, numbers written as numbers."""
+def _about(workbook, about: list[tuple[str, object]], tables: list[Table], used: set[str]) -> None:
+    # A workbook read weeks later, or forwarded, says what it holds: the filters it was made with and
+    # when, then each sheet with how it is counted. A sheet of its own, first, so that every table's
+    # sheet keeps its headings on row 1 (what a reader's formulas and scripts expect).
+    title = gettext("About")
+    used.add(title)
+    sheet = workbook.create_sheet(title)
+    for label, value in about:
+        cell = WriteOnlyCell(sheet, str(label))
+        cell.font = HEADING_FONT
+        sheet.append([cell, _cell(value)])
+    sheet.append([])
+    heading = WriteOnlyCell(sheet, gettext("Sheets"))
+    heading.font = HEADING_FONT
+    sheet.append([heading])
+    for table in tables:
+        sheet.append([table.title, table.note or None])
+
+
+def _cell(value):
+    if value is None or isinstance(value, int | float):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def workbook(tables: list[Table], about: list[tuple[str, object]] | None = None) -> bytes:
+    """The tables as one .xlsx workbook, a sheet each, numbers written as numbers.
+
+    ``about``: (label, value) lines saying what the workbook holds — the filters it was made with
+    (department, date range …) and when it was generated, e.g.
+    ``[(gettext("Department"), "市场监督管理局"), (gettext("From"), date), (gettext("Generated at"), now)]``
+    (a date reads as 2026-03-02, a datetime as 2026-03-02 09:30: give a local one). When given, a first
+    sheet "About" (说明) holds them, then each sheet's title and note."""
     book = Workbook(write_only=True)
     used: set[str] = set()
+    if about is not None:
+        _about(book, about, tables, used)
     for table in tables:
         _sheet(book, table, used)
     out = io.BytesIO()

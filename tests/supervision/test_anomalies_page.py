@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from apps.accounts.roles import Role
@@ -159,7 +160,13 @@ def test_the_spreadsheet_holds_the_counts_and_findings_shown(client, world):
     assert response.status_code == 200
     assert 'filename="anomalies-2026-03-01.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    counts, found = book.worksheets
+    about, counts, found = book.worksheets
+    # The first sheet says what the workbook holds: its filters and when it was made.
+    rule, department, start, end, made = [row[1] for row in about.iter_rows(max_row=5, values_only=True)]
+    assert rule == str(_("All rules")) and department == world.food.name
+    assert (start, end) == ("2026-03-01", "—")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", made)
+    assert ("实施主体", world.food.name) in about.iter_rows(values_only=True)
     by_rule = {row[0]: row[1] for row in counts.iter_rows(min_row=2, values_only=True)}
     assert (
         sum(by_rule.values()) == 4

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -345,8 +346,28 @@ def findings_table(rows) -> Table:
     )
 
 
-def workbook_of(scope: Scope, query: AnomalyQuery) -> bytes:
-    return workbook([counts_table(counts(scope, query)), findings_table(findings(scope, query)[:EXPORT_CAP])])
+def about(query: AnomalyQuery, now: dt.datetime | None = None) -> list[tuple[str, object]]:
+    """What an export holds: its filters and when it was made (the workbook's "About" sheet)."""
+    department = (
+        Department.objects.filter(pk=query.department_id).values_list("name", flat=True).first()
+        if query.department_id is not None
+        else None
+    )
+    return [
+        (gettext("Rule"), AnomalyRule(query.rule).label if query.rule else gettext("All rules")),
+        (gettext("Department"), department or gettext("All departments")),
+        (gettext("From"), query.date_from or "—"),
+        (gettext("To"), query.date_to or "—"),
+        (gettext("Generated at"), timezone.localtime(now or timezone.now())),
+        (gettext("Findings listed"), gettext("At most the newest %(cap)s.") % {"cap": EXPORT_CAP}),
+    ]
+
+
+def workbook_of(scope: Scope, query: AnomalyQuery, now: dt.datetime | None = None) -> bytes:
+    return workbook(
+        [counts_table(counts(scope, query)), findings_table(findings(scope, query)[:EXPORT_CAP])],
+        about=about(query, now),
+    )
 
 
 def export_name(query: AnomalyQuery) -> str:
