@@ -122,7 +122,14 @@ def case_page(request, pk):
     )
     filing = case.filing
     open_escalation = next((e for e in escalations if e.resolved_at is None), None)
-    days_left = calendar.working_days_between(today, clock.due_on, clock.centre_id)
+    # An open clock counts to today; a stopped one (decided, withdrawn …) stopped counting on the
+    # day it stopped: how late it was then, never days overdue since.
+    if clock.stopped_on is None:
+        days_left = calendar.working_days_between(today, clock.due_on, clock.centre_id)
+        late_days = None
+    else:
+        days_left = None
+        late_days = max(calendar.working_days_between(clock.due_on, clock.stopped_on, clock.centre_id), 0)
     context = _context(
         request,
         case=case,
@@ -133,7 +140,8 @@ def case_page(request, pk):
         else filing.applicant_name,
         applicant_id=mask_identifier(filing.applicant_id_number),
         days_left=days_left,
-        overdue_days=-days_left,
+        overdue_days=-days_left if days_left is not None else None,
+        late_days=late_days,
         escalations=escalations,
         open_escalation=open_escalation,
         may_escalate=case.is_open

@@ -1,0 +1,83 @@
+"""A case's supervision page (desks:at_risk_case), where the list's rows and every anomaly finding's
+"open" link land: a decided case says when it was decided and how late, not days overdue since; its
+steps are the filing's and the case's, labelled, in time order; the open escalation is one click
+from the escalations list; a refused note is said at its field with what was typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from apps.cases.review import services as review
+from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
+from tests.factories.cases import make_case
+
+pytestmark = pytest.mark.django_db
+
+# November 2026 has no holiday nor make-up day: its working days are Monday to Friday.
+MONDAY = dt.date(2026, 11, 2)
+
+
+def at(day: dt.date):
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 2, 0), tick=False)  # 10:00
+
+
+@pytest.fixture
+def hall():
+    centre = ServiceCentreFactory()
+    department = DepartmentFactory(centre=centre, name="市场监管局")
+    return {
+        "department": department,
+        "supervisor": make_staff(Role.SUPERVISOR, centre=centre, full_name="督查中心"),
+        "approver": make_staff(Role.APPROVER, department=department, full_name="李审"),
+    }
+
+
+def decided(hall, *, limit: int, on: dt.date):
+    with at(MONDAY):
+        case = make_case(department=hall["department"], promised_limit_days=limit)
+    with at(on):
+        review.claim(case_id=case.pk, actor=hall["approver"])
+        review.decide(
+            case_id=case.pk, actor=hall["approver"], outcome="approve", holder="张三", scope="食品销售"
+        )
+    case.refresh_from_db()
+    return case
+
+
+def page(client, hall, case, day):
+    client.force_login(hall["supervisor"])
+    with at(day):
+        response = client.get(reverse("desks:at_risk_case", args=[case.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_case_decided_on_time_says_so_weeks_after_its_due_date(client, hall, english):
+    case = decided(hall, limit=5, on=dt.date(2026, 11, 4))  # Wednesday
+    assert case.clock.due_on == dt.date(2026, 11, 9)  # 3, 4, 5, 6, 9 November
+    html = page(client, hall, case, dt.date(2026, 11, 26))
+    assert "2026-11-04 · decided on time" in html
+    assert "overdue" not in html and "days left" not in html
+    assert 'data-testid="held-by"' not in html
+
+
+def test_a_case_decided_late_says_by_how_many_working_days_then(client, hall, english):
+    case = decided(hall, limit=1, on=dt.date(2026, 11, 9))  # the Monday after
+    assert case.clock.due_on == dt.date(2026, 11, 3)
+    # Late by 4, 5, 6 and 9 November: the weekend between is no working day, nor are the days since.
+    html = page(client, hall, case, dt.date(2026, 11, 26))
+    assert "2026-11-09 · decided 4 working days late" in html
+    assert "overdue" not in html and 'data-testid="held-by"' not in html
+
+
+def test_an_open_case_counts_to_today_and_says_who_holds_it(client, hall, english):
+    with at(MONDAY):
+        case = make_case(department=hall["department"], promised_limit_days=1)  # due Tuesday 3rd
+    html = page(client, hall, case, dt.date(2026, 11, 6))  # Friday: 4, 5, 6 November past it
+    assert "Working days overdue: 3" in html
+    assert 'data-testid="held-by"' in html and 'data-testid="stopped-on"' not in html
