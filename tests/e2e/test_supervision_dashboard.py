@@ -78,6 +78,12 @@ def test_the_dashboards_charts_draw_beside_their_tables(live_server, page, shot,
         else:
             assert table["x"] > box["x"] + box["width"] - 1, (slug, box, table)
 
+    # Nothing suspended or extended in March: no empty chart, a line saying so where it would be, and
+    # the table of zeros beside it.
+    expect(page.get_by_test_id("chart-work-suspensions-no-data")).to_be_visible()
+    expect(page.get_by_test_id("chart-work-suspensions")).to_have_count(0)
+    expect(page.get_by_test_id("table-work-suspensions")).to_be_visible()
+
     # The chart draws the table's numbers: by department, decided and on-time rate.
     departments = page.get_by_test_id("table-work-departments")
     civil = departments.locator("tr", has_text="民政局").first
