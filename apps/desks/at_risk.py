@@ -23,8 +23,7 @@ from apps.accounts.permissions import Perm
 from apps.accounts.scopes import scope_of
 from apps.accounts.selectors import memberships_of
 from apps.audit.requests import client_ip
-from apps.audit.selectors import history_of
-from apps.cases.codes import CASE_STEPS, ApplicantKind
+from apps.cases.codes import ApplicantKind
 from apps.cases.models import Escalation
 from apps.cases.review import services
 from apps.desks.actions import Action, perform
@@ -147,7 +146,7 @@ def case_page(request, pk):
         may_escalate=case.is_open
         and open_escalation is None
         and not (case.warning == WarningLevel.NORMAL == case.warning_on(today)),
-        history=[(entry, CASE_STEPS.get(entry.transition, entry.transition)) for entry in history_of(case)],
+        steps=selectors.case_steps(case),
         escalation_form=EarlyEscalationForm(obj=case),
     )
     return render(request, "desks/supervision/at_risk_case.html", context)

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -29,8 +30,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.identifiers import mask_identifier, mask_name
 from apps.accounts.models import Department
 from apps.accounts.scopes import Scope
-from apps.cases.codes import ApplicantKind
-from apps.cases.models import OPEN_CASE, Case, Escalation
+from apps.audit.models import TransitionLog
+from apps.cases.codes import CASE_STEPS, FILING_STEPS, ApplicantKind
+from apps.cases.models import OPEN_CASE, Case, Escalation, Filing
 from apps.supervision.tables import Table
 from apps.worktime import calendar
 from apps.worktime.warnings import WarningLevel
@@ -321,3 +323,37 @@ def tables(by_department: list[DepartmentCounts]) -> list[Table]:
             ),
         )
     ]
+
+
+@dataclass(frozen=True)
+class Step:
+    at: dt.datetime
+    label: str
+    by: str
+    comment: str
+
+
+def case_steps(case: Case) -> list[Step]:
+    """What happened to ``case`` from its filing's opening: the filing's steps (opened, accepted …)
+    and the case's own, oldest first, each labelled in words (one query). A case accepted today has
+    no step of its own yet; its filing's say how it came. The applicant acting online is named as
+    the applicant, never by their account (the page masks who they are)."""
+    filing = case.filing
+    types = ContentType.objects.get_for_models(Filing, Case)
+    logs = (
+        TransitionLog.objects.filter(
+            Q(content_type=types[Filing], object_id=str(filing.pk))
+            | Q(content_type=types[Case], object_id=str(case.pk))
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    steps = []
+    for log in logs:
+        labels = CASE_STEPS if log.content_type_id == types[Case].pk else FILING_STEPS
+        if log.actor_id is not None and log.actor_id == filing.citizen_id:
+            by = str(_("Applicant"))
+        else:
+            by = str(log.actor) if log.actor_id is not None else "—"
+        steps.append(Step(log.at, str(labels.get(log.transition, log.transition)), by, log.comment))
+    return steps

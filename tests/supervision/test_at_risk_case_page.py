@@ -6,6 +6,7 @@ from the escalations list; a refused note is said at its field with what was typ
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -81,3 +82,27 @@ def test_an_open_case_counts_to_today_and_says_who_holds_it(client, hall, englis
     html = page(client, hall, case, dt.date(2026, 11, 6))  # Friday: 4, 5, 6 November past it
     assert "Working days overdue: 3" in html
     assert 'data-testid="held-by"' in html and 'data-testid="stopped-on"' not in html
+
+
+def steps_of(html: str) -> list[str]:
+    """The labels of the Steps list, in the page's order."""
+    return re.findall(r'<span data-testid="step-label">([^<]*)</span>', html)
+
+
+def test_a_case_accepted_today_shows_how_its_filing_came(client, hall, english):
+    with at(MONDAY):
+        case = make_case(department=hall["department"], promised_limit_days=5)
+    html = page(client, hall, case, MONDAY)
+    # The filing's own steps, labelled: the case itself has none yet.
+    assert steps_of(html)[0] == "Opened" and steps_of(html)[-1] == "Accepted"
+    assert "case-history-empty" not in html
+
+
+def test_the_filings_steps_and_the_cases_in_time_order(client, hall, english):
+    case = decided(hall, limit=5, on=dt.date(2026, 11, 4))
+    labels = steps_of(page(client, hall, case, dt.date(2026, 11, 26)))
+    assert labels[0] == "Opened"
+    assert labels.index("Accepted") < labels.index("Claimed") < labels.index("Approved")
+    # The filing's step that followed the decision comes after it.
+    assert labels[-1] == "Every case decided: ready for issue"
+    assert not {"open", "accept", "claim", "approve"} & set(labels)  # words, not the log's codes
