@@ -357,7 +357,11 @@ class IssuedDocument(models.Model):
                 name="document_denial_number",
             ),
         ]
-        indexes = [models.Index(fields=["issued_at"], condition=Q(sha256=""), name="document_pending_pdf")]
+        indexes = [
+            models.Index(fields=["issued_at"], condition=Q(sha256=""), name="document_pending_pdf"),
+            # The work roll-ups read a day's documents issued (apps.supervision.rollups).
+            models.Index(fields=["issued_at"], name="document_issued_at"),
+        ]
 
     def __str__(self):
         return self.number
@@ -433,7 +437,11 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         # The hand-over just done at a window, which its evaluation pad asks for every 2 seconds.
-        indexes = [models.Index(fields=["window", "delivered_at"], name="delivery_window_recent")]
+        indexes = [
+            models.Index(fields=["window", "delivered_at"], name="delivery_window_recent"),
+            # The work roll-ups read a day's deliveries, whatever the window (apps.supervision.rollups).
+            models.Index(fields=["delivered_at"], name="delivery_delivered_at"),
+        ]
 
     def __str__(self):
         return f"{self.filing_id} · {self.method}"

@@ -230,6 +230,8 @@ class Suspension(models.Model):
         verbose_name = _("suspension")
         verbose_name_plural = _("suspensions")
         ordering = ["started_on", "pk"]
+        # The work roll-ups read a day's suspensions started (apps.supervision.rollups).
+        indexes = [models.Index(fields=["started_on"], name="suspension_started_on")]
         constraints = [
             models.UniqueConstraint(
                 fields=["clock"],
@@ -261,6 +263,8 @@ class Extension(models.Model):
         verbose_name = _("extension")
         verbose_name_plural = _("extensions")
         ordering = ["approved_at", "pk"]
+        # The work roll-ups read a day's extensions (apps.supervision.rollups).
+        indexes = [models.Index(fields=["approved_at"], name="extension_approved_at")]
 
     def __str__(self):
         return f"+{self.days}"

@@ -216,6 +216,10 @@ class Case(FSMModelMixin, models.Model):
                 condition=models.Q(state__in=OPEN_CASE),
                 name="case_open_warning",
             ),
+            # The work roll-ups read a day's decided cases, every department at once.
+            models.Index(
+                fields=["decided_at"], condition=models.Q(decided_at__isnull=False), name="case_decided_at"
+            ),
         ]
 
     def __str__(self):

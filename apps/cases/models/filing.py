@@ -207,6 +207,19 @@ class Filing(FSMModelMixin, models.Model):
                 condition=models.Q(state=S.SUBMITTED),
                 name="filing_awaiting_pre_review",
             ),
+            # The work roll-ups read a day's window decisions, and its 容缺 cleared and lapsed
+            # (apps.supervision.rollups): partial, as most filings have neither of the last two.
+            models.Index(fields=["decided_at"], name="filing_decided_at"),
+            models.Index(
+                fields=["deficiency_cleared_at"],
+                condition=models.Q(deficiency_cleared_at__isnull=False),
+                name="filing_deficiency_cleared",
+            ),
+            models.Index(
+                fields=["deficiency_lapsed_at"],
+                condition=models.Q(deficiency_lapsed_at__isnull=False),
+                name="filing_deficiency_lapsed",
+            ),
         ]
         constraints = [
             # A returned filing is resubmitted once: a second resubmission would split its history.
