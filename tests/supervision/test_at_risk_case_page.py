@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 import time_machine
@@ -16,6 +17,7 @@ from apps.accounts.roles import Role
 from apps.cases.review import services as review
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import make_case
+from tests.supervision.at_risk_world import SWEPT, build, on
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +108,20 @@ def test_the_filings_steps_and_the_cases_in_time_order(client, hall, english):
     # The filing's step that followed the decision comes after it.
     assert labels[-1] == "Every case decided: ready for issue"
     assert not {"open", "accept", "claim", "approve"} & set(labels)  # words, not the log's codes
+
+
+def test_the_open_escalation_is_one_click_from_its_row_on_the_escalations_list(client):
+    world = build(limits_x=(5,), limits_y=(), limit_z=0, decided=False)
+    case = world.cases["x5"]
+    with on(SWEPT):
+        escalation = review.escalate_early(case_id=case.pk, actor=world.centre_supervisor, note="请说明进度")
+    client.force_login(world.centre_supervisor)
+    with on(SWEPT):
+        html = client.get(reverse("desks:at_risk_case", args=[case.pk])).content.decode()
+    [href] = re.findall(r'<a href="([^"]*)" data-testid="escalation-followed">', html)
+    address, anchor = unescape(href).split("#")
+    assert anchor == f"escalation-{escalation.pk}"
+    with on(SWEPT):
+        listed = client.get(address)
+    assert listed.status_code == 200
+    assert f'<tr id="{anchor}"' in listed.content.decode()
