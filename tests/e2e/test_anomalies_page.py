@@ -97,4 +97,13 @@ def test_on_a_tablet_the_findings_fit_the_page_and_open_stays_one_word(live_serv
         """() => [...document.querySelectorAll('[data-testid="anomaly-link"]')].every(
              (link) => link.getClientRects().length === 1)"""
     )
+    # A day reads on one line (2026-04-01, not "2026-04-" over "01").
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="anomaly-row"] > td:first-child')].every(
+             (cell) => {
+               const range = document.createRange();
+               range.selectNodeContents(cell);
+               return range.getClientRects().length === 1;
+             })"""
+    )
     axe(page, "anomalies on a tablet")
