@@ -88,7 +88,9 @@ def filings_at_windows(user) -> QuerySet[Filing]:
 
 
 def filing_detail(queryset: QuerySet[Filing]) -> QuerySet[Filing]:
-    return queryset.select_related("centre", "window", "bundle", "pre_reviewer").prefetch_related(
+    return queryset.select_related(
+        "centre", "window", "bundle", "pre_reviewer", "resubmission_of"
+    ).prefetch_related(
         "items__item__department",
         Prefetch(
             "checklist",

@@ -130,6 +130,9 @@ def test_the_desk_offers_the_applicants_returned_filings_and_links_the_one_chose
     )
     made = Filing.objects.get(resubmission_of=first)
     assert response.status_code == 302 and response.url == reverse("desks:intake_filing", args=[made.pk])
+    # The new filing's page names the one it answers.
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="answers-filing"' in page and first.number in page
     # Answered: no longer offered.
     typed = client.get(
         reverse("desks:intake_check_identity"),
