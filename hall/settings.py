@@ -383,6 +383,9 @@ HALL_NAME = env_str("HALL_NAME", "政务服务中心")
 # Development only: seed_demo refuses to run in production.
 HALL_DEMO_PASSWORD = "Hall#2026demo"  # noqa: S105
 HALL_JOB_HISTORY_DAYS = env_int("HALL_JOB_HISTORY_DAYS", 90)
+# Days the audit logs are kept before they may be archived and deleted (apps.audit.retention): at
+# least 183 (six months), which a start-up check enforces.
+HALL_AUDIT_RETENTION_DAYS = env_int("HALL_AUDIT_RETENTION_DAYS", 183)
 # --- Uploads (apps/uploads; docs/security.md "Uploads") ---
 # Each file at most HALL_UPLOAD_MAX_MB, the files of one request together at most
 # HALL_UPLOAD_REQUEST_MAX_MB: counted while the body streams in by the first upload handler, which

@@ -82,3 +82,19 @@ def test_postgresql_itself_refuses_deleting_a_young_row_by_raw_sql(disclosure):
     assert model.objects.filter(pk=young.pk).exists()
     _raw_delete(model._meta.db_table, old.pk)
     assert not model.objects.filter(pk=old.pk).exists()
+
+
+def test_the_retention_period_is_a_setting_read_from_the_environment(monkeypatch):
+    """HALL_AUDIT_RETENTION_DAYS is in hall/settings.py (default 183), so an operator sets it by the
+    environment like the other HALL_ settings rather than it being only the code's fallback."""
+    import importlib
+
+    import hall.settings
+
+    monkeypatch.setenv("HALL_AUDIT_RETENTION_DAYS", "400")
+    try:
+        assert importlib.reload(hall.settings).HALL_AUDIT_RETENTION_DAYS == 400
+        monkeypatch.delenv("HALL_AUDIT_RETENTION_DAYS")
+        assert importlib.reload(hall.settings).HALL_AUDIT_RETENTION_DAYS == MINIMUM_DAYS
+    finally:
+        importlib.reload(hall.settings)
