@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +26,7 @@ from apps.audit.requests import client_ip
 from apps.cases.codes import ApplicantKind
 from apps.cases.models import Escalation
 from apps.cases.review import services
-from apps.desks.actions import Action, perform
+from apps.desks.actions import Action, run, tell
 from apps.desks.forms.base import DeskForm, text
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.supervision import at_risk as selectors
@@ -112,6 +112,10 @@ def case_page(request, pk):
     """One case as its supervisor sees it, and the early escalation if it is open, at risk and has no
     open escalation."""
     case = _case(request, pk)
+    return _case_page(request, case, EarlyEscalationForm(obj=case))
+
+
+def _case_page(request, case, escalation_form, status=200):
     today = timezone.localdate()
     clock = case.clock
     escalations = list(
@@ -147,23 +151,30 @@ def case_page(request, pk):
         and open_escalation is None
         and not (case.warning == WarningLevel.NORMAL == case.warning_on(today)),
         steps=selectors.case_steps(case),
-        escalation_form=EarlyEscalationForm(obj=case),
+        escalation_form=escalation_form,
     )
-    return render(request, "desks/supervision/at_risk_case.html", context)
+    return render(request, "desks/supervision/at_risk_case.html", context, status=status)
 
 
 @login_required
 @permission_required(SUPERVISOR, raise_exception=True)
 @require_POST
 def escalate(request, pk):
+    """Escalate early. A note the form refuses (blank, too long) is said at the field, the page drawn
+    again with what was typed (400), not a message at the page's top over an emptied form; the
+    service's refusals (an escalation open already, the case decided meanwhile) are the case's, said
+    as messages on its page."""
     case = _case(request, pk)
-    return perform(
+    outcome = run(
         request,
         ESCALATE,
         obj=case,
         context={"case_id": case.pk, "actor": request.user, "client_ip": client_ip(request)},
-        back=reverse("desks:at_risk_case", args=[case.pk]),
     )
+    if outcome.form.errors:
+        return _case_page(request, case, outcome.form, status=400)
+    tell(request, ESCALATE, outcome)
+    return redirect("desks:at_risk_case", pk=case.pk)
 
 
 urlpatterns = [

@@ -125,3 +125,27 @@ def test_the_open_escalation_is_one_click_from_its_row_on_the_escalations_list(c
         listed = client.get(address)
     assert listed.status_code == 200
     assert f'<tr id="{anchor}"' in listed.content.decode()
+
+
+def test_a_blank_note_is_said_at_its_field_keeping_what_was_typed(client, english):
+    world = build(limits_x=(5,), limits_y=(), limit_z=0, decided=False)
+    case = world.cases["x5"]
+    client.force_login(world.centre_supervisor)
+    with on(SWEPT):
+        shown = client.get(reverse("desks:at_risk_case", args=[case.pk])).content.decode()
+        # The browser asks for the note before sending (spaces only still pass it: the server's).
+        assert re.search(r"<textarea[^>]* required", shown)
+        response = client.post(reverse("desks:at_risk_escalate", args=[case.pk]), {"note": "   \n  "})
+    assert response.status_code == 400
+    html = response.content.decode()
+    form = html.split('data-testid="escalate-form"', 1)[1].split("</form>", 1)[0]
+    assert "This field is required." in form  # at the field, in the form
+    assert re.search(r'<textarea[^>]*aria-invalid="true"', form)
+    assert 'class="messages' not in html and "Why escalate: This field is required." not in html
+    assert not case.escalations.exists()
+    # Too long: the text typed comes back in the field to be shortened, not lost.
+    with on(SWEPT):
+        typed = "请说明进度" * 2000
+        response = client.post(reverse("desks:at_risk_escalate", args=[case.pk]), {"note": typed})
+    assert response.status_code == 400
+    assert f">\n{typed}</textarea>" in response.content.decode()
