@@ -22,9 +22,12 @@ HEADING_FONT = Font(bold=True)
 
 
 def filename(query: LogQuery) -> str:
-    first = f"{query.date_from:%Y%m%d}" if query.date_from else "start"
-    last = f"{query.date_to:%Y%m%d}" if query.date_to else timezone.localdate().strftime("%Y%m%d")
-    return f"audit-{query.log}-{first}-{last}.xlsx"
+    """``audit-<log>-<first>-<last>.xlsx``; with no first day, ``audit-<log>-to-<last>.xlsx`` (the
+    search starts at the oldest row kept: no date to name)."""
+    last = f"{query.date_to or timezone.localdate():%Y%m%d}"
+    if query.date_from:
+        return f"audit-{query.log}-{query.date_from:%Y%m%d}-{last}.xlsx"
+    return f"audit-{query.log}-to-{last}.xlsx"
 
 
 def person(user) -> str:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -89,7 +90,10 @@ def test_the_export_holds_the_searchs_rows_as_text(client):
     query = {"filing": case.filing.number}
     response = client.get(EXPORT, query)
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="audit-transitions-start-')
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == f'attachment; filename="audit-transitions-to-{today:%Y%m%d}.xlsx"'
+    dated = client.get(EXPORT, {**query, "from": "2026-01-05", "to": "2026-02-01"})
+    assert dated["Content-Disposition"] == 'attachment; filename="audit-transitions-20260105-20260201.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     on_page = client.get(PAGE, query)
