@@ -137,6 +137,14 @@ def test_the_sweep_raises_an_unacknowledged_one_and_logs_it_in_bulk(settings, ov
     [last] = history_of(escalation)
     assert (last.transition, last.from_state, last.to_state) == ("raise_to_centre", "open", "open")
     assert last.context == {"source": "sweep", "level": "centre"}
+    # Anchored as an escalation's row written one at a time is (apps.audit.anchors), so that the
+    # department's and the centre's supervisors find it in the audit viewer, not superusers only.
+    case = escalation.case
+    assert (last.centre_id, last.department_id, last.filing_number) == (
+        escalation.department.centre_id,
+        escalation.department_id,
+        case.filing.number,
+    )
     # Raised is raised once: the graph's condition, and the sweep's filter that mirrors it.
     assert not can_proceed(raised.raise_to_centre)
     with on(dt.date(2026, 10, 9)):
