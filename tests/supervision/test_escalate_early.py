@@ -179,3 +179,21 @@ def test_every_history_labels_the_early_escalation(world, client, english):
     html = response.content.decode()
     assert "Escalated early" in html
     assert "escalated_early" not in html
+
+
+def test_the_escalations_list_opens_the_case_and_says_why_and_who_escalated_early(world, client):
+    escalate(world, "x7", note="申请人多次来电催办")
+    client.force_login(world.centre_supervisor)
+    with on(SWEPT):
+        html = client.get(reverse("desks:supervision")).content.decode()
+    early = Escalation.objects.get(case=world.cases["x7"])
+    row = html.split(f'<tr id="escalation-{early.pk}"', 1)[1].split("</tr>", 1)[0]
+    case_page = reverse("desks:at_risk_case", args=[world.cases["x7"].pk])
+    link = f'<a href="{case_page}" data-testid="escalation-case">'
+    assert link + world.cases["x7"].filing.number in row
+    assert "督查中心: 申请人多次来电催办" in row
+    # The sweep's escalation of the overdue case opens its case page too; it has no note of a person.
+    swept = Escalation.objects.get(case=world.cases["x1"])
+    row = html.split(f'<tr id="escalation-{swept.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert reverse("desks:at_risk_case", args=[world.cases["x1"].pk]) in row
+    assert 'data-testid="escalation-note"' not in row
