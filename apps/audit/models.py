@@ -112,12 +112,12 @@ class TransitionLog(AnchoredLog):
         ordering = ["at", "pk"]
         indexes = [
             models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_subject"),
-            # The viewer's searches, newest first (keyset on id): a centre's, a department's, a filing's.
-            models.Index(fields=["centre", "-id"], name="transitionlog_centre"),
-            models.Index(fields=["department", "-id"], name="transitionlog_department"),
+            # The viewer's searches, newest first (keyset on at, id): a centre's, a department's, a filing's.
+            models.Index(fields=["centre", "-at", "-id"], name="transitionlog_centre_at"),
+            models.Index(fields=["department", "-at", "-id"], name="transitionlog_department_at"),
             models.Index(
-                fields=["filing_number", "-id"],
-                name="transitionlog_filing",
+                fields=["filing_number", "-at", "-id"],
+                name="transitionlog_filing_at",
                 condition=~models.Q(filing_number=""),
             ),
         ]
@@ -156,11 +156,11 @@ class DisclosureLog(AnchoredLog):
         indexes = [
             models.Index(fields=["content_type", "object_id", "at"], name="disclosurelog_subject"),
             models.Index(fields=["looked_up", "at"], name="disclosurelog_looked_up"),
-            models.Index(fields=["centre", "-id"], name="disclosurelog_centre"),
-            models.Index(fields=["department", "-id"], name="disclosurelog_department"),
+            models.Index(fields=["centre", "-at", "-id"], name="disclosurelog_centre_at"),
+            models.Index(fields=["department", "-at", "-id"], name="disclosurelog_department_at"),
             models.Index(
-                fields=["filing_number", "-id"],
-                name="disclosurelog_filing",
+                fields=["filing_number", "-at", "-id"],
+                name="disclosurelog_filing_at",
                 condition=~models.Q(filing_number=""),
             ),
         ]

@@ -4,9 +4,12 @@ action and date, newest first, for the supervision desk's page and the API alike
 Scoped by the log's anchors (``apps.audit.anchors``): a centre's supervisors see the rows anchored at
 their centre, a department's supervisors the rows anchored at their department (a case's, its
 documents', its escalations' — not the filing's own, which belong to the whole centre); a superuser
-sees every row, those with no centre too (a user account's steps). Pages are keyset pages on the id
-(``before``: the last id shown), so that no page counts the log or skips through it: each is one
-query over an index — (centre, id), (department, id) or (filing number, id).
+sees every row, those with no centre too (a user account's steps). Newest first is by the time of
+the row (``at``, then id): a row may be written with a time earlier than rows written before it (a
+step recorded late, a planted or imported history), so the id is no order of time. Pages are keyset
+pages on (at, id) (``before``: the id of the last row shown; its time is read by the page's own query
+as a subquery), so that no page counts the log or skips through it: each is one query over an index —
+(centre, -at, -id), (department, -at, -id) or (filing number, -at, -id) (audit 0010).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, TextChoices
+from django.db.models import Q, Subquery, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +137,7 @@ def matching(scope: Scope | None, query: LogQuery):
         if not scope:
             return model.objects.none()
         # Only the parts the scope has: a centre's supervisor's search is then one ordered walk of
-        # the (centre, -id) index, not a merge of two.
+        # the (centre, -at, -id) index, not a merge of two.
         where = Q()
         if scope.centre_ids:
             where |= Q(centre_id__in=scope.centre_ids)
@@ -154,14 +157,17 @@ def matching(scope: Scope | None, query: LogQuery):
         rows = rows.filter(at__gte=_start_of(query.date_from))
     if query.date_to:
         rows = rows.filter(at__lt=_start_of(query.date_to + dt.timedelta(days=1)))
-    return rows.select_related(PERSON[log], "content_type", "centre", "department").order_by("-id")
+    return rows.select_related(PERSON[log], "content_type", "centre", "department").order_by("-at", "-id")
 
 
 def search(scope: Scope | None, query: LogQuery, *, size: int = PAGE_SIZE) -> Page:
     """One page of ``matching``: the ``size`` rows before ``query.before`` (one query)."""
     rows = matching(scope, query)
     if query.before:
-        rows = rows.filter(pk__lt=query.before)
+        # After the row ``before`` in (-at, -id) order: at <= its time, and if at the same time, a
+        # smaller id. ``at__lte`` bounds the index range; its time is a subquery, not a query.
+        at = Subquery(rows.model.objects.filter(pk=query.before).values("at")[:1])
+        rows = rows.filter(at__lte=at).filter(Q(at__lt=at) | Q(pk__lt=query.before))
     found = list(rows[: size + 1])
     more = len(found) > size
     found = found[:size]

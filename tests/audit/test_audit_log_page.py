@@ -91,7 +91,8 @@ def test_the_export_holds_the_searchs_rows_as_text(client):
     response = client.get(EXPORT, query)
     assert response.status_code == 200
     today = timezone.localdate()
-    assert response["Content-Disposition"] == f'attachment; filename="audit-transitions-to-{today:%Y%m%d}.xlsx"'
+    disposition = response["Content-Disposition"]
+    assert disposition == f'attachment; filename="audit-transitions-to-{today:%Y%m%d}.xlsx"'
     dated = client.get(EXPORT, {**query, "from": "2026-01-05", "to": "2026-02-01"})
     assert dated["Content-Disposition"] == 'attachment; filename="audit-transitions-20260105-20260201.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active

@@ -174,6 +174,31 @@ def test_pages_are_keyset_pages_newest_first_without_gaps():
     assert sum(pages, []) == every == sorted(every, reverse=True)
 
 
+def test_newest_first_is_by_the_rows_time_not_its_id_and_pages_follow_it(django_assert_num_queries):
+    """A row written late with an earlier time (a step recorded afterwards, a planted history) sorts
+    by its time: the id is no order of time. The pages follow that order, each one query."""
+    case = make_case()
+    now = timezone.now()
+    written = {}
+    for hours_ago in (0, 5, 1, 3):  # ids in this order, times not
+        with time_machine.travel(now - dt.timedelta(hours=hours_ago), tick=False):
+            written[hours_ago] = record_step(case, step="noted").pk
+    with time_machine.travel(now - dt.timedelta(hours=1), tick=False):
+        written["1b"] = record_step(case, step="noted").pk  # the same time as another: by id
+    newest_first = [written[k] for k in (0, "1b", 1, 3, 5)]
+    assert _all(None, LogQuery(action="noted")) == newest_first
+    scope = scope_of(make_staff(Role.SUPERVISOR, centre=case.filing.centre))
+    pages, before = [], None
+    while True:
+        with django_assert_num_queries(1):
+            page = search(scope, LogQuery(action="noted", before=before), size=2)
+        pages.append([row.pk for row in page.rows])
+        if page.next_before is None:
+            break
+        before = page.next_before
+    assert pages == [newest_first[:2], newest_first[2:4], newest_first[4:]]
+
+
 def test_a_page_is_one_query_for_one_row_or_many(django_assert_num_queries):
     case = make_case()
     record_step(case, step="noted")
