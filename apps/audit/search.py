@@ -3,7 +3,9 @@ action and date, newest first, for the supervision desk's page and the API alike
 
 Scoped by the log's anchors (``apps.audit.anchors``): a centre's supervisors see the rows anchored at
 their centre, a department's supervisors the rows anchored at their department (a case's, its
-documents', its escalations' — not the filing's own, which belong to the whole centre); a superuser
+documents', its escalations') and the own rows (no department) of every filing with a case in their
+department — its opening, acceptance, uploads — matched by filing number (not another department's
+case rows of the same filing); a superuser
 sees every row, those with no centre too (a user account's steps). Newest first is by the time of
 the row (``at``, then id): a row may be written with a time earlier than rows written before it (a
 step recorded late, a planted or imported history), so the id is no order of time. Pages are keyset
@@ -18,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Subquery, TextChoices
 from django.utils import timezone
@@ -143,6 +146,13 @@ def matching(scope: Scope | None, query: LogQuery):
             where |= Q(centre_id__in=scope.centre_ids)
         if scope.department_ids:
             where |= Q(department_id__in=scope.department_ids)
+            # A filing's own rows (opened, accepted, its uploads …) are the centre's (no department),
+            # but a department's supervisors answer for the filings with a case of theirs: those rows
+            # by the filing's number, through a subquery of the page's one query.
+            cases = apps.get_model("cases", "Case")._base_manager.filter(
+                department_id__in=scope.department_ids
+            )
+            where |= Q(department__isnull=True, filing_number__in=cases.values("filing__number"))
         rows = rows.filter(where)
     if query.person:
         people = get_user_model().objects.filter(
