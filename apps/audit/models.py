@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.retention import RetentionError, cutoff
@@ -120,6 +122,15 @@ class TransitionLog(AnchoredLog):
                 name="transitionlog_filing_at",
                 condition=~models.Q(filing_number=""),
             ),
+            # A filing by the tail clerks quote (``search.FILING_TAIL``: its last 12 characters, the
+            # day and serial), newest first.
+            models.Index(
+                Right("filing_number", 12),
+                F("at").desc(),
+                F("id").desc(),
+                name="transitionlog_filing_tail",
+                condition=~models.Q(filing_number=""),
+            ),
         ]
 
     def __str__(self):
@@ -161,6 +172,15 @@ class DisclosureLog(AnchoredLog):
             models.Index(
                 fields=["filing_number", "-at", "-id"],
                 name="disclosurelog_filing_at",
+                condition=~models.Q(filing_number=""),
+            ),
+            # A filing by the tail clerks quote (``search.FILING_TAIL``: its last 12 characters, the
+            # day and serial), newest first.
+            models.Index(
+                Right("filing_number", 12),
+                F("at").desc(),
+                F("id").desc(),
+                name="disclosurelog_filing_tail",
                 condition=~models.Q(filing_number=""),
             ),
         ]

@@ -23,6 +23,7 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Q, Subquery, TextChoices
+from django.db.models.functions import Right
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,9 @@ from apps.audit.input_limits import MAX_ID
 from apps.audit.models import DisclosureLog, TransitionLog
 
 PAGE_SIZE = 50
+# A filing is found by the end of its number (clerks quote the day and serial, its last 12
+# characters), at least this long: the logs' (right(number, 12), -at, -id) index serves it.
+FILING_TAIL = 12
 # An export holds at most this many rows, the newest (the page says so): a longer period is exported
 # in parts, or archived (manage.py archive_audit_log).
 EXPORT_LIMIT = 10_000
@@ -74,7 +78,14 @@ class LogSearchForm(forms.Form):
         required=False,
         help_text=_("Username, or part of the name."),
     )
-    filing = forms.CharField(label=_("Filing number"), max_length=60, required=False)
+    filing = forms.CharField(
+        label=_("Filing number"),
+        min_length=FILING_TAIL,
+        max_length=60,
+        required=False,
+        help_text=_("The whole number, or at least its last 12 characters (the date and serial)."),
+        error_messages={"min_length": _("Give at least the last 12 characters of the filing number.")},
+    )
     action = forms.CharField(
         label=_("Action"),
         max_length=60,
@@ -160,7 +171,12 @@ def matching(scope: Scope | None, query: LogQuery):
         )
         rows = rows.filter(**{f"{PERSON[log]}__in": people.values("pk")})
     if query.filing:
-        rows = rows.filter(filing_number=query.filing)
+        # The number's last FILING_TAIL characters select by the (tail, -at, -id) index; the whole
+        # text given must end the number.
+        tail = query.filing[-FILING_TAIL:]
+        rows = rows.alias(filing_tail=Right("filing_number", FILING_TAIL)).filter(
+            filing_tail=tail, filing_number__endswith=query.filing
+        )
     if query.action:
         rows = rows.filter(**{ACTION[log]: query.action})
     if query.date_from:

@@ -157,3 +157,22 @@ def test_the_admins_log_lists_find_a_filings_rows_by_its_whole_number(client):
     assert page.context["cl"].result_count == TransitionLog.objects.filter(filing_number=number).count() > 0
     shown = client.get(reverse("admin:audit_disclosurelog_changelist"), {"q": number})
     assert shown.context["cl"].result_count == 1
+
+
+def test_a_filing_is_found_by_the_tail_of_its_number_clerks_quote(client):
+    planted = plant()
+    number = planted.case.filing.number
+    client.force_login(make_staff(Role.SUPERVISOR, centre=planted.centre))
+    whole = _ids(client.get(PAGE, {"filing": number}))
+    assert whole
+    assert _ids(client.get(PAGE, {"filing": number[-12:]})) == whole  # the date and serial
+    assert _ids(client.get(PAGE, {"filing": number[-20:]})) == whole
+    assert _ids(client.get(PAGE, {"filing": "9" + number[-12:]})) == []  # the text must end the number
+    short = client.get(PAGE, {"filing": number[-11:]})
+    assert short.status_code == 400
+    assert "filing" in short.context["form"].errors
+    api = APIClient()
+    api.force_login(make_staff(Role.SUPERVISOR, centre=planted.centre))
+    found = api.get("/api/v1/audit/transitions/", {"filing": number[-12:]}).json()["results"]
+    assert [row["id"] for row in found] == whole
+    assert set(api.get("/api/v1/audit/transitions/", {"filing": number[-5:]}).json()) == {"filing"}
