@@ -176,3 +176,18 @@ def test_a_filing_is_found_by_the_tail_of_its_number_clerks_quote(client):
     found = api.get("/api/v1/audit/transitions/", {"filing": number[-12:]}).json()["results"]
     assert [row["id"] for row in found] == whole
     assert set(api.get("/api/v1/audit/transitions/", {"filing": number[-5:]}).json()) == {"filing"}
+
+
+def test_a_fields_hint_and_error_sit_under_its_input_which_names_the_hint(client):
+    client.force_login(make_staff(Role.SUPERVISOR))
+    html = client.get(PAGE, {"filing": "12345", "person": "x"}).content.decode()
+
+    def box(field, next_field):
+        start = html.index(f'data-testid="audit-field-{field}"')
+        return html[start : html.index(f"audit-field-{next_field}")]
+
+    person = box("person", "filing")
+    assert person.index("<label") < person.index("<input") < person.index('id="id_person_helptext"')
+    assert 'aria-describedby="id_person_helptext"' in person
+    filing = box("filing", "action")
+    assert filing.index("<input") < filing.index('class="error"')  # the error at its field, under it
