@@ -6,9 +6,12 @@ Text is written as text: a comment or a name that begins with "=" is never a for
 
 from __future__ import annotations
 
+import functools
 import io
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,18 +33,62 @@ def filename(query: LogQuery) -> str:
     return f"audit-{query.log}-to-{last}.xlsx"
 
 
+# How the logged steps read, per kind of subject: the desks' own labels (the histories print the same
+# words), named by path — the audit app imports no domain app. A step of a kind not listed, or not in
+# its list, reads by any list that names it, else as its code.
+STEP_LABELS = {
+    "cases.filing": "apps.cases.codes.FILING_STEPS",
+    "cases.case": "apps.cases.codes.CASE_STEPS",
+    "feedback.rectificationticket": "apps.feedback.ticket_selectors.TICKET_STEPS",
+}
+
+
+@functools.cache
+def _steps(path: str) -> dict:
+    return import_string(path)
+
+
+def step_labels(label: str | None = None) -> dict:
+    """code → label: the subject kind's steps, over those of every kind (its own win)."""
+    merged = {}
+    for kind, path in STEP_LABELS.items():
+        if kind != label:
+            merged.update(_steps(path))
+    if label in STEP_LABELS:
+        merged.update(_steps(STEP_LABELS[label]))
+    return merged
+
+
+def action(entry) -> str:
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    return str(step_labels(model and model._meta.label_lower).get(entry.transition, entry.transition))
+
+
+def state(entry, code: str) -> str:
+    """A state by its model's choices' label (a filing's 已受理, a case's 审查中), else the code."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    try:
+        choices = dict(model._meta.get_field("state").flatchoices) if model else {}
+    except FieldDoesNotExist:
+        choices = {}
+    return str(choices.get(code, code))
+
+
 def person(user) -> str:
+    """A person by their name; the username only when no name is recorded (the API gives both)."""
     if user is None:
         return _("The system")
-    return f"{user.full_name} ({user.username})" if user.full_name else user.username
+    return user.full_name or user.username
 
 
 def subject(entry) -> str:
+    """What the row is about: its kind (a filing, a case …), and its id only when no filing number
+    names it (the next column holds the number)."""
     if entry.content_type_id is None:
         return ""
     model = entry.content_type.model_class()
-    name = model._meta.verbose_name if model else entry.content_type.model
-    return f"{name} #{entry.object_id}"
+    name = str(model._meta.verbose_name if model else entry.content_type.model)
+    return name if entry.filing_number else f"{name} #{entry.object_id}"
 
 
 def headings(log: str) -> list[str]:
@@ -90,9 +137,9 @@ def values(log: str, entry) -> list:
     return [
         at,
         person(entry.actor),
-        entry.transition,
-        entry.from_state,
-        entry.to_state,
+        action(entry),
+        state(entry, entry.from_state),
+        state(entry, entry.to_state),
         subject(entry),
         entry.filing_number,
         centre,

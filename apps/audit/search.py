@@ -86,12 +86,9 @@ class LogSearchForm(forms.Form):
         help_text=_("The whole number, or at least its last 12 characters (the date and serial)."),
         error_messages={"min_length": _("Give at least the last 12 characters of the filing number.")},
     )
-    action = forms.CharField(
-        label=_("Action"),
-        max_length=60,
-        required=False,
-        help_text=_("As logged, e.g. accept, claim, applicant_id_number."),
-    )
+    # A select of the known steps by their labels (the value is the code, as the API takes it); any
+    # other code logged (a disclosure's ``what``) is still taken through the API and the URL.
+    action = forms.CharField(label=_("Action"), max_length=60, required=False, widget=forms.Select)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -111,6 +108,17 @@ class LogSearchForm(forms.Form):
                 "before": data.get("before"),
             }
         super().__init__(data, **kwargs)
+        choices = action_choices()
+        given = (data or {}).get("action") or ""
+        if given and given not in dict(choices) and given not in {str(label) for _c, label in choices}:
+            choices.append((given, given))  # a code with no label (a disclosure's what): shown as asked
+        self.fields["action"].widget.choices = choices
+
+    def clean_action(self):
+        # A label typed into the URL (?action=准予许可) means its code.
+        given = (self.cleaned_data.get("action") or "").strip()
+        by_label = {str(label): code for code, label in action_choices()[1:]}
+        return by_label.get(given, given)
 
     def clean(self):
         cleaned = super().clean()
@@ -130,6 +138,20 @@ class LogSearchForm(forms.Form):
             date_to=data.get("date_to"),
             before=data.get("before"),
         )
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """("", any) then every known step, by label (a code two kinds share with different words reads
+    with both)."""
+    from apps.audit.export import STEP_LABELS, _steps
+
+    labels: dict[str, list[str]] = {}
+    for path in STEP_LABELS.values():
+        for code, label in _steps(path).items():
+            if str(label) not in labels.setdefault(code, []):
+                labels[code].append(str(label))
+    choices = sorted(((code, " / ".join(words)) for code, words in labels.items()), key=lambda c: c[1])
+    return [("", _("Any action")), *choices]
 
 
 def visible_to(user) -> Scope | None:

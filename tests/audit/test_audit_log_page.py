@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from apps.accounts.roles import Role
 from apps.audit.models import DisclosureLog, TransitionLog
 from apps.audit.services import record_step
+from apps.cases.codes import CASE_STEPS
 from tests.audit.planted import plant
 from tests.factories.accounts import make_staff
 from tests.factories.cases import make_case
@@ -100,7 +101,7 @@ def test_the_export_holds_the_searchs_rows_as_text(client):
     on_page = client.get(PAGE, query)
     assert len(rows) - 1 == len(_ids(on_page))
     noted = next(r for r in rows if r[2] == "noted")
-    assert noted[5].endswith(f"#{case.pk}") and noted[6] == case.filing.number
+    assert noted[5] == str(case._meta.verbose_name) and noted[6] == case.filing.number
     assert '=HYPERLINK("http://x")' in noted  # written as text, not a formula
     assert sheet.cell(row=2, column=1).data_type == "d"  # the time is a date, not text
 
@@ -140,7 +141,7 @@ def test_the_api_pages_and_exports_in_scope():
     exported = api.get("/api/v1/audit/transitions/export/", {"action": "claim"})
     assert exported.status_code == 200
     rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
-    assert [r[2] for r in rows[1:]] == ["claim"]
+    assert [r[2] for r in rows[1:]] == [str(CASE_STEPS["claim"])]  # by its label
 
     centre_api = APIClient()
     centre_api.force_login(make_staff(Role.SUPERVISOR, centre=planted.centre))
@@ -191,3 +192,29 @@ def test_a_fields_hint_and_error_sit_under_its_input_which_names_the_hint(client
     assert 'aria-describedby="id_person_helptext"' in person
     filing = box("filing", "action")
     assert filing.index("<input") < filing.index('class="error"')  # the error at its field, under it
+
+
+def test_actions_states_and_people_read_by_their_labels_on_the_page_and_in_the_export(client):
+    from django.utils import translation
+
+    from apps.cases.codes import CASE_STEPS, FILING_STEPS, CaseState
+
+    planted = plant()
+    number = planted.case.filing.number
+    client.force_login(make_staff(Role.SUPERVISOR, centre=planted.centre))
+    with translation.override("zh-hans"):
+        claimed, accepted = str(CASE_STEPS["claim"]), str(FILING_STEPS["accept"])
+        in_review, queued = str(CaseState.IN_REVIEW.label), str(CaseState.QUEUED.label)
+    response = client.get(PAGE, {"filing": number})
+    html = response.content.decode()
+    claim_row = next(cells for entry, cells in response.context["rows"] if entry.transition == "claim")
+    assert claim_row[1:5] == ["张审批", claimed, queued, in_review]  # no "(username)" beside a name
+    assert claim_row[5] == str(planted.case._meta.verbose_name)  # what it is; the number is beside it
+    assert accepted in html and ">claim<" not in html and "in_review" not in html
+    # The action box is a select of the steps by label, its values the codes the API takes.
+    assert f'<option value="claim">{claimed}</option>' in html
+    by_label = _ids(client.get(PAGE, {"action": claimed}))
+    assert by_label and by_label == _ids(client.get(PAGE, {"action": "claim"}))
+    sheet = load_workbook(io.BytesIO(client.get(EXPORT, {"filing": number}).content)).active
+    claim_line = next(r for r in sheet.iter_rows(values_only=True) if r[2] == claimed)
+    assert claim_line[1:5] == ("张审批", claimed, queued, in_review)

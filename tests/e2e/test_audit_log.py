@@ -6,11 +6,13 @@ import io
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.audit.models import TransitionLog
+from apps.cases.codes import CASE_STEPS
 from tests.audit.planted import plant
 from tests.e2e.staff_login import log_in
 from tests.factories import make_staff
@@ -21,21 +23,30 @@ from tests.factories import make_staff
 def test_a_supervisor_searches_a_filings_log_and_downloads_it(live_server, page, shot, axe):
     planted = plant()
     number = planted.case.filing.number
+    with translation.override("zh-hans"):
+        claimed = str(CASE_STEPS["claim"])
     log_in(page, live_server, make_staff(Role.SUPERVISOR, centre=planted.centre))
     page.locator('nav.desk-sections a[href="/supervision/audit-log/"]').click()
     filters = page.get_by_test_id("audit-log-filters")
     expect(filters).to_be_visible()
     shot(page, "audit-log-opened")
 
-    filters.locator("input[name=filing]").fill(number)
+    # A field's hint sits under its input, not between label and input.
+    person_box = filters.get_by_test_id("audit-field-person")
+    hint = person_box.locator(".help").bounding_box()
+    assert hint["y"] >= person_box.locator("input").bounding_box()["y"] + 10
+    expect(filters.locator("select[name=action]")).to_contain_text(claimed)  # actions by label
+
+    filters.locator("input[name=filing]").fill(number[-12:])  # the date and serial clerks quote
     filters.locator("button[type=submit]").click()
-    page.wait_for_url(f"**filing={number}**")
+    page.wait_for_url(f"**filing={number[-12:]}**")
     rows = page.get_by_test_id("audit-log-row")
     expected = TransitionLog.objects.filter(filing_number=number).count()
     expect(rows).to_have_count(expected)
-    claim = rows.filter(has_text="claim")
+    claim = rows.filter(has_text=claimed)
     expect(claim).to_have_count(1)
     expect(claim).to_contain_text("张审批")
+    expect(page.get_by_test_id("audit-log-table")).not_to_contain_text("(")  # no username in brackets
     expect(page.get_by_test_id("audit-log-table")).not_to_contain_text(planted.other_case.filing.number)
     shot(page, "a-filings-log")
     axe(page, "audit log")
