@@ -301,6 +301,18 @@ def _series(scope: Scope, query: WorkQuery) -> list[Row]:
     return [Row(None, "", Counts.of(values), period=values["start"]) for values in found]
 
 
+def _periods(query: WorkQuery) -> list[dt.date]:
+    """The first day of every period of the range (each day, or each month from the first's)."""
+    if query.period == Period.MONTH:
+        starts, month = [], query.date_from.replace(day=1)
+        while month <= query.date_to:
+            starts.append(month)
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        return starts
+    days = (query.date_to - query.date_from).days
+    return [query.date_from + dt.timedelta(days=n) for n in range(days + 1)]
+
+
 def _by_key(scope: Scope, query: WorkQuery, dimension: str) -> list[Row]:
     found = list(_rollups(scope, query, dimension).values("key").annotate(**SUMS).order_by("key"))
     names = names_of(dimension, {values["key"] for values in found})
@@ -353,9 +365,17 @@ def _period_label(period: str, day: dt.date) -> str:
     return day.strftime("%Y-%m") if period == Period.MONTH else day.isoformat()
 
 
+def _every_period(figures: WorkFigures) -> list[Row]:
+    """The series with every day (or month) of the range, a quiet one with zeros: a time axis that
+    skipped the periods with no rows would draw days apart as if they were neighbours."""
+    found = {row.period: row for row in figures.series}
+    return [found.get(start) or Row(None, "", Counts(), period=start) for start in _periods(figures.query)]
+
+
 def tables(figures: WorkFigures) -> list[Table]:
     """What the dashboard draws, in order: each a chart beside its table, and a sheet of the export."""
     period = figures.query.period
+    series = _every_period(figures)
     totals = figures.totals
     label = {
         Period.DAY: gettext("Day"),
@@ -368,12 +388,12 @@ def tables(figures: WorkFigures) -> list[Table]:
             headings=[label, gettext("At a window"), gettext("Online"), gettext("Assisted filing")],
             rows=[
                 [_period_label(period, row.period), c.decided_window, c.decided_online, c.decided_assisted]
-                for row in figures.series
+                for row in series
                 for c in [row.counts]
             ],
             chart="bar",
             note=gettext("Filed items (办件): a bundle of three items filed once counts three."),
-            extra={"stack": True},  # parts of the whole decided
+            extra={"stack": True, "time": True},  # parts of the whole decided
         ),
         Table(
             slug="work-decisions",
@@ -404,9 +424,10 @@ def tables(figures: WorkFigures) -> list[Table]:
                     row.counts.on_time_rate,
                     row.counts.online_share,
                 ]
-                for row in figures.series
+                for row in series
             ],
             chart="line",
+            extra={"time": True},
             note=gettext(
                 "First-time pass rate: first decisions accepted (with or without a deficiency) over "
                 "first decisions; a resubmission is not a first decision. On-time rate: cases decided "

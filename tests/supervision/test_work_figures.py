@@ -182,13 +182,31 @@ def test_tables_hold_the_figures(hall):
     centre, *_ = hall
     figures = figures_for(Scope(frozenset({centre.pk}), frozenset()), WorkQuery(*MARCH))
     by_slug = {table.slug: table for table in tables(figures)}
-    assert by_slug["work-channels"].rows == [["2026-03-02", 8, 2, 0], ["2026-03-03", 0, 5, 0]]
+    # Every day of March on the time axis, the quiet ones with nothing (rates: nothing to divide).
+    channels = by_slug["work-channels"].rows
+    assert [row[0] for row in channels] == [f"2026-03-{day:02d}" for day in range(1, 32)]
+    assert channels[1:3] == [["2026-03-02", 8, 2, 0], ["2026-03-03", 0, 5, 0]]
+    assert channels[0] == ["2026-03-01", 0, 0, 0] and channels[30] == ["2026-03-31", 0, 0, 0]
     assert [row[1] for row in by_slug["work-decisions"].rows] == [10, 1, 3, 1, 0]
-    assert by_slug["work-rates"].rows == [["2026-03-02", 66.7, 75.0, 20.0], ["2026-03-03", 100.0, 0.0, 100.0]]
+    rates = by_slug["work-rates"].rows
+    assert rates[1:3] == [["2026-03-02", 66.7, 75.0, 20.0], ["2026-03-03", 100.0, 0.0, 100.0]]
+    assert rates[3] == ["2026-03-04", None, None, None]
+    assert by_slug["work-channels"].extra["time"] and by_slug["work-rates"].extra["time"]
     assert by_slug["work-time"].rows == [["市场监管局", 9.0, 5.0, 20.0, 1], ["自然资源局", 5.0, 7.5, 15.0, 4]]
     for table in tables(figures):
         assert all(len(row) == len(table.headings) for row in table.rows), table.slug
     assert workbook(tables(figures))[:2] == b"PK"
+
+
+def test_a_series_by_month_has_every_month_of_the_range(hall):
+    centre, *_ = hall
+    figures = figures_for(
+        Scope(frozenset({centre.pk}), frozenset()),
+        WorkQuery(dt.date(2026, 1, 15), dt.date(2026, 4, 2), Period.MONTH),
+    )
+    channels = next(table for table in tables(figures) if table.slug == "work-channels")
+    assert [row[0] for row in channels.rows] == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    assert channels.rows[0] == ["2026-01", 0, 0, 0] and channels.rows[2] == ["2026-03", 8, 7, 0]
 
 
 def test_constant_queries(hall, django_assert_max_num_queries):
