@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from apps.supervision import charts
-from apps.supervision.tables import Table
+from apps.supervision.tables import Linked, Table
 
 BY_DEPARTMENT = Table(
     slug="by-department",
@@ -299,3 +299,34 @@ def test_a_line_and_a_pie_take_their_fixed_colours_too():
     )
     data = charts.option(pie)["series"][0]["data"]
     assert data[0]["itemStyle"] == {"color": "#7f1d1d"} and "itemStyle" not in data[1]
+
+
+def test_the_table_body_escapes_every_text_and_links_a_linked_label():
+    # The body is built in one Python call (supervision_figures.figure_body), not by the template:
+    # the HTML is what the template drew, each text escaped once.
+    table = Table(
+        slug="mixed",
+        title="Mixed",
+        headings=["Label", "Count", "Rate (%)", "Share", "Note"],
+        rows=[
+            [
+                Linked("A & <B>", "/r/?rule=a&x=1", current=True, testid="row-a"),
+                1,
+                Decimal("2.50"),
+                0.5,
+                "<i>",
+            ],
+            [Linked("C", "/r/?rule=c"), 0, None, 1.0, "x"],
+            [dt.date(2026, 3, 2), 7, 12.3, None, "a\"b'"],
+            ["<script>", 2, Decimal("0"), 3.25, None],
+        ],
+    )
+    html = render_to_string("supervision/_figure.html", {"table": table})
+    body = html[html.index("<tbody>") + len("<tbody>") : html.index("</tbody>")]
+    assert body == (
+        '<tr data-testid="row-a"><th scope="row"><a href="/r/?rule=a&amp;x=1" aria-current="true">'
+        "A &amp; &lt;B&gt;</a></th><td>1</td><td>2.5</td><td>0.5</td><td>&lt;i&gt;</td></tr>"
+        '<tr><th scope="row"><a href="/r/?rule=c">C</a></th><td>0</td><td>—</td><td>1.0</td><td>x</td></tr>'
+        '<tr><th scope="row">2026-03-02</th><td>7</td><td>12.3</td><td>—</td><td>a&quot;b&#x27;</td></tr>'
+        '<tr><th scope="row">&lt;script&gt;</th><td>2</td><td>0.0</td><td>3.25</td><td>—</td></tr>'
+    )
