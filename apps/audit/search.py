@@ -194,10 +194,13 @@ def matching(scope: Scope | None, query: LogQuery):
         rows = rows.filter(**{f"{PERSON[log]}__in": people.values("pk")})
     if query.filing:
         # The number's last FILING_TAIL characters select by the (tail, -at, -id) index; the whole
-        # text given must end the number.
+        # text given must end the number. The index is partial (rows with a number): PostgreSQL uses
+        # it only when the query says so too.
         tail = query.filing[-FILING_TAIL:]
-        rows = rows.alias(filing_tail=Right("filing_number", FILING_TAIL)).filter(
-            filing_tail=tail, filing_number__endswith=query.filing
+        rows = (
+            rows.alias(filing_tail=Right("filing_number", FILING_TAIL))
+            .filter(filing_tail=tail, filing_number__endswith=query.filing)
+            .exclude(filing_number="")
         )
     if query.action:
         rows = rows.filter(**{ACTION[log]: query.action})
