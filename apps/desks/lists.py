@@ -277,7 +277,13 @@ def supervision(request, offered) -> dict:
     listed = (
         visible.filter(resolved_at__isnull=(tab == "open"))
         .select_related(
-            "case__filing", "case__item", "department", "subject_type", "acknowledged_by", "resolved_by"
+            "case__filing",
+            "case__item",
+            "department",
+            "subject_type",
+            "acknowledged_by",
+            "resolved_by",
+            "opened_by",  # who raised an early escalation, beside its note
         )
         # An escalation of another subject (a rectification ticket): one query per kind of subject;
         # the row links it by its get_absolute_url and shows its due_on.

@@ -197,3 +197,20 @@ def test_the_escalations_list_opens_the_case_and_says_why_and_who_escalated_earl
     row = html.split(f'<tr id="escalation-{swept.pk}"', 1)[1].split("</tr>", 1)[0]
     assert reverse("desks:at_risk_case", args=[world.cases["x1"].pk]) in row
     assert 'data-testid="escalation-note"' not in row
+
+
+def test_the_escalations_list_reads_who_escalated_early_with_the_rows(
+    world, client, django_assert_max_num_queries
+):
+    # One early escalation, then two more by two other supervisors: the list asks no more of the
+    # database for them (who raised each is read with the rows).
+    escalate(world, "x7")
+    client.force_login(world.centre_supervisor)
+    with on(SWEPT), django_assert_max_num_queries(100) as one:
+        client.get(reverse("desks:supervision"))
+    for name in ("x5", "y5"):
+        other = make_staff(Role.SUPERVISOR, centre=world.centre_supervisor.memberships.first().centre)
+        escalate(world, name, by=other)
+    with on(SWEPT), django_assert_max_num_queries(len(one.captured_queries)):
+        html = client.get(reverse("desks:supervision")).content.decode()
+    assert html.count('data-testid="escalation-note"') == 3
