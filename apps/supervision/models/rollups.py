@@ -73,6 +73,9 @@ class WorkRollup(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        # workrollup_department_dim starts with it: an index of its own is one more to write per row,
+        # and the planner walked it for the year's item and window breakdowns instead of the right one.
+        db_index=False,
     )
     dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
     key = models.BigIntegerField(_("key"))
