@@ -5,6 +5,12 @@ its rows and one INSERT … SELECT that reads the day's events once (a CTE, ``ev
 item an event touched, with the 0/1 or day counts it adds) and groups them by every dimension at once
 (a UNION ALL), for all departments (department NULL) and for each department alone. No filing passes
 through Python: a day of 50,000 filings is allowed 5 s (benchmarks/bench_supervision.py measures it).
+So the statement reads the day's rows through their date indexes, never the history: the day's filings
+are a UNION of indexed lookups (``day_filings``: decided, 容缺 cleared, 容缺 lapsed, withdrawn by the
+log's ``at``), their 免证 materials one grouped join over them (``certified``), and each case-side source
+starts from the day's small table (suspensions, extensions, documents, deliveries; the cases decided by
+their own ``decided_at``) and reaches the case by key. On PostgreSQL the refresh turns JIT off in its
+transaction (see ``_lock``).
 
 Which day an event counts on: its own local date, found with an aware-datetime range for the day
 (``[00:00, next 00:00)`` in ``TIME_ZONE``) so that no row is converted:
