@@ -270,8 +270,8 @@ def test_a_supervisor_finds_an_escalation_without_seeing_the_applicant(client):
     client.force_login(make_staff(Role.SUPERVISOR, centre=department.centre, department=department))
     for way, q in ways_to_find(ours.filing).items():
         page = page_of(client, "desks:supervision", q=q)
-        assert f"<td>{ours.filing.number}</td>" in page, way
-        assert f"<td>{other.filing.number}</td>" not in page, way
+        assert f'data-testid="escalation-case">{ours.filing.number}</a>' in page, way
+        assert f'data-testid="escalation-case">{other.filing.number}</a>' not in page, way
         rows = page.split('data-testid="escalations"')[1].split("</table>")[0]
         assert PERSON.id_number.lower() not in rows.lower() and MASKED not in rows, way
         assert PERSON.name not in rows, way
@@ -279,7 +279,7 @@ def test_a_supervisor_finds_an_escalation_without_seeing_the_applicant(client):
     client.force_login(make_staff(Role.SUPERVISOR))
     for way, q in ways_to_find(ours.filing).items():
         page = page_of(client, "desks:supervision", q=q)
-        assert f"<td>{ours.filing.number}</td>" not in page, way
+        assert f'data-testid="escalation-case">{ours.filing.number}</a>' not in page, way
 
 
 def test_the_supervision_desk_reads_a_constant_number_of_queries(client):

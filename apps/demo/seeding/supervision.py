@@ -75,6 +75,12 @@ def _person(n: int) -> ApplicantData:
     )
 
 
+# What the demo's staff write as their reasons (free text, not codes).
+EXTENSION_REASON = "需现场核查经营场所，申请延长审批期限。"
+SURVEY_REASON = "对生产经营场所进行现场踏勘。"
+WITHDRAWAL_REASON = "申请人主动撤回申请。"
+
+
 @contextmanager
 def _on(moment: dt.datetime) -> Iterator[None]:
     """Run the services as at ``moment``: they ask ``timezone.now`` (directly, for auto_now_add and
@@ -209,7 +215,7 @@ def _history(hall: Hall, items: list[ServiceItem]) -> int:
                     case_id=case.pk,
                     actor=hall.signer,
                     days=3,
-                    reason="需现场核查经营场所，申请延长审批期限。",
+                    reason=EXTENSION_REASON,
                 )
             decided_on = hall.after(accepted_on, limit + 2)
         if (k, item) in ((SURVEYED, surveyed), (LONG_SURVEY, long_survey)):
@@ -221,7 +227,7 @@ def _history(hall: Hall, items: list[ServiceItem]) -> int:
                     case_id=case.pk,
                     actor=hall.approver,
                     procedure=SpecialProcedure.SITE_SURVEY,
-                    reason="对生产经营场所进行现场踏勘。",
+                    reason=SURVEY_REASON,
                     planned_end_on=hall.after(start, 5),
                 )
             resumed = hall.after(start, survey_days)
@@ -317,9 +323,7 @@ def _window_outcomes(hall: Hall, market: list[ServiceItem], others: list[Service
         filing = _open(hall, market[2], n + 7)
         _accept(hall, filing)
     with _on(_at(hall.after(day, 1), 9, 15)):
-        cases.withdraw(
-            filing_id=filing.pk, reason="申请人主动撤回申请。", actor=hall.clerk, window=hall.window
-        )
+        cases.withdraw(filing_id=filing.pk, reason=WITHDRAWAL_REASON, actor=hall.clerk, window=hall.window)
     return made + 1
 
 
