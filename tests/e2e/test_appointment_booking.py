@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from apps.visits import appointment_selectors
 from apps.visits.models import Appointment, AppointmentSlot, AppointmentState
+from tests.e2e import elder
 from tests.factories.visits import real_name_citizen
 from tests.visits.appointment_setup import make_hall
 
@@ -109,8 +110,7 @@ def test_a_citizen_books_a_visit_on_a_phone_and_cancels_it(live_server, page, sh
 
     # The elder-friendly mode: larger type, still a phone's width, the QR code still whole.
     page.get_by_test_id("appointment-card").click()
-    page.get_by_test_id("elder-mode").click()
-    expect(page.locator("body")).to_have_class(re.compile(r"\belder\b"))
+    elder.switch_on(page)
     expect(page.get_by_test_id("appointment-qr")).to_be_visible()
     size = page.evaluate(
         "parseFloat(getComputedStyle(document.querySelector('.booking-ticket .when')).fontSize)"

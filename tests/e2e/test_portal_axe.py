@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from apps.accounts.roles import Role
 from apps.catalogue import services as catalogue
 from apps.portal.elder_mode import COOKIE as ELDER_COOKIE
+from tests.e2e.elder import wait_until_drawn
 from tests.factories import make_staff
 from tests.factories.accounts import PASSWORD
 from tests.factories.catalogue import BundleFactory, MaterialFactory, default_children, make_item
@@ -34,7 +35,7 @@ def _elder(page, live_server, on: bool):
 
 def _checked(page, axe, shot, name: str, elder: bool):
     if elder:
-        expect(page.locator("body")).to_have_class("elder")
+        wait_until_drawn(page)
     shot(page, name)
     axe(page, name)
 

@@ -20,6 +20,7 @@ from apps.catalogue.models import ServiceItem
 from apps.portal.elder_mode import COOKIE
 from tests.cases.online_hall import make_hall
 from tests.cases.test_public_tracking import bundle_filing
+from tests.e2e.elder import switch_on, wait_until_drawn
 from tests.factories import make_staff
 from tests.factories.cases import MINIMAL_PDF
 from tests.portal.test_filing_page import returned, submitted, with_correction
@@ -51,8 +52,7 @@ def logged_in(page, live_server, user):
 
 def switch_elder_mode(page):
     """The switch in the top bar, as a person would press it; it is remembered (a cookie)."""
-    page.get_by_test_id("elder-mode").click()
-    expect(page.locator("body")).to_have_class(re.compile(r"\belder\b"))
+    switch_on(page)
     assert any(c["name"] == COOKIE and c["value"] == "1" for c in page.context.cookies())
 
 
@@ -72,6 +72,8 @@ def fits(page):
 
 def check_mode(page, elder: bool):
     """Elder mode: type 20 px and up, buttons a thumb can hit; the normal mode's type stays 16 px."""
+    if elder:
+        wait_until_drawn(page)
     size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     if elder:
         assert size >= 20, f"elder mode's type is {size}px"

@@ -40,6 +40,7 @@ from apps.certificates.models import DeliveryChoice
 from apps.demo.seeding.organisation import demo_account
 from apps.licences.models import ElectronicCertificate, LicenceType
 from apps.notifications.services import deliver_due
+from tests.e2e import elder as elder_mode
 from tests.e2e.material_screens import next_screen, screen_of
 from tests.factories import make_staff
 from tests.factories.accounts import PASSWORD
@@ -124,7 +125,7 @@ class Walk:
     def check(self, name: str):
         fits(self.page)
         if self.elder:
-            expect(self.page.locator("body")).to_have_class(re.compile(r"\belder\b"))
+            elder_mode.wait_until_drawn(self.page)
             size = self.page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
             if size < 20:
                 where = f"{name} ({self.page.url})"
@@ -290,8 +291,7 @@ def test_a_citizen_files_the_restaurant_bundle_online_to_the_certificates(
     # 1. Registration with the SMS code from the development gateway's record file.
     walk.goto("/")
     if elder:
-        page.get_by_test_id("elder-mode").click()  # switchable on every page, and remembered
-        expect(page.locator("body")).to_have_class(re.compile(r"\belder\b"))
+        elder_mode.switch_on(page)  # switchable on every page, and remembered
     walk.goto("/accounts/login/")
     page.get_by_test_id("register-link").click()
     page.locator("#id_full_name").fill(NAME)

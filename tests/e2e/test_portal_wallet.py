@@ -20,6 +20,7 @@ from apps.notifications.inbox import unread_count
 from apps.notifications.models import SiteMessage
 from apps.portal.elder_mode import COOKIE
 from tests.certificates.test_delivery_choice import citizens_filing
+from tests.e2e.elder import wait_until_drawn
 from tests.factories import make_staff
 from tests.factories.certificates import issue
 
@@ -110,7 +111,7 @@ def test_delivery_wallet_qr_verification_and_the_inbox_badge_on_a_phone(live_ser
     expect(page.get_by_test_id("inbox-row")).to_have_count(unread)
     expect(page.get_by_test_id("inbox-row").locator("strong")).to_have_count(unread)
     if elder:
-        expect(page.locator("body")).to_have_class(re.compile(r"\belder\b"))
+        wait_until_drawn(page)
     fits(page)
     shot(page, "inbox")
     axe(page, "the inbox")

@@ -21,6 +21,7 @@ from apps.cases.models import Filing, MaterialUpload
 from apps.catalogue.models import ServiceItem
 from apps.portal.elder_mode import COOKIE
 from tests.cases.online_hall import make_hall
+from tests.e2e.elder import wait_until_drawn
 from tests.e2e.material_screens import material, screen_of
 from tests.factories.cases import COMPANY, MINIMAL_PDF, PERSON
 from tests.portal.test_wizard import restaurant_bundle
@@ -58,6 +59,7 @@ def fits(page):
 def check(page, shot, axe, name: str, elder: bool):
     fits(page)
     if elder:  # large type, and every button large enough for an unsteady thumb
+        wait_until_drawn(page)
         assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 20
         for button in page.locator(".wizard .button:visible, .wizard button:visible").all():
             height = button.bounding_box()["height"]

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from apps.cases.rating_links import rating_url
 from apps.feedback.models import ActKind, Channel, Level, Rating, Reason, RectificationTicket
+from tests.e2e import elder
 from tests.factories.feedback import closed_filing
 
 PHONE = {"width": 390, "height": 844}
@@ -109,8 +110,7 @@ def test_rating_a_filing_by_its_qr_link_on_a_phone(live_server, page, shot, axe)
     shot(page, "changed")
 
     # The elder-friendly mode: larger type, the levels larger still, nothing sideways.
-    page.get_by_test_id("elder-mode").click()
-    expect(page.locator("body")).to_have_class(re.compile(r"\belder\b"))
+    elder.switch_on(page)
     handover = page.get_by_test_id("act-handover")
     for level in Level.values:
         tall_enough(handover.get_by_test_id(f"level-{level}"), 64)
