@@ -14,7 +14,9 @@ import time_machine
 from django.urls import reverse
 
 from apps.accounts.roles import Role
+from apps.cases.models import Case
 from apps.cases.review import services as review
+from apps.worktime.warnings import WarningLevel
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import make_case
 from tests.supervision.at_risk_world import SWEPT, build, on
@@ -72,10 +74,12 @@ def test_a_case_decided_on_time_says_so_weeks_after_its_due_date(client, hall, e
 def test_a_case_decided_late_says_by_how_many_working_days_then(client, hall, english):
     case = decided(hall, limit=1, on=dt.date(2026, 11, 9))  # the Monday after
     assert case.clock.due_on == dt.date(2026, 11, 3)
+    Case.objects.filter(pk=case.pk).update(warning=WarningLevel.OVERDUE)  # as the sweep left it
     # Late by 4, 5, 6 and 9 November: the weekend between is no working day, nor are the days since.
     html = page(client, hall, case, dt.date(2026, 11, 26))
     assert "2026-11-09 · decided 4 working days late" in html
     assert "overdue" not in html and 'data-testid="held-by"' not in html
+    assert 'data-testid="case-level"' not in html  # the sweep's last badge is no longer the case's
 
 
 def test_an_open_case_counts_to_today_and_says_who_holds_it(client, hall, english):
