@@ -20,7 +20,6 @@ from openpyxl.styles import Font
 from apps.accounts.identifiers import mask_identifier
 from apps.audit.search import EXPORT_LIMIT, Log, LogQuery, matching
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADING_FONT = Font(bold=True)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.permissions import Perm
 from apps.catalogue import import_jobs
 from apps.catalogue.models import ImportJob
+from apps.catalogue.transfer.template import FILENAME as TEMPLATE_FILENAME
 from apps.catalogue.transfer.template import template_workbook
-from apps.catalogue.transfer.writers import CONTENT_TYPES
+from apps.core.downloads import workbook_download
 from apps.core.errors import error_text
-
-TEMPLATE_FILENAME = "catalogue-template.xlsx"
 
 
 def _require_importer(request) -> None:
@@ -51,9 +50,7 @@ def import_page(model_admin, request):
 
 def template_download(model_admin, request):
     _require_importer(request)
-    response = HttpResponse(template_workbook(), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILENAME}"'
-    return response
+    return workbook_download(template_workbook(), TEMPLATE_FILENAME)
 
 
 def job_page(model_admin, request, job_id):

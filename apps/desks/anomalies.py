@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -17,9 +16,9 @@ from django.views.decorators.http import require_GET
 from apps.accounts.permissions import Perm
 from apps.accounts.scopes import scope_of
 from apps.accounts.selectors import memberships_of
+from apps.core.downloads import refused_download, workbook_download
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.supervision.anomalies import selectors
-from apps.supervision.tables import CONTENT_TYPE
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
 PER_PAGE = 50
@@ -73,11 +72,9 @@ def anomalies_export(request):
     scope = scope_of(request.user)
     form = selectors.AnomalyForm(request.GET, scope=scope)
     if not form.is_valid():
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        return refused_download(form)
     query = form.query()
-    response = HttpResponse(selectors.workbook_of(scope, query), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{selectors.export_name(query)}"'
-    return response
+    return workbook_download(selectors.workbook_of(scope, query), selectors.export_name(query))
 
 
 urlpatterns = [

@@ -11,7 +11,6 @@ early escalation is offered. Thin views over ``apps.supervision.at_risk`` and
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -26,11 +25,12 @@ from apps.audit.requests import client_ip
 from apps.cases.codes import ApplicantKind
 from apps.cases.models import Escalation
 from apps.cases.review import services
+from apps.core.downloads import refused_download, workbook_download
 from apps.desks.actions import Action, run, tell
 from apps.desks.forms.base import DeskForm, text
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.supervision import at_risk as selectors
-from apps.supervision.tables import CONTENT_TYPE, workbook
+from apps.supervision.tables import workbook
 from apps.worktime import calendar
 from apps.worktime.warnings import WarningLevel
 
@@ -90,12 +90,10 @@ def at_risk_export(request):
     departments = selectors.departments_in(scope_of(request.user))
     form = selectors.AtRiskForm(request.GET, departments=departments)
     if not form.is_valid():
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        return refused_download(form)
     by_department, _per_level = selectors.counted(form.query(departments), departments)
-    response = HttpResponse(workbook(selectors.tables(by_department)), content_type=CONTENT_TYPE)
     filename = f"at-risk-by-department-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return workbook_download(workbook(selectors.tables(by_department)), filename)
 
 
 def _case(request, pk):

@@ -6,7 +6,6 @@ supervisors see their centre's rows, a department's supervisors their department
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -15,6 +14,7 @@ from apps.accounts.permissions import Perm
 from apps.accounts.selectors import memberships_of
 from apps.audit import export
 from apps.audit.search import EXPORT_LIMIT, Log, LogSearchForm, search, visible_to
+from apps.core.downloads import refused_download, workbook_download
 from apps.desks.navigation import DESKS_BY_KEY
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
@@ -53,13 +53,9 @@ def audit_log_page(request):
 def audit_log_export(request):
     form = LogSearchForm(request.GET)
     if not form.is_valid():
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        return refused_download(form)
     query = form.query()
-    response = HttpResponse(
-        export.workbook(visible_to(request.user), query), content_type=export.CONTENT_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(query)}"'
-    return response
+    return workbook_download(export.workbook(visible_to(request.user), query), export.filename(query))
 
 
 urlpatterns = [

@@ -6,7 +6,7 @@ catalogue (``apps.supervision.catalogue_figures``), cut by the supervisor's scop
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 from apps.accounts.permissions import Perm
 from apps.accounts.scopes import scope_of
 from apps.accounts.selectors import memberships_of
+from apps.core.downloads import refused_download, workbook_download
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.supervision import catalogue_figures
-from apps.supervision.tables import CONTENT_TYPE
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
 
@@ -64,14 +64,12 @@ def catalogue_figures_export(request):
     """One table (``?table=<slug>``) or all of them as .xlsx, for the department chosen."""
     form, figures = _figures(request)
     if figures is None:
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        return refused_download(form)
     exported = catalogue_figures.export(figures, request.GET.get("table", ""), today=timezone.localdate())
     if exported is None:
         raise Http404
     filename, content = exported
-    response = HttpResponse(content, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return workbook_download(content, filename)
 
 
 urlpatterns = [

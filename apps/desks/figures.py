@@ -6,7 +6,6 @@ department's share."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.permissions import Perm
 from apps.accounts.scopes import scope_of
 from apps.accounts.selectors import memberships_of
+from apps.core.downloads import refused_download, workbook_download
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.feedback import exports
 from apps.feedback.figures import FiguresForm, Period, figures_for
@@ -57,10 +57,8 @@ def figures_page(request):
 def figures_export(request):
     form, figures = _figures(request, cross=True)
     if figures is None:
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(exports.write_figures(figures), content_type=exports.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(figures)}"'
-    return response
+        return refused_download(form)
+    return workbook_download(exports.write_figures(figures), exports.filename(figures))
 
 
 urlpatterns = [

@@ -5,13 +5,13 @@ download. Read by ``apps.visits.figures``; a supervisor sees the centres they su
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from apps.accounts.permissions import Perm
 from apps.accounts.selectors import memberships_of
+from apps.core.downloads import refused_download, workbook_download
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.visits import figure_exports
 from apps.visits.figures import HallFiguresForm, figures_for
@@ -47,10 +47,8 @@ def hall_figures_page(request):
 def hall_figures_export(request):
     form, figures = _figures(request)
     if figures is None:
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(figure_exports.write_figures(figures), content_type=figure_exports.CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{figure_exports.filename(figures)}"'
-    return response
+        return refused_download(form)
+    return workbook_download(figure_exports.write_figures(figures), figure_exports.filename(figures))
 
 
 urlpatterns = [

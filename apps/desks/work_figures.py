@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET
 from apps.accounts.permissions import Perm
 from apps.accounts.scopes import scope_of
 from apps.accounts.selectors import memberships_of
+from apps.core.downloads import workbook_download
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.supervision.dashboard import dashboard_for
-from apps.supervision.tables import CONTENT_TYPE, workbook
+from apps.supervision.tables import workbook
 from apps.supervision.work_figures import WorkForm
 
 SUPERVISOR = Perm.USE_SUPERVISION_DESK
@@ -75,11 +76,7 @@ def work_figures_export(request):
     else:
         tables, name = dashboard.all_tables(), WHOLE_EXPORT
     query = dashboard.query
-    response = HttpResponse(workbook(tables), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}.xlsx"'
-    )
-    return response
+    return workbook_download(workbook(tables), f"{name}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}.xlsx")
 
 
 urlpatterns = [

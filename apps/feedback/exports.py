@@ -14,7 +14,6 @@ from openpyxl.styles import Font
 from apps.feedback.figures import Figures, Row
 from apps.feedback.models import Dimension, Level
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADING_FONT = Font(bold=True)
 
 

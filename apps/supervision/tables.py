@@ -17,7 +17,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 SHEET_TITLE_FORBIDDEN = re.compile(r"[:\\/?*\[\]]")
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADING_FONT = Font(bold=True)
 
 

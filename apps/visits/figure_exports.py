@@ -13,7 +13,6 @@ from openpyxl.styles import Font
 
 from apps.visits.figures import Figures, NoShows, Times
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADING_FONT = Font(bold=True)
 
 

@@ -94,6 +94,7 @@ def test_the_export_holds_the_searchs_rows_as_text(client):
     today = timezone.localdate()
     disposition = response["Content-Disposition"]
     assert disposition == f'attachment; filename="audit-transitions-to-{today:%Y%m%d}.xlsx"'
+    assert response["Cache-Control"] == "private, no-store"  # people's names: no shared cache keeps it
     dated = client.get(EXPORT, {**query, "from": "2026-01-05", "to": "2026-02-01"})
     assert dated["Content-Disposition"] == 'attachment; filename="audit-transitions-20260105-20260201.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -139,7 +140,7 @@ def test_the_api_pages_and_exports_in_scope():
     [seen] = api.get("/api/v1/audit/disclosures/").json()["results"]
     assert seen["filing_number"] == planted.case.filing.number and seen["department"] is None
     exported = api.get("/api/v1/audit/transitions/export/", {"action": "claim"})
-    assert exported.status_code == 200
+    assert exported.status_code == 200 and exported["Cache-Control"] == "private, no-store"
     rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
     assert [r[2] for r in rows[1:]] == [str(CASE_STEPS["claim"])]  # by its label
 

@@ -19,6 +19,8 @@ from apps.accounts.identifiers import mask_identifier
 from apps.accounts.permissions import UsesSupervisionDesk
 from apps.audit import export
 from apps.audit.search import EXPORT_LIMIT, Log, LogSearchForm, search, visible_to
+from apps.core import downloads
+from apps.core.downloads import workbook_download
 
 # The form's fields by the names the query string uses.
 QUERY_NAMES = {"date_from": "from", "date_to": "to"}
@@ -135,11 +137,7 @@ def _page(request, log: str) -> Response:
 
 def _export(request, log: str) -> HttpResponse:
     query = _query(request, log)
-    response = HttpResponse(
-        export.workbook(visible_to(request.user), query), content_type=export.CONTENT_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(query)}"'
-    return response
+    return workbook_download(export.workbook(visible_to(request.user), query), export.filename(query))
 
 
 PAGE_FILTERS = [
@@ -165,7 +163,7 @@ def disclosures(request):
     return _page(request, Log.DISCLOSURES)
 
 
-@extend_schema(parameters=FILTERS, responses={(200, export.CONTENT_TYPE): XLSX})
+@extend_schema(parameters=FILTERS, responses={(200, downloads.XLSX): XLSX})
 @api_view(["GET"])
 @permission_classes([UsesSupervisionDesk])
 def transitions_export(request):
@@ -173,7 +171,7 @@ def transitions_export(request):
     return _export(request, Log.TRANSITIONS)
 
 
-@extend_schema(parameters=FILTERS, responses={(200, export.CONTENT_TYPE): XLSX})
+@extend_schema(parameters=FILTERS, responses={(200, downloads.XLSX): XLSX})
 @api_view(["GET"])
 @permission_classes([UsesSupervisionDesk])
 def disclosures_export(request):

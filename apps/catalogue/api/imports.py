@@ -13,7 +13,6 @@ sees only their own jobs.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -24,8 +23,9 @@ from rest_framework.response import Response
 from apps.accounts.permissions import ImportsCatalogue
 from apps.catalogue import import_jobs
 from apps.catalogue.models import ImportJob
+from apps.catalogue.transfer.template import FILENAME as TEMPLATE_FILENAME
 from apps.catalogue.transfer.template import template_workbook
-from apps.catalogue.transfer.writers import CONTENT_TYPES
+from apps.core.downloads import XLSX, workbook_download
 from apps.core.errors import error_text
 
 
@@ -98,9 +98,7 @@ class ImportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewset
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def template(self, request):
-        response = HttpResponse(template_workbook(), content_type=CONTENT_TYPES["xlsx"])
-        response["Content-Disposition"] = 'attachment; filename="catalogue-template.xlsx"'
-        return response
+        return workbook_download(template_workbook(), TEMPLATE_FILENAME)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from apps.catalogue.transfer.tables import SHEETS_BY_KEY
 from apps.catalogue.transfer.writers import write_workbook
 
+FILENAME = "catalogue-template.xlsx"
 EXAMPLE_CODE = "000999001000"
 EXAMPLE_MATERIAL = "SAMPLE-M1"
 

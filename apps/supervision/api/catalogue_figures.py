@@ -5,7 +5,7 @@ JSON — ``GET /api/v1/catalogue-figures/?department=`` — and its tables as .x
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -17,9 +17,9 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import UsesSupervisionDesk
 from apps.accounts.scopes import scope_of
+from apps.core.downloads import XLSX, workbook_download
 from apps.supervision import catalogue_figures as figures_module
 from apps.supervision.catalogue_figures import CatalogueForm, ItemCounts, Row
-from apps.supervision.tables import CONTENT_TYPE
 
 
 def _share(help_text: str):
@@ -127,7 +127,7 @@ def catalogue_figures(request):
             description="one table (default: all, a sheet each)",
         ),
     ],
-    responses={(200, CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="an .xlsx workbook")},
+    responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="an .xlsx workbook")},
 )
 @api_view(["GET"])
 @permission_classes([UsesSupervisionDesk])
@@ -139,9 +139,7 @@ def catalogue_figures_export(request):
     if exported is None:
         raise Http404
     filename, content = exported
-    response = HttpResponse(content, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return workbook_download(content, filename)
 
 
 urlpatterns = [

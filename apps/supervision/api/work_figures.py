@@ -18,8 +18,9 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import UsesSupervisionDesk
 from apps.accounts.scopes import scope_of
+from apps.core.downloads import XLSX, workbook_download
 from apps.supervision.models.rollups import COUNTS
-from apps.supervision.tables import CONTENT_TYPE, workbook
+from apps.supervision.tables import workbook
 from apps.supervision.work_figures import Counts, Period, Row, WorkFigures, WorkForm, figures_for, tables
 
 RATE_HELP = {
@@ -127,9 +128,7 @@ def export_response(figures: WorkFigures, slug: str | None) -> HttpResponse:
             return None
     query = figures.query
     name = f"{slug or 'work-figures'}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}.xlsx"
-    response = HttpResponse(workbook(chosen), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return workbook_download(workbook(chosen), name)
 
 
 @extend_schema(
@@ -137,7 +136,7 @@ def export_response(figures: WorkFigures, slug: str | None) -> HttpResponse:
         *PARAMETERS,
         OpenApiParameter("table", type=str, description="one table's slug (default: all)"),
     ],
-    responses={(200, CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="an .xlsx workbook")},
+    responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="an .xlsx workbook")},
 )
 @api_view(["GET"])
 @permission_classes([UsesSupervisionDesk])
