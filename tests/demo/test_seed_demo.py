@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from apps.accounts.identifiers import validate_uscc
 from apps.accounts.models import Department, ServiceCentre, StaffMembership, User, Window
 from apps.accounts.roles import Role
+from apps.supervision.models import Anomaly, AnomalyRule
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,9 @@ def test_seed_demo_is_idempotent_and_gives_one_user_per_role(settings):
         assert User.objects.filter(groups__name=f"role:{role}").count() == expected, role
     clerk = User.objects.get(username="clerk")
     assert clerk.check_password(settings.HALL_DEMO_PASSWORD)
+    # The supervision desk's anomalies are the ones its demo planted: one burst of bulk clicking, not
+    # the ratings' demo visits too (96 accepted at the window, a few seconds apart).
+    assert Anomaly.objects.filter(rule=AnomalyRule.BULK_CLICKING).count() == 1
 
 
 def test_demo_organisation_has_a_city_and_a_county_with_valid_department_codes():

@@ -30,6 +30,7 @@ from apps.cases.applicants import ApplicantData
 from apps.cases.codes import ApplicantKind, MaterialStatus
 from apps.cases.models import Filing
 from apps.catalogue import selectors as catalogue
+from apps.demo.seeding.moments import on
 from apps.demo.seeding.organisation import demo_account
 from apps.feedback import rollups, tickets
 from apps.feedback import services as feedback
@@ -38,6 +39,7 @@ from apps.worktime import calendar
 
 COUNT = 96
 DAYS_BACK = 120
+VISIT_GAP_SECONDS = 2  # between two visits at the window (the bulk-clicking rule looks within one second)
 # The demo clerk's (王小明) window: the demo has one user per role (tests/demo/test_seed_demo.py).
 WINDOWS = ("A01",)
 SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -149,7 +151,10 @@ def seed_ratings(centre_name: str) -> list[str]:
         bad = BAD.get(n)
         item = rng.choice(own) if bad else offered[(n * 5) % len(offered)]
         with transaction.atomic():
-            filing = _visit(centre, window, clerk, item, _person(n))
+            # A visit every few seconds, ending now: a window's clerk, not a script (the supervision
+            # desk's bulk-clicking rule would find a burst; the supervision demo plants its own).
+            with on(now - dt.timedelta(seconds=VISIT_GAP_SECONDS * (COUNT - n))):
+                filing = _visit(centre, window, clerk, item, _person(n))
             level, reason, comment, how_far = bad or (rng.choice(LEVELS), "", "", None)
             rating = feedback.rate(
                 filing_id=filing.pk,

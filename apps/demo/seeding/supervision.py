@@ -12,7 +12,7 @@ approver, one escalated early by the supervisor), a few green ones, the deadline
 roll-ups rebuilt over the period and the anomaly scan.
 
 Through the services, as the hall's people would, each action on its own day: the services read the
-time from ``django.utils.timezone.now``, which ``_on`` sets to that day's hour while the action runs,
+time from ``django.utils.timezone.now``, which ``moments.on`` sets to that day's hour while the action runs,
 so every row they write — filing numbers, clocks counted on the hall's calendar, the transition log,
 opinions, suspensions — carries the day, and the roll-ups and the rules find what they would have
 found had the work happened then. (The ratings' seed moves its rows back afterwards instead; here
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -45,6 +43,7 @@ from apps.cases.review import services as review
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.models import ServiceItem
 from apps.certificates.services import delivery, issuing
+from apps.demo.seeding.moments import at, on
 from apps.demo.seeding.organisation import demo_account
 from apps.worktime import calendar
 from apps.worktime.codes import SpecialProcedure
@@ -79,22 +78,6 @@ def _person(n: int) -> ApplicantData:
 EXTENSION_REASON = "需现场核查经营场所，申请延长审批期限。"
 SURVEY_REASON = "对生产经营场所进行现场踏勘。"
 WITHDRAWAL_REASON = "申请人主动撤回申请。"
-
-
-@contextmanager
-def _on(moment: dt.datetime) -> Iterator[None]:
-    """Run the services as at ``moment``: they ask ``timezone.now`` (directly, for auto_now_add and
-    through ``localdate``), which answers ``moment`` until the block ends."""
-    real = timezone.now
-    timezone.now = lambda: moment
-    try:
-        yield
-    finally:
-        timezone.now = real
-
-
-def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
 @dataclass
@@ -198,19 +181,19 @@ def _history(hall: Hall, items: list[ServiceItem]) -> int:
             offset = SPAN - (BULK.start * (SPAN - 6)) // HISTORY
         accepted_on = hall.back(offset)
         # Opened, then accepted five minutes later; five accepted in one second (bulk clicking).
-        opened = _at(accepted_on, 9, (k * 17) % 50)
-        with _on(opened):
+        opened = at(accepted_on, 9, (k * 17) % 50)
+        with on(opened):
             filing = _open(hall, item, k)
-        with _on(_at(accepted_on, 10) if k in BULK else opened + dt.timedelta(minutes=5)):
+        with on(at(accepted_on, 10) if k in BULK else opened + dt.timedelta(minutes=5)):
             case = _accept(hall, filing)
         limit = item.promised_limit_days
         used = limit + 2 if k in LATE else rng.randint(0, limit)
         decided_on = hall.after(accepted_on, used)
-        with _on(_at(accepted_on, 11, k)):  # claimed the day it came in
+        with on(at(accepted_on, 11, k)):  # claimed the day it came in
             review.claim(case_id=case.pk, actor=hall.approver)
         if k == EXTENDED and item is extended:
             # 延期 approved by the department's decision-maker; decided within the extended limit.
-            with _on(_at(hall.after(accepted_on, 1), 15)):
+            with on(at(hall.after(accepted_on, 1), 15)):
                 review.extend(
                     case_id=case.pk,
                     actor=hall.signer,
@@ -222,7 +205,7 @@ def _history(hall: Hall, items: list[ServiceItem]) -> int:
             # Planned for five working days; the long one ran to twenty-five (特别程序超时).
             survey_days = 25 if k == LONG_SURVEY else 3
             start = hall.after(accepted_on, 1)
-            with _on(_at(start, 14)):
+            with on(at(start, 14)):
                 review.start_special_procedure(
                     case_id=case.pk,
                     actor=hall.approver,
@@ -231,10 +214,10 @@ def _history(hall: Hall, items: list[ServiceItem]) -> int:
                     planned_end_on=hall.after(start, 5),
                 )
             resumed = hall.after(start, survey_days)
-            with _on(_at(resumed, 9)):
+            with on(at(resumed, 9)):
                 review.resume(case_id=case.pk, actor=hall.approver)
             decided_on = hall.after(resumed, 1)
-        with _on(_at(decided_on, 16, (k * 7) % 50)):
+        with on(at(decided_on, 16, (k * 7) % 50)):
             case.refresh_from_db()
             opinion = "" if k == WITHOUT_OPINION else "材料齐全，符合法定条件。"
             _decide(hall, case, deny=k in DENIED, opinion="经审查不符合条件。" if k in DENIED else opinion)
@@ -245,10 +228,10 @@ def _history(hall: Hall, items: list[ServiceItem]) -> int:
 def _issue(hall: Hall, filing: Filing, day: dt.date, *, post: bool) -> None:
     """The unified desk the next working day: the issuer asks, the seal keeper confirms, the documents
     are posted (where the item allows it) or collected by the applicant at C01."""
-    with _on(_at(day, 10, filing.pk % 60)):
+    with on(at(day, 10, filing.pk % 60)):
         request = issuing.request_issue(filing_id=filing.pk, actor=hall.issuer)
         issuing.confirm_issue(request_id=request.pk, actor=hall.keeper)
-    with _on(_at(day, 15, filing.pk % 60)):
+    with on(at(day, 15, filing.pk % 60)):
         if post and all(item.item.postal_delivery_supported for item in filing.items.select_related("item")):
             delivery.post(
                 filing_id=filing.pk,
@@ -279,13 +262,13 @@ def _window_outcomes(hall: Hall, market: list[ServiceItem], others: list[Service
     # Returned for the premises' proof, answered at the window three days later, accepted and decided.
     item = market[1]
     day = hall.back(SPAN - 10)
-    with _on(_at(day, 10, 5)):
+    with on(at(day, 10, 5)):
         returned = _open(hall, item, n)
         _return(hall, returned, first_material(returned), "申请表未签字，请签字后重新提交。")
     answered = hall.after(day, 3)
-    with _on(_at(answered, 10, 5)):
+    with on(at(answered, 10, 5)):
         case = _accept(hall, _open(hall, item, n, resubmission_of=returned))
-    with _on(_at(answered, 15)):
+    with on(at(answered, 15)):
         review.claim(case_id=case.pk, actor=hall.approver)
         _decide(hall, case)
     _issue(hall, case.filing, hall.after(answered, 1), post=False)
@@ -293,22 +276,22 @@ def _window_outcomes(hall: Hall, market: list[ServiceItem], others: list[Service
     # Returned twice for the same material: the answer brought it wrong again.
     item = others[0]
     day = hall.back(30)
-    with _on(_at(day, 9, 40)):
+    with on(at(day, 9, 40)):
         returned = _open(hall, item, n + 1)
         material = first_material(returned)
         _return(hall, returned, material, "申请表填写不完整。")
-    with _on(_at(hall.after(day, 2), 9, 40)):
+    with on(at(hall.after(day, 2), 9, 40)):
         again = _open(hall, item, n + 1, resubmission_of=returned)
         _return(hall, again, material, "申请表仍未填写完整，法定代表人未签字。")
     made += 2
     # Returned and not answered yet; refused; withdrawn before the decision.
     for j, (item, back) in enumerate(zip(others[1:4], (55, 21, 4), strict=False)):
-        with _on(_at(hall.back(back), 14, 10 + j)):
+        with on(at(hall.back(back), 14, 10 + j)):
             filing = _open(hall, item, n + 2 + j)
             _return(hall, filing, first_material(filing), "申请材料不齐全，请补齐后再来。")
         made += 1
     for j, (item, back) in enumerate(zip(others[4:6], (47, 12), strict=False)):
-        with _on(_at(hall.back(back), 15, 20 + j)):
+        with on(at(hall.back(back), 15, 20 + j)):
             filing = _open(hall, item, n + 5 + j)
             cases.refuse(
                 filing_id=filing.pk,
@@ -319,10 +302,10 @@ def _window_outcomes(hall: Hall, market: list[ServiceItem], others: list[Service
             )
         made += 1
     day = hall.back(38)
-    with _on(_at(day, 11)):
+    with on(at(day, 11)):
         filing = _open(hall, market[2], n + 7)
         _accept(hall, filing)
-    with _on(_at(hall.after(day, 1), 9, 15)):
+    with on(at(hall.after(day, 1), 9, 15)):
         cases.withdraw(filing_id=filing.pk, reason=WITHDRAWAL_REASON, actor=hall.clerk, window=hall.window)
     return made + 1
 
@@ -366,10 +349,10 @@ def _open_cases(hall: Hall, items: list[ServiceItem]) -> dict[str, int]:
             if level == WarningLevel.NORMAL
             else _started_for(hall, item.promised_limit_days, level, extra)
         )
-        with _on(_at(start, 9, 10 + 3 * j)):
+        with on(at(start, 9, 10 + 3 * j)):
             case = _accept(hall, _open(hall, item, HISTORY + 20 + j))
         if item.department.name == BACK_OFFICE and level != WarningLevel.NORMAL:
-            with _on(_at(start, 14)):
+            with on(at(start, 14)):
                 review.claim(case_id=case.pk, actor=hall.approver)  # held by the approver, not queued
         counts[level] = counts.get(level, 0) + 1
     return counts
