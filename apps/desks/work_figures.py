@@ -5,7 +5,7 @@ figures is the API's (``apps.supervision.api.work_figures``)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.permissions import Perm
 from apps.accounts.scopes import scope_of
 from apps.accounts.selectors import memberships_of
-from apps.core.downloads import workbook_download
+from apps.core.downloads import refused_download, workbook_download
 from apps.desks.navigation import DESKS_BY_KEY
 from apps.supervision.dashboard import dashboard_for
 from apps.supervision.tables import workbook
@@ -66,7 +66,7 @@ def work_figures_export(request):
     """One table (``?table=<slug>``) or all of them (the headline figures first) as .xlsx."""
     form, dashboard = _dashboard(request)
     if dashboard is None:
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        return refused_download(form)
     slug = request.GET.get("table")
     if slug:
         table = dashboard.table(slug)
