@@ -64,13 +64,14 @@ def _fill(centre, departments, items, total: int) -> None:
             INSERT INTO cases_filing (id, number, tracking_token, centre_id, channel, state,
                 applicant_kind, applicant_name, applicant_id_number, applicant_phone, legal_representative,
                 contact_name, contact_phone, agent_name, agent_id_number, agent_phone, created_at,
-                decided_at, accepted_on, decision_reasons, completion_list, decision_legal_basis)
+                decided_at, accepted_on, decision_reasons, completion_list, decision_legal_basis,
+                green_channel, green_channel_reason)
             SELECT %(base)s + g, 'BENCH' || g, md5('t' || g), %(centre)s,
                 CASE WHEN g %% 3 = 0 THEN 'online' ELSE 'window' END,
                 CASE WHEN {open_case} THEN 'accepted' ELSE 'closed' END,
                 'person', '申请人' || g, '11010519491231002X', '', '', '', '', '', '', '',
                 now() - (g %% 730) * interval '1 day', now() - (g %% 730) * interval '1 day',
-                current_date - (g %% 730), '', '[]', ''
+                current_date - (g %% 730), '', '[]', '', false, ''
             FROM generate_series(0, %(n)s - 1) AS g
             """,
             {"base": base, "centre": centre.pk, "n": total},
@@ -92,7 +93,7 @@ def _fill(centre, departments, items, total: int) -> None:
             f"""
             INSERT INTO cases_case (filing_id, item_id, department_id, approval_category_id, clock_id,
                 due_on, warning, state, created_at, proposed_outcome, decision_holder, decision_scope,
-                denial_reasons, denial_legal_basis, decided_at)
+                denial_reasons, denial_legal_basis, decided_at, green_channel)
             SELECT %(base)s + g, (ARRAY[{items_sql}])[d + 1], (ARRAY[{departments_sql}])[d + 1],
                 (ARRAY[{categories_sql}])[d + 1], %(clock_base)s + g, s.started + 45, 'normal',
                 CASE WHEN NOT ({open_case}) THEN (CASE WHEN g %% 10 = 1 THEN 'denied' ELSE 'approved' END)
@@ -100,7 +101,7 @@ def _fill(centre, departments, items, total: int) -> None:
                      WHEN (g / 20) %% 20 >= 12 THEN 'in_review'
                      ELSE 'queued' END,
                 now() - (g %% 730) * interval '1 day', '', '', '', '', '',
-                CASE WHEN {open_case} THEN NULL ELSE now() - (g %% 730) * interval '1 day' END
+                CASE WHEN {open_case} THEN NULL ELSE now() - (g %% 730) * interval '1 day' END, false
             FROM generate_series(0, %(n)s - 1) AS g, LATERAL (SELECT {department_of} AS d) AS dep,
                 LATERAL (SELECT {started} AS started) AS s
             """,

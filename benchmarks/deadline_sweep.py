@@ -48,10 +48,11 @@ def _fill(centre, departments, items, total: int) -> None:
             INSERT INTO cases_filing (id, number, tracking_token, centre_id, channel, state,
                 applicant_kind, applicant_name, applicant_id_number, applicant_phone, legal_representative,
                 contact_name, contact_phone, agent_name, agent_id_number, agent_phone, created_at,
-                accepted_on, decision_reasons, completion_list, decision_legal_basis)
+                accepted_on, decision_reasons, completion_list, decision_legal_basis, green_channel,
+                green_channel_reason)
             SELECT %(base)s + g, 'SWEEP' || g, md5('s' || g), %(centre)s, 'window', 'accepted',
                 'person', '申请人' || g, '11010519491231002X', '', '', '', '', '', '', '',
-                now(), current_date, '', '[]', ''
+                now(), current_date, '', '[]', '', false, ''
             FROM generate_series(0, %(n)s - 1) AS g
             """,
             {"base": base, "centre": centre.pk, "n": total},
@@ -69,10 +70,10 @@ def _fill(centre, departments, items, total: int) -> None:
             f"""
             INSERT INTO cases_case (filing_id, item_id, department_id, approval_category_id, clock_id,
                 due_on, warning, state, created_at, proposed_outcome, decision_holder, decision_scope,
-                denial_reasons, denial_legal_basis)
+                denial_reasons, denial_legal_basis, green_channel)
             SELECT %(base)s + g, (ARRAY[{items_sql}])[d + 1], (ARRAY[{departments_sql}])[d + 1],
                 (ARRAY[{categories_sql}])[d + 1], %(clock_base)s + g, {due}, 'normal',
-                CASE WHEN g %% 3 = 0 THEN 'in_review' ELSE 'queued' END, now(), '', '', '', '', ''
+                CASE WHEN g %% 3 = 0 THEN 'in_review' ELSE 'queued' END, now(), '', '', '', '', '', false
             FROM generate_series(0, %(n)s - 1) AS g, LATERAL (SELECT (g / 7) %% {n_departments} AS d) AS dep
             """,
             {"base": base, "clock_base": clock_base, "n": total},
