@@ -34,11 +34,27 @@ def filename(query: LogQuery) -> str:
 
 # How the logged steps read, per kind of subject: the desks' own labels (the histories print the same
 # words), named by path — the audit app imports no domain app. A step of a kind not listed, or not in
-# its list, reads by any list that names it, else as its code.
+# its list, reads by any list that names it, else as its code. Every step the code can log has a
+# label in its kind's list (tests/audit/test_step_labels.py): a code two kinds share (``cancel``,
+# ``issue``, ``publish``) reads by its own kind's words.
 STEP_LABELS = {
     "cases.filing": "apps.cases.codes.FILING_STEPS",
     "cases.case": "apps.cases.codes.CASE_STEPS",
+    "cases.escalation": "apps.cases.codes.ESCALATION_STEPS",
     "feedback.rectificationticket": "apps.feedback.ticket_selectors.TICKET_STEPS",
+    "feedback.evaluationpad": "apps.feedback.models.codes.PAD_STEPS",
+    "catalogue.serviceitem": "apps.catalogue.codes.ITEM_STEPS",
+    "catalogue.bundle": "apps.catalogue.codes.BUNDLE_STEPS",
+    "certificates.seal": "apps.certificates.log_labels.SEAL_STEPS",
+    "certificates.issuerequest": "apps.certificates.log_labels.ISSUE_REQUEST_STEPS",
+    "licences.electroniccertificate": "apps.licences.log_labels.E_CERTIFICATE_STEPS",
+    "accounts.user": "apps.accounts.log_labels.USER_STEPS",
+    "accounts.organisationauthorisation": "apps.accounts.log_labels.AUTHORISATION_STEPS",
+    "visits.ticket": "apps.visits.models.codes.QUEUE_TICKET_STEPS",
+    "visits.appointment": "apps.visits.models.codes.APPOINTMENT_STEPS",
+    "visits.servicearea": "apps.visits.models.codes.SERVICE_AREA_STEPS",
+    "visits.openingperiod": "apps.visits.models.codes.OPENING_PERIOD_STEPS",
+    "visits.halldevice": "apps.visits.models.codes.DEVICE_STEPS",
 }
 
 
@@ -56,6 +72,24 @@ def step_labels(label: str | None = None) -> dict:
     if label in STEP_LABELS:
         merged.update(_steps(STEP_LABELS[label]))
     return merged
+
+
+# What a disclosure showed (its ``what``: ``applicant_id_number``, ``material_upload`` …), per app that
+# discloses, named by path as the steps are; a code not listed reads as itself.
+DISCLOSURE_LABELS = (
+    "apps.cases.codes.DISCLOSURES",
+    "apps.certificates.log_labels.DISCLOSURES",
+    "apps.feedback.models.codes.DISCLOSURES",
+    "apps.accounts.log_labels.DISCLOSURES",
+)
+
+
+def what_shown(code: str) -> str:
+    for path in DISCLOSURE_LABELS:
+        label = _steps(path).get(code)
+        if label is not None:
+            return str(label)
+    return code
 
 
 def action(entry) -> str:
@@ -125,7 +159,7 @@ def values(log: str, entry) -> list:
         return [
             at,
             person(entry.viewer),
-            entry.what,
+            what_shown(entry.what),
             entry.purpose,
             subject(entry),
             looked_up,

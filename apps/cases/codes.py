@@ -94,6 +94,9 @@ CASE_STEPS = {
     "escalation_resolved": _("Escalation resolved"),
     # A supervisor's early escalation (apps.cases.review.services.escalate_early), in every history.
     "escalated_early": _("Escalated early"),
+    # The graph's check of who may write an opinion (apps.cases.review.services.record_opinion): no
+    # row is logged for it today (the opinion is its own record), but the graph has it.
+    "record_opinion": _("Review opinion recorded"),
 }
 
 # How the steps of a filing read in its history.
@@ -131,4 +134,28 @@ FILING_STEPS = {
     "hand_over": _("Handed over to another assistant"),
     "flag_green_channel": _("Put in the green channel (绿色通道)"),
     "unflag_green_channel": _("Taken out of the green channel (绿色通道)"),
+    # The applicant's choice of how to receive the documents (apps.certificates.services.delivery).
+    "choose_delivery": _("Way of receiving the documents chosen"),
+    # 好差评 of the filing's acts (apps.feedback.services): given, changed within its days, given
+    # again after a rectification.
+    "rated": _("Rated"),
+    "rating_changed": _("Rating changed"),
+    "rerated": _("Rated again after rectification"),
+}
+
+# How the steps of an escalation (督办) read: the supervisors' transitions, and the sweeps' raising
+# written in bulk (apps.cases.sweeps) — a rectification ticket's escalations too. The history of what
+# it concerns says the same as ``escalation_acknowledged`` / ``escalation_resolved``.
+ESCALATION_STEPS = {
+    "acknowledge": _("Escalation acknowledged"),
+    "raise_to_centre": _("Raised to the centre's supervisors"),
+    "resolve": _("Escalation resolved"),
+}
+
+# What a disclosure (the disclosure log's ``what``) of a filing or a case showed.
+DISCLOSURES = {
+    "applicant_id_number": _("The applicant's identity number"),
+    "material_upload": _("An uploaded material"),
+    "notice_pdf": _("A notice to the applicant (PDF)"),
+    "correction_file": _("A file answering a correction request"),
 }

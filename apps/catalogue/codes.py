@@ -119,3 +119,26 @@ class ItemState(models.TextChoices):
 
 
 OPEN_STATES = (ItemState.DRAFT, ItemState.IN_REVIEW)
+
+
+# How the steps of a service item's version read in the audit log (the admin's buttons say the same:
+# apps.catalogue.admin.ACTIONS): its graph's transitions, written one by one or by an import
+# (apps.catalogue.transfer.writing), and the maintainers' edits (apps.catalogue.services).
+ITEM_STEPS = {
+    "draft_created": _("Draft created"),
+    "draft_edited": _("Draft edited"),
+    "version_started": _("New version started"),
+    "submit_for_review": _("Submitted for review"),
+    "return_to_draft": _("Returned to draft"),
+    "publish": _("Published"),
+    "supersede": _("Superseded"),
+    "retire": _("Retired"),
+}
+
+# … and of a bundle (一件事).
+BUNDLE_STEPS = {
+    "bundle_created": _("Bundle created"),
+    "bundle_edited": _("Bundle edited"),
+    "publish": _("Published"),
+    "retire": _("Retired"),
+}

@@ -60,6 +60,10 @@ TICKET_STEPS = {
     "appeal": _("Appealed"),
     "uphold_appeal": _("Appeal upheld: rating set aside"),
     "dismiss_appeal": _("Appeal dismissed"),
+    # The ticket's escalation (督办) acknowledged or resolved by a supervisor, in its history (a case's
+    # words: apps.cases.codes.CASE_STEPS).
+    "escalation_acknowledged": _("Escalation acknowledged"),
+    "escalation_resolved": _("Escalation resolved"),
 }
 
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.audit.models import TransitionLog
-from apps.cases.codes import CASE_STEPS
+from apps.cases.codes import CASE_STEPS, DISCLOSURES
 from tests.audit.planted import plant
 from tests.e2e.staff_login import log_in
 from tests.factories import make_staff
@@ -25,6 +25,7 @@ def test_a_supervisor_searches_a_filings_log_and_downloads_it(live_server, page,
     number = planted.case.filing.number
     with translation.override("zh-hans"):
         claimed = str(CASE_STEPS["claim"])
+        identity_number = str(DISCLOSURES["applicant_id_number"])
     log_in(page, live_server, make_staff(Role.SUPERVISOR, centre=planted.centre))
     page.locator('nav.desk-sections a[href="/supervision/audit-log/"]').click()
     filters = page.get_by_test_id("audit-log-filters")
@@ -63,7 +64,7 @@ def test_a_supervisor_searches_a_filings_log_and_downloads_it(live_server, page,
     page.wait_for_url("**log=disclosures**")
     shown = page.get_by_test_id("audit-log-row")
     expect(shown).to_have_count(1)
-    expect(shown).to_contain_text("applicant_id_number")
+    expect(shown).to_contain_text(identity_number)  # what was shown, by its label
     shot(page, "disclosures")
 
 

@@ -54,3 +54,19 @@ class Reason(models.TextChoices):
     FEES = "fees", _("Improper fees")  # 违规收费
     INTEGRITY = "integrity", _("Passed from desk to desk or asked for favours")  # 推诿扯皮、吃拿卡要
     OTHER = "other", _("Other")  # 其他
+
+
+# How the steps of an evaluation pad read in the audit log (apps.feedback.pads): a supervisor pairs it
+# with a window (a one-time code), the tablet takes its key with the code, the key is revoked.
+PAD_STEPS = {
+    "pad_paired": _("Pairing code issued"),
+    "pad_code_renewed": _("Pairing code renewed"),
+    "pad_claimed": _("Pairing completed"),
+    "pad_revoked": _("Pad revoked"),
+}
+
+# What a disclosure of a rectification ticket showed (the disclosure log's ``what``).
+DISCLOSURES = {
+    "applicant_phone": _("The applicant's phone number"),
+    "appeal_evidence": _("Appeal evidence"),
+}

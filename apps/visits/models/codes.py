@@ -41,3 +41,46 @@ class DeviceKind(models.TextChoices):
 class CallKind(models.TextChoices):
     CALL = "call", _("Call")  # 叫号
     RECALL = "recall", _("Recall")  # 重呼
+
+
+# How the steps of a queue ticket (排队号) read in the audit log — not the rectification tickets'
+# (apps.feedback.ticket_selectors.TICKET_STEPS). The calling desk's words (apps.desks.calling).
+QUEUE_TICKET_STEPS = {
+    "issue": _("Ticket taken"),
+    "flag_priority": _("Given priority"),
+    "call": _("Called"),
+    "recall": _("Called again"),
+    "skip": _("Skipped"),
+    "recall_skipped": _("Called back after being skipped"),
+    "transfer": _("Transferred to another service area"),
+    "start": _("Service started"),
+    "link_filing": _("Filing linked"),
+    "finish": _("Service finished"),
+    # The day's end (apps.visits.ticketing.close_day), written in bulk.
+    "abandon": _("Not served: the day ended"),
+}
+
+# … of an appointment (its no-shows written in bulk: apps.visits.appointments).
+APPOINTMENT_STEPS = {
+    "book": _("Booked"),
+    "cancel": _("Booking cancelled"),
+    "check_in": _("Checked in"),
+    "record_no_show": _("No-show"),
+}
+
+# … of the hall's set-up (apps.visits.areas) and its devices (apps.visits.devices).
+SERVICE_AREA_STEPS = {
+    "service_area_created": _("Service area added"),
+    "service_area_changed": _("Service area changed"),
+}
+OPENING_PERIOD_STEPS = {
+    "opening_period_added": _("Opening period added"),
+    "opening_period_changed": _("Opening period changed"),
+    "opening_period_removed": _("Opening period removed"),
+}
+DEVICE_STEPS = {
+    "device_paired": _("Pairing code issued"),
+    "device_code_renewed": _("Pairing code renewed"),
+    "device_claimed": _("Pairing completed"),
+    "device_revoked": _("Device revoked"),
+}
