@@ -93,7 +93,7 @@ def at_risk_export(request):
         return refused_download(form)
     by_department, _per_level = selectors.counted(form.query(departments), departments)
     filename = f"at-risk-by-department-{timezone.localdate():%Y%m%d}.xlsx"
-    return workbook_download(workbook(selectors.tables(by_department)), filename)
+    return workbook_download(workbook(selectors.tables(by_department), about=form.about()), filename)
 
 
 def _case(request, pk):

@@ -15,6 +15,7 @@ from apps.accounts.scopes import scope_of
 from apps.accounts.selectors import memberships_of
 from apps.core.downloads import refused_download, workbook_download
 from apps.desks.navigation import DESKS_BY_KEY
+from apps.supervision import work_figures
 from apps.supervision.dashboard import dashboard_for
 from apps.supervision.tables import workbook
 from apps.supervision.work_figures import WorkForm
@@ -76,7 +77,8 @@ def work_figures_export(request):
     else:
         tables, name = dashboard.all_tables(), WHOLE_EXPORT
     query = dashboard.query
-    return workbook_download(workbook(tables), f"{name}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}.xlsx")
+    filename = f"{name}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}.xlsx"
+    return workbook_download(workbook(tables, about=work_figures.about(query)), filename)
 
 
 urlpatterns = [

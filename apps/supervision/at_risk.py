@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.identifiers import mask_identifier, mask_name
@@ -33,6 +34,7 @@ from apps.accounts.scopes import Scope
 from apps.audit.models import TransitionLog
 from apps.cases.codes import CASE_STEPS, FILING_STEPS, ApplicantKind
 from apps.cases.models import OPEN_CASE, Case, Escalation, Filing
+from apps.supervision.about import about as about_download
 from apps.supervision.tables import Table
 from apps.worktime import calendar
 from apps.worktime.warnings import WarningLevel
@@ -89,6 +91,14 @@ class AtRiskForm(forms.Form):
         self.fields["level"].choices = [("", _("All levels"))] + [
             (level.value, level.label) for level in LEVELS
         ]
+
+    def about(self) -> list[tuple[str, object]]:
+        """The "About" sheet of a download made with these filters (cases open now: no dates)."""
+        level = self.cleaned_data["level"]
+        return about_download(
+            self.cleaned_data["department"],
+            (gettext("Warning level"), WarningLevel(level).label if level else gettext("All levels")),
+        )
 
     def query(self, departments: list[Department]) -> AtRiskQuery:
         chosen = self.cleaned_data["department"]

@@ -40,6 +40,7 @@ from apps.accounts.scopes import Scope
 from apps.catalogue import selectors as catalogue
 from apps.catalogue.codes import HandlingType, ItemState, Visits
 from apps.catalogue.models import Bundle, BundleItem, BundleState, ItemMaterial, ServiceItem
+from apps.supervision.about import about as about_download
 from apps.supervision.tables import Table, workbook
 
 
@@ -434,4 +435,6 @@ def export(figures: CatalogueFigures, slug: str = "", *, today) -> tuple[str, by
     chosen = [table for table in tables(figures) if not slug or table.slug == slug]
     if not chosen:
         return None
-    return f"{slug or 'catalogue-figures'}-{today:%Y-%m-%d}.xlsx", workbook(chosen)
+    # Read live: the day is the catalogue's as it stood, and the About sheet says when exactly.
+    content = workbook(chosen, about=about_download(figures.query.department_id))
+    return f"{slug or 'catalogue-figures'}-{today:%Y-%m-%d}.xlsx", content

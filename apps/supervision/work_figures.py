@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Department, ServiceCentre, Window
 from apps.accounts.scopes import Scope
 from apps.catalogue.models import ServiceItem
+from apps.supervision.about import about as about_download
 from apps.supervision.models import Dimension, WorkRollup
 from apps.supervision.models.rollups import COUNTS
 from apps.supervision.tables import Table
@@ -179,6 +180,16 @@ class WorkQuery:
     date_to: dt.date
     period: str = Period.DAY
     department_id: int | None = None  # one department only; None: everything in scope
+
+
+def about(query: WorkQuery) -> list[tuple[str, object]]:
+    """The "About" sheet of a download of the figures: the department, the dates and the period."""
+    return about_download(
+        query.department_id,
+        (gettext("From"), query.date_from),
+        (gettext("To"), query.date_to),
+        (gettext("Period"), dict(Period.CHOICES)[query.period]),
+    )
 
 
 def departments_in(scope: Scope):

@@ -5,16 +5,15 @@ by hand in tests/desks/work_figures_world.py."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.accounts.roles import Role
 from tests.desks.work_figures_world import plant
 from tests.factories import make_staff
+from tests.supervision import workbooks
 
 pytestmark = pytest.mark.django_db
 
@@ -152,10 +151,10 @@ def test_staff_without_the_supervision_desk_are_refused(client, world):
 
 
 def _sheets(response) -> dict[str, list[tuple]]:
-    book = load_workbook(io.BytesIO(response.content), read_only=True)
-    return {
-        sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets
-    }
+    """The tables' sheets; the About sheet before them names the filters the download was made with."""
+    download = workbooks.read(response.content)
+    assert download.about_value("From") == "2026-03-01" and download.about_value("To") == "2026-03-31"
+    return download.tables
 
 
 def test_one_tables_download_holds_that_table(client, english, world):

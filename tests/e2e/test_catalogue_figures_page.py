@@ -5,17 +5,16 @@ tests/supervision/test_catalogue_figures.py."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from tests.e2e.staff_login import log_in
 from tests.e2e.test_supervision_dashboard import ALL_DRAWN, drawn_series, watch
 from tests.factories import make_staff
+from tests.supervision import workbooks
 from tests.supervision.planted_catalogue import planted_catalogue
 
 
@@ -58,7 +57,6 @@ def test_the_catalogue_figures_draw_beside_their_tables(live_server, page, shot,
     with page.expect_download() as download:
         page.get_by_test_id("export-catalogue-departments").click()
     assert download.value.suggested_filename.startswith("catalogue-departments-")
-    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    rows = workbooks.read(Path(download.value.path()).read_bytes()).first_table
     assert rows[1] == ("市场监管局", 3, 15, 50, 30, 70, 66.67, 100, 66.67, 33.33, 33.33, 1)
     assert problems == []

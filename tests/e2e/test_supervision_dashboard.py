@@ -6,17 +6,16 @@ planted world's (tests/desks/work_figures_world.py, worked out by hand there).""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from tests.desks.work_figures_world import plant
 from tests.e2e.staff_login import log_in
 from tests.factories import make_staff
+from tests.supervision import workbooks
 
 # Every chart drawn: a canvas with a size in each [data-chart], ECharts' instance on it.
 ALL_DRAWN = """() => {
@@ -123,8 +122,7 @@ def test_the_dashboards_charts_draw_beside_their_tables(live_server, page, shot,
     with page.expect_download() as download:
         page.get_by_test_id("export-work-departments").click()
     assert download.value.suggested_filename == "work-departments-20260301-20260331.xlsx"
-    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
-    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    rows = workbooks.read(Path(download.value.path()).read_bytes()).first_table
     assert rows[1][0] == "市场监督管理局" and rows[1][1] == 2
     assert problems == []
 

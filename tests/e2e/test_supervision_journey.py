@@ -18,11 +18,9 @@ here from that plan:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
-import openpyxl
 import pytest
 import time_machine
 from playwright.sync_api import expect
@@ -37,6 +35,7 @@ from tests.e2e.staff_login import log_in
 from tests.factories import DepartmentFactory, ServiceCentreFactory, make_staff
 from tests.factories.cases import PERSON, comprehensive_window, window_clerk
 from tests.factories.catalogue import make_item
+from tests.supervision import workbooks
 
 AUGUST_20 = dt.datetime(2026, 8, 20, 2, 0)  # 10:00 in Shanghai
 SEPTEMBER_7 = dt.datetime(2026, 9, 7, 2, 0)
@@ -169,9 +168,8 @@ def _journey(live_server, page, shot, axe, hall, red):
     with page.expect_download() as download:
         page.get_by_test_id("export-work-items").click()
     assert download.value.suggested_filename.endswith(".xlsx")
-    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
-    [sheet] = book.worksheets
-    headings, *body = [list(row) for row in sheet.iter_rows(values_only=True)]
+    [sheet] = workbooks.read(Path(download.value.path()).read_bytes()).tables.values()
+    headings, *body = [list(row) for row in sheet]
     assert headings[0] == "事项"
     assert all(isinstance(cell, int | float) for row in body for cell in row[1:] if cell is not None)
     assert [[row[0], *(None if c is None else float(c) for c in row[1:])] for row in body] == [

@@ -162,9 +162,11 @@ def test_the_spreadsheet_holds_the_counts_and_findings_shown(client, world):
     book = load_workbook(io.BytesIO(response.content))
     about, counts, found = book.worksheets
     # The first sheet says what the workbook holds: its filters and when it was made.
-    rule, department, start, end, made = [row[1] for row in about.iter_rows(max_row=5, values_only=True)]
+    department, rule, start, end, listed, made = [
+        row[1] for row in about.iter_rows(max_row=6, values_only=True)
+    ]
     assert rule == str(_("All rules")) and department == world.food.name
-    assert (start, end) == ("2026-03-01", "—")
+    assert (start, end) == ("2026-03-01", "—") and "5000" in listed
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", made)
     assert ("实施主体", world.food.name) in about.iter_rows(values_only=True)
     by_rule = {row[0]: row[1] for row in counts.iter_rows(min_row=2, values_only=True)}

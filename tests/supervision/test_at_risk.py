@@ -5,14 +5,12 @@ queries a page costs whatever it holds."""
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
 from django.urls import reverse
 
 from apps.accounts.scopes import scope_of
 from apps.supervision import at_risk
+from tests.supervision import workbooks
 from tests.supervision.at_risk_world import SWEPT, build, expected_level, on
 
 pytestmark = pytest.mark.django_db
@@ -179,8 +177,9 @@ def test_the_counts_download_as_a_spreadsheet_with_the_pages_numbers(world, clie
         response = client.get(reverse("desks:at_risk_export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
-    [sheet] = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets
-    rows = list(sheet.iter_rows(values_only=True))
+    download = workbooks.read(response.content)
+    [rows] = download.tables.values()
+    assert download.about_value("预警等级") == "全部等级"
     centre_cases = [c for c in world.open_cases() if c.department.centre_id == world.centre.pk]
     wanted = []
     for department in sorted([world.x, world.y], key=lambda d: (d.name, d.pk)):

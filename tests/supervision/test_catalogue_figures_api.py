@@ -1,14 +1,12 @@
 """The catalogue figures API over the planted catalogue (``planted_catalogue``): the same figures as
 the page, cut by the caller's scope; the right answers are worked out by hand from the plan."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.accounts.roles import Role
 from tests.factories import DepartmentFactory, make_staff
+from tests.supervision import workbooks
 from tests.supervision.planted_catalogue import planted_catalogue
 from tests.supervision.test_catalogue_figures import CENTRE, HEALTH, MARKET
 
@@ -76,7 +74,8 @@ def test_the_export_holds_the_same_numbers(client, planted):
     response = client.get(EXPORT, {"table": "catalogue-centres"})
     assert response.status_code == 200
     assert 'filename="catalogue-centres-' in response["Content-Disposition"]
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert list(rows[1]) == ["示范中心", 5, 37, 101, 36.63, 63.37, 40, 80, 60, 40, 40, 1]
-    assert len(load_workbook(io.BytesIO(client.get(EXPORT).content)).sheetnames) == 4
+    download = workbooks.read(response.content)
+    assert list(download.first_table[1]) == ["示范中心", 5, 37, 101, 36.63, 63.37, 40, 80, 60, 40, 40, 1]
+    assert download.about[0][1] == "全部部门"  # the About sheet first: cut to no one department
+    assert len(workbooks.read(client.get(EXPORT).content).tables) == 4
     assert client.get(EXPORT, {"table": "nothing"}).status_code == 404

@@ -1,17 +1,15 @@
 """The supervision desk's catalogue figures page and its .xlsx downloads, over the planted catalogue
 (``planted_catalogue``; the right answers are worked out in test_catalogue_figures from its plan)."""
 
-import io
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from apps.accounts.roles import Role
 from tests.factories import DepartmentFactory, make_staff
 from tests.factories.catalogue import MaterialFactory
+from tests.supervision import workbooks
 from tests.supervision.planted_catalogue import bundle, item, planted_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -115,14 +113,15 @@ def test_the_downloads_hold_the_pages_numbers(client, planted, english):
     assert one.status_code == 200
     assert one["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert 'filename="catalogue-bundles-' in one["Content-Disposition"]
-    book = load_workbook(io.BytesIO(b"".join(one.streaming_content) if one.streaming else one.content))
-    assert len(book.sheetnames) == 1
-    rows = [list(row) for row in book.active.iter_rows(values_only=True)]
+    download = workbooks.read(one.content)
+    assert len(download.tables) == 1
+    assert download.about_value("Department") == "All departments"
+    rows = [list(row) for row in download.first_table]
     assert rows[0][:3] == ["Bundle", "Items", "Materials before merging"]
     assert [[str(cell) for cell in row] for row in rows[1:]] == table_rows(html, "catalogue-bundles")
-    everything = load_workbook(io.BytesIO(client.get(EXPORT).content))
-    assert len(everything.sheetnames) == 4
-    centres = [list(row) for row in everything.worksheets[0].iter_rows(values_only=True)]
+    everything = workbooks.read(client.get(EXPORT).content)
+    assert len(everything.tables) == 4
+    centres = [list(row) for row in everything.first_table]
     assert centres[1] == ["示范中心", 5, 37, 101, 36.63, 63.37, 40, 80, 60, 40, 40, 1]
     assert client.get(EXPORT, {"table": "no-such-table"}).status_code == 404
 

@@ -5,14 +5,13 @@ hand there; bad filters named; who may call it and what each sees; constant quer
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from apps.accounts.roles import Role
 from tests.factories.accounts import DepartmentFactory, ServiceCentreFactory, WindowFactory, make_staff
 from tests.factories.catalogue import make_item
+from tests.supervision import workbooks
 from tests.supervision.test_work_figures import hall, plant_everywhere  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -98,14 +97,14 @@ def test_the_export_holds_the_same_numbers(client, hall):  # noqa: F811
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"] == 'attachment; filename="work-time-20260301-20260331.xlsx"'
-    book = load_workbook(io.BytesIO(response.content))
-    [sheet] = book.worksheets
-    rows = list(sheet.iter_rows(values_only=True))
+    download = workbooks.read(response.content)
+    [rows] = download.tables.values()
+    assert download.about_value("统计周期") == "日" and download.about_value("实施主体") == "全部部门"
     # Average days used / promised / legal per department: 9/1, 5/1, 20/1 and 20/4, 30/4, 60/4.
     assert rows[1:] == [("市场监管局", 9, 5, 20, 1), ("自然资源局", 5, 7.5, 15, 4)]
     everything = client.get(EXPORT, MARCH)
     assert everything["Content-Disposition"] == 'attachment; filename="work-figures-20260301-20260331.xlsx"'
-    assert len(load_workbook(io.BytesIO(everything.content)).worksheets) == 9
+    assert len(workbooks.read(everything.content).tables) == 9
     assert client.get(EXPORT, {**MARCH, "table": "nothing"}).status_code == 404
 
 

@@ -12,7 +12,6 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Department
 from apps.accounts.scopes import Scope
 from apps.cases.codes import CASE_STEPS, FILING_STEPS
+from apps.supervision.about import about as about_download
 from apps.supervision.models import Anomaly, AnomalyRule
 from apps.supervision.tables import Linked, Table, workbook
 from apps.worktime.codes import SpecialProcedure
@@ -348,19 +348,14 @@ def findings_table(rows) -> Table:
 
 def about(query: AnomalyQuery, now: dt.datetime | None = None) -> list[tuple[str, object]]:
     """What an export holds: its filters and when it was made (the workbook's "About" sheet)."""
-    department = (
-        Department.objects.filter(pk=query.department_id).values_list("name", flat=True).first()
-        if query.department_id is not None
-        else None
-    )
-    return [
+    return about_download(
+        query.department_id,
         (gettext("Rule"), AnomalyRule(query.rule).label if query.rule else gettext("All rules")),
-        (gettext("Department"), department or gettext("All departments")),
         (gettext("From"), query.date_from or "—"),
         (gettext("To"), query.date_to or "—"),
-        (gettext("Generated at"), timezone.localtime(now or timezone.now())),
         (gettext("Findings listed"), gettext("At most the newest %(cap)s.") % {"cap": EXPORT_CAP}),
-    ]
+        now=now,
+    )
 
 
 def workbook_of(scope: Scope, query: AnomalyQuery, now: dt.datetime | None = None) -> bytes:

@@ -21,7 +21,16 @@ from apps.accounts.scopes import scope_of
 from apps.core.downloads import XLSX, workbook_download
 from apps.supervision.models.rollups import COUNTS
 from apps.supervision.tables import workbook
-from apps.supervision.work_figures import Counts, Period, Row, WorkFigures, WorkForm, figures_for, tables
+from apps.supervision.work_figures import (
+    Counts,
+    Period,
+    Row,
+    WorkFigures,
+    WorkForm,
+    about,
+    figures_for,
+    tables,
+)
 
 RATE_HELP = {
     "first_time_pass_rate": "percent: first decisions accepted (with or without a deficiency) / first ones",
@@ -128,7 +137,7 @@ def export_response(figures: WorkFigures, slug: str | None) -> HttpResponse:
             return None
     query = figures.query
     name = f"{slug or 'work-figures'}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}.xlsx"
-    return workbook_download(workbook(chosen), name)
+    return workbook_download(workbook(chosen, about=about(query)), name)
 
 
 @extend_schema(
