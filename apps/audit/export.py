@@ -81,10 +81,12 @@ DISCLOSURE_LABELS = (
     "apps.certificates.log_labels.DISCLOSURES",
     "apps.feedback.models.codes.DISCLOSURES",
     "apps.accounts.log_labels.DISCLOSURES",
+    "apps.uploads.log_labels.DISCLOSURES",
 )
 
 
 def what_shown(code: str) -> str:
+    """A disclosure's ``what`` or ``purpose`` by its label (the dicts name both), else as its code."""
     for path in DISCLOSURE_LABELS:
         label = _steps(path).get(code)
         if label is not None:
@@ -160,7 +162,7 @@ def values(log: str, entry) -> list:
             at,
             person(entry.viewer),
             what_shown(entry.what),
-            entry.purpose,
+            what_shown(entry.purpose),
             subject(entry),
             looked_up,
             entry.filing_number,

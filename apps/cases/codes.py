@@ -158,4 +158,6 @@ DISCLOSURES = {
     "material_upload": _("An uploaded material"),
     "notice_pdf": _("A notice to the applicant (PDF)"),
     "correction_file": _("A file answering a correction request"),
+    # Purposes (stored as these words since the log began).
+    "case review": _("Case review"),
 }

@@ -22,4 +22,6 @@ DISCLOSURES = {
     "denial_pdf": _("A decision of denial (PDF)"),
     "document_preview": _("The documents to issue, previewed"),
     "holder_certificates": _("A holder's e-certificates"),
+    # Purposes (stored as these words since the log began).
+    "intake: e-certificates in place of paper": _("Intake: e-certificates in place of paper"),
 }

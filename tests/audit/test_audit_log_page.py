@@ -59,8 +59,10 @@ def test_the_disclosure_log_masks_what_a_lookup_was_made_by(client):
     assert _ids(response) == list(DisclosureLog.objects.values_list("pk", flat=True))
     with translation.override("zh-hans"):
         identity_number = str(DISCLOSURES["applicant_id_number"])
-    row = next(cells for entry, cells in response.context["rows"] if entry.what == "applicant_id_number")
+        review = str(DISCLOSURES["case review"])
+    entry, row = next((e, cells) for e, cells in response.context["rows"] if e.what == "applicant_id_number")
     assert row[2] == identity_number  # what was shown, by its label (apps.audit.export.DISCLOSURE_LABELS)
+    assert entry.purpose == "case review" and row[3] == review != "case review"  # and why, by its label
 
 
 @pytest.mark.parametrize("role", [Role.CLERK, Role.APPROVER, Role.CITIZEN])

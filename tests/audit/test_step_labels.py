@@ -265,3 +265,29 @@ def test_the_audit_log_page_reads_a_queue_call_and_a_raised_escalation_by_their_
     sheet = load_workbook(io.BytesIO(client.get(reverse("desks:audit_log_export")).content)).active
     exported = {line[2] for line in list(sheet.iter_rows(values_only=True))[1:]}
     assert {called, raised} <= exported and not {"call", "raise_to_centre"} & exported
+
+
+PURPOSES = {
+    "record_disclosure": ("purpose", None),
+    "record_lookup": ("purpose", None),
+    "Disclosure": ("purpose", 3),
+}
+
+
+def test_every_disclosures_purpose_reads_by_a_label():
+    from apps.certificates.library import PURPOSE
+    from apps.uploads.serving import Disclosure
+
+    passed_on = set()
+    for path, function, _writer, codes in _calls(PURPOSES):
+        if codes is None:
+            passed_on.add((path, function))
+            continue
+        assert all(what_shown(code) != code for code in codes), (path, codes)
+    # The variable ones: a download passes its Disclosure's (by default "download"), the library its own.
+    assert passed_on == {
+        ("apps/uploads/serving.py", "stored_file_response"),
+        ("apps/certificates/library.py", "look_up"),
+    }
+    for code in (PURPOSE, Disclosure.__dataclass_fields__["purpose"].default):
+        assert what_shown(code) != code, code

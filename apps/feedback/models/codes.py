@@ -69,4 +69,6 @@ PAD_STEPS = {
 DISCLOSURES = {
     "applicant_phone": _("The applicant's phone number"),
     "appeal_evidence": _("Appeal evidence"),
+    # Purposes (stored as these words since the log began).
+    "rectification follow-up": _("Rectification follow-up"),
 }
