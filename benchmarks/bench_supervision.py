@@ -295,7 +295,9 @@ def _walk_the_day(world: dict, items: dict, staff: dict) -> int:
         # The window's day: each decision below is one of today's.
         accepted("plain")
         accepted("plain", "second")
-        filing = online_filing(citizen=staff["citizen"], centre=centre, items=[items["second"]])
+        filing = online_filing(
+            citizen=staff["citizen"], centre=centre, items=[items["second"]], applicant=PERSON
+        )
         submittable(filing, staff["citizen"])
         services.submit_online(filing_id=filing.pk, actor=staff["citizen"])
         services.start_pre_review(filing_id=filing.pk, **here)
