@@ -10,7 +10,11 @@ screenshots are for reviewing how each step looks, on a desk or a phone.
 
 from __future__ import annotations
 
+import gc
 import re
+import signal
+import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -57,6 +61,25 @@ def _describe(violation: dict) -> list[str]:
     return lines
 
 
+AXE_LIMIT_MS = 60_000
+
+
+def _dump_greenlets(signum, frame):
+    """``kill -USR1 <worker>``: every greenlet's stack on stderr. A browser test waits in a greenlet
+    of its own while Playwright's event loop runs, so a hung one is seen nowhere else (py-spy and
+    faulthandler show the threads only)."""
+    import greenlet
+
+    for runner in [o for o in gc.get_objects() if isinstance(o, greenlet.greenlet)]:
+        if runner.gr_frame is not None:
+            print(f"--- greenlet {runner!r}", file=sys.stderr)
+            traceback.print_stack(runner.gr_frame, file=sys.stderr)
+    sys.stderr.flush()
+
+
+signal.signal(signal.SIGUSR1, _dump_greenlets)
+
+
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_JS.exists():
@@ -76,13 +99,19 @@ def axe(axe_source):
     def check(page, name: str = "") -> list[dict]:
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)
+        # Bounded: Playwright's evaluate waits without end, and a run that never settles would hang
+        # the whole suite (CI's worker sat for half an hour on one) instead of failing this test.
         violations = page.evaluate(
-            """async () => {
-                const results = await window.axe.run(document, {resultTypes: ["violations"]});
-                return results.violations;
-            }"""
+            """async (limit) => {
+                const run = window.axe.run(document, {resultTypes: ["violations"]}).then((r) => r.violations);
+                const late = new Promise((resolve) => setTimeout(() => resolve(null), limit));
+                return Promise.race([run, late]);
+            }""",
+            AXE_LIMIT_MS,
         )
         where = f"{name or 'page'} ({page.url})"
+        if violations is None:
+            pytest.fail(f"axe-core did not finish within {AXE_LIMIT_MS / 1000:g} s on {where}")
         lesser = [v for v in violations if v["impact"] not in FAILING_IMPACTS]
         if lesser:
             print(f"axe on {where}: {len(lesser)} moderate or minor violation(s)")

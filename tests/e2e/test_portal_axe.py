@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from apps.accounts.roles import Role
 from apps.catalogue import services as catalogue
 from apps.portal.elder_mode import COOKIE as ELDER_COOKIE
+from tests.e2e import conftest as e2e_conftest
 from tests.e2e.elder import wait_until_drawn
 from tests.factories import make_staff
 from tests.factories.accounts import PASSWORD
@@ -108,3 +109,13 @@ def test_axe_fails_a_page_with_a_serious_violation_and_names_it(page, axe):
     report = str(failure.value)
     assert "critical: button-name" in report and "#mute" in report
     assert "critical: image-alt" in report and "#logo" in report
+
+
+@pytest.mark.browser
+def test_an_axe_run_that_never_settles_fails_instead_of_hanging(page, axe, axe_source, monkeypatch):
+    monkeypatch.setattr(e2e_conftest, "AXE_LIMIT_MS", 300)
+    page.set_content('<html lang="zh"><head><title>t</title></head><body><main><h1>t</h1></main></body>')
+    page.evaluate(axe_source)
+    page.evaluate("() => { window.axe.run = () => new Promise(() => {}); }")  # never settles
+    with pytest.raises(pytest.fail.Exception, match=r"did not finish within 0\.3 s on stuck"):
+        axe(page, "stuck")
