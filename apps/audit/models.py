@@ -40,6 +40,28 @@ class LogQuerySet(models.QuerySet):
         return created
 
 
+def anchored_indexes(prefix: str) -> list[models.Index]:
+    """The viewer's searches over a log, newest first (keyset on at, id): a centre's, a department's,
+    a filing's by its number, and by the tail clerks quote (``search.FILING_TAIL``: its last 12
+    characters, the day and serial)."""
+    return [
+        models.Index(fields=["centre", "-at", "-id"], name=f"{prefix}_centre_at"),
+        models.Index(fields=["department", "-at", "-id"], name=f"{prefix}_department_at"),
+        models.Index(
+            fields=["filing_number", "-at", "-id"],
+            name=f"{prefix}_filing_at",
+            condition=~models.Q(filing_number=""),
+        ),
+        models.Index(
+            Right("filing_number", 12),
+            F("at").desc(),
+            F("id").desc(),
+            name=f"{prefix}_filing_tail",
+            condition=~models.Q(filing_number=""),
+        ),
+    ]
+
+
 class AnchoredLog(models.Model):
     """What both logs carry to be searched by centre and filing (``apps.audit.anchors``): written
     with the row, from its subject."""
@@ -114,23 +136,7 @@ class TransitionLog(AnchoredLog):
         ordering = ["at", "pk"]
         indexes = [
             models.Index(fields=["content_type", "object_id", "at"], name="transitionlog_subject"),
-            # The viewer's searches, newest first (keyset on at, id): a centre's, a department's, a filing's.
-            models.Index(fields=["centre", "-at", "-id"], name="transitionlog_centre_at"),
-            models.Index(fields=["department", "-at", "-id"], name="transitionlog_department_at"),
-            models.Index(
-                fields=["filing_number", "-at", "-id"],
-                name="transitionlog_filing_at",
-                condition=~models.Q(filing_number=""),
-            ),
-            # A filing by the tail clerks quote (``search.FILING_TAIL``: its last 12 characters, the
-            # day and serial), newest first.
-            models.Index(
-                Right("filing_number", 12),
-                F("at").desc(),
-                F("id").desc(),
-                name="transitionlog_filing_tail",
-                condition=~models.Q(filing_number=""),
-            ),
+            *anchored_indexes("transitionlog"),
         ]
 
     def __str__(self):
@@ -167,22 +173,7 @@ class DisclosureLog(AnchoredLog):
         indexes = [
             models.Index(fields=["content_type", "object_id", "at"], name="disclosurelog_subject"),
             models.Index(fields=["looked_up", "at"], name="disclosurelog_looked_up"),
-            models.Index(fields=["centre", "-at", "-id"], name="disclosurelog_centre_at"),
-            models.Index(fields=["department", "-at", "-id"], name="disclosurelog_department_at"),
-            models.Index(
-                fields=["filing_number", "-at", "-id"],
-                name="disclosurelog_filing_at",
-                condition=~models.Q(filing_number=""),
-            ),
-            # A filing by the tail clerks quote (``search.FILING_TAIL``: its last 12 characters, the
-            # day and serial), newest first.
-            models.Index(
-                Right("filing_number", 12),
-                F("at").desc(),
-                F("id").desc(),
-                name="disclosurelog_filing_tail",
-                condition=~models.Q(filing_number=""),
-            ),
+            *anchored_indexes("disclosurelog"),
         ]
 
     def __str__(self):
