@@ -192,16 +192,23 @@ def test_a_code_two_kinds_share_reads_by_each_ones_own_words():
         assert str(step_labels("visits.ticket")["issue"]) != str(step_labels("cases.filing")["issue"])
 
 
+def _unlabelled_literals_checked(writers: dict) -> set[tuple[str, str]]:
+    """Asserts every literal code ``writers`` are given reads by a label; returns the (path, function)
+    places that pass a variable instead, for the test to name."""
+    variable = set()
+    for path, function, _writer, codes in _calls(writers):
+        if codes is None:
+            variable.add((path, function))
+            continue
+        assert all(what_shown(code) != code for code in codes), (path, codes)
+    return variable
+
+
 def test_every_disclosure_reads_by_a_label():
     from apps.certificates.library import WHAT
     from apps.certificates.models import DocumentKind
 
-    written = set()
-    for path, function, _writer, codes in _calls(DISCLOSERS):
-        if codes is None:
-            written.add((path, function))
-            continue
-        assert all(what_shown(code) != code for code in codes), (path, codes)
+    written = _unlabelled_literals_checked(DISCLOSERS)
     # The variable ones: a download's (apps.uploads.serving passes its caller's), a library lookup's,
     # an issued document's PDF by its kind.
     assert written == {
@@ -278,12 +285,7 @@ def test_every_disclosures_purpose_reads_by_a_label():
     from apps.certificates.library import PURPOSE
     from apps.uploads.serving import Disclosure
 
-    passed_on = set()
-    for path, function, _writer, codes in _calls(PURPOSES):
-        if codes is None:
-            passed_on.add((path, function))
-            continue
-        assert all(what_shown(code) != code for code in codes), (path, codes)
+    passed_on = _unlabelled_literals_checked(PURPOSES)
     # The variable ones: a download passes its Disclosure's (by default "download"), the library its own.
     assert passed_on == {
         ("apps/uploads/serving.py", "stored_file_response"),
