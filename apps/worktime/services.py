@@ -83,12 +83,6 @@ def _apply_dates(clock: Clock, *, checked: bool = False) -> Clock:
 # --- clocks -------------------------------------------------------------------------------------------
 
 
-def start_clock(*, centre, started_on: dt.date, limit_days: int) -> Clock:
-    """A new clock (saved); the caller's transaction owns it."""
-    [clock] = start_clocks(centre=centre, started_on=started_on, limits=[limit_days])
-    return clock
-
-
 def start_clocks(*, centre, started_on: dt.date, limits: list[int]) -> list[Clock]:
     """New clocks of one centre started the same day, one per limit (the cases of one filing): one
     version check and one INSERT for all of them. The caller's transaction owns them."""

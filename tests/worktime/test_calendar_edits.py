@@ -12,6 +12,7 @@ from apps.worktime.models import CalendarDay, CalendarVersion, CalendarYear, Clo
 from apps.worktime.notice import parse_notice
 from apps.worktime.services import HolidayRange, MakeUpDay
 from tests.factories import ServiceCentreFactory
+from tests.factories.worktime import start_clock
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -35,9 +36,9 @@ def test_entering_a_year_makes_its_dates_final_and_recomputes_provisional_clocks
     django_capture_on_commit_callbacks,
 ):
     centre = ServiceCentreFactory()
-    clock = services.start_clock(centre=centre, started_on=D(2026, 12, 30), limit_days=3)
+    clock = start_clock(centre=centre, started_on=D(2026, 12, 30), limit_days=3)
     assert (clock.due_on, clock.provisional) == (D(2027, 1, 4), True)
-    untouched = services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=3)
+    untouched = start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=3)
     with django_capture_on_commit_callbacks(execute=True):
         enter_2027()
     clock.refresh_from_db()
@@ -92,8 +93,8 @@ def test_the_notice_parser_names_the_bad_line():
 
 def test_a_local_closure_moves_only_that_centres_clocks(django_capture_on_commit_callbacks):
     closed, other = ServiceCentreFactory(), ServiceCentreFactory()
-    a = services.start_clock(centre=closed, started_on=D(2026, 6, 1), limit_days=5)
-    b = services.start_clock(centre=other, started_on=D(2026, 6, 1), limit_days=5)
+    a = start_clock(centre=closed, started_on=D(2026, 6, 1), limit_days=5)
+    b = start_clock(centre=other, started_on=D(2026, 6, 1), limit_days=5)
     with django_capture_on_commit_callbacks(execute=True):
         services.add_closure(centre=closed, first=D(2026, 6, 3), last=D(2026, 6, 4), name="搬迁闭厅")
     a.refresh_from_db()
@@ -117,7 +118,7 @@ def test_another_process_notices_a_calendar_change(settings):
 def test_recompute_is_set_based(django_assert_max_num_queries):
     centre = ServiceCentreFactory()
     for day in range(1, 29):
-        services.start_clock(centre=centre, started_on=D(2026, 12, day), limit_days=10)
+        start_clock(centre=centre, started_on=D(2026, 12, day), limit_days=10)
     CalendarDay.objects.bulk_create(
         CalendarDay(date=d, kind="holiday", name="元旦", source="statutory")
         for d in (D(2027, 1, 1), D(2027, 1, 4))

@@ -10,6 +10,7 @@ from apps.worktime.calendar import add_working_days
 from apps.worktime.codes import SuspensionKind
 from apps.worktime.models import Clock, Suspension
 from tests.factories import ServiceCentreFactory, UserFactory
+from tests.factories.worktime import start_clock
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -21,7 +22,7 @@ def centre():
 
 
 def test_a_clock_stores_its_due_and_warning_dates(centre):
-    clock = services.start_clock(centre=centre, started_on=D(2026, 9, 24), limit_days=5)
+    clock = start_clock(centre=centre, started_on=D(2026, 9, 24), limit_days=5)
     # 9/25 (holiday) skipped: 9/28, 9/29, 9/30, 10/8, 10/9
     assert clock.due_on == D(2026, 10, 9)
     assert clock.yellow_on == D(2026, 9, 30)  # two working days remain
@@ -32,25 +33,25 @@ def test_a_clock_stores_its_due_and_warning_dates(centre):
 def test_the_centres_warning_policy_sets_the_thresholds(centre, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.set_warning_policy(centre=centre, yellow_working_days=3, red_working_days=1)
-    clock = services.start_clock(centre=centre, started_on=D(2026, 9, 24), limit_days=5)
+    clock = start_clock(centre=centre, started_on=D(2026, 9, 24), limit_days=5)
     assert (clock.yellow_on, clock.red_on) == (D(2026, 9, 29), D(2026, 10, 8))
 
 
 def test_a_one_day_limit_warns_from_the_start(centre):
-    clock = services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=1)
+    clock = start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=1)
     assert clock.due_on == D(2026, 3, 3)
     assert clock.yellow_on == D(2026, 3, 2)
 
 
 def test_a_negative_limit_is_refused(centre):
     with pytest.raises(ValidationError) as exc:
-        services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=-1)
+        start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=-1)
     assert "limit_days" in exc.value.message_dict
     assert not Clock.objects.exists()
 
 
 def test_a_suspension_moves_the_due_date_by_the_working_days_it_stopped(centre):
-    clock = services.start_clock(centre=centre, started_on=D(2026, 9, 1), limit_days=20)
+    clock = start_clock(centre=centre, started_on=D(2026, 9, 1), limit_days=20)
     before = clock.due_on
     actor = UserFactory()
     services.suspend(
@@ -72,7 +73,7 @@ def test_a_suspension_moves_the_due_date_by_the_working_days_it_stopped(centre):
 
 
 def test_an_extension_adds_working_days_within_the_allowance(centre):
-    clock = services.start_clock(centre=centre, started_on=D(2026, 6, 1), limit_days=20)
+    clock = start_clock(centre=centre, started_on=D(2026, 6, 1), limit_days=20)
     approver = UserFactory()
     services.extend(clock_id=clock.pk, days=10, reason="情况复杂", approved_by=approver, allowance=15)
     clock.refresh_from_db()
@@ -85,7 +86,7 @@ def test_an_extension_adds_working_days_within_the_allowance(centre):
 
 
 def test_suspensions_may_not_overlap_or_run_backwards(centre):
-    clock = services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=20)
+    clock = start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=20)
     services.suspend(
         clock_id=clock.pk, kind=SuspensionKind.CORRECTION, started_on=D(2026, 3, 9), reason="补正"
     )
@@ -118,7 +119,7 @@ def test_suspensions_may_not_overlap_or_run_backwards(centre):
 
 
 def test_a_special_procedure_names_which(centre):
-    clock = services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=20)
+    clock = start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=20)
     with pytest.raises(ValidationError) as exc:
         services.suspend(
             clock_id=clock.pk, kind=SuspensionKind.SPECIAL_PROCEDURE, started_on=D(2026, 3, 9), reason="x"
@@ -129,8 +130,8 @@ def test_a_special_procedure_names_which(centre):
 def test_changing_the_warning_policy_recomputes_the_centres_open_clocks(
     centre, django_capture_on_commit_callbacks
 ):
-    clock = services.start_clock(centre=centre, started_on=D(2026, 9, 24), limit_days=5)
-    other = services.start_clock(centre=ServiceCentreFactory(), started_on=D(2026, 9, 24), limit_days=5)
+    clock = start_clock(centre=centre, started_on=D(2026, 9, 24), limit_days=5)
+    other = start_clock(centre=ServiceCentreFactory(), started_on=D(2026, 9, 24), limit_days=5)
     with django_capture_on_commit_callbacks(execute=True):
         services.set_warning_policy(centre=centre, yellow_working_days=3, red_working_days=1)
     clock.refresh_from_db()
@@ -142,17 +143,17 @@ def test_changing_the_warning_policy_recomputes_the_centres_open_clocks(
 def test_a_clock_write_sees_a_calendar_change_made_by_another_process(centre):
     from apps.worktime.models import CalendarDay, CalendarVersion
 
-    services.start_clock(centre=centre, started_on=D(2026, 7, 1), limit_days=1)  # warms the cache
+    start_clock(centre=centre, started_on=D(2026, 7, 1), limit_days=1)  # warms the cache
     CalendarDay.objects.create(date=D(2026, 7, 2), kind="holiday", name="测试", source="local")
     CalendarVersion.objects.filter(pk=1).update(value=4242)
-    clock = services.start_clock(centre=centre, started_on=D(2026, 7, 1), limit_days=1)
+    clock = start_clock(centre=centre, started_on=D(2026, 7, 1), limit_days=1)
     assert clock.due_on == D(2026, 7, 3)
 
 
 def test_a_stopped_clock_records_the_working_days_it_used_less_the_suspended_ones(centre):
     # Started Monday 2026-03-02; suspended Wednesday to Friday (resumed on Friday: Wednesday and
     # Thursday stopped); stopped the next Monday. Working days after the start: 3/3 … 3/9 = 5; used 3.
-    clock = services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=10)
+    clock = start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=10)
     services.suspend(
         clock_id=clock.pk,
         kind=SuspensionKind.CORRECTION,
@@ -168,7 +169,7 @@ def test_a_stopped_clock_records_the_working_days_it_used_less_the_suspended_one
 
 
 def test_a_clock_stopped_on_its_first_day_used_none(centre):
-    clock = services.start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=0)
+    clock = start_clock(centre=centre, started_on=D(2026, 3, 2), limit_days=0)
     services.stop_clock(clock=clock, on=D(2026, 3, 2))
     clock.refresh_from_db()
     assert clock.used_days == 0

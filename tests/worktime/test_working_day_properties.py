@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from apps.worktime import services
 from apps.worktime.calendar import add_working_days, is_working_day, working_days_between, working_days_in
 from tests.factories import ServiceCentreFactory
+from tests.factories.worktime import start_clock
 
 pytestmark = pytest.mark.django_db
 PROPERTY = settings(
@@ -43,7 +44,7 @@ def test_the_result_is_a_working_day_and_never_before_the_start(start, n):
 )
 def test_a_suspension_of_k_working_days_moves_the_due_date_by_exactly_k(start, limit, offset, length):
     centre = ServiceCentreFactory()
-    clock = services.start_clock(centre=centre, started_on=start, limit_days=limit)
+    clock = start_clock(centre=centre, started_on=start, limit_days=limit)
     suspended_from = start + dt.timedelta(days=offset)
     resumed_on = suspended_from + dt.timedelta(days=length)
     services.suspend(clock_id=clock.pk, kind="correction", started_on=suspended_from, reason="补正")
