@@ -63,8 +63,10 @@ def _steps(path: str) -> dict:
     return import_string(path)
 
 
+@functools.cache
 def step_labels(label: str | None = None) -> dict:
-    """code → label: the subject kind's steps, over those of every kind (its own win)."""
+    """code → label: the subject kind's steps, over those of every kind (its own win). Merged once per
+    kind (the labels are lazy: each reads in the language of the moment); read-only."""
     merged = {}
     for kind, path in STEP_LABELS.items():
         if kind != label:
@@ -102,11 +104,16 @@ def action(entry) -> str:
 def state(entry, code: str) -> str:
     """A state by its model's choices' label (a filing's 已受理, a case's 审查中), else the code."""
     model = entry.content_type.model_class() if entry.content_type_id else None
+    return str(_states(model).get(code, code))
+
+
+@functools.cache
+def _states(model) -> dict:
+    """code → label of ``model``'s state choices (built once per model, not per row)."""
     try:
-        choices = dict(model._meta.get_field("state").flatchoices) if model else {}
+        return dict(model._meta.get_field("state").flatchoices) if model else {}
     except FieldDoesNotExist:
-        choices = {}
-    return str(choices.get(code, code))
+        return {}
 
 
 def person(user) -> str:
