@@ -31,8 +31,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.identifiers import mask_identifier, mask_name
 from apps.accounts.models import Department
 from apps.accounts.scopes import Scope
+from apps.audit.export import step_labels
 from apps.audit.models import TransitionLog
-from apps.cases.codes import CASE_STEPS, FILING_STEPS, ApplicantKind
+from apps.cases.codes import ApplicantKind
 from apps.cases.models import OPEN_CASE, Case, Escalation, Filing
 from apps.supervision.about import about as about_download
 from apps.supervision.tables import Table
@@ -358,9 +359,11 @@ def case_steps(case: Case) -> list[Step]:
         .select_related("actor")
         .order_by("at", "pk")
     )
+    # Labelled as the audit log labels them, by the kind of the row's subject.
+    case_labels, filing_labels = step_labels("cases.case"), step_labels("cases.filing")
     steps = []
     for log in logs:
-        labels = CASE_STEPS if log.content_type_id == types[Case].pk else FILING_STEPS
+        labels = case_labels if log.content_type_id == types[Case].pk else filing_labels
         if log.actor_id is not None and log.actor_id == filing.citizen_id:
             by = str(_("Applicant"))
         else:
